@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { CAREPLAN_LINK_VERSION } from '../../shared/version.js';
+import { runCheck } from './check.js';
+import { runFixtures } from './fixtures.js';
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export const USAGE = `careplan-link ${CAREPLAN_LINK_VERSION} — ケアプランデータ連携 標準仕様CSVの検査・送受信
+
+使い方 / Usage:
+  careplan-link check [--format text|json|junit|sarif] [--lang ja|en] [--redact] <ファイル|フォルダ>...
+      標準仕様（第4.1版, CSVバージョン 202407）に合っているか検査します。
+      Checks files against the standard spec. Exit 0: no errors, 1: errors found, 2: usage or I/O problem.
+  careplan-link fixtures --out <フォルダ> [--month YYYYMM] [--users N]
+      架空の利用者で、正しい送信単位一式（計画・利用票・実績・削除・介護予防）を書き出します。
+      Writes complete, valid sample send units with invented people.
+  careplan-link --version | --help
+`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>;
+
+export function parse(args: string[], options: OptionSpec): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (e) {
+    throw new UsageError(`引数が正しくありません / invalid arguments: ${(e as Error).message}`);
+  }
+}
+
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await runCheck(rest, io);
+      case 'fixtures':
+        return await runFixtures(rest, io);
+      case '--version':
+      case '-v':
+        io.stdout(`${CAREPLAN_LINK_VERSION}\n`);
+        return EXIT_OK;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(USAGE);
+        return command === undefined ? EXIT_USAGE : EXIT_OK;
+      default:
+        throw new UsageError(`不明なコマンドです / unknown command: ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`${e.message}\n\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+    const err = e as NodeJS.ErrnoException;
+    io.stderr(`エラー / error: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+}

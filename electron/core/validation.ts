@@ -1,0 +1,77 @@
+// Validates files on disk by streaming them through the shared validator.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { CheckReport } from '../../shared/report/types.js';
+import type { SpecCatalog } from '../../shared/spec/model.js';
+import { buildReport, FileValidator, type FileResult } from '../../shared/validator/index.js';
+import { decodeMs932 } from './ms932.js';
+import { loadCatalog } from './specs.js';
+
+export interface CheckOptions {
+  redact?: boolean;
+  catalog?: SpecCatalog;
+}
+
+export async function validatePath(path: string, options: CheckOptions = {}): Promise<FileResult> {
+  const catalog = options.catalog ?? loadCatalog();
+  const v = new FileValidator(path, basename(path), { catalog, decoder: decodeMs932, redact: options.redact === true });
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+    const buf = chunk as Buffer;
+    hash.update(buf);
+    v.write(buf);
+  }
+  const result = v.end();
+  result.report.sha256 = hash.digest('hex');
+  return result;
+}
+
+/** Files a directory contributes: standard-spec candidates (.csv / .jpg, any case); the rest is listed as ignored. */
+export async function listCandidates(dir: string): Promise<{ files: string[]; ignored: string[] }> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  const ignored: string[] = [];
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!e.isFile()) continue;
+    const p = join(dir, e.name);
+    if (/\.(csv|jpe?g)$/i.test(e.name)) files.push(p);
+    else ignored.push(p);
+  }
+  return { files, ignored };
+}
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/**
+ * Checks files and directories. A directory, or more than one file, is also checked unit by unit;
+ * a single file is judged alone.
+ */
+export async function checkPaths(inputs: string[], options: CheckOptions = {}): Promise<CheckReport> {
+  const catalog = options.catalog ?? loadCatalog();
+  const files: string[] = [];
+  const ignored: string[] = [];
+  let sawDirectory = false;
+  for (const input of inputs) {
+    let s;
+    try {
+      s = await stat(input);
+    } catch {
+      throw new InputError(`ファイルまたはフォルダが見つかりません / not found: ${input}`);
+    }
+    if (s.isDirectory()) {
+      sawDirectory = true;
+      const listed = await listCandidates(input);
+      files.push(...listed.files);
+      ignored.push(...listed.ignored);
+    } else {
+      files.push(input);
+    }
+  }
+  const results: FileResult[] = [];
+  for (const f of files) results.push(await validatePath(f, { ...options, catalog }));
+  return buildReport(results, catalog, { units: sawDirectory || files.length > 1, redact: options.redact === true, ignored });
+}

@@ -1,0 +1,305 @@
+// A streaming CSV reader for the standard spec's framing: comma delimiter, "…" with "" escapes,
+// line breaks kept inside quoted text. It works on decoded text in chunks of any size and keeps
+// exact positions: the record number (row) and the physical line each record starts on, which
+// general-purpose parsers blur once quoted fields span lines.
+// MS932 never uses the bytes of , " CR LF inside a double-byte character, so framing on the
+// decoded text is the same as framing on the bytes.
+
+export interface CsvRecord {
+  /** 1-based record number; blank lines are not records. */
+  row: number;
+  /** 1-based physical line where the record starts. */
+  line: number;
+  fields: string[];
+  quoted: boolean[];
+}
+
+export type CsvIssueKind = 'unterminatedQuote' | 'strayQuote' | 'textAfterQuote' | 'blankLine' | 'fieldTooLarge';
+
+export interface CsvIssue {
+  kind: CsvIssueKind;
+  row: number | null;
+  line: number;
+  /** 1-based field position in the record. */
+  column: number | null;
+}
+
+export interface LineEndingStats {
+  crlf: number;
+  lf: number;
+  cr: number;
+  firstOddLine: number | null;
+}
+
+const COMMA = 44;
+const QUOTE = 34;
+const CR = 13;
+const LF = 10;
+
+const enum Mode {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  QuoteSeen,
+  CrSeen,
+}
+
+/** Content beyond this size in one field is not kept (only a broken quote produces such fields). */
+export const MAX_FIELD_CHARS = 1_000_000;
+
+export class CsvReader {
+  private mode: Mode = Mode.FieldStart;
+  private field = '';
+  private fields: string[] = [];
+  private quoted: boolean[] = [];
+  private fieldQuoted = false;
+  private fieldTooLarge = false;
+  private strayReported = false;
+  private line = 1;
+  private recordLine = 1;
+  private row = 0;
+  private quoteLine = 1;
+  /** A CR inside quoted text ended the last chunk; the next chunk decides whether it was CRLF. */
+  private pendingQuotedCr = false;
+  private finished = false;
+  readonly endings: LineEndingStats = { crlf: 0, lf: 0, cr: 0, firstOddLine: null };
+  /** Set when the reader hit an unclosed quote; nothing after it is a record. */
+  unterminated = false;
+
+  constructor(
+    private readonly onRecord: (record: CsvRecord) => void,
+    private readonly onIssue: (issue: CsvIssue) => void,
+  ) {}
+
+  get recordsRead(): number {
+    return this.row;
+  }
+
+  get linesRead(): number {
+    return this.line;
+  }
+
+  push(chunk: string): void {
+    const n = chunk.length;
+    let i = 0;
+    if (this.pendingQuotedCr && n > 0) {
+      this.pendingQuotedCr = false;
+      if (chunk.charCodeAt(0) !== LF) this.line++;
+    }
+    while (i < n) {
+      switch (this.mode) {
+        case Mode.FieldStart: {
+          const ch = chunk.charCodeAt(i);
+          if (ch === QUOTE) {
+            this.mode = Mode.Quoted;
+            this.fieldQuoted = true;
+            this.quoteLine = this.line;
+            i++;
+          } else if (ch === COMMA) {
+            this.pushField();
+            i++;
+          } else if (ch === CR || ch === LF) {
+            if (this.fields.length === 0) {
+              this.onIssue({ kind: 'blankLine', row: null, line: this.line, column: null });
+            } else {
+              this.pushField();
+              this.emitRecord();
+            }
+            i = this.consumeTerminator(chunk, i);
+          } else {
+            this.mode = Mode.Unquoted;
+          }
+          break;
+        }
+        case Mode.Unquoted: {
+          let j = i;
+          let ch = 0;
+          for (; j < n; j++) {
+            ch = chunk.charCodeAt(j);
+            if (ch === COMMA || ch === CR || ch === LF || ch === QUOTE) break;
+          }
+          this.append(chunk, i, j);
+          if (j === n) {
+            i = n;
+            break;
+          }
+          if (ch === QUOTE) {
+            if (!this.strayReported) {
+              this.strayReported = true;
+              this.onIssue({ kind: 'strayQuote', row: this.row + 1, line: this.line, column: this.fields.length + 1 });
+            }
+            this.field += '"';
+            i = j + 1;
+          } else if (ch === COMMA) {
+            this.pushField();
+            this.mode = Mode.FieldStart;
+            i = j + 1;
+          } else {
+            this.pushField();
+            this.emitRecord();
+            i = this.consumeTerminator(chunk, j);
+          }
+          break;
+        }
+        case Mode.Quoted: {
+          const q = chunk.indexOf('"', i);
+          const end = q === -1 ? n : q;
+          this.countQuotedBreaks(chunk, i, end);
+          this.append(chunk, i, end);
+          if (q === -1) {
+            i = n;
+          } else {
+            this.mode = Mode.QuoteSeen;
+            i = q + 1;
+          }
+          break;
+        }
+        case Mode.QuoteSeen: {
+          const ch = chunk.charCodeAt(i);
+          if (ch === QUOTE) {
+            this.field += '"';
+            this.mode = Mode.Quoted;
+            i++;
+          } else if (ch === COMMA) {
+            this.pushField();
+            this.mode = Mode.FieldStart;
+            i++;
+          } else if (ch === CR || ch === LF) {
+            this.pushField();
+            this.emitRecord();
+            i = this.consumeTerminator(chunk, i);
+          } else {
+            this.onIssue({ kind: 'textAfterQuote', row: this.row + 1, line: this.line, column: this.fields.length + 1 });
+            this.mode = Mode.Unquoted;
+            this.strayReported = true;
+          }
+          break;
+        }
+        case Mode.CrSeen: {
+          if (chunk.charCodeAt(i) === LF) {
+            this.endings.crlf++;
+            i++;
+          } else {
+            this.oddEnding('cr');
+          }
+          this.newLine();
+          break;
+        }
+      }
+    }
+  }
+
+  end(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.pendingQuotedCr) {
+      this.pendingQuotedCr = false;
+      this.line++;
+    }
+    switch (this.mode) {
+      case Mode.Quoted:
+        this.unterminated = true;
+        this.onIssue({ kind: 'unterminatedQuote', row: this.row + 1, line: this.quoteLine, column: this.fields.length + 1 });
+        return;
+      case Mode.QuoteSeen:
+      case Mode.Unquoted:
+        this.pushField();
+        this.emitRecord();
+        return;
+      case Mode.FieldStart:
+        if (this.fields.length > 0) {
+          this.pushField();
+          this.emitRecord();
+        }
+        return;
+      case Mode.CrSeen:
+        this.oddEnding('cr');
+        this.newLine();
+        return;
+    }
+  }
+
+  private append(chunk: string, from: number, to: number): void {
+    if (to <= from || this.fieldTooLarge) return;
+    if (this.field.length + (to - from) > MAX_FIELD_CHARS) {
+      this.fieldTooLarge = true;
+      this.onIssue({ kind: 'fieldTooLarge', row: this.row + 1, line: this.recordLine, column: this.fields.length + 1 });
+      return;
+    }
+    this.field = this.field === '' ? chunk.slice(from, to) : this.field + chunk.slice(from, to);
+  }
+
+  private countQuotedBreaks(chunk: string, from: number, to: number): void {
+    let at = from;
+    for (;;) {
+      // Find the next CR or LF quickly; most free text has none.
+      let k = chunk.indexOf('\n', at);
+      let r = chunk.indexOf('\r', at);
+      if (k >= to) k = -1;
+      if (r >= to) r = -1;
+      if (k === -1 && r === -1) return;
+      const p = k === -1 ? r : r === -1 ? k : Math.min(k, r);
+      if (chunk.charCodeAt(p) === CR) {
+        if (p + 1 < chunk.length) {
+          if (chunk.charCodeAt(p + 1) !== LF) this.line++;
+        } else {
+          this.pendingQuotedCr = true;
+        }
+      } else {
+        this.line++;
+      }
+      at = p + 1;
+    }
+  }
+
+  private pushField(): void {
+    this.fields.push(this.field);
+    this.quoted.push(this.fieldQuoted);
+    this.field = '';
+    this.fieldQuoted = false;
+    this.fieldTooLarge = false;
+    this.strayReported = false;
+    this.mode = Mode.FieldStart;
+  }
+
+  private emitRecord(): void {
+    this.row++;
+    const record: CsvRecord = { row: this.row, line: this.recordLine, fields: this.fields, quoted: this.quoted };
+    this.fields = [];
+    this.quoted = [];
+    this.onRecord(record);
+  }
+
+  /** Consumes the line break at i (CRLF, LF or CR) and returns the next index. */
+  private consumeTerminator(chunk: string, i: number): number {
+    const ch = chunk.charCodeAt(i);
+    if (ch === LF) {
+      this.oddEnding('lf');
+      this.newLine();
+      return i + 1;
+    }
+    if (i + 1 >= chunk.length) {
+      this.mode = Mode.CrSeen;
+      return i + 1;
+    }
+    if (chunk.charCodeAt(i + 1) === LF) {
+      this.endings.crlf++;
+      this.newLine();
+      return i + 2;
+    }
+    this.oddEnding('cr');
+    this.newLine();
+    return i + 1;
+  }
+
+  private oddEnding(kind: 'lf' | 'cr'): void {
+    this.endings[kind]++;
+    if (this.endings.firstOddLine === null) this.endings.firstOddLine = this.line;
+  }
+
+  private newLine(): void {
+    this.line++;
+    this.recordLine = this.line;
+    this.mode = Mode.FieldStart;
+  }
+}

@@ -1,0 +1,131 @@
+// File-name rules (spec 4.1 S1/S2 §2.4): PREFIX[_YYYYMM]_<office 10>_<type 2>_<office 10>_<type 2>_<YYYYMMDDHHMMSS>.CSV
+import type { Finding, FileMeta } from '../report/types.js';
+import { newestEdition, type Edition, type MonthPart, type SpecCatalog } from '../spec/model.js';
+import { makeFinding } from './findings.js';
+import { isValidMonth, isValidTimestamp } from './calendar.js';
+
+export interface ParsedName {
+  meta: FileMeta | null;
+  findings: Finding[];
+  /** The prefix when the name starts with a known one, even if the rest is broken. */
+  prefix: string | null;
+  isImage: boolean;
+}
+
+const OFFICE = /^\d{10}$/;
+const SERVICE_TYPE = /^[0-9A-Z]{2}$/;
+
+export function namePattern(prefix: string, monthPart: MonthPart, isImage: boolean): string {
+  const month = monthPart === 'month' ? '_YYYYMM' : monthPart === 'monthOrZero' ? '_YYYYMM(または000000)' : '';
+  const tail = isImage ? '_枝番4桁.jpg' : '.CSV';
+  return `${prefix}${month}_送信元事業所番号10桁_サービス種類2桁_送信先事業所番号10桁_サービス種類2桁_連番14桁${tail}`;
+}
+
+export function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+function monthPartOf(edition: Edition, prefix: string): MonthPart {
+  return edition.layouts.get(prefix)?.fileName.monthPart ?? 'none';
+}
+
+function titleOf(edition: Edition, prefix: string): string {
+  return edition.layouts.get(prefix)?.title ?? (prefix === edition.manifest.image.prefix ? edition.manifest.image.title : prefix);
+}
+
+export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
+  const edition = newestEdition(catalog);
+  const findings: Finding[] = [];
+  const prefix = catalog.prefixes.find((p) => name.startsWith(`${p}_`)) ?? null;
+  if (!prefix) {
+    findings.push(makeFinding('E_NAME_UNKNOWN_PREFIX', {}, { name }));
+    return { meta: null, findings, prefix: null, isImage: false };
+  }
+  const isImage = prefix === edition.manifest.image.prefix;
+  const monthPart = isImage ? 'none' : monthPartOf(edition, prefix);
+  const pattern = namePattern(prefix, monthPart, isImage);
+  const dot = name.lastIndexOf('.');
+  const extension = dot > prefix.length ? name.slice(dot + 1) : '';
+  const body = dot > prefix.length ? name.slice(prefix.length + 1, dot) : name.slice(prefix.length + 1);
+  const tokens = body.split('_');
+
+  let month: string | null = null;
+  if (monthPart !== 'none') {
+    if (!/^\d{6}$/.test(tokens[0] ?? '')) {
+      findings.push(makeFinding('E_NAME_MONTH_MISSING', {}, { kind: prefix, name, pattern }));
+      return { meta: null, findings, prefix, isImage };
+    }
+    month = tokens.shift()!;
+  } else if (tokens.length === 6 + (isImage ? 1 : 0) && /^\d{6}$/.test(tokens[0] ?? '')) {
+    findings.push(makeFinding('E_NAME_PATTERN', {}, { name, pattern, detail: `${prefix}には年月を付けません` }));
+    return { meta: null, findings, prefix, isImage };
+  }
+
+  const expected = 5 + (isImage ? 1 : 0);
+  if (tokens.length === expected - 2 && OFFICE.test(tokens[0] ?? '') && OFFICE.test(tokens[1] ?? '')) {
+    findings.push(makeFinding('E_NAME_V32_FORMAT', {}, { name, pattern }));
+    return { meta: null, findings, prefix, isImage };
+  }
+  if (tokens.length !== expected) {
+    findings.push(makeFinding('E_NAME_PATTERN', {}, { name, pattern, detail: `「_」で区切られた部分が${tokens.length}個（${expected}個のはず）` }));
+    return { meta: null, findings, prefix, isImage };
+  }
+  const [fromOffice, fromType, toOffice, toType, sequence, branch] = tokens as [string, string, string, string, string, string?];
+
+  if (month !== null && !(monthPart === 'monthOrZero' && month === '000000') && !isValidMonth(month)) {
+    findings.push(makeFinding('E_NAME_MONTH', {}, { value: month }));
+  }
+  const roles: [string, string, string, string][] = [
+    [fromOffice, fromType, '送信元', 'sender'],
+    [toOffice, toType, '送信先', 'receiver'],
+  ];
+  const known = edition.manifest.serviceTypes;
+  for (const [office, type, role, roleEn] of roles) {
+    if (!OFFICE.test(office)) findings.push(makeFinding('E_NAME_OFFICE_NUMBER', {}, { value: office, role, roleEn }));
+    if (!SERVICE_TYPE.test(type)) findings.push(makeFinding('E_NAME_SERVICE_TYPE', {}, { value: type, role, roleEn }));
+    else if (!(type in known.inScope || type in known.planning || type in known.outOfScope)) {
+      findings.push(makeFinding('W_NAME_SERVICE_TYPE_UNKNOWN', {}, { value: type, role, roleEn }));
+    }
+  }
+  if (fromOffice === toOffice && fromType === toType) findings.push(makeFinding('E_NAME_SAME_OFFICE', {}, { value: `${fromOffice}_${fromType}` }));
+  if (!/^\d{14}$/.test(sequence) || !isValidTimestamp(sequence)) findings.push(makeFinding('E_NAME_SEQUENCE', {}, { value: sequence }));
+
+  if (isImage) {
+    if (!/^\d{4}$/.test(branch ?? '')) {
+      findings.push(makeFinding('E_NAME_PATTERN', {}, { name, pattern, detail: '枝番は4桁の数字' }));
+    }
+    if (!edition.manifest.image.extensions.includes(extension)) {
+      findings.push(makeFinding('E_NAME_EXTENSION', {}, { value: extension || '(なし)', expected: '.jpg' }));
+    }
+  } else if (extension !== 'CSV') {
+    if (extension.toUpperCase() === 'CSV') findings.push(makeFinding('W_NAME_EXTENSION_CASE', {}, { value: `.${extension}` }));
+    else findings.push(makeFinding('E_NAME_EXTENSION', {}, { value: extension || '(なし)', expected: '.CSV' }));
+  }
+
+  const planning = known.planning;
+  const fromPlanning = edition.manifest.directions.fromPlanningOffice.includes(prefix);
+  const checkType = fromPlanning ? fromType : toType;
+  if (SERVICE_TYPE.test(checkType) && !(checkType in planning) && (fromPlanning || edition.manifest.directions.fromServiceOffice.includes(prefix))) {
+    findings.push(
+      makeFinding('W_NAME_DIRECTION', {}, {
+        kind: titleOf(edition, prefix),
+        expected: fromPlanning ? '居宅介護支援事業所など（43・46）' : 'サービス事業所（送信先が43・46）',
+        expectedEn: fromPlanning ? 'the care-management office (43/46)' : 'the service office (to 43/46)',
+        value: fromPlanning ? fromType : `${fromType}→${toType}`,
+      }),
+    );
+  }
+
+  const meta: FileMeta = {
+    kind: prefix,
+    title: titleOf(edition, prefix),
+    serviceMonth: month,
+    sender: { office: fromOffice, serviceType: fromType },
+    receiver: { office: toOffice, serviceType: toType },
+    sequence,
+    extension,
+  };
+  if (isImage && branch !== undefined) meta.imageBranch = branch;
+  return { meta, findings, prefix, isImage };
+}

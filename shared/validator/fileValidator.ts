@@ -1,0 +1,443 @@
+// Validates one file as a stream of byte chunks: name → encoding → CSV framing → fields → file rules.
+// Memory stays flat in the file size; only per-user facts for the send-unit checks are kept.
+import type { Finding, FileReport, FileStats } from '../report/types.js';
+import { editionFor, newestEdition, type ColumnSpec, type Edition, type LayoutSpec, type SpecCatalog } from '../spec/model.js';
+import { daysInYearMonth, isValidDate, isValidMonth } from './calendar.js';
+import { CsvReader, MAX_FIELD_CHARS, type CsvIssue, type CsvRecord } from './csv.js';
+import { compileColumn, displayValue, type ColumnCheck } from './fields.js';
+import { FindingSink, makeFinding, sortFindings } from './findings.js';
+import { parseFileName, type ParsedName } from './fileName.js';
+import { Utf8Sniffer } from './utf8.js';
+
+/** Turns MS932 bytes into text, chunk by chunk; injected so shared/ stays free of Node. */
+export interface StreamDecoder {
+  write(bytes: Uint8Array): string;
+  end(): string;
+}
+export type DecoderFactory = () => StreamDecoder;
+
+export interface ValidateOptions {
+  catalog: SpecCatalog;
+  decoder: DecoderFactory;
+  redact?: boolean;
+}
+
+/** What the send-unit checks need to know about a file, beyond its report. */
+export interface FileFacts {
+  /** Key columns joined by '|' (e.g. "2|3|5") → user keys seen, joined by '-'. */
+  keys: Map<string, Set<string>>;
+  /** UPPLAN: user|office|serviceCode; UPSIKYU: user|office|serviceCode of detail rows. */
+  serviceLines: Set<string> | null;
+}
+
+export interface FileResult {
+  report: FileReport;
+  facts: FileFacts;
+}
+
+// eslint-disable-next-line no-control-regex -- detecting control characters is the point
+const SUSPICIOUS = /[\uFFFD\uE000-\uF8FF\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+const PSEUDO_SUBTOTAL = /^[0-9A-Z]{2}(?:AAAA|EEEE|ZZZZ)$/;
+
+interface Table7User {
+  totals: number;
+  firstLine: number;
+  detailByType: Map<string, number>;
+  subtotalTypes: Set<string>;
+}
+
+export class FileValidator {
+  private readonly sink = new FindingSink();
+  private readonly parsed: ParsedName;
+  private readonly edition: Edition;
+  private layout: LayoutSpec | null;
+  private checks: ColumnCheck[] = [];
+  private readonly reader: CsvReader | null;
+  private readonly decoder: ReturnType<DecoderFactory> | null;
+  private readonly sniffer = new Utf8Sniffer();
+  private readonly facts: FileFacts = { keys: new Map(), serviceLines: null };
+  private readonly keySets: number[][] = [];
+  private bytes = 0;
+  private firstBytes: number[] = [];
+  private csvVersion: string | null = null;
+  private versionKnown = true;
+  private scanPrevious = false;
+  private scanCurrent = false;
+  private readonly table7 = new Map<string, Table7User>();
+  private readonly redact: boolean;
+
+  constructor(
+    private readonly path: string,
+    private readonly name: string,
+    private readonly options: ValidateOptions,
+  ) {
+    this.redact = options.redact === true;
+    this.edition = newestEdition(options.catalog);
+    this.parsed = parseFileName(name, options.catalog);
+    for (const f of this.parsed.findings) this.sink.add(f);
+    const prefix = this.parsed.prefix;
+    this.layout = prefix && !this.parsed.isImage ? (this.edition.layouts.get(prefix) ?? null) : null;
+    if (this.layout) {
+      this.compile(this.layout);
+      this.reader = new CsvReader(
+        (r) => this.onRecord(r),
+        (i) => this.onIssue(i),
+      );
+      this.decoder = options.decoder();
+      for (const u of this.edition.manifest.sendUnits) {
+        for (const l of u.links ?? []) {
+          if (l.from === prefix) this.addKeySet(l.fromKey);
+          if (l.to === prefix) this.addKeySet(l.toKey);
+        }
+      }
+      this.addKeySet(this.layout.userKey);
+      if (prefix === 'UPPLAN' || prefix === 'UPSIKYU') this.facts.serviceLines = new Set();
+    } else {
+      this.reader = null;
+      this.decoder = null;
+    }
+  }
+
+  private addKeySet(cols: number[]): void {
+    const id = cols.join('|');
+    if (!this.facts.keys.has(id)) {
+      this.facts.keys.set(id, new Set());
+      this.keySets.push(cols);
+    }
+  }
+
+  private compile(layout: LayoutSpec): void {
+    const ctx = { sink: this.sink, manifest: this.edition.manifest, redact: this.redact };
+    this.checks = layout.columns.map((c) => compileColumn(c, ctx));
+  }
+
+  write(chunk: Uint8Array): void {
+    let bytes = chunk;
+    if (this.bytes === 0 && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+      this.sink.emit('E_ENCODING_UTF8_BOM', { line: 1 });
+      bytes = bytes.subarray(3);
+      this.bytes += 3;
+    }
+    if (this.firstBytes.length < 3) for (let i = 0; i < bytes.length && this.firstBytes.length < 3; i++) this.firstBytes.push(bytes[i]!);
+    this.bytes += bytes.length;
+    this.sniffer.push(bytes);
+    if (!this.reader || !this.decoder) return;
+    this.pushText(this.decoder.write(bytes));
+  }
+
+  private pushText(text: string): void {
+    if (text === '') return;
+    this.scanPrevious = this.scanCurrent;
+    this.scanCurrent = SUSPICIOUS.test(text);
+    this.reader!.push(text);
+  }
+
+  end(): FileResult {
+    if (this.reader && this.decoder) {
+      this.pushText(this.decoder.end());
+      this.scanPrevious = this.scanCurrent;
+      this.reader.end();
+      this.finishContent();
+    } else if (this.parsed.isImage) {
+      const [a, b, c] = this.firstBytes;
+      if (!(a === 0xff && b === 0xd8 && c === 0xff)) this.sink.emit('E_IMAGE_NOT_JPEG', {});
+    }
+    if (this.sink.omitted > 0) this.sink.warnings.push(this.omittedFinding());
+    const stats: FileStats = {
+      bytes: this.bytes,
+      records: this.reader?.recordsRead ?? 0,
+      lines: this.reader ? Math.max(0, this.reader.linesRead - 1) : 0,
+      users: this.layout ? (this.facts.keys.get(this.layout.userKey.join('|'))?.size ?? 0) : 0,
+      csvVersion: this.csvVersion,
+    };
+    const report: FileReport = {
+      path: this.path,
+      name: this.name,
+      fileType: this.parsed.prefix,
+      meta: this.parsed.meta,
+      valid: this.sink.errorCount === 0,
+      errors: sortFindings(this.sink.errors),
+      warnings: sortFindings(this.sink.warnings),
+      stats,
+      omitted: this.sink.omitted,
+    };
+    return { report, facts: this.facts };
+  }
+
+  private omittedFinding(): Finding {
+    const shown = this.sink.errors.length + this.sink.warnings.length;
+    return makeFinding('W_FILE_TOO_MANY_FINDINGS', {}, { shown, value: this.sink.omitted });
+  }
+
+  private finishContent(): void {
+    const reader = this.reader!;
+    if (this.sniffer.looksLikeUtf8()) this.sink.emit('E_ENCODING_LOOKS_UTF8', {});
+    if (reader.recordsRead === 0 && !reader.unterminated) this.sink.emit('E_FILE_EMPTY', {});
+    const e = reader.endings;
+    if (e.lf + e.cr > 0) {
+      const kinds = [e.lf ? `LF ${e.lf}` : '', e.cr ? `CR ${e.cr}` : ''].filter(Boolean).join('・');
+      this.sink.emit('W_CSV_LINE_ENDING', { line: e.firstOddLine }, { value: kinds, count: e.lf + e.cr });
+    }
+    this.finishTable7();
+  }
+
+  private onIssue(issue: CsvIssue): void {
+    const place = { row: issue.row, line: issue.line, column: issue.column, field: this.columnName(issue.column) };
+    switch (issue.kind) {
+      case 'unterminatedQuote':
+        this.sink.emit('E_CSV_UNTERMINATED_QUOTE', place, { line: issue.line });
+        break;
+      case 'strayQuote':
+        this.sink.emit('E_CSV_STRAY_QUOTE', place);
+        break;
+      case 'textAfterQuote':
+        this.sink.emit('E_CSV_TEXT_AFTER_QUOTE', place);
+        break;
+      case 'blankLine':
+        this.sink.emit('E_CSV_BLANK_LINE', place);
+        break;
+      case 'fieldTooLarge':
+        this.sink.emit('E_CSV_FIELD_TOO_LARGE', place, { value: MAX_FIELD_CHARS });
+        break;
+    }
+  }
+
+  private columnName(no: number | null): string | null {
+    if (no === null || !this.layout) return null;
+    return this.layout.columns[no - 1]?.name ?? null;
+  }
+
+  private onRecord(record: CsvRecord): void {
+    const { fields, quoted, row, line } = record;
+    if (this.scanCurrent || this.scanPrevious) this.scanCharacters(record);
+    if (row === 1) this.chooseEdition(fields[0] ?? '', line);
+    const layout = this.layout!;
+    if (fields.length !== layout.columnCount) {
+      this.sink.emit('E_CSV_FIELD_COUNT', { row, line }, { actual: fields.length, expected: layout.columnCount, kind: layout.title });
+      return;
+    }
+    const version = fields[0]!;
+    if (row > 1 && version !== this.csvVersion) {
+      this.sink.emit('E_FILE_MIXED_CSV_VERSION', { row, line, column: 1, field: layout.columns[0]!.name }, { value: version, first: this.csvVersion ?? '' });
+    }
+    const checks = this.checks;
+    for (let i = 0; i < checks.length; i++) checks[i]!(fields[i]!, quoted[i]!, row, line);
+    this.checkMonth(layout, fields, row, line);
+    this.applyRules(layout, fields, row, line);
+    this.collectFacts(layout, fields);
+  }
+
+  private scanCharacters(record: CsvRecord): void {
+    record.fields.forEach((value, i) => {
+      if (!SUSPICIOUS.test(value)) return;
+      const place = { row: record.row, line: record.line, column: i + 1, field: this.columnName(i + 1) };
+      for (const ch of value) {
+        const cp = ch.codePointAt(0)!;
+        if (cp === 0xfffd) {
+          this.sink.emit('E_ENCODING_INVALID_BYTES', place);
+          return;
+        }
+        if (cp >= 0xe000 && cp <= 0xf8ff) {
+          this.sink.emit('E_ENCODING_GAIJI', place, { value: `U+${cp.toString(16).toUpperCase()}` });
+          return;
+        }
+        if (cp < 0x20 || cp === 0x7f) {
+          if (cp === 0x0d || cp === 0x0a) continue;
+          this.sink.emit('E_FIELD_CONTROL_CHARACTER', place, { value: `0x${cp.toString(16).padStart(2, '0').toUpperCase()}` });
+          return;
+        }
+      }
+    });
+  }
+
+  private chooseEdition(version: string, line: number): void {
+    this.csvVersion = version;
+    const field = this.layout!.columns[0]!.name;
+    const place = { row: 1, line, column: 1, field };
+    const edition = editionFor(this.options.catalog, version);
+    if (edition) {
+      const layout = edition.layouts.get(this.layout!.prefix);
+      if (layout && layout !== this.layout) {
+        this.layout = layout;
+        this.compile(layout);
+      }
+      const month = this.parsed.meta?.serviceMonth;
+      if (month && isValidMonth(month) && month < edition.manifest.appliesFromServiceMonth) {
+        this.sink.emit('W_FILE_VERSION_BEFORE_APPLICATION', place, { value: version, from: edition.manifest.appliesFromServiceMonth, month });
+      }
+      return;
+    }
+    this.versionKnown = false;
+    const manifest = this.edition.manifest;
+    const historic = manifest.csvVersionHistory.find((h) => h.value === version);
+    if (historic) {
+      this.sink.emit('E_FILE_CSV_VERSION_UNSUPPORTED', place, {
+        value: version,
+        edition: historic.edition,
+        from: manifest.appliesFromServiceMonth,
+        current: manifest.csvVersion,
+      });
+    } else {
+      this.sink.emit('E_FILE_CSV_VERSION_UNKNOWN', place, { value: displayValue(this.layout!.columns[0]!, version, false), current: manifest.csvVersion });
+    }
+  }
+
+  private checkMonth(layout: LayoutSpec, fields: string[], row: number, line: number): void {
+    const month = this.parsed.meta?.serviceMonth;
+    if (!layout.monthColumn || !month) return;
+    const value = fields[layout.monthColumn - 1]!;
+    if (value !== '' && value !== month) {
+      const col = layout.columns[layout.monthColumn - 1]!;
+      this.sink.emit('E_FILE_MONTH_MISMATCH', { row, line, column: col.no, field: col.name }, { value, month });
+    }
+  }
+
+  private applyRules(layout: LayoutSpec, fields: string[], row: number, line: number): void {
+    for (const rule of layout.rules) {
+      switch (rule.rule) {
+        case 'dateInMonth': {
+          const date = fields[rule.column - 1]!;
+          const month = fields[rule.monthColumn - 1]!;
+          if (isValidDate(date) && isValidMonth(month) && !date.startsWith(month)) {
+            this.emitAt(layout, rule.column, 'E_FIELD_DATE_OUTSIDE_MONTH', row, line, { value: date, month });
+          }
+          break;
+        }
+        case 'dayFlagsInMonth': {
+          const flags = fields[rule.column - 1]!;
+          const month = fields[rule.monthColumn - 1]!;
+          if (flags === '' || !isValidMonth(month)) break;
+          const days = daysInYearMonth(month);
+          const late = flags.indexOf('1', days);
+          if (late !== -1) this.emitAt(layout, rule.column, 'E_FIELD_DAY_FLAGS_BEYOND_MONTH', row, line, { day: late + 1, month });
+          break;
+        }
+        case 'serviceTypeInScope': {
+          const code = fields[rule.column - 1]!;
+          if (code.length !== 6 || isPseudoCode(code)) break;
+          const type = code.slice(0, 2);
+          const types = this.edition.manifest.serviceTypes;
+          if (type in types.inScope) break;
+          if (type in types.outOfScope) {
+            this.emitAt(layout, rule.column, 'E_FIELD_SERVICE_TYPE_OUT_OF_SCOPE', row, line, { value: type, label: types.outOfScope[type]! });
+          } else {
+            this.emitAt(layout, rule.column, 'E_FIELD_SERVICE_TYPE_UNKNOWN', row, line, { value: type });
+          }
+          break;
+        }
+        case 'welfareEquipmentItem': {
+          const code = fields[rule.serviceCodeColumn - 1]!;
+          if (!rule.serviceTypes.includes(code.slice(0, 2)) || isPseudoCode(code)) break;
+          if (rule.anyOf.every((c) => fields[c - 1] === '')) {
+            this.emitAt(layout, rule.anyOf[0]!, 'E_FIELD_WELFARE_ITEM_CODE_MISSING', row, line, { value: code });
+          }
+          break;
+        }
+        case 'table7Totals':
+          this.table7Row(layout, rule, fields, row, line);
+          break;
+        case 'hosokuLink': {
+          const month = this.parsed.meta?.serviceMonth;
+          const planDate = fields[rule.planDateColumn - 1]!;
+          if (!month || planDate === '') break;
+          if (month === '000000' && planDate === '00000000') {
+            this.emitAt(layout, rule.planDateColumn, 'E_FIELD_HOSOKU_PLAN_DATE', row, line, {
+              value: planDate,
+              detail: '第1〜3表と送る利用者補足情報（年月 000000）なのに居宅サービス計画作成（変更）日が 00000000 です',
+              detailEn: 'Plan-linked 利用者補足情報 (month 000000) but No.4 is 00000000',
+            });
+          } else if (month !== '000000' && planDate !== '00000000') {
+            this.emitAt(layout, rule.planDateColumn, 'E_FIELD_HOSOKU_PLAN_DATE', row, line, {
+              value: planDate,
+              detail: '第6・7表と送る利用者補足情報（年月あり）では居宅サービス計画作成（変更）日を 00000000 にします',
+              detailEn: 'Ticket-linked 利用者補足情報 (with a month) must have No.4 = 00000000',
+            });
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  private emitAt(layout: LayoutSpec, columnNo: number, code: Parameters<FindingSink['emit']>[0], row: number, line: number, params: Record<string, string | number>): void {
+    const col: ColumnSpec = layout.columns[columnNo - 1]!;
+    this.sink.emit(code, { row, line, column: col.no, field: col.name }, params);
+  }
+
+  private table7Row(
+    layout: LayoutSpec,
+    rule: Extract<LayoutSpec['rules'][number], { rule: 'table7Totals' }>,
+    fields: string[],
+    row: number,
+    line: number,
+  ): void {
+    const code = fields[rule.serviceCodeColumn - 1]!;
+    const user = `${fields[1]}-${fields[2]}`;
+    let u = this.table7.get(user);
+    if (!u) {
+      u = { totals: 0, firstLine: line, detailByType: new Map(), subtotalTypes: new Set() };
+      this.table7.set(user, u);
+    }
+    const pseudo = isPseudoCode(code);
+    if (code === '999999') {
+      u.totals++;
+      const office = fields[rule.officeColumn - 1]!;
+      if (office !== '9999999999') this.emitAt(layout, rule.officeColumn, 'E_TABLE7_TOTAL_OFFICE', row, line, { value: office });
+    } else if (pseudo) {
+      if (code.endsWith('AAAA')) u.subtotalTypes.add(code.slice(0, 2));
+    } else if (code.length === 6) {
+      const type = code.slice(0, 2);
+      u.detailByType.set(type, (u.detailByType.get(type) ?? 0) + 1);
+    }
+    if (pseudo) {
+      const units = fields[rule.unitsColumn - 1]!;
+      if (units !== '' && Number(units) !== 0) this.emitAt(layout, rule.unitsColumn, 'E_TABLE7_PSEUDO_UNITS', row, line, { value: units });
+      for (const c of rule.emptyOnTotals) {
+        const v = fields[c - 1]!;
+        if (v !== '') this.emitAt(layout, c, 'E_TABLE7_PSEUDO_NOT_EMPTY', row, line, { value: v });
+      }
+    }
+  }
+
+  private finishTable7(): void {
+    for (const [user, u] of this.table7) {
+      const shown = this.showUser(user);
+      if (u.totals === 0) this.sink.emit('E_TABLE7_TOTAL_MISSING', { line: u.firstLine }, { user: shown });
+      else if (u.totals > 1) this.sink.emit('E_TABLE7_TOTAL_DUPLICATE', { line: u.firstLine }, { user: shown, count: u.totals });
+      for (const [type, count] of u.detailByType) {
+        if (count > 1 && !u.subtotalTypes.has(type)) this.sink.emit('W_TABLE7_SUBTOTAL_MISSING', { line: u.firstLine }, { user: shown, value: type, count });
+      }
+    }
+  }
+
+  private showUser(key: string): string {
+    return showUserKey(key, this.redact);
+  }
+
+  private collectFacts(layout: LayoutSpec, fields: string[]): void {
+    if (!this.versionKnown) return;
+    for (const cols of this.keySets) {
+      let key = fields[cols[0]! - 1]!;
+      for (let i = 1; i < cols.length; i++) key += '-' + fields[cols[i]! - 1]!;
+      this.facts.keys.get(cols.join('|'))!.add(key);
+    }
+    if (this.facts.serviceLines) {
+      const isPlan = layout.prefix === 'UPPLAN';
+      const office = fields[(isPlan ? 20 : 7) - 1]!;
+      const code = fields[(isPlan ? 15 : 9) - 1]!;
+      if (!isPseudoCode(code)) this.facts.serviceLines.add(`${fields[1]}-${fields[2]}|${office}|${code}`);
+    }
+  }
+}
+
+export function isPseudoCode(code: string): boolean {
+  return code === '999999' || PSEUDO_SUBTOTAL.test(code);
+}
+
+/** Shows a user key (insurer-insured[-date]) with the insured number masked under --redact. */
+export function showUserKey(key: string, redact: boolean): string {
+  if (!redact) return key;
+  const parts = key.split('-');
+  if (parts[1]) parts[1] = parts[1].length <= 2 ? '**' : '*'.repeat(parts[1].length - 2) + parts[1].slice(-2);
+  return parts.join('-');
+}

@@ -1,0 +1,133 @@
+// Send-unit checks: files that share sender, receiver and the 14-digit sequence travel together
+// (spec 4.1 S2 §2.4/§3.4). A unit must be one of the defined kinds, complete, one month, and its
+// files must describe the same users.
+import type { Finding, FileMeta, UnitReport } from '../report/types.js';
+import { newestEdition, type SendUnitSpec, type SpecCatalog, type UnitMember } from '../spec/model.js';
+import { makeFinding, sortFindings } from './findings.js';
+import { showUserKey, type FileResult } from './fileValidator.js';
+
+export function unitKey(meta: FileMeta): string {
+  return `${meta.sender.office}_${meta.sender.serviceType}>${meta.receiver.office}_${meta.receiver.serviceType}#${meta.sequence}`;
+}
+
+function memberMatches(member: UnitMember, meta: FileMeta): boolean {
+  if (member.prefix !== meta.kind) return false;
+  if (member.month === 'zero') return meta.serviceMonth === '000000';
+  if (member.month === 'service') return meta.serviceMonth !== '000000';
+  return true;
+}
+
+interface Fit {
+  spec: SendUnitSpec;
+  covered: FileResult[];
+  uncovered: FileResult[];
+  missingRequired: number;
+}
+
+function fit(spec: SendUnitSpec, files: FileResult[]): Fit {
+  const covered: FileResult[] = [];
+  const uncovered: FileResult[] = [];
+  for (const f of files) (spec.members.some((m) => memberMatches(m, f.report.meta!)) ? covered : uncovered).push(f);
+  const missingRequired = spec.members.filter((m) => m.need === 'required' && !covered.some((f) => memberMatches(m, f.report.meta!))).length;
+  return { spec, covered, uncovered, missingRequired };
+}
+
+function bestFit(specs: SendUnitSpec[], files: FileResult[]): Fit {
+  const fits = specs.map((s) => fit(s, files));
+  fits.sort((a, b) => a.uncovered.length - b.uncovered.length || a.missingRequired - b.missingRequired);
+  return fits[0]!;
+}
+
+const MAX_USER_FINDINGS_PER_LINK = 50;
+
+export function checkUnits(results: FileResult[], catalog: SpecCatalog, redact = false): UnitReport[] {
+  const manifest = newestEdition(catalog).manifest;
+  const groups = new Map<string, FileResult[]>();
+  for (const r of results) {
+    const meta = r.report.meta;
+    if (!meta) continue;
+    const key = unitKey(meta);
+    const list = groups.get(key) ?? [];
+    list.push(r);
+    groups.set(key, list);
+  }
+
+  const units: UnitReport[] = [];
+  for (const [key, files] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const first = files[0]!.report.meta!;
+    const errors: Finding[] = [];
+    const warnings: Finding[] = [];
+    const add = (f: Finding) => (f.severity === 'error' ? errors : warnings).push(f);
+    const { spec, covered, uncovered } = bestFit(manifest.sendUnits, files);
+
+    if (uncovered.length > 0) {
+      const others = covered.map((f) => f.report.meta!.kind).join('・') || '-';
+      for (const f of uncovered) add(makeFinding('E_UNIT_UNEXPECTED_FILE', {}, { value: f.report.name, others }));
+    }
+    for (const member of spec.members) {
+      const present = covered.filter((f) => memberMatches(member, f.report.meta!));
+      const label = member.month === 'zero' ? `${member.prefix}(000000)` : member.month === 'service' ? `${member.prefix}(対象年月)` : member.prefix;
+      if (present.length > 1 && !member.many) add(makeFinding('E_UNIT_DUPLICATE_FILE', {}, { value: member.prefix, count: present.length }));
+      if (present.length === 0) {
+        if (member.need === 'required') add(makeFinding('E_UNIT_MISSING_FILE', {}, { unit: spec.title, value: label }));
+        if (member.need === 'expected') add(makeFinding('W_UNIT_MISSING_EXPECTED_FILE', {}, { unit: spec.title, value: label, note: member.note ?? '' }));
+      } else if (member.requires && !covered.some((f) => f.report.meta!.kind === member.requires)) {
+        add(makeFinding('E_UNIT_REQUIRES', {}, { value: member.prefix, required: member.requires }));
+      }
+    }
+    const anchors = spec.members.filter((m) => m.need === 'anchor');
+    if (anchors.length > 0 && !covered.some((f) => anchors.some((a) => memberMatches(a, f.report.meta!)))) {
+      add(makeFinding('E_UNIT_MISSING_FILE', {}, { unit: spec.title, value: anchors.map((a) => a.prefix).join(' か ') }));
+    }
+
+    if (spec.sameMonth) {
+      const months = [...new Set(covered.map((f) => f.report.meta!.serviceMonth).filter((m): m is string => m !== null))];
+      if (months.length > 1) add(makeFinding('E_UNIT_MONTH_MISMATCH', {}, { value: months.join('・') }));
+    }
+
+    for (const link of spec.links ?? []) {
+      const from = covered.find((f) => f.report.meta!.kind === link.from);
+      const to = covered.find((f) => f.report.meta!.kind === link.to);
+      if (!from || !to || from.report.stats.csvVersion !== to.report.stats.csvVersion) continue;
+      const fromKeys = from.facts.keys.get(link.fromKey.join('|'));
+      const toKeys = to.facts.keys.get(link.toKey.join('|'));
+      if (!fromKeys || !toKeys) continue;
+      let reported = 0;
+      for (const k of fromKeys) {
+        if (toKeys.has(k)) continue;
+        if (reported++ >= MAX_USER_FINDINGS_PER_LINK) break;
+        add(makeFinding('E_UNIT_USER_MISSING', {}, { from: link.from, to: link.to, user: showUserKey(k, redact) }));
+      }
+    }
+
+    const plan = covered.find((f) => f.report.meta!.kind === 'UPPLAN');
+    const table7 = covered.find((f) => f.report.meta!.kind === 'UPSIKYU');
+    if (plan?.facts.serviceLines && table7?.facts.serviceLines && table7.facts.serviceLines.size > 0) {
+      let reported = 0;
+      for (const line of plan.facts.serviceLines) {
+        if (table7.facts.serviceLines.has(line)) continue;
+        if (reported++ >= MAX_USER_FINDINGS_PER_LINK) break;
+        const [user, office, code] = line.split('|') as [string, string, string];
+        add(makeFinding('W_UNIT_PLAN_CODE_NOT_IN_TABLE7', {}, { user: showUserKey(user, redact), office, value: code }));
+      }
+    }
+
+    for (const f of files) if (!f.report.valid) add(makeFinding('E_UNIT_INVALID_MEMBER', {}, { value: f.report.name }));
+
+    const months = files.map((f) => f.report.meta!.serviceMonth).filter((m): m is string => m !== null && m !== '000000');
+    units.push({
+      key,
+      kind: spec.id,
+      title: spec.title,
+      sender: first.sender,
+      receiver: first.receiver,
+      sequence: first.sequence,
+      serviceMonth: months[0] ?? null,
+      files: files.map((f) => f.report.name).sort(),
+      valid: errors.length === 0,
+      errors: sortFindings(errors),
+      warnings: sortFindings(warnings),
+    });
+  }
+  return units;
+}
