@@ -32,7 +32,6 @@ export default tseslint.config(
             { name: 'iconv-lite', message: 'shared/ takes a decoder by injection; iconv-lite needs Node buffers.' },
           ],
           patterns: [
-            { group: ['node:*'], message: 'shared/ is pure TypeScript: no Node built-ins.' },
             { group: ['electron/*', '**/electron/**'], message: 'shared/ must not import Electron or electron/ code.' },
             { group: ['**/renderer/**'], message: 'shared/ must not import renderer code.' },
           ],
