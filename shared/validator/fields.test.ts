@@ -1,0 +1,618 @@
+// Table-driven tests of the field, file and encoding rules through validateBytes: start from a
+// valid file made by the fixture generator, change ONE column of one record (or of every record,
+// where the rule is about the whole file) and expect exactly the findings that change causes.
+// Also the file-name rules through parseFileName.
+/* eslint-disable no-restricted-imports -- tests run in Node: they load the spec data from disk and encode with the app's MS932 codec */
+import { decodeMs932, encodeMs932 } from '../../electron/core/ms932.js';
+import { loadCatalog } from '../../electron/core/specs.js';
+/* eslint-enable no-restricted-imports */
+import { describe, expect, it } from 'vitest';
+import type { Finding, FileReport } from '../report/types.js';
+import { generateFixtures } from '../fixtures/generate.js';
+import { newestEdition, type LayoutSpec } from '../spec/model.js';
+import { CsvReader } from './csv.js';
+import { parseFileName, validateBytes } from './index.js';
+
+const catalog = loadCatalog();
+const edition = newestEdition(catalog);
+const layout = (prefix: string): LayoutSpec => edition.layouts.get(prefix)!;
+
+// ── building files ───────────────────────────────────────────────────────────────────────
+interface Rec {
+  fields: string[];
+  quoted: boolean[];
+}
+
+interface Sample {
+  kind: string;
+  name: string;
+  records: Rec[];
+}
+
+function readRecords(text: string): Rec[] {
+  const out: Rec[] = [];
+  const reader = new CsvReader(
+    (r) => out.push({ fields: r.fields, quoted: r.quoted }),
+    (i) => {
+      throw new Error(`generated text has a CSV issue: ${JSON.stringify(i)}`);
+    },
+  );
+  reader.push(text);
+  reader.end();
+  return out;
+}
+
+const generatedByMonth = new Map<string, ReturnType<typeof generateFixtures>>();
+
+/**
+ * A generated file of this kind. Record 1 gets a line break inside its first non-empty free-text
+ * field, so from record 2 on the physical line is row + 1 and a mix-up of the two shows.
+ */
+function sample(kind: string, opts: { month?: string; nameMonth?: string } = {}): Sample {
+  const month = opts.month ?? '202504';
+  let files = generatedByMonth.get(month);
+  if (!files) {
+    files = generateFixtures(catalog, { month, users: 2 });
+    generatedByMonth.set(month, files);
+  }
+  const f = files.find((x) => x.kind === kind && (opts.nameMonth === undefined || x.name.startsWith(`${kind}_${opts.nameMonth}_`)))!;
+  const records = readRecords(f.text!);
+  const cols = layout(kind).columns;
+  const first = records[0]!;
+  const i = first.fields.findIndex((v, k) => cols[k]!.type === 'freeText' && v.length >= 2);
+  if (i < 0) throw new Error(`${kind}: no free text in record 1`);
+  const v = first.fields[i]!;
+  first.fields[i] = `${v.slice(0, 1)}\r\n${v.slice(1)}`;
+  return { kind, name: f.name, records };
+}
+
+const lineOf = (row: number) => (row === 1 ? 1 : row + 1);
+
+function serialize(records: Rec[]): string {
+  return records.map((r) => r.fields.map((v, i) => (r.quoted[i] ? `"${v.replace(/"/g, '""')}"` : v)).join(',')).join('\r\n') + '\r\n';
+}
+
+function change(records: Rec[], row: number | 'all', column: number, value: string, quoted?: boolean): Rec[] {
+  return records.map((r, i) => {
+    if (row !== 'all' && i !== row - 1) return r;
+    const fields = [...r.fields];
+    const q = [...r.quoted];
+    fields[column - 1] = value;
+    if (quoted !== undefined) q[column - 1] = quoted;
+    return { fields, quoted: q };
+  });
+}
+
+const concat = (parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => Array.from(p)));
+
+function check(name: string, bytes: Uint8Array, redact = false): FileReport {
+  return validateBytes(name, bytes, { catalog, decoder: decodeMs932, redact }).report;
+}
+
+const checkText = (name: string, text: string, redact = false) => check(name, encodeMs932(text), redact);
+
+interface Shape {
+  code: string;
+  row: number | null;
+  line: number | null;
+  column: number | null;
+  field: string | null;
+  value?: string;
+}
+
+const shape = (f: Finding): Shape => {
+  const s: Shape = { code: f.code, row: f.row, line: f.line, column: f.column, field: f.field };
+  if (f.value !== undefined) s.value = f.value;
+  return s;
+};
+
+function at(kind: string, code: string, row: number, column: number, value?: string): Shape {
+  const s: Shape = { code, row, line: lineOf(row), column, field: layout(kind).columns[column - 1]!.name };
+  if (value !== undefined) s.value = value;
+  return s;
+}
+
+// Every base sample is itself valid and clean, so any finding below comes from the one change.
+describe('base samples', () => {
+  it.each([
+    ['UPPLAN', {}],
+    ['UPPLAN', { month: '202506' }],
+    ['UPPLAN', { month: '202602' }],
+    ['UPPLAN', { month: '202802' }],
+    ['UPHOSOKU', { nameMonth: '000000' }],
+    ['UPHOSOKU', { nameMonth: '202504' }],
+    ['UPSIKYU', {}],
+    ['UP2KYO', {}],
+    ['UP3KYO', {}],
+  ] as const)('%s %o is valid with no findings', (kind, opts) => {
+    const s = sample(kind, opts);
+    const r = checkText(s.name, serialize(s.records));
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    expect(r.stats.records).toBe(s.records.length);
+    expect(r.stats.lines).toBe(s.records.length + 1);
+  });
+});
+
+// ── one column changed ───────────────────────────────────────────────────────────────────
+interface Case {
+  title: string;
+  kind: string;
+  month?: string;
+  nameMonth?: string;
+  /** 1-based record to change, a predicate picking it, or every record. */
+  row: number | 'all' | ((r: Rec) => boolean);
+  column: number;
+  value: string;
+  quoted?: boolean;
+  /** Expected findings, given the row that was changed. */
+  errors: (row: number) => Shape[];
+  warnings?: (row: number) => Shape[];
+}
+
+const flags = (day: number, ch = '1') => '0'.repeat(day - 1) + ch + '0'.repeat(31 - day);
+
+const CASES: Case[] = [
+  // dates, months, times
+  { title: 'UPPLAN サービス利用日 20250230 is not a date', kind: 'UPPLAN', row: 2, column: 10, value: '20250230', errors: (r) => [at('UPPLAN', 'E_FIELD_DATE', r, 10, '20250230')] },
+  { title: 'UPPLAN 作成年月日 20250230 is not a date', kind: 'UPPLAN', row: 3, column: 4, value: '20250230', errors: (r) => [at('UPPLAN', 'E_FIELD_DATE', r, 4, '20250230')] },
+  { title: 'UPPLAN 作成年月日 20240229 (leap day) is a date', kind: 'UPPLAN', row: 3, column: 4, value: '20240229', errors: () => [] },
+  { title: 'UPPLAN サービス利用日 in another month', kind: 'UPPLAN', row: 2, column: 10, value: '20250501', errors: (r) => [at('UPPLAN', 'E_FIELD_DATE_OUTSIDE_MONTH', r, 10, '20250501')] },
+  {
+    title: 'UPPLAN 対象年月 202513 is not a month (and not the file month)',
+    kind: 'UPPLAN',
+    row: 2,
+    column: 5,
+    value: '202513',
+    errors: (r) => [at('UPPLAN', 'E_FIELD_MONTH', r, 5, '202513'), at('UPPLAN', 'E_FILE_MONTH_MISMATCH', r, 5, '202513')],
+  },
+  { title: 'UPPLAN サービス開始時刻 2400', kind: 'UPPLAN', row: 2, column: 12, value: '2400', errors: (r) => [at('UPPLAN', 'E_FIELD_TIME', r, 12, '2400')] },
+  { title: 'UPPLAN サービス終了時刻 1260', kind: 'UPPLAN', row: 2, column: 13, value: '1260', errors: (r) => [at('UPPLAN', 'E_FIELD_TIME', r, 13, '1260')] },
+  { title: 'UPPLAN サービス開始時刻 9999 (no time) is allowed', kind: 'UPPLAN', row: 2, column: 12, value: '9999', errors: () => [] },
+  { title: 'UPPLAN サービス終了時刻 9999 (no time) is allowed', kind: 'UPPLAN', row: 2, column: 13, value: '9999', errors: () => [] },
+  { title: 'UPPLAN サービス開始時刻 0000 is a time', kind: 'UPPLAN', row: 2, column: 12, value: '0000', errors: () => [] },
+  { title: 'UP3KYO 開始時間 2400', kind: 'UP3KYO', row: 2, column: 8, value: '2400', errors: (r) => [at('UP3KYO', 'E_FIELD_TIME', r, 8, '2400')] },
+  { title: 'UP2KYO 居宅サービス計画作成（変更）日 20250230', kind: 'UP2KYO', row: 2, column: 5, value: '20250230', errors: (r) => [at('UP2KYO', 'E_FIELD_DATE', r, 5, '20250230')] },
+  { title: 'UPHOSOKU 利用者生年月日 20250230', kind: 'UPHOSOKU', nameMonth: '202504', row: 2, column: 8, value: '20250230', errors: (r) => [at('UPHOSOKU', 'E_FIELD_DATE', r, 8, '20250230')] },
+
+  // identifiers
+  { title: 'UPPLAN 被保険者番号 H12345678 is too short', kind: 'UPPLAN', row: 2, column: 3, value: 'H12345678', errors: (r) => [at('UPPLAN', 'E_FIELD_INSURED_NUMBER', r, 3, 'H12345678')] },
+  { title: 'UPPLAN 被保険者番号 H123456789 (public assistance) is fine', kind: 'UPPLAN', row: 2, column: 3, value: 'H123456789', errors: () => [] },
+  { title: 'UPPLAN 被保険者番号 123456789 (9 digits)', kind: 'UPPLAN', row: 2, column: 3, value: '123456789', errors: (r) => [at('UPPLAN', 'E_FIELD_INSURED_NUMBER', r, 3, '123456789')] },
+  { title: 'UP2KYO 被保険者番号 h123456789 (lower case)', kind: 'UP2KYO', row: 2, column: 3, value: 'h123456789', errors: (r) => [at('UP2KYO', 'E_FIELD_INSURED_NUMBER', r, 3, 'h123456789')] },
+  { title: 'UPHOSOKU 被保険者番号 H12345678', kind: 'UPHOSOKU', nameMonth: '000000', row: 2, column: 3, value: 'H12345678', errors: (r) => [at('UPHOSOKU', 'E_FIELD_INSURED_NUMBER', r, 3, 'H12345678')] },
+  { title: 'UPPLAN 保険者番号 13101 (5 digits)', kind: 'UPPLAN', row: 2, column: 2, value: '13101', errors: (r) => [at('UPPLAN', 'E_FIELD_INSURER_NUMBER', r, 2, '13101')] },
+
+  // service codes
+  {
+    title: 'UPPLAN サービスコード 331111 is out of scope',
+    kind: 'UPPLAN',
+    row: 2,
+    column: 15,
+    value: '331111',
+    errors: (r) => [at('UPPLAN', 'E_FIELD_SERVICE_TYPE_OUT_OF_SCOPE', r, 15, '33')],
+  },
+  {
+    title: 'UPSIKYU サービスコード 331111 is out of scope',
+    kind: 'UPSIKYU',
+    row: 2,
+    column: 9,
+    value: '331111',
+    errors: (r) => [at('UPSIKYU', 'E_FIELD_SERVICE_TYPE_OUT_OF_SCOPE', r, 9, '33')],
+  },
+  { title: 'UPPLAN サービスコード ZZ1111 has an unknown type', kind: 'UPPLAN', row: 2, column: 15, value: 'ZZ1111', errors: (r) => [at('UPPLAN', 'E_FIELD_SERVICE_TYPE_UNKNOWN', r, 15, 'ZZ')] },
+  { title: 'UPPLAN サービスコード 11111 is malformed', kind: 'UPPLAN', row: 2, column: 15, value: '11111', errors: (r) => [at('UPPLAN', 'E_FIELD_SERVICE_CODE', r, 15, '11111')] },
+
+  // day flags
+  {
+    title: 'UPPLAN 日割対象日 with day 31 set in June (202506)',
+    kind: 'UPPLAN',
+    month: '202506',
+    row: 2,
+    column: 11,
+    value: flags(31),
+    errors: (r) => [at('UPPLAN', 'E_FIELD_DAY_FLAGS_BEYOND_MONTH', r, 11)],
+  },
+  { title: 'UPPLAN 日割対象日 with day 30 set in June (202506) is fine', kind: 'UPPLAN', month: '202506', row: 2, column: 11, value: flags(30), errors: () => [] },
+  {
+    title: 'UPPLAN 日割対象日 with day 29 set in February 2026',
+    kind: 'UPPLAN',
+    month: '202602',
+    row: 2,
+    column: 11,
+    value: flags(29),
+    errors: (r) => [at('UPPLAN', 'E_FIELD_DAY_FLAGS_BEYOND_MONTH', r, 11)],
+  },
+  { title: 'UPPLAN 日割対象日 with day 29 set in February 2028 (leap) is fine', kind: 'UPPLAN', month: '202802', row: 2, column: 11, value: flags(29), errors: () => [] },
+  { title: 'UPPLAN 日割対象日 containing 2', kind: 'UPPLAN', row: 2, column: 11, value: flags(5, '2'), errors: (r) => [at('UPPLAN', 'E_FIELD_DAY_FLAGS', r, 11, flags(5, '2'))] },
+
+  // required
+  {
+    title: 'UPPLAN No.6 プラン担当業者コード empty is only an uncertain-required warning',
+    kind: 'UPPLAN',
+    row: 2,
+    column: 6,
+    value: '',
+    errors: () => [],
+    warnings: (r) => [at('UPPLAN', 'W_FIELD_REQUIRED_UNCERTAIN', r, 6)],
+  },
+  { title: 'UPPLAN No.10 サービス利用日 empty is an error', kind: 'UPPLAN', row: 2, column: 10, value: '', errors: (r) => [at('UPPLAN', 'E_FIELD_REQUIRED', r, 10)] },
+
+  // welfare equipment
+  {
+    title: 'UPPLAN welfare-equipment row (17…) without TAIS/届出コード',
+    kind: 'UPPLAN',
+    row: (r) => r.fields[14]!.startsWith('17'),
+    column: 16,
+    value: '',
+    errors: (r) => [at('UPPLAN', 'E_FIELD_WELFARE_ITEM_CODE_MISSING', r, 16, '171001')],
+  },
+  {
+    title: 'UPSIKYU welfare-equipment row (17…) without TAIS/届出コード',
+    kind: 'UPSIKYU',
+    row: (r) => r.fields[8]!.startsWith('17'),
+    column: 10,
+    value: '',
+    errors: (r) => [at('UPSIKYU', 'E_FIELD_WELFARE_ITEM_CODE_MISSING', r, 10, '171001')],
+  },
+
+  // free text
+  { title: 'UPPLAN サービス事業所名 unquoted', kind: 'UPPLAN', row: 2, column: 21, value: 'ひまわり訪問介護ステーション', quoted: false, errors: (r) => [at('UPPLAN', 'E_FIELD_FREE_TEXT_UNQUOTED', r, 21, 'ひまわり訪問介護ステーション')] },
+  { title: 'UPSIKYU サービス事業所名 unquoted', kind: 'UPSIKYU', row: 2, column: 6, value: 'ひまわり訪問介護ステーション', quoted: false, errors: (r) => [at('UPSIKYU', 'E_FIELD_FREE_TEXT_UNQUOTED', r, 6, 'ひまわり訪問介護ステーション')] },
+  { title: 'UP2KYO 課題 unquoted', kind: 'UP2KYO', row: 2, column: 7, value: '課題', quoted: false, errors: (r) => [at('UP2KYO', 'E_FIELD_FREE_TEXT_UNQUOTED', r, 7, '課題')] },
+  { title: 'UP3KYO 介護サービス内容 unquoted', kind: 'UP3KYO', row: 2, column: 6, value: '通所介護', quoted: false, errors: (r) => [at('UP3KYO', 'E_FIELD_FREE_TEXT_UNQUOTED', r, 6, '通所介護')] },
+  { title: 'UPHOSOKU 利用者住所１ unquoted', kind: 'UPHOSOKU', nameMonth: '000000', row: 2, column: 10, value: '東京都', quoted: false, errors: (r) => [at('UPHOSOKU', 'E_FIELD_FREE_TEXT_UNQUOTED', r, 10, '東京都')] },
+  { title: 'UP2KYO 課題 empty and unquoted is fine', kind: 'UP2KYO', row: 2, column: 7, value: '', quoted: false, errors: () => [] },
+
+  // codes
+  { title: 'UP2KYO 保険対象区分 X', kind: 'UP2KYO', row: 2, column: 15, value: 'X', errors: (r) => [at('UP2KYO', 'E_FIELD_CODE', r, 15, 'X')] },
+  { title: 'UP3KYO 曜日 8', kind: 'UP3KYO', row: 2, column: 7, value: '8', errors: (r) => [at('UP3KYO', 'E_FIELD_CODE', r, 7, '8')] },
+
+  // file month
+  {
+    title: 'UPSIKYU 対象年月 202505 in a 202504 file',
+    kind: 'UPSIKYU',
+    row: 2,
+    column: 5,
+    value: '202505',
+    errors: (r) => [at('UPSIKYU', 'E_FILE_MONTH_MISMATCH', r, 5, '202505')],
+  },
+  {
+    // The service date (No.10) of the record now also falls outside its own 対象年月.
+    title: 'UPPLAN 対象年月 202505 in a 202504 file',
+    kind: 'UPPLAN',
+    row: 2,
+    column: 5,
+    value: '202505',
+    errors: (r) => [at('UPPLAN', 'E_FILE_MONTH_MISMATCH', r, 5, '202505'), at('UPPLAN', 'E_FIELD_DATE_OUTSIDE_MONTH', r, 10, '20250404')],
+  },
+  {
+    title: 'UPHOSOKU 対象年月 202504 in a 000000 file',
+    kind: 'UPHOSOKU',
+    nameMonth: '000000',
+    row: 2,
+    column: 63,
+    value: '202504',
+    errors: (r) => [at('UPHOSOKU', 'E_FILE_MONTH_MISMATCH', r, 63, '202504')],
+  },
+  {
+    title: 'UPHOSOKU 000000 file with No.4 00000000',
+    kind: 'UPHOSOKU',
+    nameMonth: '000000',
+    row: 2,
+    column: 4,
+    value: '00000000',
+    errors: (r) => [at('UPHOSOKU', 'E_FIELD_HOSOKU_PLAN_DATE', r, 4, '00000000')],
+  },
+
+  // CSV version
+  { title: 'UPPLAN mixed CSV versions', kind: 'UPPLAN', row: 2, column: 1, value: '202504', errors: (r) => [at('UPPLAN', 'E_FILE_MIXED_CSV_VERSION', r, 1, '202504')] },
+  { title: 'UPPLAN CSV version 202208 (3.x)', kind: 'UPPLAN', row: 'all', column: 1, value: '202208', errors: () => [at('UPPLAN', 'E_FILE_CSV_VERSION_UNSUPPORTED', 1, 1, '202208')] },
+  { title: 'UP2KYO CSV version 202208 (3.x)', kind: 'UP2KYO', row: 'all', column: 1, value: '202208', errors: () => [at('UP2KYO', 'E_FILE_CSV_VERSION_UNSUPPORTED', 1, 1, '202208')] },
+  { title: 'UPPLAN CSV version 202410 (not a spec value)', kind: 'UPPLAN', row: 'all', column: 1, value: '202410', errors: () => [at('UPPLAN', 'E_FILE_CSV_VERSION_UNKNOWN', 1, 1, '202410')] },
+  { title: 'UPHOSOKU CSV version 202410 (not a spec value)', kind: 'UPHOSOKU', nameMonth: '202504', row: 'all', column: 1, value: '202410', errors: () => [at('UPHOSOKU', 'E_FILE_CSV_VERSION_UNKNOWN', 1, 1, '202410')] },
+];
+
+describe('one column changed', () => {
+  it.each(CASES.map((c) => [c.title, c] as const))('%s', (_title, c) => {
+    const s = sample(c.kind, { month: c.month, nameMonth: c.nameMonth });
+    const row = typeof c.row === 'function' ? s.records.findIndex(c.row) + 1 : c.row;
+    expect(row).not.toBe(0);
+    const report = checkText(s.name, serialize(change(s.records, row, c.column, c.value, c.quoted)));
+    const n = row === 'all' ? 1 : row;
+    expect(report.errors.map(shape)).toEqual(c.errors(n));
+    expect(report.warnings.map(shape)).toEqual(c.warnings?.(n) ?? []);
+    expect(report.valid).toBe(c.errors(n).length === 0);
+  });
+});
+
+describe('messages carry the details', () => {
+  it('out-of-scope service type names the type', () => {
+    const s = sample('UPPLAN');
+    const r = checkText(s.name, serialize(change(s.records, 2, 15, '331111')));
+    expect(r.errors[0]!.message).toBe('サービス種類「33」（特定施設入居者生活介護）はデータ連携の対象外です');
+  });
+
+  it('day flags beyond the month name the day and the month', () => {
+    const s = sample('UPPLAN', { month: '202506' });
+    const r = checkText(s.name, serialize(change(s.records, 2, 11, flags(31))));
+    expect(r.errors[0]!.message).toBe('日割対象日で、202506 に存在しない 31 日に 1 が立っています');
+    expect(r.errors[0]!.messageEn).toBe('A day flag is set for day 31, which 202506 does not have');
+  });
+
+  it('the time hint of UPPLAN No.12 mentions 9999', () => {
+    const s = sample('UPPLAN');
+    const r = checkText(s.name, serialize(change(s.records, 2, 12, '2400')));
+    expect(r.errors[0]!.hint).toBe('0000〜2359 の4桁で入力してください（時刻なしは 9999）。');
+  });
+
+  it('CSV version findings name the edition and the current value', () => {
+    const s = sample('UPPLAN');
+    const old = checkText(s.name, serialize(change(s.records, 'all', 1, '202208')));
+    expect(old.errors[0]!.message).toBe('CSVバージョン 202208（第3.0–3.2版）は本ツールで検査できません');
+    const unknown = checkText(s.name, serialize(change(s.records, 'all', 1, '202410')));
+    expect(unknown.errors[0]!.message).toBe('CSVバージョン「202410」は標準仕様にない値です');
+    expect(unknown.errors[0]!.hint).toBe('第4.1版の値は 202407 です。');
+  });
+
+  it('month mismatch names the field, the value and the file month', () => {
+    const s = sample('UPSIKYU');
+    const r = checkText(s.name, serialize(change(s.records, 2, 5, '202505')));
+    expect(r.errors[0]!.message).toBe('対象年月 202505 がファイル名の年月 202504 と違います');
+  });
+});
+
+describe('welfare equipment: either code is enough', () => {
+  it('UPPLAN row with only 福祉用具届出コード is fine', () => {
+    const s = sample('UPPLAN');
+    const row = s.records.findIndex((r) => r.fields[14]!.startsWith('17')) + 1;
+    const records = change(change(s.records, row, 16, ''), row, 17, '00001-000010');
+    const r = checkText(s.name, serialize(records));
+    expect(r.errors).toEqual([]);
+  });
+});
+
+// ── encoding ─────────────────────────────────────────────────────────────────────────────
+describe('encoding', () => {
+  const MARK = '@@INJECT@@';
+
+  /** UP2KYO with raw bytes injected into 課題 (No.7, quoted free text) of record 3. */
+  function up2kyoWith(bytes: number[]): { name: string; bytes: Uint8Array } {
+    const s = sample('UP2KYO');
+    const value = s.records[2]!.fields[6]!;
+    expect(value).not.toBe('');
+    const text = serialize(change(s.records, 3, 7, `${value.slice(0, 2)}${MARK}${value.slice(2)}`, true));
+    const [before, after] = text.split(MARK) as [string, string];
+    return { name: s.name, bytes: concat([encodeMs932(before), Uint8Array.from(bytes), encodeMs932(after)]) };
+  }
+
+  it('gaiji F0 40 inside a free-text field → E_ENCODING_GAIJI at its record and column', () => {
+    const f = up2kyoWith([0xf0, 0x40]);
+    const r = check(f.name, f.bytes);
+    expect(r.errors.map(shape)).toEqual([at('UP2KYO', 'E_ENCODING_GAIJI', 3, 7, 'U+E000')]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('gaiji F9 FC (the last user-defined character, U+E757 in CP932) → E_ENCODING_GAIJI', () => {
+    const f = up2kyoWith([0xf9, 0xfc]);
+    const r = check(f.name, f.bytes);
+    expect(r.errors.map(shape)).toEqual([at('UP2KYO', 'E_ENCODING_GAIJI', 3, 7, 'U+E757')]);
+  });
+
+  it('bytes 85 40 (unassigned in MS932) → E_ENCODING_INVALID_BYTES at its record and column', () => {
+    const f = up2kyoWith([0x85, 0x40]);
+    const r = check(f.name, f.bytes);
+    expect(r.errors.map(shape)).toEqual([at('UP2KYO', 'E_ENCODING_INVALID_BYTES', 3, 7)]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('a NUL inside a free-text field → E_FIELD_CONTROL_CHARACTER 0x00', () => {
+    const f = up2kyoWith([0x00]);
+    const r = check(f.name, f.bytes);
+    expect(r.errors.map(shape)).toEqual([at('UP2KYO', 'E_FIELD_CONTROL_CHARACTER', 3, 7, '0x00')]);
+  });
+
+  it('a TAB inside a free-text field → E_FIELD_CONTROL_CHARACTER 0x09 (the hint names タブ)', () => {
+    const f = up2kyoWith([0x09]);
+    const r = check(f.name, f.bytes);
+    expect(r.errors.map(shape)).toEqual([at('UP2KYO', 'E_FIELD_CONTROL_CHARACTER', 3, 7, '0x09')]);
+  });
+
+  it('UTF-8 BOM → E_ENCODING_UTF8_BOM only, and the rest is read normally', () => {
+    const s = sample('UP2KYO');
+    const body = encodeMs932(serialize(s.records));
+    const r = check(s.name, concat([Uint8Array.from([0xef, 0xbb, 0xbf]), body]));
+    expect(r.errors.map(shape)).toEqual([{ code: 'E_ENCODING_UTF8_BOM', row: null, line: 1, column: null, field: null }]);
+    expect(r.warnings).toEqual([]);
+    expect(r.stats.bytes).toBe(body.length + 3);
+    expect(r.stats.records).toBe(s.records.length);
+  });
+
+  it('a UTF-8 encoded file → E_ENCODING_LOOKS_UTF8', () => {
+    const s = sample('UP2KYO');
+    const r = check(s.name, new TextEncoder().encode(serialize(s.records)));
+    const utf8 = r.errors.filter((e) => e.code === 'E_ENCODING_LOOKS_UTF8');
+    expect(utf8.map(shape)).toEqual([{ code: 'E_ENCODING_LOOKS_UTF8', row: null, line: null, column: null, field: null }]);
+    expect(r.valid).toBe(false);
+  });
+
+  it('an ASCII-only file is not taken for UTF-8', () => {
+    const s = sample('UP3KYO');
+    const records = s.records.map((r) => ({ fields: r.fields.map((v, i) => (r.quoted[i] ? 'x' : v)), quoted: r.quoted }));
+    const r = check(s.name, new TextEncoder().encode(serialize(records)));
+    expect(r.errors).toEqual([]);
+  });
+});
+
+// ── redaction ────────────────────────────────────────────────────────────────────────────
+describe('redact', () => {
+  it('masks the value of an insured-number finding', () => {
+    const s = sample('UPPLAN');
+    const text = serialize(change(s.records, 2, 3, 'H12345678'));
+    const plain = checkText(s.name, text);
+    expect(plain.errors[0]!.value).toBe('H12345678');
+    expect(plain.errors[0]!.message).toBe('被保険者番号の形式が違います: H12345678');
+
+    const masked = checkText(s.name, text, true);
+    expect(masked.errors.map(shape)).toEqual([at('UPPLAN', 'E_FIELD_INSURED_NUMBER', 2, 3, '＊＊＊')]);
+    expect(masked.errors[0]!.message).toBe('被保険者番号の形式が違います: ＊＊＊');
+    expect(masked.errors[0]!.messageEn).toBe('Malformed insured-person number: ＊＊＊');
+    expect(JSON.stringify(masked)).not.toContain('H12345678');
+  });
+
+  it('masks personal columns (利用者生年月日) but not the others', () => {
+    const s = sample('UPHOSOKU', { nameMonth: '202504' });
+    const text = serialize(change(change(s.records, 2, 8, '20250230'), 2, 13, '20250230'));
+    const masked = checkText(s.name, text, true);
+    expect(masked.errors.map(shape)).toEqual([at('UPHOSOKU', 'E_FIELD_DATE', 2, 8, '＊＊＊'), at('UPHOSOKU', 'E_FIELD_DATE', 2, 13, '20250230')]);
+  });
+});
+
+// ── file names ───────────────────────────────────────────────────────────────────────────
+describe('parseFileName', () => {
+  const SEQ = '20250425120002';
+  const CM = '1310000011_43';
+  const HH = '1310000029_11';
+
+  function validNames(prefix: string): string[] {
+    if (prefix === edition.manifest.image.prefix) return [`${prefix}_1310000011_46_1310000029_A2_${SEQ}_0001.jpg`];
+    const [from, to] = edition.manifest.directions.fromServiceOffice.includes(prefix) ? [HH, CM] : [CM, HH];
+    const part = layout(prefix).fileName.monthPart;
+    if (part === 'none') return [`${prefix}_${from}_${to}_${SEQ}.CSV`];
+    if (part === 'monthOrZero') return [`${prefix}_000000_${from}_${to}_${SEQ}.CSV`, `${prefix}_202504_${from}_${to}_${SEQ}.CSV`];
+    return [`${prefix}_202504_${from}_${to}_${SEQ}.CSV`];
+  }
+
+  it('knows every prefix of the spec', () => {
+    expect([...catalog.prefixes].sort()).toEqual(
+      ['DLT1KYO', 'DLTJSK', 'DLTKIHON', 'DLTPLAN', 'DLTYOBO', 'UP1KYO', 'UP2KYO', 'UP3KYO', 'UPHOSOKU', 'UPJSK', 'UPKIHON', 'UPKIHON_IMAGE', 'UPKIHON_SUB1', 'UPKIHON_SUB2', 'UPPLAN', 'UPSIKYU', 'UPYOBO', 'UPYOBO_SUB'].sort(),
+    );
+  });
+
+  it.each(catalog.prefixes.flatMap(validNames).map((n) => [n]))('%s is a valid name', (name) => {
+    const p = parseFileName(name, catalog);
+    expect(p.findings).toEqual([]);
+    const prefix = catalog.prefixes.find((x) => name.startsWith(`${x}_`))!;
+    expect(p.prefix).toBe(prefix);
+    expect(p.isImage).toBe(prefix === 'UPKIHON_IMAGE');
+    const tokens = name.replace(/\.[^.]+$/, '').slice(prefix.length + 1).split('_');
+    const month = /^\d{6}$/.test(tokens[0]!) ? tokens.shift()! : null;
+    expect(p.meta).toMatchObject({
+      kind: prefix,
+      serviceMonth: month,
+      sender: { office: tokens[0], serviceType: tokens[1] },
+      receiver: { office: tokens[2], serviceType: tokens[3] },
+      sequence: tokens[4],
+      extension: name.slice(name.lastIndexOf('.') + 1),
+    });
+  });
+
+  it.each(
+    [...edition.layouts.values()].flatMap((l) => (Array.isArray(l.fileName.example) ? (l.fileName.example as string[]) : [l.fileName.example])).map((n) => [n]),
+  )('the spec example %s has no errors', (name) => {
+    const p = parseFileName(name, catalog);
+    expect(p.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    // The spec's own 実績 examples swap the service types; that is a warning.
+    const expected = /^(UPJSK|DLTJSK)_/.test(name) ? ['W_NAME_DIRECTION'] : [];
+    expect(p.findings.map((f) => f.code)).toEqual(expected);
+  });
+
+  const codes = (name: string) => parseFileName(name, catalog).findings.map((f) => [f.code, f.severity, f.value ?? null]);
+
+  it('unknown prefix', () => {
+    const p = parseFileName(`UPFOO_202504_${CM}_${HH}_${SEQ}.CSV`, catalog);
+    expect(p.findings.map((f) => f.code)).toEqual(['E_NAME_UNKNOWN_PREFIX']);
+    expect(p.prefix).toBeNull();
+    expect(p.meta).toBeNull();
+    expect(codes(`upplan_202504_${CM}_${HH}_${SEQ}.CSV`)).toEqual([['E_NAME_UNKNOWN_PREFIX', 'error', null]]);
+    expect(codes(`UPPLAN202504_${CM}_${HH}_${SEQ}.CSV`)).toEqual([['E_NAME_UNKNOWN_PREFIX', 'error', null]]);
+  });
+
+  it('9-digit office numbers', () => {
+    const sender = parseFileName(`UPPLAN_202504_131000001_43_${HH}_${SEQ}.CSV`, catalog).findings;
+    expect(sender.map((f) => [f.code, f.value])).toEqual([['E_NAME_OFFICE_NUMBER', '131000001']]);
+    expect(sender[0]!.message).toBe('ファイル名の送信元事業所番号「131000001」が10桁の数字ではありません');
+    const receiver = parseFileName(`UPPLAN_202504_${CM}_131000002_11_${SEQ}.CSV`, catalog).findings;
+    expect(receiver.map((f) => [f.code, f.value])).toEqual([['E_NAME_OFFICE_NUMBER', '131000002']]);
+    expect(receiver[0]!.message).toBe('ファイル名の送信先事業所番号「131000002」が10桁の数字ではありません');
+  });
+
+  it('month 202513', () => {
+    expect(codes(`UPPLAN_202513_${CM}_${HH}_${SEQ}.CSV`)).toEqual([['E_NAME_MONTH', 'error', '202513']]);
+    expect(codes(`UPHOSOKU_202500_${CM}_${HH}_${SEQ}.CSV`)).toEqual([['E_NAME_MONTH', 'error', '202500']]);
+  });
+
+  it('000000 is a month only for 利用者補足情報', () => {
+    expect(codes(`UPHOSOKU_000000_${CM}_${HH}_${SEQ}.CSV`)).toEqual([]);
+    expect(codes(`UPPLAN_000000_${CM}_${HH}_${SEQ}.CSV`)).toEqual([['E_NAME_MONTH', 'error', '000000']]);
+  });
+
+  it('a month is required, or forbidden, by the prefix', () => {
+    expect(codes(`UPPLAN_${CM}_${HH}_${SEQ}.CSV`)).toEqual([['E_NAME_MONTH_MISSING', 'error', null]]);
+    expect(codes(`UP1KYO_202504_${CM}_${HH}_${SEQ}.CSV`)).toEqual([['E_NAME_PATTERN', 'error', null]]);
+  });
+
+  it('sequence 20250230120000 is not a real moment', () => {
+    expect(codes(`UPPLAN_202504_${CM}_${HH}_20250230120000.CSV`)).toEqual([['E_NAME_SEQUENCE', 'error', '20250230120000']]);
+    expect(codes(`UPPLAN_202504_${CM}_${HH}_20250425240000.CSV`)).toEqual([['E_NAME_SEQUENCE', 'error', '20250425240000']]);
+    expect(codes(`UPPLAN_202504_${CM}_${HH}_2025042512000.CSV`)).toEqual([['E_NAME_SEQUENCE', 'error', '2025042512000']]);
+  });
+
+  it('3.2-style name without service types', () => {
+    expect(codes(`UPPLAN_202504_1310000011_1310000029_${SEQ}.CSV`)).toEqual([['E_NAME_V32_FORMAT', 'error', null]]);
+    expect(codes(`UP2KYO_1310000011_1310000029_${SEQ}.CSV`)).toEqual([['E_NAME_V32_FORMAT', 'error', null]]);
+    expect(parseFileName(`UP2KYO_1310000011_1310000029_${SEQ}.CSV`, catalog).meta).toBeNull();
+  });
+
+  it('lower-case .csv is a warning only', () => {
+    const p = parseFileName(`UPPLAN_202504_${CM}_${HH}_${SEQ}.csv`, catalog);
+    expect(p.findings.map((f) => [f.code, f.severity, f.value])).toEqual([['W_NAME_EXTENSION_CASE', 'warning', '.csv']]);
+    expect(p.meta?.extension).toBe('csv');
+    // …and through the validator, a valid file so named stays valid.
+    const s = sample('UPPLAN');
+    const r = checkText(s.name.replace(/\.CSV$/, '.csv'), serialize(s.records));
+    expect(r.valid).toBe(true);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.map((f) => f.code)).toEqual(['W_NAME_EXTENSION_CASE']);
+  });
+
+  it('other extensions are errors', () => {
+    expect(codes(`UPPLAN_202504_${CM}_${HH}_${SEQ}.TXT`)).toEqual([['E_NAME_EXTENSION', 'error', 'TXT']]);
+    expect(codes(`UPPLAN_202504_${CM}_${HH}_${SEQ}`)).toEqual([['E_NAME_EXTENSION', 'error', '(なし)']]);
+  });
+
+  it('UPKIHON_IMAGE with a 4-digit branch', () => {
+    for (const ext of ['jpg', 'JPG']) {
+      const p = parseFileName(`UPKIHON_IMAGE_1310000011_46_1310000029_A2_${SEQ}_0001.${ext}`, catalog);
+      expect(p.findings).toEqual([]);
+      expect(p.isImage).toBe(true);
+      expect(p.prefix).toBe('UPKIHON_IMAGE');
+      expect(p.meta?.imageBranch).toBe('0001');
+      expect(p.meta?.serviceMonth).toBeNull();
+    }
+  });
+
+  it('UPKIHON_IMAGE without a branch, or with a short one', () => {
+    const none = parseFileName(`UPKIHON_IMAGE_1310000011_46_1310000029_A2_${SEQ}.jpg`, catalog);
+    expect(none.findings.map((f) => f.code)).toEqual(['E_NAME_PATTERN']);
+    expect(none.findings[0]!.message).toContain('「_」で区切られた部分が5個（6個のはず）');
+    expect(none.isImage).toBe(true);
+    const short = parseFileName(`UPKIHON_IMAGE_1310000011_46_1310000029_A2_${SEQ}_001.jpg`, catalog);
+    expect(short.findings.map((f) => f.code)).toEqual(['E_NAME_PATTERN']);
+    expect(short.findings[0]!.message).toContain('枝番は4桁の数字');
+    expect(codes(`UPKIHON_IMAGE_1310000011_46_1310000029_A2_${SEQ}_0001.jpeg`)).toEqual([['E_NAME_EXTENSION', 'error', 'jpeg']]);
+  });
+
+  it('UPKIHON_IMAGE content must be a JPEG', () => {
+    const name = `UPKIHON_IMAGE_1310000011_46_1310000029_A2_${SEQ}_0001.jpg`;
+    expect(check(name, Uint8Array.from([0xff, 0xd8, 0xff, 0xe0])).errors).toEqual([]);
+    expect(check(name, encodeMs932('not a jpeg')).errors.map((f) => f.code)).toEqual(['E_IMAGE_NOT_JPEG']);
+  });
+
+  it('service types, same office and direction', () => {
+    expect(codes(`UPPLAN_202504_1310000011_4_${HH}_${SEQ}.CSV`)).toEqual([['E_NAME_SERVICE_TYPE', 'error', '4']]);
+    expect(codes(`UPPLAN_202504_${CM}_1310000029_ZZ_${SEQ}.CSV`)).toEqual([['W_NAME_SERVICE_TYPE_UNKNOWN', 'warning', 'ZZ']]);
+    expect(codes(`UPPLAN_202504_${CM}_${CM}_${SEQ}.CSV`)).toEqual([['E_NAME_SAME_OFFICE', 'error', '1310000011_43']]);
+    expect(codes(`UPPLAN_202504_${HH}_${CM}_${SEQ}.CSV`)).toEqual([['W_NAME_DIRECTION', 'warning', '11']]);
+  });
+});
