@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { CAREPLAN_LINK_VERSION } from '../../shared/version.js';
 import { runCheck } from './check.js';
 import { runFixtures } from './fixtures.js';
+import { runIdentity, runSign, runVerify } from './identity.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -21,6 +22,14 @@ export const USAGE = `careplan-link ${CAREPLAN_LINK_VERSION} — ケアプラン
   careplan-link fixtures --out <フォルダ> [--month YYYYMM] [--users N]
       架空の利用者で、正しい送信単位一式（計画・利用票・実績・削除・介護予防）を書き出します。
       Writes complete, valid sample send units with invented people.
+  careplan-link identity --p12 <証明書.p12> [--password-env 変数名] [--office-from CN] [--format text|json]
+      事業所の電子証明書（PKCS#12）の事業所番号・有効期限などを表示します。 / Shows the office certificate.
+  careplan-link sign --p12 <証明書.p12> [--password-env 変数名] [--force] <ファイル>...
+      各ファイルの横に <ファイル>.p7s（CMS 分離署名, SHA-256）を作ります。 / Writes a detached CMS signature.
+  careplan-link verify --trust <CA.pem> [--format text|json] <ファイル>...
+      <ファイル>.p7s の署名・改ざん・証明書の信頼を検証します。Exit 0 only when every file verifies.
+      パスワードは --password-env で指定した環境変数から、なければ端末で尋ねます。
+      The password comes from the environment variable named by --password-env, or a terminal prompt.
   careplan-link --version | --help
 `;
 
@@ -28,7 +37,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>;
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean; multiple?: boolean }>;
 
 export function parse(args: string[], options: OptionSpec): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
@@ -47,6 +56,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return await runCheck(rest, io);
       case 'fixtures':
         return await runFixtures(rest, io);
+      case 'identity':
+        return await runIdentity(rest, io);
+      case 'sign':
+        return await runSign(rest, io);
+      case 'verify':
+        return await runVerify(rest, io);
       case '--version':
       case '-v':
         io.stdout(`${CAREPLAN_LINK_VERSION}\n`);

@@ -62,6 +62,8 @@ export class CsvReader {
   /** A CR inside quoted text ended the last chunk; the next chunk decides whether it was CRLF. */
   private pendingQuotedCr = false;
   private finished = false;
+  private chunkSerial = 0;
+  private recordStartChunk = 1;
   readonly endings: LineEndingStats = { crlf: 0, lf: 0, cr: 0, firstOddLine: null };
   /** Set when the reader hit an unclosed quote; nothing after it is a record. */
   unterminated = false;
@@ -79,7 +81,18 @@ export class CsvReader {
     return this.line;
   }
 
+  /** How many chunks have been pushed so far. */
+  get chunks(): number {
+    return this.chunkSerial;
+  }
+
+  /** During onRecord: serial of the chunk the record started in (it ends in the current one). */
+  get recordStartedInChunk(): number {
+    return this.recordStartChunk;
+  }
+
   push(chunk: string): void {
+    this.chunkSerial++;
     const n = chunk.length;
     let i = 0;
     if (this.pendingQuotedCr && n > 0) {
@@ -300,6 +313,7 @@ export class CsvReader {
   private newLine(): void {
     this.line++;
     this.recordLine = this.line;
+    this.recordStartChunk = Math.max(1, this.chunkSerial);
     this.mode = Mode.FieldStart;
   }
 }

@@ -61,8 +61,8 @@ export class FileValidator {
   private firstBytes: number[] = [];
   private csvVersion: string | null = null;
   private versionKnown = true;
-  private scanPrevious = false;
-  private scanCurrent = false;
+  /** Serial of the last decoded chunk holding a suspicious character (0: none yet). */
+  private lastSuspiciousChunk = 0;
   private readonly table7 = new Map<string, Table7User>();
   private readonly redact: boolean;
 
@@ -127,15 +127,13 @@ export class FileValidator {
 
   private pushText(text: string): void {
     if (text === '') return;
-    this.scanPrevious = this.scanCurrent;
-    this.scanCurrent = SUSPICIOUS.test(text);
+    if (SUSPICIOUS.test(text)) this.lastSuspiciousChunk = this.reader!.chunks + 1;
     this.reader!.push(text);
   }
 
   end(): FileResult {
     if (this.reader && this.decoder) {
       this.pushText(this.decoder.end());
-      this.scanPrevious = this.scanCurrent;
       this.reader.end();
       this.finishContent();
     } else if (this.parsed.isImage) {
@@ -209,7 +207,8 @@ export class FileValidator {
 
   private onRecord(record: CsvRecord): void {
     const { fields, quoted, row, line } = record;
-    if (this.scanCurrent || this.scanPrevious) this.scanCharacters(record);
+    // Only records that touch a chunk with a suspicious character are scanned character by character.
+    if (this.lastSuspiciousChunk >= this.reader!.recordStartedInChunk) this.scanCharacters(record);
     if (row === 1) this.chooseEdition(fields[0] ?? '', line);
     const layout = this.layout!;
     if (fields.length !== layout.columnCount) {
