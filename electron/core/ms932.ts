@@ -1,12 +1,75 @@
-// MS932 (Windows-31J) through iconv-lite, whose "shift_jis" table is Microsoft's CP932.
+// MS932 (Windows-31J) through iconv-lite, whose "shift_jis" table is Microsoft's CP932 — with two
+// repairs. iconv-lite's streaming decoder can drop a character after a lead byte split across
+// chunks, so text is decoded in pieces that end right after a byte that cannot be a lead byte:
+// there no character is ever pending, and the result is the same however the file is chunked.
+// And its table stops the user-defined area (外字, F040–F9FC) at F940, so gaiji are mapped to the
+// Private Use Area here, as Windows does.
 import iconv from 'iconv-lite';
 import type { DecoderFactory } from '../../shared/validator/index.js';
 
+const isLead = (b: number) => (b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc);
+const isTrail = (b: number) => (b >= 0x40 && b <= 0x7e) || (b >= 0x80 && b <= 0xfc);
+
+/** Bytes held back at most while looking for a clean place to cut (only lead-range bytes are held). */
+const MAX_CARRY = 1 << 20;
+
+/** Windows maps F040–F9FC to U+E000–U+E757, 188 characters per lead byte. */
+function gaiji(lead: number, trail: number): string {
+  return String.fromCharCode(0xe000 + (lead - 0xf0) * 188 + (trail - 0x40 - (trail >= 0x80 ? 1 : 0)));
+}
+
+const decodeSegment = (b: Buffer) => (b.length === 0 ? '' : iconv.decode(b, 'cp932'));
+
+/** Decodes a piece that starts and ends on character boundaries. */
+function decodePiece(buf: Buffer): string {
+  // Fast path: no byte F0–F9 at all means no gaiji.
+  let maybeGaiji = false;
+  for (let v = 0xf0; v <= 0xf9 && !maybeGaiji; v++) maybeGaiji = buf.indexOf(v) !== -1;
+  if (!maybeGaiji) return decodeSegment(buf);
+  let out = '';
+  let segment = 0;
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i]!;
+    const t = buf[i + 1];
+    if (!isLead(b) || t === undefined || !isTrail(t)) {
+      i++;
+      continue;
+    }
+    if (b >= 0xf0 && b <= 0xf9) {
+      out += decodeSegment(buf.subarray(segment, i)) + gaiji(b, t);
+      segment = i + 2;
+    }
+    i += 2;
+  }
+  return out + decodeSegment(buf.subarray(segment));
+}
+
 export const decodeMs932: DecoderFactory = () => {
-  const d = iconv.getDecoder('cp932');
+  let carry: Buffer | null = null;
   return {
-    write: (bytes) => d.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
-    end: () => d.end() ?? '',
+    write(bytes) {
+      let buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (carry) {
+        buf = Buffer.concat([carry, buf]);
+        carry = null;
+      }
+      let cut = buf.length - 1;
+      while (cut >= 0 && isLead(buf[cut]!)) cut--;
+      if (cut < 0 && buf.length < MAX_CARRY) {
+        carry = Buffer.from(buf);
+        return '';
+      }
+      if (cut < 0) cut = buf.length - 1;
+      if (cut < buf.length - 1) carry = Buffer.from(buf.subarray(cut + 1));
+      return decodePiece(buf.subarray(0, cut + 1));
+    },
+    end() {
+      if (!carry) return '';
+      const rest = carry;
+      carry = null;
+      return decodePiece(rest);
+    },
   };
 };
 

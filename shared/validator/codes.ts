@@ -53,7 +53,7 @@ export const CODES = {
   E_ENCODING_GAIJI: c('error', '外字（ユーザー定義文字）が使われています', 'A user-defined (gaiji) character is used',
     '外字は使えません。通常の文字（例: 髙→高）に置き換えてください。', 'Gaiji are not allowed; replace them with standard characters.'),
   E_FIELD_CONTROL_CHARACTER: c('error', '制御文字（{value}）が含まれています', 'A control character ({value}) is present',
-    '改行以外の制御文字（タブ・NUL など）を取り除いてください。', 'Remove control characters other than line breaks.'),
+    '改行とタブ以外の制御文字（NUL など）を取り除いてください。', 'Remove control characters other than line breaks and tabs.'),
 
   // ── CSV framing ─────────────────────────────────────────────────────────
   E_FILE_EMPTY: c('error', 'データが1件もありません', 'The file holds no records',

@@ -58,6 +58,7 @@ export class FileValidator {
   private readonly facts: FileFacts = { keys: new Map(), serviceLines: null };
   private readonly keySets: number[][] = [];
   private bytes = 0;
+  private head: Uint8Array | null = new Uint8Array(0);
   private firstBytes: number[] = [];
   private csvVersion: string | null = null;
   private versionKnown = true;
@@ -113,10 +114,22 @@ export class FileValidator {
 
   write(chunk: Uint8Array): void {
     let bytes = chunk;
-    if (this.bytes === 0 && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-      this.sink.emit('E_ENCODING_UTF8_BOM', { line: 1 });
-      bytes = bytes.subarray(3);
-      this.bytes += 3;
+    if (this.head !== null) {
+      // Until three bytes have come, hold them: a BOM may arrive split across writes.
+      const joined = new Uint8Array(this.head.length + chunk.length);
+      joined.set(this.head);
+      joined.set(chunk, this.head.length);
+      if (joined.length < 3) {
+        this.head = joined;
+        return;
+      }
+      this.head = null;
+      bytes = joined;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        this.sink.emit('E_ENCODING_UTF8_BOM', { line: 1 });
+        bytes = bytes.subarray(3);
+        this.bytes += 3;
+      }
     }
     if (this.firstBytes.length < 3) for (let i = 0; i < bytes.length && this.firstBytes.length < 3; i++) this.firstBytes.push(bytes[i]!);
     this.bytes += bytes.length;
@@ -132,6 +145,12 @@ export class FileValidator {
   }
 
   end(): FileResult {
+    if (this.head !== null && this.head.length > 0) {
+      const rest = this.head;
+      this.head = null;
+      this.write(rest);
+    }
+    this.head = null;
     if (this.reader && this.decoder) {
       this.pushText(this.decoder.end());
       this.reader.end();
@@ -241,7 +260,7 @@ export class FileValidator {
           return;
         }
         if (cp < 0x20 || cp === 0x7f) {
-          if (cp === 0x0d || cp === 0x0a) continue;
+          if (cp === 0x0d || cp === 0x0a || cp === 0x09) continue;
           this.sink.emit('E_FIELD_CONTROL_CHARACTER', place, { value: `0x${cp.toString(16).padStart(2, '0').toUpperCase()}` });
           return;
         }

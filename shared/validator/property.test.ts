@@ -1,12 +1,11 @@
 // Property tests for the validator: whatever bytes and names come in, it never throws and always
 // answers with a well-formed report; streaming in chunks changes nothing; and the synthetic
 // fixtures are valid for any month and user count.
-/* eslint-disable no-restricted-imports -- tests run in Node: they load the spec data from disk and encode with the app's MS932 codec */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeMs932, encodeMs932 } from '../../electron/core/ms932.js';
 import { loadCatalog } from '../../electron/core/specs.js';
-/* eslint-enable no-restricted-imports */
+ 
 import type { Finding, FileReport } from '../report/types.js';
 import { generateFixtures } from '../fixtures/generate.js';
 import { newestEdition } from '../spec/model.js';

@@ -51,8 +51,21 @@ function keyUsageOf(der: Buffer): KeyUsage | null {
   return { digitalSignature: (b0 & 0x80) !== 0, nonRepudiation: (b0 & 0x40) !== 0, keyEncipherment: (b0 & 0x20) !== 0, keyCertSign: (b0 & 0x04) !== 0 };
 }
 
+// Parsed certificates are immutable; the same few (CA, partners) come back in every signature.
+const cache = new Map<string, CertInfo>();
+const CACHE_MAX = 512;
+
 export function certInfo(input: string | Buffer | X509Certificate): CertInfo {
   const x509 = input instanceof X509Certificate ? input : new X509Certificate(input);
+  const hit = cache.get(x509.fingerprint256);
+  if (hit) return hit;
+  const info = parse(x509);
+  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(x509.fingerprint256, info);
+  return info;
+}
+
+function parse(x509: X509Certificate): CertInfo {
   const der = x509.raw;
   const eku = x509.keyUsage as string[] | undefined;
   return {

@@ -3,7 +3,7 @@
 // (AES-256, RSA-OAEP key transport) with PKI.js on WebCrypto. Every verification outcome is an
 // explicit status: an exception is never read as "unsigned" or "valid".
 import { constants, createHash, verify as cryptoVerify, webcrypto, privateEncrypt, type KeyObject } from 'node:crypto';
-import * as asn1js from 'asn1js';
+import type * as asn1js from 'asn1js';
 import forge from 'node-forge';
 import * as pkijs from 'pkijs';
 import { allowsEku, allowsSigning, certInfo, EKU_CLIENT_AUTH, EKU_EMAIL_PROTECTION, type CertInfo } from './certs.js';
@@ -186,10 +186,9 @@ export function verifyCms(signature: Buffer, options: VerifyOptions): VerifyResu
     const sid = si.sid as pkijs.IssuerAndSerialNumber | asn1js.Constructed;
     let signer: CertInfo | undefined;
     if (sid instanceof pkijs.IssuerAndSerialNumber) {
-      signer = offered.find((c) => {
-        const p = pkijs.Certificate.fromBER(c.der);
-        return p.issuer.isEqual(sid.issuer) && p.serialNumber.isEqual(sid.serialNumber);
-      });
+      const parsed = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+      const i = parsed.findIndex((p) => p.issuer.isEqual(sid.issuer) && p.serialNumber.isEqual(sid.serialNumber));
+      signer = i >= 0 ? offered[i] : undefined;
     } else {
       const ski = Buffer.from((sid as unknown as { valueBlock: { value: asn1js.OctetString[] } }).valueBlock.value[0]!.valueBlock.valueHexView);
       signer = offered.find((c) => {

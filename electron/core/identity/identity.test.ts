@@ -109,11 +109,11 @@ describe('CMS signatures', () => {
   it('detects tampering, an untrusted issuer and a broken signature value', () => {
     const sig = signCms(content, manager);
     const changed = Buffer.from(content);
-    changed[3] ^= 1;
+    changed[3] = changed[3]! ^ 1;
     expect(verifyCms(sig, { content: changed, trustAnchors: trust }).status).toBe('tampered');
     expect(verifyCms(sig, { content, trustAnchors: certsFromPem(pem('foreign-ca.pem')) }).status).toBe('unknown-issuer');
     const broken = Buffer.from(sig);
-    broken[broken.length - 1] ^= 0xff; // the RSA signature value is the last field
+    broken[broken.length - 1] = broken[broken.length - 1]! ^ 0xff; // the RSA signature value is the last field
     expect(verifyCms(broken, { content, trustAnchors: trust }).status).toBe('bad-signature');
   });
 
