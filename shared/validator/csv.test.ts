@@ -308,3 +308,23 @@ describe('CsvReader: chunk-boundary independence', () => {
     for (let i = 0; i <= text.length; i++) expect(parse([text.slice(0, i), text.slice(i)])).toEqual(expected);
   });
 });
+
+describe('CsvReader: physical line count', () => {
+  it('counts a last line with or without a final line break, and none for empty text', () => {
+    const count = (chunks: string[]) => {
+      const r = new CsvReader(
+        () => {},
+        () => {},
+      );
+      for (const c of chunks) r.push(c);
+      r.end();
+      return r.physicalLines;
+    };
+    expect(count(['a,b\r\n'])).toBe(1);
+    expect(count(['a,b'])).toBe(1);
+    expect(count(['a,"x\r\ny"\r\nc,d'])).toBe(3);
+    expect(count(['a,b\r', '\nc'])).toBe(2);
+    expect(count(['a,b\r\n', ''])).toBe(1);
+    expect(count([])).toBe(0);
+  });
+});

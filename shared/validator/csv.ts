@@ -63,6 +63,8 @@ export class CsvReader {
   private pendingQuotedCr = false;
   private finished = false;
   private chunkSerial = 0;
+  private sawText = false;
+  private endsWithBreak = false;
   private recordStartChunk = 1;
   readonly endings: LineEndingStats = { crlf: 0, lf: 0, cr: 0, firstOddLine: null };
   /** Set when the reader hit an unclosed quote; nothing after it is a record. */
@@ -77,8 +79,15 @@ export class CsvReader {
     return this.row;
   }
 
+  /** The current line number (one past the last line once a final line break has been read). */
   get linesRead(): number {
     return this.line;
+  }
+
+  /** How many physical lines the text had, counting a last line without a final line break. */
+  get physicalLines(): number {
+    if (!this.sawText) return 0;
+    return this.endsWithBreak ? this.line - 1 : this.line;
   }
 
   /** How many chunks have been pushed so far. */
@@ -94,6 +103,11 @@ export class CsvReader {
   push(chunk: string): void {
     this.chunkSerial++;
     const n = chunk.length;
+    if (n > 0) {
+      this.sawText = true;
+      const last = chunk.charCodeAt(n - 1);
+      this.endsWithBreak = last === CR || last === LF;
+    }
     let i = 0;
     if (this.pendingQuotedCr && n > 0) {
       this.pendingQuotedCr = false;

@@ -56,7 +56,9 @@ export class FileValidator {
   private readonly decoder: ReturnType<DecoderFactory> | null;
   private readonly sniffer = new Utf8Sniffer();
   private readonly facts: FileFacts = { keys: new Map(), serviceLines: null };
-  private readonly keySets: number[][] = [];
+  /** Key columns with their set; `last` skips the insert while one user's records follow each other. */
+  private readonly keySlots: { cols: number[]; set: Set<string>; last: string }[] = [];
+  private lastServiceLine = '';
   private bytes = 0;
   private head: Uint8Array | null = new Uint8Array(0);
   private firstBytes: number[] = [];
@@ -102,8 +104,9 @@ export class FileValidator {
   private addKeySet(cols: number[]): void {
     const id = cols.join('|');
     if (!this.facts.keys.has(id)) {
-      this.facts.keys.set(id, new Set());
-      this.keySets.push(cols);
+      const set = new Set<string>();
+      this.facts.keys.set(id, set);
+      this.keySlots.push({ cols, set, last: '' });
     }
   }
 
@@ -163,7 +166,7 @@ export class FileValidator {
     const stats: FileStats = {
       bytes: this.bytes,
       records: this.reader?.recordsRead ?? 0,
-      lines: this.reader ? Math.max(0, this.reader.linesRead - 1) : 0,
+      lines: this.reader?.physicalLines ?? 0,
       users: this.layout ? (this.facts.keys.get(this.layout.userKey.join('|'))?.size ?? 0) : 0,
       csvVersion: this.csvVersion,
     };
@@ -434,16 +437,21 @@ export class FileValidator {
 
   private collectFacts(layout: LayoutSpec, fields: string[]): void {
     if (!this.versionKnown) return;
-    for (const cols of this.keySets) {
+    for (const slot of this.keySlots) {
+      const cols = slot.cols;
       let key = fields[cols[0]! - 1]!;
       for (let i = 1; i < cols.length; i++) key += '-' + fields[cols[i]! - 1]!;
-      this.facts.keys.get(cols.join('|'))!.add(key);
+      if (key !== slot.last) {
+        slot.set.add(key);
+        slot.last = key;
+      }
     }
     if (this.facts.serviceLines) {
       const isPlan = layout.prefix === 'UPPLAN';
-      const office = fields[(isPlan ? 20 : 7) - 1]!;
       const code = fields[(isPlan ? 15 : 9) - 1]!;
-      if (!isPseudoCode(code)) this.facts.serviceLines.add(`${fields[1]}-${fields[2]}|${office}|${code}`);
+      const line = fields[1] + '-' + fields[2] + '|' + fields[(isPlan ? 20 : 7) - 1]! + '|' + code;
+      if (line !== this.lastServiceLine && !isPseudoCode(code)) this.facts.serviceLines.add(line);
+      this.lastServiceLine = line;
     }
   }
 }
