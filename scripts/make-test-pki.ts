@@ -35,6 +35,7 @@ pbeWithSHAAnd3-KeyTripleDES-CBC (what Windows exports).
 | expired | office 1310000045, certificate expired a year ago |
 | not-yet-valid | office 1310000052, valid only from five years on |
 | server-only | office 1310000060 without clientAuth/emailProtection |
+| encipher-only | office 1310000078 whose key usage allows no signing |
 | relay-server | TLS server certificate for 127.0.0.1 / localhost |
 | foreign | claims office 1310000011 but is issued by the foreign CA |
 `,

@@ -58,6 +58,7 @@ describe('PKCS#12', () => {
     expect(code(() => loadPkcs12(p12('expired'), PASSWORD))).toBe('CERT_EXPIRED');
     expect(code(() => loadPkcs12(p12('not-yet-valid'), PASSWORD))).toBe('CERT_NOT_YET_VALID');
     expect(code(() => loadPkcs12(p12('server-only'), PASSWORD))).toBe('CERT_NOT_FOR_CLIENT_AUTH');
+    expect(code(() => loadPkcs12(p12('encipher-only'), PASSWORD))).toBe('CERT_NOT_FOR_SIGNING');
     expect(code(() => loadPkcs12(p12('care-manager'), PASSWORD, { officeNumberFrom: 'O' }))).toBe('CERT_NO_OFFICE_NUMBER');
     const noKey = join(tmp, 'nokey.p12');
     execFileSync('openssl', ['pkcs12', '-export', '-nokeys', '-in', join(PKI, 'home-help.pem'), '-out', noKey, '-passout', `pass:${PASSWORD}`]);
@@ -68,6 +69,14 @@ describe('PKCS#12', () => {
       expect((e as IdentityError).messageJa).toContain('有効期限が切れています');
       expect((e as IdentityError).messageEn).toContain('expired');
     }
+  });
+
+  it('warns 90 days before expiry', () => {
+    const id = loadPkcs12(p12('care-manager'), PASSWORD);
+    const end = id.certificate.notAfter.getTime();
+    expect(id.summary(new Date(end - 91 * 86_400_000))).toMatchObject({ daysLeft: 91, expiresSoon: false });
+    expect(id.summary(new Date(end - 90 * 86_400_000))).toMatchObject({ daysLeft: 90, expiresSoon: true });
+    expect(id.summary(new Date(end - 3 * 86_400_000 - 1000))).toMatchObject({ daysLeft: 3, expiresSoon: true });
   });
 
   it('never shows the key or the password', () => {

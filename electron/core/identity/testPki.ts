@@ -27,6 +27,8 @@ interface CertSpec {
   serial: string;
   ca?: boolean;
   eku?: ('clientAuth' | 'emailProtection' | 'serverAuth')[];
+  /** Key usage of an end-entity certificate (default: signing and key encipherment). */
+  keyUsage?: 'sign-and-encipher' | 'encipher-only';
   san?: string[];
 }
 
@@ -53,7 +55,9 @@ function makeCert(spec: CertSpec, publicKey: forge.pki.PublicKey, issuer: { cert
     { name: 'basicConstraints', cA: spec.ca === true, critical: true },
     spec.ca
       ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }
-      : { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, keyEncipherment: true, critical: true },
+      : spec.keyUsage === 'encipher-only'
+        ? { name: 'keyUsage', keyEncipherment: true, critical: true }
+        : { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, keyEncipherment: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ];
   if (spec.eku) extensions.push({ name: 'extKeyUsage', ...Object.fromEntries(spec.eku.map((e) => [e, true])) });
@@ -96,6 +100,7 @@ export function makeTestPki(now = new Date()): TestPki {
   office('expired', { cn: '1310000045', org: 'あおぞら福祉用具', eku: ['clientAuth', 'emailProtection'], notBefore: years(-3, now), notAfter: years(-1, now) });
   office('not-yet-valid', { cn: '1310000052', org: '未来の事業所', eku: ['clientAuth', 'emailProtection'], notBefore: years(5, now), notAfter: years(6, now) });
   office('server-only', { cn: '1310000060', org: 'サーバー用証明書', eku: ['serverAuth'] });
+  office('encipher-only', { cn: '1310000078', org: '暗号化専用の証明書', eku: ['clientAuth'], keyUsage: 'encipher-only' });
   office('relay-server', { cn: '127.0.0.1', org: 'careplan-link relay (test)', eku: ['serverAuth'], san: ['localhost', '127.0.0.1'] });
   office('foreign', { cn: '1310000011', org: 'なりすまし事業所', eku: ['clientAuth', 'emailProtection'] }, { cert: foreignCert, key: foreignKeys.privateKey });
   return {
