@@ -3,6 +3,8 @@ import { CAREPLAN_LINK_VERSION } from '../../shared/version.js';
 import { runCheck } from './check.js';
 import { runFixtures } from './fixtures.js';
 import { runIdentity, runSign, runVerify } from './identity.js';
+import { runRelay } from './relay.js';
+import { runOffices, runReceive, runSend, runStatus } from './transport.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -30,6 +32,13 @@ export const USAGE = `careplan-link ${CAREPLAN_LINK_VERSION} — ケアプラン
       <ファイル>.p7s の署名・改ざん・証明書の信頼を検証します。Exit 0 only when every file verifies.
       パスワードは --password-env で指定した環境変数から、なければ端末で尋ねます。
       The password comes from the environment variable named by --password-env, or a terminal prompt.
+  careplan-link relay [--port 8443] [--data フォルダ] [--tls-cert F --tls-key F --client-ca F]
+      連携サービスを起動します（指定がなければ 127.0.0.1 で開発用の証明書とデモ事業所を作ります）。
+      Starts the linkage service; with no TLS flags it creates a development PKI and demo offices.
+  careplan-link send --config 設定.json <ファイル>...   検査・署名・暗号化して送ります / validate, sign, encrypt, send
+  careplan-link receive --config 設定.json [--format json]   届いたものを取込フォルダへ / fetch into the import folder
+  careplan-link status --config 設定.json [--format json]    送ったものの状況と受領証 / sent units and receipts
+  careplan-link offices --config 設定.json [検索語] [--type 11]  事業所名簿 / office directory
   careplan-link --version | --help
 `;
 
@@ -62,6 +71,16 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return await runSign(rest, io);
       case 'verify':
         return await runVerify(rest, io);
+      case 'relay':
+        return await runRelay(rest, io);
+      case 'send':
+        return await runSend(rest, io);
+      case 'receive':
+        return await runReceive(rest, io);
+      case 'status':
+        return await runStatus(rest, io);
+      case 'offices':
+        return await runOffices(rest, io);
       case '--version':
       case '-v':
         io.stdout(`${CAREPLAN_LINK_VERSION}\n`);

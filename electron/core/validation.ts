@@ -12,6 +12,8 @@ import { loadCatalog } from './specs.js';
 export interface CheckOptions {
   redact?: boolean;
   catalog?: SpecCatalog;
+  /** Check send units too; by default only for a directory or several files. */
+  units?: boolean;
 }
 
 export async function validatePath(path: string, options: CheckOptions = {}): Promise<FileResult> {
@@ -73,5 +75,5 @@ export async function checkPaths(inputs: string[], options: CheckOptions = {}): 
   }
   const results: FileResult[] = [];
   for (const f of files) results.push(await validatePath(f, { ...options, catalog }));
-  return buildReport(results, catalog, { units: sawDirectory || files.length > 1, redact: options.redact === true, ignored });
+  return buildReport(results, catalog, { units: options.units ?? (sawDirectory || files.length > 1), redact: options.redact === true, ignored });
 }

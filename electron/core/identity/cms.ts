@@ -141,7 +141,7 @@ function sameCert(a: CertInfo, b: CertInfo): boolean {
 }
 
 /** Builds a path from the signer to a trust anchor through the certificates offered. */
-function buildChain(signer: CertInfo, pool: CertInfo[], anchors: CertInfo[]): CertInfo[] | null {
+export function buildChain(signer: CertInfo, pool: CertInfo[], anchors: CertInfo[]): CertInfo[] | null {
   const path = [signer];
   let current = signer;
   for (let depth = 0; depth < 8; depth++) {

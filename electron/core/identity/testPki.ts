@@ -75,7 +75,8 @@ function p12(key: forge.pki.rsa.PrivateKey, chain: forge.pki.Certificate[], algo
 
 const years = (n: number, from = new Date()) => new Date(Date.UTC(from.getUTCFullYear() + n, from.getUTCMonth(), 1));
 
-export function makeTestPki(now = new Date()): TestPki {
+/** Makes the test PKI; `only` limits the office certificates made (the dev relay needs just a few). */
+export function makeTestPki(now = new Date(), only?: string[]): TestPki {
   const caKeys = keyPair();
   const caCert = makeCert({ cn: 'careplan-link Test CA', org: 'careplan-link test', notBefore: years(-5, now), notAfter: years(20, now), serial: '01', ca: true }, caKeys.publicKey, { cert: null, key: caKeys.privateKey });
   const foreignKeys = keyPair();
@@ -83,6 +84,7 @@ export function makeTestPki(now = new Date()): TestPki {
 
   const offices: Record<string, TestEntity> = {};
   const office = (id: string, spec: Omit<CertSpec, 'serial' | 'notBefore' | 'notAfter'> & Partial<CertSpec>, issuer = { cert: caCert, key: caKeys.privateKey }) => {
+    if (only && !only.includes(id)) return;
     const keys = keyPair();
     const serial = (Object.keys(offices).length + 16).toString(16).padStart(2, '0');
     const cert = makeCert({ notBefore: years(-1, now), notAfter: years(10, now), serial, ...spec }, keys.publicKey, issuer);

@@ -1,0 +1,79 @@
+// careplan-link relay: runs the linkage service in the foreground until SIGINT/SIGTERM.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEMO_PASSWORD, DEMO_PASSWORD_ENV, ensureDevSetup } from '../../relay/devSetup.js';
+import { startRelay } from '../../relay/server.js';
+import { SqliteStore } from '../../relay/store.js';
+import { EXIT_OK, parse, UsageError, type Io } from './run.js';
+
+export async function runRelay(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    port: { type: 'string', default: '8443' },
+    host: { type: 'string', default: '127.0.0.1' },
+    data: { type: 'string', default: 'careplan-link-relay-data' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'client-ca': { type: 'string' },
+    'max-unit-mb': { type: 'string', default: '20' },
+    'retention-days': { type: 'string', default: '90' },
+    'rate-per-minute': { type: 'string', default: '600' },
+  });
+  if (positionals.length) throw new UsageError(`余分な引数があります / unexpected arguments: ${positionals.join(' ')}`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port は 0〜65535 です / --port must be 0-65535');
+  const num = (k: string) => {
+    const n = Number(values[k]);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${k} は正の数です / --${k} must be a positive number`);
+    return n;
+  };
+  const dataDir = resolve(values.data as string);
+  const host = values.host as string;
+  const custom = values['tls-cert'] !== undefined || values['tls-key'] !== undefined;
+  if (custom && (!values['tls-cert'] || !values['tls-key'] || !values['client-ca'])) {
+    throw new UsageError('--tls-cert・--tls-key・--client-ca は3つそろえて指定します / give --tls-cert, --tls-key and --client-ca together');
+  }
+  const read = (f: string) => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      throw new UsageError(`ファイルを読めません / cannot read ${f}`);
+    }
+  };
+  const store = new SqliteStore(dataDir);
+  const urlFor = (p: number) => `https://${host}:${p}`;
+  const dev = custom ? null : ensureDevSetup(dataDir, urlFor(port));
+  const relay = await startRelay({
+    store,
+    host,
+    port,
+    tls: dev ? { key: dev.serverKeyPem, cert: dev.serverCertPem, clientCa: dev.caPem } : { key: read(values['tls-key'] as string), cert: read(values['tls-cert'] as string), clientCa: read(values['client-ca'] as string) },
+    maxUnitBytes: num('max-unit-mb') * 1024 * 1024,
+    retentionDays: num('retention-days'),
+    rate: { requests: num('rate-per-minute'), perMs: 60_000 },
+    ...(process.env.CPL_RELAY_FAULT ? { fault: process.env.CPL_RELAY_FAULT } : {}),
+    log: (l) => io.stderr(`${new Date().toISOString()} ${l}\n`),
+  });
+  const lines = [`careplan-link relay: ${relay.url} （データ / data: ${dataDir}）`];
+  if (dev) {
+    // With --port 0 the real port is known only now: rewrite the demo configs to it.
+    const configs = port === 0 ? ensureDevSetup(dataDir, relay.url).offices : dev.offices;
+    lines.push(
+      '開発用の証明書とデモ事業所を用意しました / development PKI and demo offices:',
+      ...configs.map((o) => `  ${o.office} (${o.serviceType}) ${o.name}: --config ${o.config}`),
+      `クライアントの使い方 / point clients at it:`,
+      `  export ${DEMO_PASSWORD_ENV}=${DEMO_PASSWORD}`,
+      `  careplan-link send --config ${configs[0]!.config} <UPPLAN・UPSIKYU・UPHOSOKU のファイル>`,
+      `  careplan-link receive --config ${configs[1]!.config}`,
+    );
+  }
+  io.stdout(lines.join('\n') + '\n');
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await relay.close();
+  store.close();
+  io.stderr('careplan-link relay: 停止しました / stopped\n');
+  return EXIT_OK;
+}

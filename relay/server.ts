@@ -1,0 +1,380 @@
+// The careplan-link linkage service: HTTPS with mutual TLS. Every request carries an office
+// certificate; the office number comes from it, never from what the client claims. The service
+// stores only the signed-and-encrypted envelopes the offices send each other. API: relay/API.md.
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import * as pkijs from 'pkijs';
+import { certsFromPem, type CertInfo } from '../electron/core/identity/certs.js';
+import { verifyCms } from '../electron/core/identity/cms.js';
+import type { MessageMeta, MessageStatus, Receipt, RelayStore, StoredMessage } from './store.js';
+
+export const API_VERSION = 'v1';
+
+export interface RelayOptions {
+  store: RelayStore;
+  tls: { key: string | Buffer; cert: string | Buffer; clientCa: string };
+  host?: string;
+  port?: number;
+  maxUnitBytes?: number;
+  rate?: { requests: number; perMs: number };
+  retentionDays?: number;
+  now?: () => Date;
+  /** Test hook: named points where the process kills itself (CPL_RELAY_FAULT). */
+  fault?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningRelay {
+  url: string;
+  port: number;
+  server: Server;
+  purge(): string[];
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly ja: string,
+    readonly en: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(en);
+  }
+}
+
+const OFFICE = /^\d{10}$/;
+const SERVICE_TYPE = /^[0-9A-Z]{2}$/;
+const MESSAGE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+const ENVELOPED_DATA = '1.2.840.113549.1.7.3';
+const DISPOSITIONS: Receipt['disposition'][] = ['received', 'imported', 'quarantined'];
+const STATUS_OF: Record<Receipt['disposition'], MessageStatus> = { received: 'received', imported: 'imported', quarantined: 'quarantined' };
+const RANK: Record<MessageStatus, number> = { queued: 0, delivered: 1, received: 2, imported: 3, quarantined: 3 };
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const data = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(data.length), ...headers });
+  res.end(data);
+}
+
+function publicMessage(m: StoredMessage) {
+  return {
+    messageId: m.messageId,
+    cursor: m.cursor,
+    sender: m.sender,
+    receiver: m.receiver,
+    sequence: m.sequence,
+    month: m.month,
+    kinds: m.kinds,
+    files: m.files,
+    size: m.size,
+    sha256: m.sha256,
+    status: m.status,
+    createdAt: m.createdAt,
+    deliveredAt: m.deliveredAt,
+    receipts: m.receipts,
+  };
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new HttpError(413, 'too_large', `送信単位が大きすぎます（上限 ${limit} バイト）`, `The unit is too large (limit ${limit} bytes)`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, 'too_large', `送信単位が大きすぎます（上限 ${limit} バイト）`, `The unit is too large (limit ${limit} bytes)`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseMeta(raw: string | undefined, id: string, size: number, sha256: string): MessageMeta {
+  const bad = (why: string) => new HttpError(400, 'bad_meta', `送信単位の情報（Careplan-Meta）が正しくありません: ${why}`, `Careplan-Meta is invalid: ${why}`);
+  if (!raw) throw bad('missing');
+  let m: Record<string, unknown>;
+  try {
+    m = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw bad('not base64url JSON');
+  }
+  const office = (v: unknown, what: string) => {
+    const o = v as { office?: unknown; serviceType?: unknown } | null;
+    if (!o || typeof o.office !== 'string' || !OFFICE.test(o.office) || typeof o.serviceType !== 'string' || !SERVICE_TYPE.test(o.serviceType)) throw bad(what);
+    return { office: o.office, serviceType: o.serviceType };
+  };
+  const strings = (v: unknown, what: string) => {
+    if (!Array.isArray(v) || v.length === 0 || v.length > 1000 || !v.every((s) => typeof s === 'string' && s.length > 0 && s.length < 200 && !/[\\/]/.test(s))) throw bad(what);
+    return v as string[];
+  };
+  if (typeof m.sequence !== 'string' || !/^\d{14}$/.test(m.sequence)) throw bad('sequence');
+  if (m.month !== null && (typeof m.month !== 'string' || !/^\d{6}$/.test(m.month))) throw bad('month');
+  return {
+    messageId: id,
+    sender: office(m.sender, 'sender'),
+    receiver: office(m.receiver, 'receiver'),
+    sequence: m.sequence,
+    month: (m.month as string | null) ?? null,
+    kinds: strings(m.kinds, 'kinds'),
+    files: strings(m.files, 'files'),
+    size,
+    sha256,
+  };
+}
+
+function isEnvelopedData(body: Buffer): boolean {
+  try {
+    return pkijs.ContentInfo.fromBER(body).contentType === ENVELOPED_DATA;
+  } catch {
+    return false;
+  }
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
+  const store = opts.store;
+  const now = opts.now ?? (() => new Date());
+  const limit = opts.maxUnitBytes ?? 20 * 1024 * 1024;
+  const rate = opts.rate ?? { requests: 600, perMs: 60_000 };
+  const retentionDays = opts.retentionDays ?? 90;
+  const anchors: CertInfo[] = certsFromPem(opts.tls.clientCa.toString());
+  const buckets = new Map<string, Bucket>();
+  const seen = new Map<string, { fingerprint: string; at: number }>();
+  const log = opts.log ?? (() => {});
+
+  const faultAt = (point: string) => {
+    if (opts.fault === point) {
+      log(`fault injected at ${point}: killing the relay`);
+      process.kill(process.pid, 'SIGKILL');
+    }
+  };
+
+  function takeToken(office: string): void {
+    const t = Date.now();
+    const b = buckets.get(office) ?? { tokens: rate.requests, at: t };
+    b.tokens = Math.min(rate.requests, b.tokens + ((t - b.at) * rate.requests) / rate.perMs);
+    b.at = t;
+    if (b.tokens < 1) {
+      buckets.set(office, b);
+      const wait = Math.ceil(((1 - b.tokens) * rate.perMs) / rate.requests / 1000);
+      throw new HttpError(429, 'rate_limited', `要求が多すぎます。${wait} 秒後にもう一度送ってください`, `Too many requests; retry in ${wait} s`, { 'retry-after': String(wait) });
+    }
+    b.tokens -= 1;
+    buckets.set(office, b);
+  }
+
+  /** The office behind the TLS client certificate (the TLS layer has already checked the chain). */
+  function officeOf(req: IncomingMessage): { office: string; peer: PeerCertificate } {
+    const socket = req.socket as TLSSocket;
+    const peer = socket.getPeerCertificate(false);
+    const office = peer?.subject?.CN;
+    if (!socket.authorized || !peer?.raw || typeof office !== 'string' || !OFFICE.test(office)) {
+      throw new HttpError(403, 'no_office', '事業所の証明書が必要です', 'An office certificate is required');
+    }
+    const eku = (peer as PeerCertificate & { ext_key_usage?: string[] }).ext_key_usage;
+    if (eku && !eku.includes('1.3.6.1.5.5.7.3.2')) throw new HttpError(403, 'not_client_cert', 'クライアント認証用の証明書ではありません', 'Not a client-authentication certificate');
+    const fingerprint = peer.fingerprint256;
+    const last = seen.get(office);
+    if (!last || last.fingerprint !== fingerprint || Date.now() - last.at > 60_000) {
+      const pem = `-----BEGIN CERTIFICATE-----\n${peer.raw.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`.replace(/\n\n/g, '\n');
+      const existing = store.getOffice(office);
+      store.upsertOffice({ office, name: existing?.name ?? (typeof peer.subject.O === 'string' ? peer.subject.O : office), certificate: pem, lastSeen: now().toISOString() });
+      seen.set(office, { fingerprint, at: Date.now() });
+    }
+    return { office, peer };
+  }
+
+  function ownMessage(id: string, office: string, as: 'receiver' | 'either'): StoredMessage {
+    const m = MESSAGE_ID.test(id) ? store.getMessage(id) : undefined;
+    // Someone else's message answers exactly like a missing one: existence is not revealed.
+    if (!m || !(m.receiver.office === office || (as === 'either' && m.sender.office === office))) {
+      throw new HttpError(404, 'not_found', 'メッセージが見つかりません', 'Message not found');
+    }
+    return m;
+  }
+
+  async function submit(req: IncomingMessage, res: ServerResponse, office: string): Promise<void> {
+    const id = String(req.headers['careplan-message-id'] ?? '');
+    if (!MESSAGE_ID.test(id)) throw new HttpError(400, 'bad_message_id', 'メッセージIDが正しくありません', 'Invalid Careplan-Message-Id');
+    const body = await readBody(req, limit);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const claimed = String(req.headers['careplan-sha256'] ?? '');
+    if (claimed !== sha256) throw new HttpError(400, 'digest_mismatch', '受け取ったデータのハッシュが一致しません（送信中に壊れました）', 'The payload hash does not match (damaged in transit)');
+    const meta = parseMeta(req.headers['careplan-meta'] as string | undefined, id, body.length, sha256);
+    if (meta.sender.office !== office) {
+      store.audit({ office, action: 'refused-forged-sender', messageId: id, detail: `claimed ${meta.sender.office}` });
+      throw new HttpError(403, 'forged_sender', `送信元（${meta.sender.office}）が証明書の事業所（${office}）と違います`, `The sender (${meta.sender.office}) is not the certificate's office (${office})`);
+    }
+    if (!isEnvelopedData(body)) throw new HttpError(400, 'not_encrypted', '送信データが暗号化（CMS EnvelopedData）されていません', 'The payload is not CMS EnvelopedData');
+    const existing = store.getMessage(id);
+    if (existing) {
+      if (existing.sender.office === office && existing.sha256 === sha256) {
+        store.audit({ office, action: 'submit-duplicate', messageId: id, detail: null });
+        send(res, 200, publicMessage(existing));
+        return;
+      }
+      throw new HttpError(409, 'id_conflict', 'このメッセージIDは別の内容で使われています', 'This message id is already used for other content');
+    }
+    if (!store.getOffice(meta.receiver.office)) throw new HttpError(404, 'unknown_receiver', `送信先の事業所（${meta.receiver.office}）は連携サービスに登録されていません`, `The receiving office (${meta.receiver.office}) is not registered`);
+    faultAt('before-commit');
+    const stored = store.putMessage(meta, body, now());
+    store.upsertOffice({ ...store.getOffice(office)!, serviceTypes: [meta.sender.serviceType], lastSeen: now().toISOString() });
+    store.audit({ office, action: 'submit', messageId: id, detail: `to ${meta.receiver.office} seq ${meta.sequence} ${meta.kinds.join('+')} ${body.length} B` });
+    faultAt('after-commit');
+    send(res, 201, publicMessage(stored));
+  }
+
+  async function download(res: ServerResponse, m: StoredMessage, office: string): Promise<void> {
+    const payload = store.readPayload(m.messageId);
+    store.markDelivered(m.messageId, now());
+    store.audit({ office, action: 'download', messageId: m.messageId, detail: null });
+    res.writeHead(200, { 'content-type': 'application/cms', 'content-length': String(payload.length), 'careplan-sha256': m.sha256 });
+    if (opts.fault === 'during-download') {
+      res.write(payload.subarray(0, Math.floor(payload.length / 2)));
+      await new Promise((r) => setTimeout(r, 50));
+      faultAt('during-download');
+    }
+    res.end(payload);
+  }
+
+  async function receipt(req: IncomingMessage, res: ServerResponse, m: StoredMessage, office: string): Promise<void> {
+    const body = await readBody(req, 256 * 1024);
+    let parsed: { statement?: unknown; signature?: unknown };
+    let statement: { messageId?: unknown; sha256?: unknown; disposition?: unknown; reason?: unknown; at?: unknown; office?: unknown };
+    try {
+      parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+      statement = JSON.parse(String(parsed.statement)) as typeof statement;
+    } catch {
+      throw new HttpError(400, 'bad_receipt', '受領証の形式が正しくありません', 'Malformed receipt');
+    }
+    if (typeof parsed.signature !== 'string' || statement.messageId !== m.messageId || statement.office !== office || !DISPOSITIONS.includes(statement.disposition as Receipt['disposition']) || typeof statement.at !== 'string') {
+      throw new HttpError(400, 'bad_receipt', '受領証の内容が正しくありません', 'The receipt does not describe this message');
+    }
+    if (statement.sha256 !== m.sha256) throw new HttpError(400, 'receipt_digest', '受領証のハッシュが保管データと一致しません', 'The receipt hash differs from the stored payload');
+    const verdict = verifyCms(Buffer.from(parsed.signature, 'base64'), { content: Buffer.from(String(parsed.statement), 'utf8'), trustAnchors: anchors });
+    if (!verdict.valid || verdict.signer?.officeNumber !== office) {
+      throw new HttpError(400, 'receipt_signature', `受領証の署名を確認できません（${verdict.messageJa}）`, `The receipt signature does not verify (${verdict.messageEn})`);
+    }
+    const disposition = statement.disposition as Receipt['disposition'];
+    const same = m.receipts.find((r) => r.disposition === disposition);
+    if (!same) {
+      const status = RANK[STATUS_OF[disposition]] >= RANK[m.status] ? STATUS_OF[disposition] : m.status;
+      store.addReceipt(m.messageId, { disposition, reason: typeof statement.reason === 'string' ? statement.reason : null, at: statement.at, statement: String(parsed.statement), signature: parsed.signature }, status);
+      store.audit({ office, action: `receipt-${disposition}`, messageId: m.messageId, detail: typeof statement.reason === 'string' ? statement.reason.slice(0, 200) : null });
+    }
+    send(res, same ? 200 : 201, publicMessage(store.getMessage(m.messageId)!));
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://relay.invalid');
+    const { office } = officeOf(req);
+    takeToken(office);
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    const num = (name: string, dflt: number, max: number) => {
+      const v = Number(url.searchParams.get(name) ?? dflt);
+      return Number.isInteger(v) && v >= 0 ? Math.min(v, max) : dflt;
+    };
+    if (method === 'GET' && path === '/v1/health') return send(res, 200, { status: 'ok', api: API_VERSION, office, time: now().toISOString() });
+    if (method === 'POST' && path === '/v1/messages') return submit(req, res, office);
+    if (method === 'GET' && path === '/v1/inbox') {
+      const list = store.inbox(office, num('after', 0, Number.MAX_SAFE_INTEGER), num('limit', 100, 500) || 100);
+      return send(res, 200, { messages: list.map(publicMessage), next: list.at(-1)?.cursor ?? num('after', 0, Number.MAX_SAFE_INTEGER) });
+    }
+    if (method === 'GET' && path === '/v1/outbox') {
+      const list = store.outbox(office, num('after', 0, Number.MAX_SAFE_INTEGER), num('limit', 100, 500) || 100);
+      return send(res, 200, { messages: list.map(publicMessage), next: list.at(-1)?.cursor ?? num('after', 0, Number.MAX_SAFE_INTEGER) });
+    }
+    const msg = path.match(/^\/v1\/messages\/([^/]+)(\/payload|\/receipt)?$/);
+    if (msg) {
+      const id = decodeURIComponent(msg[1]!);
+      if (method === 'GET' && !msg[2]) return send(res, 200, publicMessage(ownMessage(id, office, 'either')));
+      if (method === 'GET' && msg[2] === '/payload') return download(res, ownMessage(id, office, 'receiver'), office);
+      if (method === 'POST' && msg[2] === '/receipt') return receipt(req, res, ownMessage(id, office, 'receiver'), office);
+    }
+    if (method === 'GET' && path === '/v1/directory') {
+      const q = url.searchParams.get('q') ?? undefined;
+      const type = url.searchParams.get('type') ?? undefined;
+      return send(res, 200, { offices: store.findOffices({ ...(q ? { q } : {}), ...(type ? { serviceType: type } : {}), limit: num('limit', 100, 1000) || 100 }) });
+    }
+    if (method === 'PUT' && path === '/v1/directory/me') {
+      let body: { name?: unknown; serviceTypes?: unknown };
+      try {
+        body = JSON.parse((await readBody(req, 16 * 1024)).toString('utf8')) as typeof body;
+      } catch {
+        throw new HttpError(400, 'bad_json', 'JSON が正しくありません', 'Malformed JSON');
+      }
+      const types = Array.isArray(body.serviceTypes) ? body.serviceTypes.filter((t): t is string => typeof t === 'string' && SERVICE_TYPE.test(t)) : [];
+      const name = typeof body.name === 'string' && body.name.trim() !== '' ? body.name.trim().slice(0, 200) : undefined;
+      const current = store.getOffice(office)!;
+      const entry = store.upsertOffice({ ...current, ...(name ? { name } : {}), serviceTypes: types, lastSeen: now().toISOString() });
+      store.audit({ office, action: 'directory-update', messageId: null, detail: `${entry.name} ${entry.serviceTypes.join(',')}` });
+      return send(res, 200, entry);
+    }
+    throw new HttpError(404, 'no_route', 'そのような API はありません', 'No such API');
+  }
+
+  const server = createServer(
+    {
+      key: opts.tls.key,
+      cert: opts.tls.cert,
+      ca: opts.tls.clientCa,
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+    },
+    (req, res) => {
+      route(req, res).catch((e: unknown) => {
+        if (e instanceof HttpError) {
+          send(res, e.status, { error: { code: e.code, message: e.ja, messageEn: e.en } }, e.headers);
+          return;
+        }
+        log(`internal error: ${(e as Error).stack ?? String(e)}`);
+        if (!res.headersSent) send(res, 500, { error: { code: 'internal', message: '連携サービスの内部エラーです', messageEn: 'Internal relay error' } });
+        else res.destroy();
+      });
+    },
+  );
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 300_000;
+
+  const purge = () => {
+    const cutoff = new Date(now().getTime() - retentionDays * 86_400_000);
+    const ids = store.purgeBefore(cutoff);
+    if (ids.length) store.audit({ office: null, action: 'purge', messageId: null, detail: `${ids.length} messages older than ${cutoff.toISOString()}` });
+    return ids;
+  };
+  purge();
+  const timer = setInterval(purge, 3_600_000);
+  timer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 8443, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host ?? '127.0.0.1';
+  return {
+    url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    server,
+    purge,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
