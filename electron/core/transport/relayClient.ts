@@ -29,6 +29,10 @@ function connectionError(e: NodeJS.ErrnoException, url: string): RelayError {
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code) || /certificate|handshake|alert/i.test(e.message)) {
     return new RelayError(0, 'tls', `連携サービスとの安全な接続（TLS）に失敗しました: ${e.message}`, `TLS with the relay failed: ${e.message}`);
   }
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    // Under TLS 1.3 a relay that refuses our certificate simply closes the connection.
+    return new RelayError(0, 'refused', `連携サービスが接続を切りました。事業所の証明書が受け入れられていない可能性があります（${url}）`, `The relay closed the connection; it may not accept this office's certificate (${url})`);
+  }
   return new RelayError(0, 'connect', `連携サービスに接続できません（${url}）: ${code}`, `Cannot connect to the relay (${url}): ${code}`);
 }
 

@@ -1,0 +1,243 @@
+// Two offices exchange files through a real relay process over loopback, with real process kills
+// at every step that can fail: afterwards everything has arrived exactly once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, ROOT } from './cli.js';
+
+const PKI = join(ROOT, 'fixtures', 'pki');
+const VALID = join(ROOT, 'fixtures', 'valid');
+const TICKET = ['UPPLAN', 'UPSIKYU', 'UPHOSOKU'].map((k) => join(VALID, readdirSync(VALID).find((f) => f.startsWith(`${k}_202504_`))!));
+const ACTUALS = join(VALID, readdirSync(VALID).find((f) => f.startsWith('UPJSK_'))!);
+const ENV = { CPL_TEST_P12_PASSWORD: 'test-password' };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+class RelayProcess {
+  child: ChildProcess | null = null;
+  constructor(
+    readonly port: number,
+    readonly dataDir: string,
+  ) {}
+
+  get url(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  async start(fault?: string): Promise<void> {
+    const args = [join(ROOT, 'bin', 'careplan-link.js'), 'relay', '--port', String(this.port), '--data', this.dataDir, '--tls-cert', join(PKI, 'relay-server.pem'), '--tls-key', join(PKI, 'relay-server.key.pem'), '--client-ca', join(PKI, 'ca.pem')];
+    const env = { ...process.env, ...(fault ? { CPL_RELAY_FAULT: fault } : {}) };
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('careplan-link relay: https://')) resolve();
+      });
+      child.stderr!.resume();
+      child.once('exit', (code) => reject(new Error(`relay exited early (${code}): ${out}`)));
+    });
+  }
+
+  /** Resolves when the process is gone (killed by a fault, or by us). */
+  exited(): Promise<void> {
+    const c = this.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+    return new Promise((r) => c.once('exit', () => r()));
+  }
+
+  async kill(): Promise<void> {
+    this.child?.kill('SIGKILL');
+    await this.exited();
+    this.child = null;
+  }
+}
+
+function office(dir: string, id: 'care-manager' | 'home-help', relayUrl: string): string {
+  const [officeNo, type] = id === 'care-manager' ? ['1310000011', '43'] : ['1310000029', '11'];
+  const base = join(dir, id);
+  for (const f of ['export', 'import', 'spool']) mkdirSync(join(base, f), { recursive: true });
+  const config = join(dir, `${id}.json`);
+  writeFileSync(
+    config,
+    JSON.stringify({ office: officeNo, serviceType: type, p12: join(PKI, `${id}.p12`), passwordEnv: 'CPL_TEST_P12_PASSWORD', relay: relayUrl, trust: [join(PKI, 'ca.pem')], folders: { export: `${id}/export`, import: `${id}/import`, spool: `${id}/spool` } }),
+  );
+  return config;
+}
+
+interface Setup {
+  dir: string;
+  relay: RelayProcess;
+  cm: string;
+  hh: string;
+}
+
+const relays: RelayProcess[] = [];
+afterEach(async () => {
+  for (const r of relays.splice(0)) await r.kill();
+});
+
+async function setup(): Promise<Setup> {
+  const dir = mkdtempSync(join(tmpdir(), 'cpl-xchg-'));
+  const relay = new RelayProcess(await freePort(), join(dir, 'relay-data'));
+  relays.push(relay);
+  await relay.start();
+  const s = { dir, relay, cm: office(dir, 'care-manager', relay.url), hh: office(dir, 'home-help', relay.url) };
+  // Both offices announce themselves (the directory learns their certificates).
+  expect(run(['receive', '--config', s.cm]).status).toBe(0);
+  expect(run(['receive', '--config', s.hh]).status).toBe(0);
+  return s;
+}
+
+function run(args: string[], fault?: string) {
+  return cli(args, { env: { ...ENV, ...(fault ? { CPL_FAULT: fault } : { CPL_FAULT: '' }) } });
+}
+
+function statusOf(config: string) {
+  const r = run(['status', '--config', config, '--format', 'json']);
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as { local: Record<string, number>; messages: { status: string; kinds: string[]; receipts: { disposition: string; valid: boolean }[] }[] };
+}
+
+function expectImportedOnce(s: Setup, who: 'care-manager' | 'home-help', files: string[]): void {
+  const dir = join(s.dir, who, 'import');
+  expect(readdirSync(dir).sort()).toEqual(files.map((f) => f.split('/').pop()!).sort());
+  for (const f of files) expect(readFileSync(join(dir, f.split('/').pop()!)).equals(readFileSync(f))).toBe(true);
+  const received = readdirSync(join(s.dir, who, 'spool', 'received')).filter((n) => n.endsWith('.json'));
+  expect(received).toHaveLength(1);
+  const journal = JSON.parse(readFileSync(join(s.dir, who, 'spool', 'received', received[0]!), 'utf8')) as { importedFiles: string[]; receipts: string[] };
+  expect(journal.importedFiles.sort()).toEqual(files.map((f) => f.split('/').pop()!).sort());
+  expect(journal.receipts).toEqual(['received', 'imported']);
+}
+
+describe('exchange through the relay', () => {
+  it('a care-manager office sends a ticket unit, the provider receives it byte for byte and returns actuals', async () => {
+    const s = await setup();
+    const sent = run(['send', '--config', s.cm, ...TICKET]);
+    expect(sent.stdout).toContain('受け付けられました');
+    expect(sent.status).toBe(0);
+    expect(statusOf(s.cm).messages.map((m) => m.status)).toEqual(['queued']);
+
+    const got = run(['receive', '--config', s.hh, '--format', 'json']);
+    expect(got.status).toBe(0);
+    expect(JSON.parse(got.stdout).imported).toHaveLength(1);
+    expectImportedOnce(s, 'home-help', TICKET);
+
+    const cmStatus = statusOf(s.cm);
+    expect(cmStatus.messages).toEqual([expect.objectContaining({ status: 'imported', kinds: ['UPHOSOKU', 'UPPLAN', 'UPSIKYU'] })]);
+    expect(cmStatus.messages[0]!.receipts.map((r) => [r.disposition, r.valid])).toEqual([
+      ['received', true],
+      ['imported', true],
+    ]);
+
+    expect(run(['send', '--config', s.hh, ACTUALS]).status).toBe(0);
+    expect(run(['receive', '--config', s.cm]).status).toBe(0);
+    expectImportedOnce(s, 'care-manager', [ACTUALS]);
+    expect(statusOf(s.hh).messages.map((m) => [m.kinds.join('+'), m.status])).toEqual([['UPJSK', 'imported']]);
+    // Nothing new the second time.
+    expect(run(['receive', '--config', s.hh]).stdout).toContain('nothing new');
+  });
+
+  it('refuses to send an invalid unit and sends nothing', async () => {
+    const s = await setup();
+    const r = run(['send', '--config', s.cm, TICKET[0]!]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('UPSIKYU がありません');
+    expect(r.stderr).toContain('送信しません');
+    expect(statusOf(s.cm).messages).toEqual([]);
+  });
+
+  it('quarantines a unit that cannot be imported whole, keeps the clerk\'s file, and the sender sees it', async () => {
+    const s = await setup();
+    // The import folder already holds a different file of the same name: it must not be overwritten.
+    const clash = join(s.dir, 'home-help', 'import', TICKET[0]!.split('/').pop()!);
+    writeFileSync(clash, 'a file the care software has not picked up yet');
+    expect(run(['send', '--config', s.cm, ...TICKET]).status).toBe(0);
+    const r = run(['receive', '--config', s.hh, '--format', 'json']);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout) as { quarantined: { reason: string }[]; imported: unknown[] };
+    expect(summary.imported).toEqual([]);
+    expect(summary.quarantined[0]!.reason).toContain('上書きしません');
+    expect(readFileSync(clash, 'utf8')).toBe('a file the care software has not picked up yet');
+    expect(readdirSync(join(s.dir, 'home-help', 'import'))).toEqual([clash.split('/').pop()]);
+    const q = readdirSync(join(s.dir, 'home-help', 'spool', 'quarantine')).find((n) => !n.includes('.'))!;
+    expect(readFileSync(join(s.dir, 'home-help', 'spool', 'quarantine', q, '理由.txt'), 'utf8')).toContain('取込フォルダに同じ名前の別のファイル');
+    expect(statusOf(s.cm).messages.map((m) => m.status)).toEqual(['quarantined']);
+  });
+});
+
+describe('faults: real process kills, then everything arrives exactly once', () => {
+  it('the relay dies while receiving an upload', async () => {
+    const s = await setup();
+    await s.relay.kill();
+    await s.relay.start('before-commit');
+    const first = run(['send', '--config', s.cm, '--retries', '2', ...TICKET]);
+    await s.relay.exited();
+    expect(first.status).toBe(1);
+    expect(first.stdout).toContain('送信待ち');
+    expect(readdirSync(join(s.dir, 'care-manager', 'spool', 'outbox')).filter((n) => n.endsWith('.json'))).toHaveLength(1);
+    await s.relay.start();
+    const again = run(['send', '--config', s.cm]);
+    expect(again.status).toBe(0);
+    expect(run(['receive', '--config', s.hh]).status).toBe(0);
+    expectImportedOnce(s, 'home-help', TICKET);
+    expect(statusOf(s.cm).messages).toHaveLength(1);
+  });
+
+  it('the relay dies in the middle of a download', async () => {
+    const s = await setup();
+    expect(run(['send', '--config', s.cm, ...TICKET]).status).toBe(0);
+    await s.relay.kill();
+    await s.relay.start('during-download');
+    const broken = run(['receive', '--config', s.hh]);
+    await s.relay.exited();
+    expect(broken.status).toBe(1);
+    expect(readdirSync(join(s.dir, 'home-help', 'import'))).toEqual([]);
+    await s.relay.start();
+    expect(run(['receive', '--config', s.hh]).status).toBe(0);
+    expectImportedOnce(s, 'home-help', TICKET);
+    expect(statusOf(s.cm).messages.map((m) => m.status)).toEqual(['imported']);
+  });
+
+  for (const step of ['after-spool', 'after-accept']) {
+    it(`the sender is killed ${step}`, async () => {
+      const s = await setup();
+      const killed = run(['send', '--config', s.cm, ...TICKET], step);
+      expect(killed.status).not.toBe(0);
+      expect(run(['send', '--config', s.cm, ...TICKET]).status).toBe(0);
+      expect(run(['send', '--config', s.cm, ...TICKET]).stdout).toContain('already sent');
+      expect(statusOf(s.cm).messages).toHaveLength(1);
+      expect(run(['receive', '--config', s.hh]).status).toBe(0);
+      expectImportedOnce(s, 'home-help', TICKET);
+    });
+  }
+
+  for (const step of ['after-download', 'mid-import', 'after-import']) {
+    it(`the receiver is killed ${step}`, async () => {
+      const s = await setup();
+      expect(run(['send', '--config', s.cm, ...TICKET]).status).toBe(0);
+      const killed = run(['receive', '--config', s.hh], step);
+      expect(killed.status).not.toBe(0);
+      expect(run(['receive', '--config', s.hh]).status).toBe(0);
+      expectImportedOnce(s, 'home-help', TICKET);
+      expect(readdirSync(join(s.dir, 'home-help', 'import')).some((n) => n.endsWith('.part'))).toBe(false);
+      const st = statusOf(s.cm).messages;
+      expect(st.map((m) => m.status)).toEqual(['imported']);
+      expect(st[0]!.receipts.map((r) => r.disposition)).toEqual(['received', 'imported']);
+      expect(existsSync(join(s.dir, 'home-help', 'spool', 'inbox'))).toBe(true);
+      expect(readdirSync(join(s.dir, 'home-help', 'spool', 'inbox'))).toEqual([]);
+    });
+  }
+});
