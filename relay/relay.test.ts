@@ -131,11 +131,13 @@ describe('relay', () => {
   it('stores only ciphertext', async () => {
     const env = await envelopeFor(manager, provider, 'cipher-01');
     await cm.submit({ ...header('cipher-01'), sha256: sha256(env) }, env);
+    const stored = store.readPayload('cipher-01');
+    expect(stored.equals(env)).toBe(true);
+    expect(pkijs.ContentInfo.fromBER(stored).contentType).toBe('1.2.840.113549.1.7.3');
     const files = readdirSync(join(dataDir, 'payloads'));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
       const bytes = readFileSync(join(dataDir, 'payloads', f));
-      expect(pkijs.ContentInfo.fromBER(bytes).contentType).toBe('1.2.840.113549.1.7.3');
       expect(bytes.includes(Buffer.from('山田'))).toBe(false);
       expect(bytes.includes(Buffer.from('202407,131010'))).toBe(false);
     }
@@ -169,12 +171,14 @@ describe('relay', () => {
   it('purges messages past the retention period, payload files included', async () => {
     const env = await envelopeFor(manager, provider, 'old-00001');
     await cm.submit({ ...header('old-00001'), sha256: sha256(env) }, env);
-    expect(readdirSync(join(dataDir, 'payloads'))).toContain('old-00001.cms');
+    const before = readdirSync(join(dataDir, 'payloads'));
     clock.now = new Date(Date.now() + 91 * 86_400_000);
     const purged = relay.purge();
     clock.now = new Date();
     expect(purged).toContain('old-00001');
-    expect(readdirSync(join(dataDir, 'payloads'))).not.toContain('old-00001.cms');
+    // Every message so far is older than the cutoff: every segment file is gone.
+    expect(before.length).toBeGreaterThan(0);
+    expect(readdirSync(join(dataDir, 'payloads'))).toEqual([]);
     await expectRelayError(cm.message('old-00001'), 404, 'not_found');
     expect(store.auditLog().some((a) => a.action === 'purge')).toBe(true);
   });
@@ -229,5 +233,25 @@ describe('relay TLS and limits', () => {
     expect((await d.health()).status).toBe('ok');
     c.close();
     d.close();
+  });
+});
+
+describe('isEnvelopedData', () => {
+  it('accepts DER and BER EnvelopedData, refuses plain data, SignedData and truncated input', async () => {
+    const { isEnvelopedData } = await import('./server.js');
+    const { execFileSync } = await import('node:child_process');
+    const berFromPkijs = await encryptCms(Buffer.from('x'), id('home-help').certificate);
+    expect(berFromPkijs[1]).toBe(0x80);
+    expect(isEnvelopedData(berFromPkijs)).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'cpl-der-'));
+    const plainFile = join(dir, 'p.txt');
+    (await import('node:fs')).writeFileSync(plainFile, 'hello');
+    const der = execFileSync('openssl', ['cms', '-encrypt', '-binary', '-aes256', '-outform', 'DER', '-in', plainFile, '-recip', join(PKI, 'home-help.pem')]);
+    expect(der[1]).not.toBe(0x80);
+    expect(isEnvelopedData(der)).toBe(true);
+    expect(isEnvelopedData(der.subarray(0, der.length - 1))).toBe(false);
+    expect(isEnvelopedData(Buffer.from('202407,131010,1000000000'))).toBe(false);
+    const signed = execFileSync('openssl', ['cms', '-sign', '-binary', '-outform', 'DER', '-in', plainFile, '-signer', join(PKI, 'home-help.pem'), '-inkey', join(PKI, 'home-help.key.pem')]);
+    expect(isEnvelopedData(signed)).toBe(false);
   });
 });

@@ -6,7 +6,6 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
-import * as pkijs from 'pkijs';
 import { certsFromPem, type CertInfo } from '../electron/core/identity/certs.js';
 import { verifyCms } from '../electron/core/identity/cms.js';
 import type { MessageMeta, MessageStatus, Receipt, RelayStore, StoredMessage } from './store.js';
@@ -50,7 +49,6 @@ class HttpError extends Error {
 const OFFICE = /^\d{10}$/;
 const SERVICE_TYPE = /^[0-9A-Z]{2}$/;
 const MESSAGE_ID = /^[A-Za-z0-9_-]{8,64}$/;
-const ENVELOPED_DATA = '1.2.840.113549.1.7.3';
 const DISPOSITIONS: Receipt['disposition'][] = ['received', 'imported', 'quarantined'];
 const STATUS_OF: Record<Receipt['disposition'], MessageStatus> = { received: 'received', imported: 'imported', quarantined: 'quarantined' };
 const RANK: Record<MessageStatus, number> = { queued: 0, delivered: 1, received: 2, imported: 3, quarantined: 3 };
@@ -128,12 +126,32 @@ function parseMeta(raw: string | undefined, id: string, size: number, sha256: st
   };
 }
 
-function isEnvelopedData(body: Buffer): boolean {
-  try {
-    return pkijs.ContentInfo.fromBER(body).contentType === ENVELOPED_DATA;
-  } catch {
-    return false;
+// BER/DER of: SEQUENCE { OBJECT IDENTIFIER envelopedData (1.2.840.113549.1.7.3), [0] … }
+const ENVELOPED_OID = Buffer.from('06092a864886f70d010703', 'hex');
+
+/**
+ * A cheap structural check that the payload is a CMS ContentInfo holding EnvelopedData: the relay
+ * cannot decrypt anything, it only refuses what is plainly not ciphertext.
+ */
+export function isEnvelopedData(body: Buffer): boolean {
+  if (body.length < 16 || body[0] !== 0x30) return false;
+  let i = 1;
+  const first = body[i++]!;
+  if (first === 0x80) {
+    // BER indefinite length (PKI.js writes it): the content ends with two zero bytes.
+    if (body[body.length - 1] !== 0 || body[body.length - 2] !== 0) return false;
+  } else {
+    let length = first;
+    if (first & 0x80) {
+      const n = first & 0x7f;
+      if (n < 1 || n > 4) return false;
+      length = 0;
+      for (let k = 0; k < n; k++) length = length * 256 + body[i++]!;
+    }
+    if (i + length !== body.length) return false;
   }
+  if (!body.subarray(i, i + ENVELOPED_OID.length).equals(ENVELOPED_OID)) return false;
+  return body[i + ENVELOPED_OID.length] === 0xa0;
 }
 
 interface Bucket {
@@ -151,6 +169,44 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const buckets = new Map<string, Bucket>();
   const seen = new Map<string, { fingerprint: string; at: number }>();
   const log = opts.log ?? (() => {});
+
+  // Group commit: submissions that arrive together share one round of fsyncs and one transaction.
+  const pending = new Map<string, Promise<StoredMessage>>();
+  type Audit = { office: string; action: string; messageId: string; detail: string };
+  let batch: { meta: MessageMeta; payload: Buffer; audit: Audit; resolve: (m: StoredMessage) => void; reject: (e: unknown) => void }[] = [];
+  let flushing = false;
+  let scheduled = false;
+  const flush = async () => {
+    flushing = true;
+    while (batch.length) {
+      const current = batch;
+      batch = [];
+      const t0 = performance.now();
+      try {
+        const stored = await store.putMessages(
+          current.map((c) => ({ meta: c.meta, payload: c.payload, audit: c.audit })),
+          now(),
+        );
+        current.forEach((c, i) => c.resolve(stored[i]!));
+        if (process.env.CPL_RELAY_TRACE) log(`commit ${current.length} in ${(performance.now() - t0).toFixed(1)} ms`);
+      } catch (e) {
+        for (const c of current) c.reject(e);
+      }
+    }
+    flushing = false;
+  };
+  const commit = (meta: MessageMeta, payload: Buffer, audit: Audit) =>
+    new Promise<StoredMessage>((resolve, reject) => {
+      batch.push({ meta, payload, audit, resolve, reject });
+      if (!flushing && !scheduled) {
+        scheduled = true;
+        // A moment's wait lets a burst share one commit; a lone request waits 2 ms at most.
+        setTimeout(() => {
+          scheduled = false;
+          void flush();
+        }, 2);
+      }
+    });
 
   const faultAt = (point: string) => {
     if (opts.fault === point) {
@@ -173,9 +229,14 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     buckets.set(office, b);
   }
 
+  // One TLS connection carries one certificate: read it once per connection.
+  const socketOffices = new WeakMap<TLSSocket, string>();
+
   /** The office behind the TLS client certificate (the TLS layer has already checked the chain). */
-  function officeOf(req: IncomingMessage): { office: string; peer: PeerCertificate } {
+  function officeOf(req: IncomingMessage): { office: string } {
     const socket = req.socket as TLSSocket;
+    const known = socketOffices.get(socket);
+    if (known && Date.now() - (seen.get(known)?.at ?? 0) < 60_000) return { office: known };
     const peer = socket.getPeerCertificate(false);
     const office = peer?.subject?.CN;
     if (!socket.authorized || !peer?.raw || typeof office !== 'string' || !OFFICE.test(office)) {
@@ -191,7 +252,8 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       store.upsertOffice({ office, name: existing?.name ?? (typeof peer.subject.O === 'string' ? peer.subject.O : office), certificate: pem, lastSeen: now().toISOString() });
       seen.set(office, { fingerprint, at: Date.now() });
     }
-    return { office, peer };
+    socketOffices.set(socket, office);
+    return { office };
   }
 
   function ownMessage(id: string, office: string, as: 'receiver' | 'either'): StoredMessage {
@@ -227,9 +289,22 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     }
     if (!store.getOffice(meta.receiver.office)) throw new HttpError(404, 'unknown_receiver', `送信先の事業所（${meta.receiver.office}）は連携サービスに登録されていません`, `The receiving office (${meta.receiver.office}) is not registered`);
     faultAt('before-commit');
-    const stored = store.putMessage(meta, body, now());
-    store.upsertOffice({ ...store.getOffice(office)!, serviceTypes: [meta.sender.serviceType], lastSeen: now().toISOString() });
-    store.audit({ office, action: 'submit', messageId: id, detail: `to ${meta.receiver.office} seq ${meta.sequence} ${meta.kinds.join('+')} ${body.length} B` });
+    const inFlight = pending.get(id);
+    if (inFlight) {
+      // The same id is being committed by a concurrent request (a client retry racing itself).
+      const first = await inFlight;
+      if (first.sha256 !== sha256) throw new HttpError(409, 'id_conflict', 'このメッセージIDは別の内容で使われています', 'This message id is already used for other content');
+      send(res, 200, publicMessage(first));
+      return;
+    }
+    const committed = commit(meta, body, { office, action: 'submit', messageId: id, detail: `to ${meta.receiver.office} seq ${meta.sequence} ${meta.kinds.join('+')} ${body.length} B` });
+    pending.set(id, committed);
+    let stored: StoredMessage;
+    try {
+      stored = await committed;
+    } finally {
+      pending.delete(id);
+    }
     faultAt('after-commit');
     send(res, 201, publicMessage(stored));
   }

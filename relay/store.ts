@@ -1,6 +1,8 @@
-// Relay storage: metadata in SQLite, payloads as files written with fsync + atomic rename.
+// Relay storage: metadata in SQLite, payloads in segment files written with fsync + atomic rename
+// (one segment per group commit, so a burst costs one fsync, not one per unit).
 // Everything goes through the RelayStore interface so a PostgreSQL backend can follow.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -58,8 +60,11 @@ export interface AuditEvent {
 
 export interface RelayStore {
   getMessage(id: string): StoredMessage | undefined;
-  /** Stores the payload then the metadata; the payload is durable before the message exists. */
-  putMessage(meta: MessageMeta, payload: Buffer, now: Date): StoredMessage;
+  /**
+   * Group commit: the payloads are written and fsynced in parallel, then all messages (and their
+   * audit lines) are inserted in one transaction. Nothing is visible until everything is durable.
+   */
+  putMessages(entries: { meta: MessageMeta; payload: Buffer; audit: Omit<AuditEvent, 'at'> }[], now: Date): Promise<StoredMessage[]>;
   readPayload(id: string): Buffer;
   inbox(office: string, after: number, limit: number): StoredMessage[];
   outbox(office: string, after: number, limit: number): StoredMessage[];
@@ -92,29 +97,21 @@ interface MessageRow {
   delivered_at: string | null;
 }
 
-/** Writes a file so that it is either wholly there or not at all, and survives a power cut. */
-export function writeFileDurable(path: string, data: Buffer): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dir = openSync(join(path, '..'), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
-}
-
 export class SqliteStore implements RelayStore {
   private readonly db: Database.Database;
   private readonly payloads: string;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly offices = new Map<string, DirectoryEntry>();
+
+  /** Prepared statements are reused: preparing costs more than running. */
+  private sql(text: string): Database.Statement {
+    let st = this.statements.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
+  }
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -131,7 +128,8 @@ export class SqliteStore implements RelayStore {
         receiver_office TEXT NOT NULL, receiver_type TEXT NOT NULL,
         sequence TEXT NOT NULL, month TEXT, kinds TEXT NOT NULL, files TEXT NOT NULL,
         size INTEGER NOT NULL, sha256 TEXT NOT NULL,
-        status TEXT NOT NULL, created_at TEXT NOT NULL, delivered_at TEXT
+        status TEXT NOT NULL, created_at TEXT NOT NULL, delivered_at TEXT,
+        segment TEXT NOT NULL, segment_offset INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS messages_receiver ON messages (receiver_office, cursor);
       CREATE INDEX IF NOT EXISTS messages_sender ON messages (sender_office, cursor);
@@ -152,13 +150,16 @@ export class SqliteStore implements RelayStore {
     `);
   }
 
-  private payloadPath(id: string): string {
-    return join(this.payloads, `${id}.cms`);
+  private segmentSerial = 0;
+
+  /** A segment file holds the payloads of one commit, back to back (one fsync for the batch). */
+  private newSegment(now: Date): string {
+    return `${now.toISOString().replace(/[-:.]/g, '')}-${process.pid}-${++this.segmentSerial}.seg`;
   }
 
   private toMessage(row: MessageRow): StoredMessage {
-    const receipts = this.db
-      .prepare('SELECT disposition, reason, at, statement, signature FROM receipts WHERE message_id = ? ORDER BY id')
+    const receipts = this
+      .sql('SELECT disposition, reason, at, statement, signature FROM receipts WHERE message_id = ? ORDER BY id')
       .all(row.id) as Receipt[];
     return {
       cursor: row.cursor,
@@ -179,45 +180,86 @@ export class SqliteStore implements RelayStore {
   }
 
   getMessage(id: string): StoredMessage | undefined {
-    const row = this.db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+    const row = this.sql('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
     return row ? this.toMessage(row) : undefined;
   }
 
-  putMessage(meta: MessageMeta, payload: Buffer, now: Date): StoredMessage {
-    writeFileDurable(this.payloadPath(meta.messageId), payload);
-    this.db
-      .prepare(
-        `INSERT INTO messages (id, sender_office, sender_type, receiver_office, receiver_type, sequence, month, kinds, files, size, sha256, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
-      )
-      .run(meta.messageId, meta.sender.office, meta.sender.serviceType, meta.receiver.office, meta.receiver.serviceType, meta.sequence, meta.month, JSON.stringify(meta.kinds), JSON.stringify(meta.files), meta.size, meta.sha256, now.toISOString());
-    return this.getMessage(meta.messageId)!;
+  async putMessages(entries: { meta: MessageMeta; payload: Buffer; audit: Omit<AuditEvent, 'at'> }[], now: Date): Promise<StoredMessage[]> {
+    const segment = this.newSegment(now);
+    const path = join(this.payloads, segment);
+    const tmp = `${path}.tmp`;
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writev(entries.map((e) => e.payload));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+    const dir = await open(this.payloads, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+    const at = now.toISOString();
+    const insert = this.sql(
+      `INSERT INTO messages (id, sender_office, sender_type, receiver_office, receiver_type, sequence, month, kinds, files, size, sha256, status, created_at, segment, segment_offset)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+    );
+    const audit = this.sql('INSERT INTO audit (at, office, action, message_id, detail) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      let offset = 0;
+      for (const { meta, payload, audit: a } of entries) {
+        insert.run(meta.messageId, meta.sender.office, meta.sender.serviceType, meta.receiver.office, meta.receiver.serviceType, meta.sequence, meta.month, JSON.stringify(meta.kinds), JSON.stringify(meta.files), meta.size, meta.sha256, at, segment, offset);
+        offset += payload.length;
+        audit.run(at, a.office, a.action, a.messageId, a.detail);
+        // The directory learns which service types an office sends as, in the same transaction.
+        const sender = this.getOffice(meta.sender.office);
+        if (sender && !sender.serviceTypes.includes(meta.sender.serviceType)) this.upsertOffice({ ...sender, serviceTypes: [meta.sender.serviceType], lastSeen: at });
+      }
+    })();
+    return entries.map((e) => this.getMessage(e.meta.messageId)!);
   }
 
   readPayload(id: string): Buffer {
-    return readFileSync(this.payloadPath(id));
+    const row = this.sql('SELECT segment, segment_offset AS offset, size FROM messages WHERE id = ?').get(id) as { segment: string; offset: number; size: number } | undefined;
+    if (!row) throw new Error(`no payload for ${id}`);
+    const fd = openSync(join(this.payloads, row.segment), 'r');
+    try {
+      const buf = Buffer.alloc(row.size);
+      let got = 0;
+      while (got < row.size) {
+        const n = readSync(fd, buf, got, row.size - got, row.offset + got);
+        if (n === 0) throw new Error(`payload of ${id} is truncated`);
+        got += n;
+      }
+      return buf;
+    } finally {
+      closeSync(fd);
+    }
   }
 
   inbox(office: string, after: number, limit: number): StoredMessage[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM messages WHERE receiver_office = ? AND cursor > ? AND status IN ('queued', 'delivered') ORDER BY cursor LIMIT ?`)
+    const rows = this
+      .sql(`SELECT * FROM messages WHERE receiver_office = ? AND cursor > ? AND status IN ('queued', 'delivered') ORDER BY cursor LIMIT ?`)
       .all(office, after, limit) as MessageRow[];
     return rows.map((r) => this.toMessage(r));
   }
 
   outbox(office: string, after: number, limit: number): StoredMessage[] {
-    const rows = this.db.prepare('SELECT * FROM messages WHERE sender_office = ? AND cursor > ? ORDER BY cursor LIMIT ?').all(office, after, limit) as MessageRow[];
+    const rows = this.sql('SELECT * FROM messages WHERE sender_office = ? AND cursor > ? ORDER BY cursor LIMIT ?').all(office, after, limit) as MessageRow[];
     return rows.map((r) => this.toMessage(r));
   }
 
   markDelivered(id: string, now: Date): void {
-    this.db.prepare(`UPDATE messages SET status = 'delivered', delivered_at = COALESCE(delivered_at, ?) WHERE id = ? AND status = 'queued'`).run(now.toISOString(), id);
+    this.sql(`UPDATE messages SET status = 'delivered', delivered_at = COALESCE(delivered_at, ?) WHERE id = ? AND status = 'queued'`).run(now.toISOString(), id);
   }
 
   addReceipt(id: string, receipt: Receipt, status: MessageStatus): void {
     const tx = this.db.transaction(() => {
-      this.db.prepare('INSERT INTO receipts (message_id, disposition, reason, at, statement, signature) VALUES (?, ?, ?, ?, ?, ?)').run(id, receipt.disposition, receipt.reason, receipt.at, receipt.statement, receipt.signature);
-      this.db.prepare('UPDATE messages SET status = ? WHERE id = ?').run(status, id);
+      this.sql('INSERT INTO receipts (message_id, disposition, reason, at, statement, signature) VALUES (?, ?, ?, ?, ?, ?)').run(id, receipt.disposition, receipt.reason, receipt.at, receipt.statement, receipt.signature);
+      this.sql('UPDATE messages SET status = ? WHERE id = ?').run(status, id);
     });
     tx();
   }
@@ -225,22 +267,28 @@ export class SqliteStore implements RelayStore {
   upsertOffice(entry: Omit<DirectoryEntry, 'serviceTypes'> & { serviceTypes?: string[] }): DirectoryEntry {
     const existing = this.getOffice(entry.office);
     const serviceTypes = [...new Set([...(existing?.serviceTypes ?? []), ...(entry.serviceTypes ?? [])])].sort();
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO offices (office, name, service_types, certificate, last_seen) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(office) DO UPDATE SET name = excluded.name, service_types = excluded.service_types, certificate = excluded.certificate, last_seen = excluded.last_seen`,
       )
       .run(entry.office, entry.name, JSON.stringify(serviceTypes), entry.certificate, entry.lastSeen);
+    this.offices.delete(entry.office);
     return this.getOffice(entry.office)!;
   }
 
   getOffice(office: string): DirectoryEntry | undefined {
-    const row = this.db.prepare('SELECT * FROM offices WHERE office = ?').get(office) as { office: string; name: string; service_types: string; certificate: string; last_seen: string } | undefined;
-    return row ? { office: row.office, name: row.name, serviceTypes: JSON.parse(row.service_types) as string[], certificate: row.certificate, lastSeen: row.last_seen } : undefined;
+    const cached = this.offices.get(office);
+    if (cached) return cached;
+    const row = this.sql('SELECT * FROM offices WHERE office = ?').get(office) as { office: string; name: string; service_types: string; certificate: string; last_seen: string } | undefined;
+    if (!row) return undefined;
+    const entry = { office: row.office, name: row.name, serviceTypes: JSON.parse(row.service_types) as string[], certificate: row.certificate, lastSeen: row.last_seen };
+    this.offices.set(office, entry);
+    return entry;
   }
 
   findOffices(query: { q?: string; serviceType?: string; limit?: number }): DirectoryEntry[] {
-    const rows = this.db.prepare('SELECT office FROM offices ORDER BY office').all() as { office: string }[];
+    const rows = this.sql('SELECT office FROM offices ORDER BY office').all() as { office: string }[];
     const q = query.q?.trim() ?? '';
     return rows
       .map((r) => this.getOffice(r.office)!)
@@ -249,24 +297,29 @@ export class SqliteStore implements RelayStore {
   }
 
   audit(event: Omit<AuditEvent, 'at'> & { at?: string }): void {
-    this.db.prepare('INSERT INTO audit (at, office, action, message_id, detail) VALUES (?, ?, ?, ?, ?)').run(event.at ?? new Date().toISOString(), event.office, event.action, event.messageId, event.detail);
+    this.sql('INSERT INTO audit (at, office, action, message_id, detail) VALUES (?, ?, ?, ?, ?)').run(event.at ?? new Date().toISOString(), event.office, event.action, event.messageId, event.detail);
   }
 
   auditLog(limit = 1000): AuditEvent[] {
-    const rows = this.db.prepare('SELECT at, office, action, message_id AS messageId, detail FROM audit ORDER BY id DESC LIMIT ?').all(limit) as AuditEvent[];
+    const rows = this.sql('SELECT at, office, action, message_id AS messageId, detail FROM audit ORDER BY id DESC LIMIT ?').all(limit) as AuditEvent[];
     return rows.reverse();
   }
 
   purgeBefore(cutoff: Date): string[] {
-    const ids = (this.db.prepare('SELECT id FROM messages WHERE created_at < ?').all(cutoff.toISOString()) as { id: string }[]).map((r) => r.id);
+    const rows = this.sql('SELECT id, segment FROM messages WHERE created_at < ?').all(cutoff.toISOString()) as { id: string; segment: string }[];
+    const ids = rows.map((r) => r.id);
     const tx = this.db.transaction(() => {
       for (const id of ids) {
-        this.db.prepare('DELETE FROM receipts WHERE message_id = ?').run(id);
-        this.db.prepare('DELETE FROM messages WHERE id = ?').run(id);
+        this.sql('DELETE FROM receipts WHERE message_id = ?').run(id);
+        this.sql('DELETE FROM messages WHERE id = ?').run(id);
       }
     });
     tx();
-    for (const id of ids) rmSync(this.payloadPath(id), { force: true });
+    // A segment goes when no message still points into it.
+    for (const segment of new Set(rows.map((r) => r.segment))) {
+      const left = this.sql('SELECT COUNT(*) AS n FROM messages WHERE segment = ?').get(segment) as { n: number };
+      if (left.n === 0) rmSync(join(this.payloads, segment), { force: true });
+    }
     return ids;
   }
 

@@ -19,7 +19,7 @@ export interface TestPki {
   offices: Record<string, TestEntity>;
 }
 
-interface CertSpec {
+export interface CertSpec {
   cn: string;
   org: string;
   notBefore: Date;
@@ -32,11 +32,11 @@ interface CertSpec {
   san?: string[];
 }
 
-function keyPair(): forge.pki.rsa.KeyPair {
+export function keyPair(): forge.pki.rsa.KeyPair {
   return forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
 }
 
-function makeCert(spec: CertSpec, publicKey: forge.pki.PublicKey, issuer: { cert: forge.pki.Certificate | null; key: forge.pki.rsa.PrivateKey }): forge.pki.Certificate {
+export function makeCert(spec: CertSpec, publicKey: forge.pki.PublicKey, issuer: { cert: forge.pki.Certificate | null; key: forge.pki.rsa.PrivateKey }): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
   cert.serialNumber = spec.serial;
