@@ -46,7 +46,7 @@ function baseType(prefix, c) {
   if (t === 'officeNo' || /事業者コード|事業所コード|業者コード|同意書受付業者|入力者コード|事業者番号/.test(c.name)) return { type: 'officeNo', length: 10, lengthKind: 'fixed' };
   if (c.role === 'serviceCode' || c.name === 'サービスコード') return { type: 'serviceCode', length: 6, lengthKind: 'fixed' };
   if (c.role === 'serviceType' || /サービス種類コード$/.test(c.name)) return { type: 'serviceType', length: 2, lengthKind: 'fixed' };
-  if (/TAISコード|福祉用具届出コード/.test(c.name)) return { type: 'itemCode', length: 12, lengthKind: 'fixed' };
+  if (/TAISコード|福祉用具届出コード/.test(c.name)) return { type: 'itemCode', length: 12, lengthKind: 'max' };
   if (t === 'code') return { type: 'code', length: c.length, lengthKind: 'fixed' };
   if (t === 'integer') return { type: 'integer', length: c.length ?? undefined, lengthKind: 'max' };
   if (t === 'digits') return { type: 'digits', length: c.length, lengthKind: 'max' };
@@ -68,7 +68,6 @@ const OVERLAY = {
     19: { length: 2, lengthKind: 'max', uncertain: { length: 'PDF本文で項目長が読めない（公開実装は2）。/ Length unreadable in the PDF text (an implementation uses 2).' } },
   },
   UPSIKYU: {
-    7: { allow: ['9999999999'] },
     9: { allowPseudo: true },
     13: { signed: true },
     14: { uncertain: { length: '項目長は崩れたPDF本文からの読み取り。/ Length read from garbled PDF text.' } },
@@ -114,11 +113,11 @@ const FILE_META = {
   UP2KYO: { group: 'plan', monthPart: 'none', userKey: [2, 3, 5], title: '居宅サービス計画書（第2表）' },
   UP3KYO: { group: 'plan', monthPart: 'none', userKey: [2, 3, 5], title: '週間サービス計画表（第3表）' },
   UPHOSOKU: { group: 'shared', monthPart: 'monthOrZero', monthColumn: 63, userKey: [2, 3, 4, 63], title: '利用者補足情報' },
-  UPPLAN: { group: 'ticket', monthPart: 'month', monthColumn: 5, userKey: [2, 3, 5], title: '第6表 サービス利用票（予定）' },
+  UPPLAN: { group: 'ticket', monthPart: 'month', monthColumn: 5, userKey: [2, 3, 5], serviceLine: { officeColumn: 20, codeColumn: 15 }, title: '第6表 サービス利用票（予定）' },
   UPJSK: { group: 'ticket', monthPart: 'month', monthColumn: 5, userKey: [2, 3, 5], title: '第6表 サービス提供票（実績）' },
   DLTPLAN: { group: 'ticket', monthPart: 'month', monthColumn: 4, userKey: [2, 3, 4], title: '第6表（予定）削除', deleteFile: true },
   DLTJSK: { group: 'ticket', monthPart: 'month', monthColumn: 4, userKey: [2, 3, 4], title: '第6表（実績）削除', deleteFile: true },
-  UPSIKYU: { group: 'ticket', monthPart: 'month', monthColumn: 5, userKey: [2, 3, 5], title: '第7表 サービス利用票別表' },
+  UPSIKYU: { group: 'ticket', monthPart: 'month', monthColumn: 5, userKey: [2, 3, 5], serviceLine: { officeColumn: 7, codeColumn: 9 }, title: '第7表 サービス利用票別表' },
   UPKIHON: { group: 'yobo', monthPart: 'none', userKey: [2, 3, 4], title: '利用者基本情報（介護予防）' },
   DLTKIHON: { group: 'yobo', monthPart: 'none', userKey: [2, 3, 4], title: '利用者基本情報 削除', deleteFile: true },
   UPKIHON_SUB1: { group: 'yobo', monthPart: 'none', userKey: [2, 3, 4], title: '利用者基本情報（別表1）1日の生活・すごし方' },
@@ -138,7 +137,11 @@ const RULES = {
   UPSIKYU: [
     { rule: 'serviceTypeInScope', column: 9, source: 'S2 §1.3/1.4' },
     { rule: 'welfareEquipmentItem', serviceCodeColumn: 9, serviceTypes: ['17', '67'], anyOf: [10, 11], source: 'S1 第7表 No.10 note' },
-    { rule: 'table7Totals', serviceCodeColumn: 9, officeColumn: 7, unitsColumn: 13, emptyOnTotals: [14, 15], source: 'S1 第7表 (subtotal rows xxAAAA/EEEE/ZZZZ, total 999999/9999999999)' },
+    {
+      rule: 'table7Totals', serviceCodeColumn: 9, officeColumn: 7, unitsColumn: 13, emptyOnTotals: [14, 15],
+      subtotalMissingWhy: '小計行は区分支給限度の対象となる種類で複数コードがあるときに必要とされるが、対象かどうかはサービスコード表なしには判定できない（区分支給対象外の加算もある）ため警告。/ The subtotal is required for limit-managed types with several codes; without the service code table the validator cannot tell which codes count, so this is a warning.',
+      source: 'S1 第7表 (subtotal rows xxAAAA/EEEE/ZZZZ, total 999999/9999999999)',
+    },
   ],
   UPHOSOKU: [
     { rule: 'hosokuLink', planDateColumn: 4, monthColumn: 63, source: 'S1 利用者補足情報 No.4/No.63' },
@@ -196,6 +199,7 @@ for (const { f } of files) {
     },
     ...(meta.monthColumn ? { monthColumn: meta.monthColumn } : {}),
     userKey: meta.userKey,
+    ...(meta.serviceLine ? { serviceLine: meta.serviceLine } : {}),
     ...(meta.deleteFile ? { deleteFile: true } : {}),
     recordUnit: f.recordUnit ?? f.rowUnit ?? null,
     ...(f.rowEncoding ? { rowEncoding: f.rowEncoding } : {}),

@@ -1,5 +1,5 @@
 // identity, sign and verify as users run them.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,5 +93,21 @@ describe('careplan-link sign and verify', () => {
     const { file } = workdir();
     expect(cli(['verify', file]).status).toBe(2);
     expect(cli(['sign', file]).status).toBe(2);
+  });
+});
+
+describe('verify and identity: odd inputs', () => {
+  it('reports an unreadable signature file as unreadable, not as unsigned', () => {
+    const { file } = workdir();
+    mkdirSync(`${file}.p7s`);
+    const r = cli(['verify', '--trust', CA, '--format', 'json', file]);
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).files[0].status).toBe('unreadable');
+  });
+
+  it('refuses an unknown --format (exit 2)', () => {
+    const { file } = workdir();
+    expect(cli(['verify', '--trust', CA, '--format', 'xml', file]).status).toBe(2);
+    expect(cli(['identity', '--p12', p12('care-manager'), '--password-env', 'CPL_P12_PASSWORD', '--format', 'xml'], { env }).status).toBe(2);
   });
 });

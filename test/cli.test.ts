@@ -1,5 +1,5 @@
 // The careplan-link command as users run it: exit codes, formats, messages, and nothing lost.
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -148,5 +148,25 @@ describe('fixtures command', () => {
     expect(cli(['fixtures', '--out', out, '--month', '202513']).status).toBe(2);
     expect(cli(['fixtures', '--out', out, '--month', '202412']).status).toBe(2);
     expect(readdirSync(out)).toEqual([]);
+  });
+});
+
+describe('check: what a folder contributes', () => {
+  it('follows links to files, lists subfolders and other files as skipped, and counts a file named twice once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpl-dir-'));
+    const name = readdirSync(VALID).find((n) => n.startsWith('DLTPLAN_'))!;
+    symlinkSync(join(VALID, name), join(dir, name));
+    mkdirSync(join(dir, 'old'));
+    writeFileSync(join(dir, 'memo.txt'), 'not a spec file');
+    const r = JSON.parse(cli(['check', '--format', 'json', dir, join(dir, name)]).stdout) as CheckReport;
+    expect(r.files.map((f) => f.name)).toEqual([name]);
+    expect(r.summary.ignored.map((p) => p.split('/').pop()).sort()).toEqual(['memo.txt', 'old']);
+  });
+
+  it('says so when there is nothing to check (exit 2)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpl-empty-'));
+    const r = cli(['check', dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('検査する標準仕様のファイル（.CSV / .jpg）がありません');
   });
 });

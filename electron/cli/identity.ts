@@ -11,6 +11,10 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parse, UsageError, type Io } from '
 
 const OFFICE_FIELDS = ['CN', 'serialNumber', 'OU', 'O', 'UID'];
 
+function checkFormat(format: unknown): void {
+  if (format !== 'text' && format !== 'json') throw new UsageError('--format は text か json です / --format must be text or json');
+}
+
 async function readInput(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
@@ -46,6 +50,7 @@ const P12_OPTIONS = {
 
 export async function runIdentity(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { ...P12_OPTIONS, format: { type: 'string', default: 'text' } });
+  checkFormat(values.format);
   if (!values.p12) throw new UsageError('--p12 で証明書ファイルを指定してください / --p12 is required');
   if (positionals.length) throw new UsageError(`余分な引数があります / unexpected arguments: ${positionals.join(' ')}`);
   const bytes = await readInput(values.p12 as string, '証明書ファイル');
@@ -107,7 +112,13 @@ export async function runSign(args: string[], io: Io): Promise<number> {
       }
       const content = await readInput(file, '署名するファイル');
       const tmp = `${target}.${process.pid}.tmp`;
-      await writeFile(tmp, signCms(content, id));
+      let signature: Buffer;
+      try {
+        signature = signCms(content, id);
+      } catch (e) {
+        return identityError(io, e);
+      }
+      await writeFile(tmp, signature);
       await rename(tmp, target);
       io.stdout(`署名しました / signed: ${basename(file)} → ${basename(target)}\n`);
     }
@@ -119,6 +130,7 @@ export async function runSign(args: string[], io: Io): Promise<number> {
 
 export async function runVerify(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { trust: { type: 'string', multiple: true }, format: { type: 'string', default: 'text' } });
+  checkFormat(values.format);
   const trustFiles = (values.trust as unknown as string[] | undefined) ?? [];
   if (trustFiles.length === 0) throw new UsageError('--trust で信頼する CA 証明書（PEM）を指定してください / --trust CA.pem is required');
   if (positionals.length === 0) throw new UsageError('検証するファイルを指定してください / name at least one file to verify');
@@ -133,11 +145,16 @@ export async function runVerify(args: string[], io: Io): Promise<number> {
     const content = await readInput(file, '検証するファイル');
     const sigPath = `${file}.p7s`;
     const base = { path: file, signature: sigPath };
-    if (!existsSync(sigPath)) {
-      results.push({ ...base, status: 'no-signature', valid: false, messageJa: '署名ファイル（.p7s）がありません', messageEn: 'No signature file (.p7s)' });
+    let signature: Buffer;
+    try {
+      signature = await readFile(sigPath);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') results.push({ ...base, status: 'no-signature', valid: false, messageJa: '署名ファイル（.p7s）がありません', messageEn: 'No signature file (.p7s)' });
+      else results.push({ ...base, status: 'unreadable', valid: false, messageJa: `署名ファイルを読めません（${code}）`, messageEn: `The signature file cannot be read (${code})` });
       continue;
     }
-    results.push({ ...base, ...verifyCms(await readFile(sigPath), { content, trustAnchors: anchors }) });
+    results.push({ ...base, ...verifyCms(signature, { content, trustAnchors: anchors }) });
   }
   if (values.format === 'json') {
     io.stdout(JSON.stringify({ files: results, summary: { files: results.length, valid: results.filter((r) => r.valid).length, invalid: results.filter((r) => !r.valid).length } }, null, 2) + '\n');

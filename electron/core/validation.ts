@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { CheckReport } from '../../shared/report/types.js';
 import type { SpecCatalog } from '../../shared/spec/model.js';
 import { buildReport, FileValidator, type FileResult } from '../../shared/validator/index.js';
@@ -36,9 +36,10 @@ export async function listCandidates(dir: string): Promise<{ files: string[]; ig
   const files: string[] = [];
   const ignored: string[] = [];
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!e.isFile()) continue;
     const p = join(dir, e.name);
-    if (/\.(csv|jpe?g)$/i.test(e.name)) files.push(p);
+    // Follow links to files; folders inside are not searched (and are listed as skipped).
+    const isFile = e.isFile() || (e.isSymbolicLink() && (await stat(p).then((x) => x.isFile(), () => false)));
+    if (isFile && /\.(csv|jpe?g)$/i.test(e.name)) files.push(p);
     else ignored.push(p);
   }
   return { files, ignored };
@@ -73,7 +74,9 @@ export async function checkPaths(inputs: string[], options: CheckOptions = {}): 
       files.push(input);
     }
   }
+  const unique = [...new Map(files.map((f) => [resolve(f), f])).values()];
+  if (unique.length === 0) throw new InputError('検査する標準仕様のファイル（.CSV / .jpg）がありません / no standard-spec files (.CSV / .jpg) to check');
   const results: FileResult[] = [];
-  for (const f of files) results.push(await validatePath(f, { ...options, catalog }));
-  return buildReport(results, catalog, { units: options.units ?? (sawDirectory || files.length > 1), redact: options.redact === true, ignored });
+  for (const f of unique) results.push(await validatePath(f, { ...options, catalog }));
+  return buildReport(results, catalog, { units: options.units ?? (sawDirectory || unique.length > 1), redact: options.redact === true, ignored });
 }

@@ -4,8 +4,16 @@ import { CAREPLAN_LINK_VERSION } from '../version.js';
 import type { CheckReport, Finding } from './types.js';
 import type { Lang } from './formatText.js';
 
-function uri(path: string): string {
-  return path.replace(/\\/g, '/');
+/** A URI reference for the path: absolute paths become file: URIs, everything is percent-encoded. */
+export function sarifUri(path: string): string {
+  const p = path.replace(/\\/g, '/');
+  const encoded = p
+    .split('/')
+    .map((seg, i) => (i === 0 && /^[A-Za-z]:$/.test(seg) ? seg : encodeURIComponent(seg)))
+    .join('/');
+  if (/^[A-Za-z]:\//.test(p)) return `file:///${encoded}`;
+  if (p.startsWith('/')) return `file://${encoded}`;
+  return encoded;
 }
 
 function result(f: Finding, path: string, lang: Lang, logical?: string) {
@@ -15,7 +23,7 @@ function result(f: Finding, path: string, lang: Lang, logical?: string) {
     message: { text: `${lang === 'ja' ? f.message : f.messageEn} ${lang === 'ja' ? f.hint : f.hintEn}` },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: uri(path) }, region: { startLine: f.line ?? 1 } },
+        physicalLocation: { artifactLocation: { uri: sarifUri(path) }, region: { startLine: f.line ?? 1 } },
         ...(logical ? { logicalLocations: [{ name: logical, kind: 'module' }] } : {}),
       },
     ],

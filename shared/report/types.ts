@@ -56,6 +56,8 @@ export interface FileReport {
   stats: FileStats;
   /** Findings counted but not listed (a file wrong everywhere would otherwise produce a huge report). */
   omitted: number;
+  /** All findings, listed or not. */
+  counts: { errors: number; warnings: number; byCode: Record<string, number> };
   sha256?: string;
 }
 

@@ -71,6 +71,8 @@ export type FileRule =
       officeColumn: number;
       unitsColumn: number;
       emptyOnTotals: number[];
+      /** Why a missing subtotal row is only a warning. */
+      subtotalMissingWhy: string;
       source: string;
     }
   | { rule: 'hosokuLink'; planDateColumn: number; monthColumn: number; source: string };
@@ -88,6 +90,8 @@ export interface LayoutSpec {
   fileName: { monthPart: MonthPart; example: string; exampleForPlan?: string; note?: string };
   monthColumn?: number;
   userKey: number[];
+  /** Where a record names its provider and service code, for the 第6表 ↔ 第7表 cross-check. */
+  serviceLine?: { officeColumn: number; codeColumn: number };
   deleteFile?: boolean;
   columnCount: number;
   columns: ColumnSpec[];

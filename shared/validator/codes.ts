@@ -108,6 +108,10 @@ export const CODES = {
     '{field}に使えるコード: {allowed}', 'Allowed codes for {field}: {allowed}'),
   E_FIELD_SERVICE_CODE: c('error', 'サービスコードの形式が違います: {value}', 'Malformed service code: {value}',
     'サービスコードは6桁（種類2桁＋項目4桁）です。最新のサービスコード表を確認してください。', 'Service codes have 6 characters (2 type + 4 item); check the current code table.'),
+  E_FIELD_PSEUDO_SERVICE_CODE: c('error', '小計・合計用のコード {value} は第7表でだけ使えます', 'The subtotal/total code {value} belongs in 第7表 only',
+    '第6表には実際のサービスコードを入れてください。', 'Use the real service code here.'),
+  E_TABLE7_DETAIL_OFFICE: c('error', '明細行のサービス事業所コードに合計用の 9999999999 が入っています', 'A detail row carries the total-row office code 9999999999',
+    '明細行には実際の事業所番号を入れます。9999999999 は合計行（999999）だけです。', 'Detail rows carry the real office number; 9999999999 is for the 999999 row only.'),
   E_FIELD_SERVICE_TYPE: c('error', 'サービス種類コードの形式が違います: {value}', 'Malformed service-type code: {value}',
     'サービス種類コードは2桁の英数字です。', 'Service-type codes have 2 alphanumerics.'),
   W_FIELD_SERVICE_TYPE_UNKNOWN: c('warning', '既知のサービス種類コードではありません: {value}', 'Not a known service-type code: {value}',
@@ -167,7 +171,7 @@ export const CODES = {
   E_TABLE7_PSEUDO_NOT_EMPTY: c('error', '小計・合計行では{field}は空にします: {value}', '{field} must be empty on subtotal/total rows: {value}',
     '小計・合計行の割引後率・割引後単位数は空欄です。', 'Discount columns stay empty on subtotal and total rows.'),
   W_TABLE7_SUBTOTAL_MISSING: c('warning', '利用者 {user} のサービス種類 {value} は明細が{count}行ありますが、小計行（{value}AAAA）がありません', 'User {user}: service type {value} has {count} detail rows but no subtotal row ({value}AAAA)',
-    '同じ種類に複数のサービスコードがある場合は区分支給限度の小計行を出力します。', 'With several codes of one type, a subtotal row is expected.'),
+    '同じ種類に複数のサービスコードがある場合は区分支給限度の小計行を出力します。理由: {why}', 'With several codes of one type, a subtotal row is expected. Why a warning: {why}'),
 
   // ── send units ─────────────────────────────────────────────────────────
   E_UNIT_MISSING_FILE: c('error', '送信単位「{unit}」に {value} がありません', 'The send unit "{unit}" lacks {value}',

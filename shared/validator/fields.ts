@@ -27,9 +27,12 @@ const SERVICE_CODE = /^[0-9A-Z]{6}$/;
 const ITEM_CODE = /^\d{5}-\d{6}$/;
 const POSTAL = /^\d{3}-\d{4}$/;
 const DAY_FLAGS = /^[01]*$/;
+/** 第7表's subtotal and total rows (xxAAAA, xxEEEE, xxZZZZ, 999999): not real services. */
+const PSEUDO_CODE = /^(?:[0-9A-Z]{2}(?:AAAA|EEEE|ZZZZ)|999999)$/;
 
+/** Under --redact, personal columns and every free-text column (names of doctors, staff…) are masked. */
 export function displayValue(col: ColumnSpec, value: string, redact: boolean): string {
-  return redact && col.personal ? MASK : shorten(value);
+  return redact && (col.personal || col.type === 'freeText') ? MASK : shorten(value);
 }
 
 export function compileColumn(col: ColumnSpec, ctx: FieldContext): ColumnCheck {
@@ -111,6 +114,7 @@ function typeChecker(
     case 'serviceCode':
       return (v, _q, row, line) => {
         if (!SERVICE_CODE.test(v)) emit('E_FIELD_SERVICE_CODE', row, line, v);
+        else if (!col.allowPseudo && PSEUDO_CODE.test(v)) emit('E_FIELD_PSEUDO_SERVICE_CODE', row, line, v);
       };
     case 'itemCode':
       return (v, _q, row, line) => {

@@ -36,7 +36,7 @@ export interface FileResult {
 }
 
 // eslint-disable-next-line no-control-regex -- detecting control characters is the point
-const SUSPICIOUS = /[\uFFFD\uE000-\uF8FF\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+const SUSPICIOUS = /[\uFFFD\uE000-\uF8FF\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x80]/;
 const PSEUDO_SUBTOTAL = /^[0-9A-Z]{2}(?:AAAA|EEEE|ZZZZ)$/;
 
 interface Table7User {
@@ -67,6 +67,7 @@ export class FileValidator {
   /** Serial of the last decoded chunk holding a suspicious character (0: none yet). */
   private lastSuspiciousChunk = 0;
   private readonly table7 = new Map<string, Table7User>();
+  private table7Why = '';
   private readonly redact: boolean;
 
   constructor(
@@ -94,7 +95,7 @@ export class FileValidator {
         }
       }
       this.addKeySet(this.layout.userKey);
-      if (prefix === 'UPPLAN' || prefix === 'UPSIKYU') this.facts.serviceLines = new Set();
+      if (this.layout.serviceLine) this.facts.serviceLines = new Set();
     } else {
       this.reader = null;
       this.decoder = null;
@@ -180,6 +181,7 @@ export class FileValidator {
       warnings: sortFindings(this.sink.warnings),
       stats,
       omitted: this.sink.omitted,
+      counts: { errors: this.sink.errorCount, warnings: this.sink.warningCount, byCode: Object.fromEntries(this.sink.byCode) },
     };
     return { report, facts: this.facts };
   }
@@ -254,7 +256,7 @@ export class FileValidator {
       const place = { row: record.row, line: record.line, column: i + 1, field: this.columnName(i + 1) };
       for (const ch of value) {
         const cp = ch.codePointAt(0)!;
-        if (cp === 0xfffd) {
+        if (cp === 0xfffd || cp === 0x80) {
           this.sink.emit('E_ENCODING_INVALID_BYTES', place);
           return;
         }
@@ -355,6 +357,7 @@ export class FileValidator {
           break;
         }
         case 'table7Totals':
+          this.table7Why = rule.subtotalMissingWhy;
           this.table7Row(layout, rule, fields, row, line);
           break;
         case 'hosokuLink': {
@@ -393,7 +396,7 @@ export class FileValidator {
     line: number,
   ): void {
     const code = fields[rule.serviceCodeColumn - 1]!;
-    const user = `${fields[1]}-${fields[2]}`;
+    const user = fields[1] + KEY_SEP + fields[2];
     let u = this.table7.get(user);
     if (!u) {
       u = { totals: 0, firstLine: line, detailByType: new Map(), subtotalTypes: new Set() };
@@ -405,10 +408,14 @@ export class FileValidator {
       const office = fields[rule.officeColumn - 1]!;
       if (office !== '9999999999') this.emitAt(layout, rule.officeColumn, 'E_TABLE7_TOTAL_OFFICE', row, line, { value: office });
     } else if (pseudo) {
-      if (code.endsWith('AAAA')) u.subtotalTypes.add(code.slice(0, 2));
+      const type = code.slice(0, 2);
+      if (code.endsWith('AAAA')) u.subtotalTypes.add(type);
+      const types = this.edition.manifest.serviceTypes;
+      if (!(type in types.inScope)) this.emitAt(layout, rule.serviceCodeColumn, 'E_FIELD_SERVICE_TYPE_UNKNOWN', row, line, { value: type });
     } else if (code.length === 6) {
       const type = code.slice(0, 2);
       u.detailByType.set(type, (u.detailByType.get(type) ?? 0) + 1);
+      if (fields[rule.officeColumn - 1] === '9999999999') this.emitAt(layout, rule.officeColumn, 'E_TABLE7_DETAIL_OFFICE', row, line, {});
     }
     if (pseudo) {
       const units = fields[rule.unitsColumn - 1]!;
@@ -426,7 +433,7 @@ export class FileValidator {
       if (u.totals === 0) this.sink.emit('E_TABLE7_TOTAL_MISSING', { line: u.firstLine }, { user: shown });
       else if (u.totals > 1) this.sink.emit('E_TABLE7_TOTAL_DUPLICATE', { line: u.firstLine }, { user: shown, count: u.totals });
       for (const [type, count] of u.detailByType) {
-        if (count > 1 && !u.subtotalTypes.has(type)) this.sink.emit('W_TABLE7_SUBTOTAL_MISSING', { line: u.firstLine }, { user: shown, value: type, count });
+        if (count > 1 && !u.subtotalTypes.has(type)) this.sink.emit('W_TABLE7_SUBTOTAL_MISSING', { line: u.firstLine }, { user: shown, value: type, count, why: this.table7Why });
       }
     }
   }
@@ -440,21 +447,23 @@ export class FileValidator {
     for (const slot of this.keySlots) {
       const cols = slot.cols;
       let key = fields[cols[0]! - 1]!;
-      for (let i = 1; i < cols.length; i++) key += '-' + fields[cols[i]! - 1]!;
+      for (let i = 1; i < cols.length; i++) key += KEY_SEP + fields[cols[i]! - 1]!;
       if (key !== slot.last) {
         slot.set.add(key);
         slot.last = key;
       }
     }
-    if (this.facts.serviceLines) {
-      const isPlan = layout.prefix === 'UPPLAN';
-      const code = fields[(isPlan ? 15 : 9) - 1]!;
-      const line = fields[1] + '-' + fields[2] + '|' + fields[(isPlan ? 20 : 7) - 1]! + '|' + code;
+    if (this.facts.serviceLines && layout.serviceLine) {
+      const code = fields[layout.serviceLine.codeColumn - 1]!;
+      const line = fields[1] + KEY_SEP + fields[2] + '|' + fields[layout.serviceLine.officeColumn - 1]! + '|' + code;
       if (line !== this.lastServiceLine && !isPseudoCode(code)) this.facts.serviceLines.add(line);
       this.lastServiceLine = line;
     }
   }
 }
+
+/** Joins key parts; a unit separator cannot occur in a valid field, so keys split back unambiguously. */
+export const KEY_SEP = '\u001f';
 
 export function isPseudoCode(code: string): boolean {
   return code === '999999' || PSEUDO_SUBTOTAL.test(code);
@@ -462,8 +471,7 @@ export function isPseudoCode(code: string): boolean {
 
 /** Shows a user key (insurer-insured[-date]) with the insured number masked under --redact. */
 export function showUserKey(key: string, redact: boolean): string {
-  if (!redact) return key;
-  const parts = key.split('-');
-  if (parts[1]) parts[1] = parts[1].length <= 2 ? '**' : '*'.repeat(parts[1].length - 2) + parts[1].slice(-2);
+  const parts = key.split(KEY_SEP);
+  if (redact && parts[1] !== undefined) parts[1] = parts[1].length <= 2 ? '**' : '*'.repeat(parts[1].length - 2) + parts[1].slice(-2);
   return parts.join('-');
 }

@@ -22,8 +22,14 @@ export function summarize(files: FileReport[], units: UnitReport[], catalog: Spe
   const byCode: Record<string, number> = {};
   let errors = 0;
   let warnings = 0;
-  for (const list of [...files, ...units]) {
-    for (const f of [...list.errors, ...list.warnings]) {
+  // Files count every finding, listed or left out; units list all of theirs.
+  for (const f of files) {
+    errors += f.counts.errors;
+    warnings += f.counts.warnings;
+    for (const [code, n] of Object.entries(f.counts.byCode)) byCode[code] = (byCode[code] ?? 0) + n;
+  }
+  for (const u of units) {
+    for (const f of [...u.errors, ...u.warnings]) {
       byCode[f.code] = (byCode[f.code] ?? 0) + 1;
       if (f.severity === 'error') errors++;
       else warnings++;

@@ -57,6 +57,7 @@ export interface SignOptions {
 
 /** CMS SignedData, SHA-256, with contentType, messageDigest and signingTime signed, certificate and chain included. */
 export function signCms(content: Buffer, identity: OfficeIdentity, options: SignOptions = {}): Buffer {
+  if (identity.privateKey.asymmetricKeyType !== 'rsa') throw new IdentityError('SIGN_KEY_UNSUPPORTED', identity.privateKey.asymmetricKeyType);
   const p7 = forge.pkcs7.createSignedData();
   p7.content = forge.util.createBuffer(content.toString('binary'));
   const own = forgeCert(identity.certificate);
@@ -86,6 +87,8 @@ export type VerifyStatus =
   | 'expired-at-signing'
   | 'not-yet-valid-at-signing'
   | 'wrong-key-usage'
+  | 'signing-time-in-future'
+  | 'unreadable'
   | 'unsupported-algorithm';
 
 const VERDICTS: Record<VerifyStatus, [string, string]> = {
@@ -99,6 +102,8 @@ const VERDICTS: Record<VerifyStatus, [string, string]> = {
   'not-yet-valid-at-signing': ['署名した時点で証明書がまだ有効ではありませんでした', 'The certificate was not yet valid when the file was signed'],
   'wrong-key-usage': ['この証明書は署名用ではありません', 'The certificate is not for signing'],
   'unsupported-algorithm': ['署名の方式に対応していません', 'The signature algorithm is not supported'],
+  'signing-time-in-future': ['署名時刻が未来になっています（署名した端末の時計を確認してください）', 'The signing time lies in the future (check the signer\'s clock)'],
+  unreadable: ['署名ファイルを読めません', 'The signature file cannot be read'],
 };
 
 export interface VerifyResult {
@@ -190,7 +195,11 @@ export function verifyCms(signature: Buffer, options: VerifyOptions): VerifyResu
       const i = parsed.findIndex((p) => p.issuer.isEqual(sid.issuer) && p.serialNumber.isEqual(sid.serialNumber));
       signer = i >= 0 ? offered[i] : undefined;
     } else {
-      const ski = Buffer.from((sid as unknown as { valueBlock: { value: asn1js.OctetString[] } }).valueBlock.value[0]!.valueBlock.valueHexView);
+      // [0] IMPLICIT SubjectKeyIdentifier: PKI.js keeps it as a primitive context-tagged block.
+      const block = sid as unknown as { valueBlock: { valueHexView?: Uint8Array; value?: asn1js.OctetString[] } };
+      const raw = block.valueBlock.valueHexView ?? block.valueBlock.value?.[0]?.valueBlock.valueHexView;
+      if (!raw) return result('malformed', { detail: 'signer identifier unreadable' });
+      const ski = Buffer.from(raw);
       signer = offered.find((c) => {
         const ext = pkijs.Certificate.fromBER(c.der).extensions?.find((e) => e.extnID === '2.5.29.14');
         return ext && Buffer.from((ext.parsedValue as asn1js.OctetString).valueBlock.valueHexView).equals(ski);
@@ -224,7 +233,11 @@ export function verifyCms(signature: Buffer, options: VerifyOptions): VerifyResu
 
     const chain = buildChain(signer, offered, options.trustAnchors);
     if (!chain) return withSigner(result('unknown-issuer', { detail: signer.issuerText }), signer, signingTime);
-    const at = signingTime ?? options.now ?? new Date();
+    const now = options.now ?? new Date();
+    // The signing time is the signer's own claim (there is no time-stamp authority); it must at
+    // least not lie in the future beyond ordinary clock drift.
+    if (signingTime && signingTime.getTime() > now.getTime() + 24 * 3_600_000) return withSigner(result('signing-time-in-future'), signer, signingTime);
+    const at = signingTime ?? now;
     for (const c of chain) {
       if (at > c.notAfter) return withSigner(result('expired-at-signing', { detail: `${c.subjectText} until ${c.notAfter.toISOString()}` }), signer, signingTime, chain);
       if (at < c.notBefore) return withSigner(result('not-yet-valid-at-signing', { detail: `${c.subjectText} from ${c.notBefore.toISOString()}` }), signer, signingTime, chain);
@@ -246,7 +259,7 @@ function withSigner(r: VerifyResult, signer: CertInfo, signingTime?: Date, chain
     fingerprint256: signer.fingerprint256,
     notBefore: signer.notBefore.toISOString(),
     notAfter: signer.notAfter.toISOString(),
-    officeNumber: signer.subject.CN?.match(/\d{10}/)?.[0] ?? null,
+    officeNumber: /^\d{10}$/.test(signer.subject.CN ?? '') ? signer.subject.CN! : null,
   };
   if (signingTime) r.signingTime = signingTime.toISOString();
   if (chain) r.chain = chain.map((c) => c.subjectText);

@@ -14,6 +14,7 @@ export type IdentityErrorCode =
   | 'CERT_NOT_FOR_SIGNING'
   | 'CERT_NO_OFFICE_NUMBER'
   | 'PASSWORD_MISSING'
+  | 'SIGN_KEY_UNSUPPORTED'
   | 'DECRYPT_NOT_FOR_ME'
   | 'DECRYPT_FAILED'
   | 'ENVELOPE_MALFORMED';
@@ -31,6 +32,7 @@ const MESSAGES: Record<IdentityErrorCode, [string, string]> = {
   CERT_NOT_FOR_SIGNING: ['この証明書は署名に使えません', 'The certificate is not for signing'],
   CERT_NO_OFFICE_NUMBER: ['証明書から事業所番号（10桁）を読み取れません', 'No 10-digit office number found in the certificate'],
   PASSWORD_MISSING: ['証明書のパスワードが指定されていません', 'No password for the certificate was given'],
+  SIGN_KEY_UNSUPPORTED: ['この証明書の鍵の種類（RSA 以外）では署名できません', 'Signing needs an RSA key; this certificate has another key type'],
   DECRYPT_NOT_FOR_ME: ['このデータは自事業所あてに暗号化されていません', 'The data was not encrypted for this office'],
   DECRYPT_FAILED: ['データを復号できません', 'The data cannot be decrypted'],
   ENVELOPE_MALFORMED: ['暗号化データの形式が正しくありません', 'The encrypted data is malformed'],

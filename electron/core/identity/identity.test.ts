@@ -207,3 +207,43 @@ describe('encryption for the recipient', () => {
     expect((await decryptCms(readFileSync(theirs), provider)).equals(content)).toBe(true);
   });
 });
+
+describe('review regressions', () => {
+  const content = Buffer.from('x,y\r\n');
+
+  it('verifies an OpenSSL signature that names its signer by subject key identifier', () => {
+    const file = join(tmp, 'keyid.CSV');
+    writeFileSync(file, content);
+    execFileSync('openssl', ['cms', '-sign', '-binary', '-outform', 'DER', '-keyid', '-in', file, '-signer', join(PKI, 'home-help.pem'), '-inkey', join(PKI, 'home-help.key.pem'), '-out', `${file}.p7s`]);
+    const r = verifyCms(readFileSync(`${file}.p7s`), { content, trustAnchors: trust });
+    expect(r.status).toBe('valid');
+    expect(r.signer?.officeNumber).toBe('1310000029');
+  });
+
+  it('refuses a signing time far in the future', () => {
+    const id = loadPkcs12(p12('care-manager'), PASSWORD);
+    const sig = signCms(content, id, { signingTime: new Date(Date.now() + 3 * 86_400_000) });
+    expect(verifyCms(sig, { content, trustAnchors: trust }).status).toBe('signing-time-in-future');
+  });
+
+  it('reads only a standalone 10-digit office number, and refuses to sign with a non-RSA key clearly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpl-ec-'));
+    const key = join(dir, 'k.pem');
+    const crt = join(dir, 'c.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', crt, '-days', '30', '-subj', '/CN=13100000991', '-addext', 'extendedKeyUsage=clientAuth']);
+    const p = join(dir, 'x.p12');
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', crt, '-out', p, '-passout', `pass:${PASSWORD}`]);
+    expect(code(() => loadPkcs12(readFileSync(p), PASSWORD))).toBe('CERT_NO_OFFICE_NUMBER');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', crt, '-days', '30', '-subj', '/CN=1310000099', '-addext', 'extendedKeyUsage=clientAuth']);
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', crt, '-out', p, '-passout', `pass:${PASSWORD}`]);
+    const ec = loadPkcs12(readFileSync(p), PASSWORD, { requireUsable: false });
+    expect(ec.officeNumber).toBe('1310000099');
+    expect(code(() => signCms(content, ec))).toBe('SIGN_KEY_UNSUPPORTED');
+  });
+
+  it('takes an empty password from a defined environment variable, and names a missing one', async () => {
+    const { passwordFromEnv } = await import('./password.js');
+    expect(passwordFromEnv('CPL_EMPTY', { CPL_EMPTY: '' })).toBe('');
+    expect(code(() => passwordFromEnv('CPL_NOT_SET', {}))).toBe('PASSWORD_MISSING');
+  });
+});

@@ -5,7 +5,8 @@ import { IdentityError } from './errors.js';
 
 export function passwordFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
-  if (value === undefined || value === '') throw new IdentityError('PASSWORD_MISSING', `環境変数 / environment variable ${name}`);
+  // An empty value is a (weak but) real password; only a missing variable is an error.
+  if (value === undefined) throw new IdentityError('PASSWORD_MISSING', `環境変数 / environment variable ${name}`);
   return value;
 }
 
@@ -17,7 +18,12 @@ export async function promptPassword(question: string, input: NodeJS.ReadStream 
   output.write(question);
   muted._writeToOutput = () => {};
   try {
-    return await new Promise<string>((resolve) => rl.question('', resolve));
+    return await new Promise<string>((resolve, reject) => {
+      rl.question('', resolve);
+      // Ctrl-C / Ctrl-D ends the prompt without an answer.
+      rl.once('close', () => reject(new IdentityError('PASSWORD_MISSING', '入力が中断されました / input aborted')));
+      rl.once('SIGINT', () => rl.close());
+    });
   } finally {
     rl.close();
     output.write('\n');

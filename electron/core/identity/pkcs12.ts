@@ -96,7 +96,8 @@ function derOf(asn1: forge.asn1.Asn1): Buffer {
 
 function officeNumberOf(c: CertInfo, field: OfficeNumberField): string {
   const value = c.subject[field] ?? '';
-  const m = value.match(/\d{10}/);
+  // Exactly ten digits, standing alone: 13100000991 is not office 1310000099.
+  const m = value.match(/(?<!\d)\d{10}(?!\d)/);
   if (!m) throw new IdentityError('CERT_NO_OFFICE_NUMBER', `${field}=${value || '(none)'}`);
   return m[0];
 }

@@ -79,7 +79,7 @@ export async function recipientCertificate(s: Session, office: string): Promise<
   if (!entry) throw new SendError(`送信先の事業所（${office}）が連携サービスの名簿にありません`, `the receiving office ${office} is not in the relay directory`);
   const cert = certInfo(entry.certificate);
   const now = new Date();
-  if (cert.subject.CN?.match(/\d{10}/)?.[0] !== office || !buildChain(cert, [], s.trust) || now > cert.notAfter || now < cert.notBefore) {
+  if (cert.subject.CN !== office || !buildChain(cert, [], s.trust) || now > cert.notAfter || now < cert.notBefore) {
     throw new SendError(`送信先（${office}）の証明書を信頼できません`, `the certificate of the receiving office ${office} is not trusted`);
   }
   return cert;
