@@ -241,3 +241,72 @@ describe('faults: real process kills, then everything arrives exactly once', () 
     });
   }
 });
+
+describe('commands without a relay, and the relay on its defaults', () => {
+  it('every transport command says clearly that it cannot connect (exit 1)', async () => {
+    const s = await setup();
+    await s.relay.kill();
+    for (const args of [['send', '--config', s.cm, ...TICKET], ['receive', '--config', s.hh], ['status', '--config', s.cm], ['offices', '--config', s.cm]]) {
+      const r = run(args);
+      expect(r.status, args[0]).toBe(1);
+      expect(r.stderr, args[0]).toContain('連携サービスに接続できません');
+      expect(r.stderr, args[0]).toContain('Cannot connect to the relay');
+    }
+    // Never having met the partner, the sender could not encrypt for it: nothing was spooled.
+    expect(readdirSync(join(s.dir, 'care-manager', 'spool', 'outbox')).filter((n) => n.endsWith('.json'))).toHaveLength(0);
+  });
+
+  it('a unit for a known partner is sealed and kept in the outbox while the relay is down, and goes out later', async () => {
+    const s = await setup();
+    expect(run(['send', '--config', s.cm, ...TICKET]).status).toBe(0);
+    const may = mkdtempSync(join(tmpdir(), 'cpl-may-'));
+    expect(run(['fixtures', '--out', may, '--month', '202505']).status).toBe(0);
+    const next = ['UPPLAN', 'UPSIKYU', 'UPHOSOKU'].map((k) => join(may, readdirSync(may).find((f) => f.startsWith(`${k}_202505_`))!));
+    await s.relay.kill();
+    const offline = run(['send', '--config', s.cm, '--retries', '1', ...next]);
+    expect(offline.status).toBe(1);
+    expect(offline.stdout).toContain('送信待ち');
+    expect(readdirSync(join(s.dir, 'care-manager', 'spool', 'outbox')).filter((n) => n.endsWith('.json'))).toHaveLength(1);
+    await s.relay.start();
+    expect(run(['send', '--config', s.cm]).status).toBe(0);
+    expect(run(['receive', '--config', s.hh]).status).toBe(0);
+    expect(readdirSync(join(s.dir, 'home-help', 'import')).filter((n) => n.includes('_202505_'))).toHaveLength(3);
+  });
+
+  it('a wrong certificate password stops the command before any network call (exit 1)', async () => {
+    const s = await setup();
+    const r = cli(['status', '--config', s.cm], { env: { CPL_TEST_P12_PASSWORD: 'wrong' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('パスワードが違います');
+  });
+
+  it('`careplan-link relay` with no flags starts on 127.0.0.1 with a development PKI and demo offices that work', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cpl-defaults-'));
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'careplan-link.js'), 'relay'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          text += d.toString();
+          if (text.includes('receive --config')) resolve(text);
+        });
+        child.stderr!.resume();
+        child.once('exit', (code) => reject(new Error(`relay exited (${code}): ${text}`)));
+      });
+      expect(out).toContain('careplan-link relay: https://127.0.0.1:8443');
+      const configs = [...out.matchAll(/--config (\S+\.json)/g)].map((m) => m[1]!);
+      expect(configs.length).toBeGreaterThanOrEqual(2);
+      const demoEnv = { CPL_DEMO_P12_PASSWORD: out.match(/CPL_DEMO_P12_PASSWORD=(\S+)/)![1]! };
+      for (const c of configs.slice(0, 2)) expect(cli(['receive', '--config', c], { env: demoEnv }).status).toBe(0);
+      const offices = cli(['offices', '--config', configs[0]!], { env: demoEnv });
+      expect(offices.status).toBe(0);
+      expect(offices.stdout).toContain('1310000011');
+      expect(offices.stdout).toContain('ひまわり訪問介護ステーション');
+      expect(cli(['send', '--config', configs[0]!, ...TICKET], { env: demoEnv }).status).toBe(0);
+      expect(cli(['receive', '--config', configs[1]!, '--format', 'json'], { env: demoEnv }).stdout).toContain('UPPLAN_202504');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+});

@@ -41,7 +41,6 @@ async function withSession(configPath: unknown, io: Io, fn: (s: Session) => Prom
 export async function runSend(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { config: { type: 'string' }, retries: { type: 'string', default: '5' }, format: { type: 'string', default: 'text' } });
   return withSession(values.config, io, async (s) => {
-    await announce(s);
     const spooled: string[] = [];
     if (positionals.length > 0) {
       const { report, units } = await prepareUnits(positionals, s);
@@ -56,6 +55,8 @@ export async function runSend(args: string[], io: Io): Promise<number> {
         if (r.state === 'already-sent') io.stdout(`送信済みです / already sent: ${u.header.sequence} (${r.messageId})\n`);
       }
     }
+    // Announcing is best effort here: what matters is that the units are safe in the outbox.
+    await announce(s).catch(() => undefined);
     const result = await flushOutbox(s, { maxAttempts: Math.max(1, Number(values.retries) || 5) });
     const line = (r: OutboxRecord) => `${r.header.sequence} ${r.header.kinds.join('+')} → ${r.header.receiver.office}(${r.header.receiver.serviceType})  ${r.messageId}`;
     if (values.format === 'json') {

@@ -1,5 +1,6 @@
 // Sending: validate → sign → encrypt for the recipient → spool (outbox) → submit with the same
 // message id until the relay accepts → sent/. No network call happens before the spool holds the unit.
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CheckReport } from '../../../shared/report/types.js';
@@ -72,16 +73,28 @@ export async function prepareUnits(paths: string[], s: Session): Promise<{ repor
   return { report, units };
 }
 
-/** The recipient's certificate from the directory, accepted only if it chains to our trust anchors. */
+/**
+ * The recipient's certificate from the directory, accepted only if it chains to our trust anchors.
+ * It is kept in the spool, so a unit for a known partner can be sealed and spooled while offline.
+ */
 export async function recipientCertificate(s: Session, office: string): Promise<CertInfo> {
-  const { offices } = await s.client.directory({ q: office });
-  const entry = offices.find((o) => o.office === office);
-  if (!entry) throw new SendError(`送信先の事業所（${office}）が連携サービスの名簿にありません`, `the receiving office ${office} is not in the relay directory`);
-  const cert = certInfo(entry.certificate);
+  const cached = s.spool.partnerPath(office);
+  let pem: string;
+  try {
+    const { offices } = await s.client.directory({ q: office });
+    const entry = offices.find((o) => o.office === office);
+    if (!entry) throw new SendError(`送信先の事業所（${office}）が連携サービスの名簿にありません`, `the receiving office ${office} is not in the relay directory`);
+    pem = entry.certificate;
+  } catch (e) {
+    if (!(e instanceof RelayError && e.transient) || !existsSync(cached)) throw e;
+    pem = readFileSync(cached, 'utf8');
+  }
+  const cert = certInfo(pem);
   const now = new Date();
   if (cert.subject.CN !== office || !buildChain(cert, [], s.trust) || now > cert.notAfter || now < cert.notBefore) {
     throw new SendError(`送信先（${office}）の証明書を信頼できません`, `the certificate of the receiving office ${office} is not trusted`);
   }
+  if (!existsSync(cached) || readFileSync(cached, 'utf8') !== pem) s.spool.writePartner(office, pem);
   return cert;
 }
 

@@ -35,7 +35,16 @@ export class Spool {
 
   constructor(readonly root: string) {
     this.tmp = join(root, 'tmp');
-    for (const d of ['tmp', ...SPOOL_STATES]) mkdirSync(join(root, d), { recursive: true });
+    for (const d of ['tmp', 'partners', ...SPOOL_STATES]) mkdirSync(join(root, d), { recursive: true });
+  }
+
+  /** Certificates of partners already met, so units for them can be sealed while offline. */
+  partnerPath(office: string): string {
+    return join(this.root, 'partners', `${office}.pem`);
+  }
+
+  writePartner(office: string, pem: string): void {
+    writeDurable(this.partnerPath(office), pem, this.tmp);
   }
 
   dir(state: SpoolState): string {
