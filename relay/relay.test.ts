@@ -126,6 +126,7 @@ describe('relay', () => {
     expect((e as RelayError).ja).toContain('大きすぎます');
     const audit = store.auditLog().map((a) => a.action);
     expect(audit).toContain('refused-forged-sender');
+    expect(audit).toEqual(expect.arrayContaining(['refused-too_large', 'refused-not_encrypted', 'refused-digest_mismatch', 'refused-bad_meta', 'refused-unknown_receiver']));
   });
 
   it('stores only ciphertext', async () => {

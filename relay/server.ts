@@ -350,9 +350,10 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     send(res, same ? 200 : 201, publicMessage(store.getMessage(m.messageId)!));
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse, ctx: { office: string | null }): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://relay.invalid');
     const { office } = officeOf(req);
+    ctx.office = office;
     takeToken(office);
     const path = url.pathname;
     const method = req.method ?? 'GET';
@@ -409,8 +410,17 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       minVersion: 'TLSv1.2',
     },
     (req, res) => {
-      route(req, res).catch((e: unknown) => {
+      const ctx: { office: string | null } = { office: null };
+      route(req, res, ctx).catch((e: unknown) => {
         if (e instanceof HttpError) {
+          // Every refusal is audited (rate-limit refusals excepted: a flood must not flood the log).
+          if (e.status !== 429 && e.code !== 'forged_sender') {
+            try {
+              store.audit({ office: ctx.office, action: `refused-${e.code}`, messageId: null, detail: `${req.method} ${req.url?.slice(0, 200)}` });
+            } catch {
+              /* the refusal itself matters more than its log line */
+            }
+          }
           send(res, e.status, { error: { code: e.code, message: e.ja, messageEn: e.en } }, e.headers);
           return;
         }

@@ -5,6 +5,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import { formatText } from '../../../shared/report/formatText.js';
 import { buildReport, reportHasErrors, validateBytes } from '../../../shared/validator/index.js';
+import { certInfo } from '../identity/certs.js';
 import { open as openEnvelope } from '../identity/cms.js';
 import { IdentityError } from '../identity/errors.js';
 import { decodeMs932 } from '../ms932.js';
@@ -120,6 +121,20 @@ async function download(s: Session, m: RelayMessage): Promise<void> {
   faultPoint('after-download');
 }
 
+const directoryCache = new WeakMap<Session, Map<string, string | null>>();
+
+/** Fingerprint of the sender's certificate in the relay directory (null: not listed). */
+async function directoryCertificate(s: Session, office: string): Promise<string | null> {
+  let cache = directoryCache.get(s);
+  if (!cache) directoryCache.set(s, (cache = new Map()));
+  if (!cache.has(office)) {
+    const { offices } = await s.client.directory({ q: office });
+    const entry = offices.find((o) => o.office === office);
+    cache.set(office, entry ? certInfo(entry.certificate).fingerprint256 : null);
+  }
+  return cache.get(office)!;
+}
+
 function save(s: Session, r: InboxRecord): void {
   s.spool.write('inbox', `${r.messageId}.json`, JSON.stringify(r, null, 2));
 }
@@ -140,6 +155,11 @@ async function openUnit(s: Session, r: InboxRecord): Promise<BundleFile[]> {
   if (!v.valid || !opened.content) throw new Quarantine(`送信元の署名を確認できません: ${v.messageJa}`, `The sender's signature does not verify: ${v.messageEn}`);
   if (v.signer?.officeNumber !== r.sender.office) {
     throw new Quarantine(`署名した事業所（${v.signer?.officeNumber ?? '?'}）が送信元（${r.sender.office}）と違います`, `Signed by office ${v.signer?.officeNumber ?? '?'}, not by the sender ${r.sender.office}`);
+  }
+  // The signer must also be the certificate the directory holds for the sender.
+  const listed = await directoryCertificate(s, r.sender.office);
+  if (listed && v.signer.fingerprint256 !== listed) {
+    throw new Quarantine('署名した証明書が連携サービスの名簿にある送信元の証明書と違います', "The signing certificate is not the one the relay directory holds for the sender");
   }
   let unit;
   try {

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type RunningRelay } from '../../../relay/server.js';
 import { SqliteStore } from '../../../relay/store.js';
+import forge from 'node-forge';
 import { seal } from '../identity/cms.js';
+import { keyPair, makeCert } from '../identity/testPki.js';
 import { loadPkcs12 } from '../identity/pkcs12.js';
 import { packBundle, sha256, type UnitHeader } from './bundle.js';
 import { checkReceipt } from './receipts.js';
@@ -109,6 +111,21 @@ describe('receiving units that must not be imported', () => {
     const summary = await receiveAll(hh);
     expect(summary.quarantined.map((q) => q.messageId)).toEqual(['foreign-sig']);
     expect(summary.quarantined[0]!.reason).toContain('発行元が信頼されていません');
+  });
+
+  it('quarantines a unit signed by a second, CA-issued certificate for the sender that the directory does not hold', async () => {
+    const caCert = forge.pki.certificateFromPem(pem('ca.pem'));
+    const caKey = forge.pki.privateKeyFromPem(pem('ca.key.pem')) as forge.pki.rsa.PrivateKey;
+    const keys = keyPair();
+    const now = new Date();
+    const twin = makeCert({ cn: '1310000011', org: 'もう一枚の証明書', notBefore: new Date(now.getTime() - 86_400_000), notAfter: new Date(now.getTime() + 86_400_000 * 30), serial: '7f01', eku: ['clientAuth', 'emailProtection'] }, keys.publicKey, { cert: caCert, key: caKey });
+    const p12 = Buffer.from(forge.asn1.toDer(forge.pkcs12.toPkcs12Asn1(keys.privateKey, [twin, caCert], 'pw', { algorithm: 'aes256' })).getBytes(), 'binary');
+    const twinIdentity = loadPkcs12(p12, 'pw');
+    const files = ticketFiles.map((p) => ({ name: p.split('/').pop()!.replace('20250425120002', '20250430090000'), data: readFileSync(p) }));
+    await submitRaw(cm, header('twin-cert', '1310000011', '43', '20250430090000'), files, twinIdentity);
+    const summary = await receiveAll(hh);
+    expect(summary.quarantined.map((q) => q.messageId)).toEqual(['twin-cert']);
+    expect(summary.quarantined[0]!.reason).toContain('名簿にある送信元の証明書と違います');
   });
 
   it('quarantines a signed unit whose content claims another sequence than the relay metadata', async () => {
