@@ -1,81 +1,17 @@
 // Two offices exchange files through a real relay process over loopback, with real process kills
 // at every step that can fail: afterwards everything has arrived exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, ROOT } from './cli.js';
+import { freePort, office, RelayProcess } from './processes.js';
 
-const PKI = join(ROOT, 'fixtures', 'pki');
 const VALID = join(ROOT, 'fixtures', 'valid');
 const TICKET = ['UPPLAN', 'UPSIKYU', 'UPHOSOKU'].map((k) => join(VALID, readdirSync(VALID).find((f) => f.startsWith(`${k}_202504_`))!));
 const ACTUALS = join(VALID, readdirSync(VALID).find((f) => f.startsWith('UPJSK_'))!);
 const ENV = { CPL_TEST_P12_PASSWORD: 'test-password' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-class RelayProcess {
-  child: ChildProcess | null = null;
-  constructor(
-    readonly port: number,
-    readonly dataDir: string,
-  ) {}
-
-  get url(): string {
-    return `https://127.0.0.1:${this.port}`;
-  }
-
-  async start(fault?: string): Promise<void> {
-    const args = [join(ROOT, 'bin', 'careplan-link.js'), 'relay', '--port', String(this.port), '--data', this.dataDir, '--tls-cert', join(PKI, 'relay-server.pem'), '--tls-key', join(PKI, 'relay-server.key.pem'), '--client-ca', join(PKI, 'ca.pem')];
-    const env = { ...process.env, ...(fault ? { CPL_RELAY_FAULT: fault } : {}) };
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('careplan-link relay: https://')) resolve();
-      });
-      child.stderr!.resume();
-      child.once('exit', (code) => reject(new Error(`relay exited early (${code}): ${out}`)));
-    });
-  }
-
-  /** Resolves when the process is gone (killed by a fault, or by us). */
-  exited(): Promise<void> {
-    const c = this.child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
-    return new Promise((r) => c.once('exit', () => r()));
-  }
-
-  async kill(): Promise<void> {
-    this.child?.kill('SIGKILL');
-    await this.exited();
-    this.child = null;
-  }
-}
-
-function office(dir: string, id: 'care-manager' | 'home-help', relayUrl: string): string {
-  const [officeNo, type] = id === 'care-manager' ? ['1310000011', '43'] : ['1310000029', '11'];
-  const base = join(dir, id);
-  for (const f of ['export', 'import', 'spool']) mkdirSync(join(base, f), { recursive: true });
-  const config = join(dir, `${id}.json`);
-  writeFileSync(
-    config,
-    JSON.stringify({ office: officeNo, serviceType: type, p12: join(PKI, `${id}.p12`), passwordEnv: 'CPL_TEST_P12_PASSWORD', relay: relayUrl, trust: [join(PKI, 'ca.pem')], folders: { export: `${id}/export`, import: `${id}/import`, spool: `${id}/spool` } }),
-  );
-  return config;
-}
 
 interface Setup {
   dir: string;

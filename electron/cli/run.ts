@@ -3,6 +3,7 @@ import { CAREPLAN_LINK_VERSION } from '../../shared/version.js';
 import { runCheck } from './check.js';
 import { runFixtures } from './fixtures.js';
 import { runIdentity, runSign, runVerify } from './identity.js';
+import { runAgent } from './agent.js';
 import { runRelay } from './relay.js';
 import { runOffices, runReceive, runSend, runStatus } from './transport.js';
 
@@ -39,6 +40,9 @@ export const USAGE = `careplan-link ${CAREPLAN_LINK_VERSION} — ケアプラン
   careplan-link receive --config 設定.json [--format json]   届いたものを取込フォルダへ / fetch into the import folder
   careplan-link status --config 設定.json [--format json]    送ったものの状況と受領証 / sent units and receipts
   careplan-link offices --config 設定.json [検索語] [--type 11]  事業所名簿 / office directory
+  careplan-link agent --config 設定.json
+      書き出しフォルダを見張り、出力されたものを検査・署名・送信し、届いたものを取込フォルダへ置きます。
+      Watches the export folder: checks, signs and sends what appears; puts what arrives into the import folder.
   careplan-link --version | --help
 `;
 
@@ -81,6 +85,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return await runStatus(rest, io);
       case 'offices':
         return await runOffices(rest, io);
+      case 'agent':
+        return await runAgent(rest, io);
       case '--version':
       case '-v':
         io.stdout(`${CAREPLAN_LINK_VERSION}\n`);

@@ -1,0 +1,109 @@
+// `careplan-link agent` as a real process, killed mid-way and restarted: nothing lost, nothing twice.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../electron/core/specs.js';
+import { generateFixtures } from '../shared/fixtures/generate.js';
+import { cli, ROOT } from './cli.js';
+import { freePort, office, RelayProcess } from './processes.js';
+
+const ENV = { CPL_TEST_P12_PASSWORD: 'test-password' };
+const FAST = { settleMs: 200, rescanMs: 100, pollMs: 500 };
+const catalog = loadCatalog();
+const children: ChildProcess[] = [];
+const relays: RelayProcess[] = [];
+
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const r of relays.splice(0)) await r.kill();
+});
+
+function startAgent(config: string, fault?: string): ChildProcess {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'careplan-link.js'), 'agent', '--config', config], { env: { ...process.env, ...ENV, CPL_FAULT: fault ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  children.push(child);
+  return child;
+}
+
+async function waitFor(what: string, test: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function units(n: number, from = 0) {
+  return Array.from({ length: n }, (_, i) => {
+    const k = from + i;
+    const month = `${2025 + Math.floor((3 + k) / 12)}${String(((3 + k) % 12) + 1).padStart(2, '0')}`;
+    return generateFixtures(catalog, { month, users: 1 })
+      .filter((f) => ['UPPLAN', 'UPSIKYU'].includes(f.kind) || (f.kind === 'UPHOSOKU' && f.name.includes(`_${month}_`)))
+      .map((f) => ({ name: f.name, data: iconv.encode(f.text!, 'cp932') }));
+  }).flat();
+}
+
+function sentMessages(config: string): { messageId: string; sequence: string }[] {
+  const r = cli(['status', '--config', config, '--format', 'json'], { env: ENV });
+  expect(r.status).toBe(0);
+  return (JSON.parse(r.stdout) as { messages: { messageId: string; sequence: string }[] }).messages;
+}
+
+
+describe('agent process: crash and restart', () => {
+  for (const [label, fault] of [
+    ['killed with SIGKILL while sending a burst', undefined],
+    ['killed between spooling a unit and moving its originals', 'agent-before-move'],
+  ] as const) {
+    it(label, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cpl-agentp-'));
+      const relay = new RelayProcess(await freePort(), join(dir, 'relay-data'));
+      relays.push(relay);
+      await relay.start();
+      const cm = office(dir, 'care-manager', relay.url, FAST);
+      const hh = office(dir, 'home-help', relay.url);
+      expect(cli(['receive', '--config', hh], { env: ENV }).status).toBe(0);
+      const files = units(30);
+      for (const f of files) writeFileSync(join(dir, 'care-manager', 'export', f.name), f.data);
+
+      const first = startAgent(cm, fault);
+      if (fault) {
+        await new Promise((r) => first.once('exit', r));
+        expect(first.signalCode).toBe('SIGKILL');
+      } else {
+        const outbox = join(dir, 'care-manager', 'spool', 'outbox');
+        const sentDir = join(dir, 'care-manager', 'export', 'sent');
+        await waitFor('the agent to be in the middle of the burst', () => (existsSync(outbox) && readdirSync(outbox).length >= 2) || (existsSync(sentDir) && readdirSync(sentDir).length > 0));
+        first.kill('SIGKILL');
+        await new Promise((r) => first.once('exit', r));
+      }
+      const before = sentMessages(cm).length;
+      expect(before).toBeLessThan(30);
+
+      const second = startAgent(cm);
+      await waitFor('every unit sent', () => sentMessages(cm).length >= 30, 120_000);
+      second.kill('SIGTERM');
+      await new Promise((r) => second.once('exit', r));
+      expect(second.exitCode).toBe(0);
+
+      const sent = sentMessages(cm);
+      expect(sent).toHaveLength(30);
+      expect(new Set(sent.map((m) => m.sequence)).size).toBe(30);
+      const exp = join(dir, 'care-manager', 'export');
+      expect(readdirSync(exp).filter((n) => n.endsWith('.CSV'))).toEqual([]);
+      expect(readdirSync(join(exp, 'processing')).filter((n) => !n.startsWith('.'))).toEqual([]);
+      const month = new Date().toISOString().slice(0, 7).replace('-', '');
+      expect(readdirSync(join(exp, 'sent', month))).toHaveLength(90);
+
+      const r = cli(['receive', '--config', hh, '--format', 'json'], { env: ENV });
+      expect(r.status).toBe(0);
+      expect((JSON.parse(r.stdout) as { imported: unknown[] }).imported).toHaveLength(30);
+      const imported = readdirSync(join(dir, 'home-help', 'import'));
+      expect(imported.sort()).toEqual(files.map((f) => f.name).sort());
+    }, 240_000);
+  }
+});
