@@ -107,3 +107,30 @@ describe('agent process: crash and restart', () => {
     }, 240_000);
   }
 });
+
+describe('two agent processes through a relay process', () => {
+  it('a plan unit dropped at the care manager reaches the provider; its actuals come back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpl-agents-'));
+    const relay = new RelayProcess(await freePort(), join(dir, 'relay-data'));
+    relays.push(relay);
+    await relay.start();
+    const cm = office(dir, 'care-manager', relay.url, FAST);
+    const hh = office(dir, 'home-help', relay.url, FAST);
+    const a = startAgent(cm);
+    const b = startAgent(hh);
+    const all = generateFixtures(catalog, { month: '202504', users: 2 });
+    const plan = all.filter((f) => ['UP1KYO', 'UP2KYO', 'UP3KYO'].includes(f.kind) || (f.kind === 'UPHOSOKU' && f.name.includes('_000000_')));
+    // Both agents must have announced themselves before the first send finds the partner.
+    await waitFor('both offices in the directory', () => cli(['offices', '--config', cm], { env: ENV }).stdout.includes('1310000029'));
+    for (const f of plan) writeFileSync(join(dir, 'care-manager', 'export', f.name), iconv.encode(f.text!, 'cp932'));
+    await waitFor('the plan at the provider', () => readdirSync(join(dir, 'home-help', 'import')).length === 4, 60_000);
+    const actuals = all.find((f) => f.kind === 'UPJSK')!;
+    writeFileSync(join(dir, 'home-help', 'export', actuals.name), iconv.encode(actuals.text!, 'cp932'));
+    await waitFor('the actuals at the care manager', () => existsSync(join(dir, 'care-manager', 'import', actuals.name)), 60_000);
+    for (const c of [a, b]) {
+      c.kill('SIGTERM');
+      await new Promise((r) => c.once('exit', r));
+      expect(c.exitCode).toBe(0);
+    }
+  }, 120_000);
+});

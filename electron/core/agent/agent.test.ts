@@ -155,6 +155,23 @@ describe('careplan-link agent', () => {
     await waitFor('the completed unit to be accepted', () => sentByCm() === 1);
   });
 
+  it('receives at once when asked (receive-now), passes deletion files through, and rotates its log', async () => {
+    const b = new Agent(hh, { ...FAST, pollMs: 3_600_000, logMaxBytes: 10 });
+    agents.push(b);
+    await b.start();
+    await agent(cm);
+    const del = generateFixtures(catalog, { month: '202504', users: 1 }).find((f) => f.kind === 'DLTPLAN')!;
+    writeFileSync(join(cm.config.folders.export, del.name), iconv.encode(del.text!, 'cp932'));
+    await waitFor('the deletion to be accepted', () => sentByCm() === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(existsSync(join(hh.config.folders.import, del.name))).toBe(false); // no polling for an hour…
+    writeFileSync(join(hh.spool.root, 'receive-now'), '');
+    await waitFor('the deletion to arrive', () => existsSync(join(hh.config.folders.import, del.name)), 10_000);
+    await b.idle();
+    const logs = readdirSync(join(hh.spool.root, 'logs'));
+    expect(logs).toContain('agent.log.1');
+  });
+
   it('two agents exchange: a plan unit reaches the provider, the actuals come back', async () => {
     await agent(cm);
     await agent(hh);

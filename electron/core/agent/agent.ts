@@ -121,12 +121,12 @@ export class Agent {
   }
 
   private rotate(): void {
+    // agent.log.1 … agent.log.5 are kept; the oldest is overwritten.
     for (let i = 4; i >= 1; i--) {
       const from = `${this.logPath}.${i}`;
       if (existsSync(from)) renameSync(from, `${this.logPath}.${i + 1}`);
     }
     renameSync(this.logPath, `${this.logPath}.1`);
-    rmSync(`${this.logPath}.6`, { force: true });
   }
 
   private writeStatus(): void {

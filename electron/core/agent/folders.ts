@@ -8,12 +8,12 @@ const LOCKED = new Set(['EPERM', 'EBUSY', 'EACCES']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Renames, retrying while the file is locked (up to `maxWaitMs`, doubling the pause). */
-export async function renameWithRetry(from: string, to: string, maxWaitMs = 60_000): Promise<void> {
+export async function renameWithRetry(from: string, to: string, maxWaitMs = 60_000, rename: (a: string, b: string) => void = renameSync): Promise<void> {
   let pause = 50;
   let waited = 0;
   for (;;) {
     try {
-      renameSync(from, to);
+      rename(from, to);
       return;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? '';

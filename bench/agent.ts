@@ -1,0 +1,93 @@
+// Agent latency and burst: from a unit's files appearing (complete) in the export folder to the
+// relay accepting the unit (p50/p95, the settle window shown separately), and the time a burst
+// of ~500 files (167 units) takes from the first write to the last acceptance.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { Agent } from '../electron/core/agent/agent.js';
+import { packageRoot } from '../electron/core/paths.js';
+import { loadCatalog } from '../electron/core/specs.js';
+import { unitMessageId } from '../electron/core/transport/bundle.js';
+import { openSession, type Session } from '../electron/core/transport/session.js';
+import { startRelay } from '../relay/server.js';
+import { SqliteStore } from '../relay/store.js';
+import { generateFixtures } from '../shared/fixtures/generate.js';
+
+const root = packageRoot();
+const PKI = join(root, 'fixtures', 'pki');
+const pem = (f: string) => readFileSync(join(PKI, f), 'utf8');
+const SETTLE_MS = 1_000;
+const RESCAN_MS = 250;
+const catalog = loadCatalog();
+
+function unitFiles(k: number) {
+  const month = `${2025 + Math.floor((3 + k) / 12)}${String(((3 + k) % 12) + 1).padStart(2, '0')}`;
+  const files = generateFixtures(catalog, { month, users: 1 })
+    .filter((f) => ['UPPLAN', 'UPSIKYU'].includes(f.kind) || (f.kind === 'UPHOSOKU' && f.name.includes(`_${month}_`)))
+    .map((f) => ({ name: f.name, data: iconv.encode(f.text!, 'cp932') }));
+  const [, from, fromType, to, toType, seq] = files[0]!.name.match(/^UPPLAN_\d{6}_(\d{10})_(\w{2})_(\d{10})_(\w{2})_(\d{14})/)!;
+  const id = unitMessageId({ sender: { office: from!, serviceType: fromType! }, receiver: { office: to!, serviceType: toType! }, sequence: seq! }, files);
+  return { files, id };
+}
+
+function config(dir: string, id: string, office: string, type: string, url: string): string {
+  for (const f of ['export', 'import', 'spool']) mkdirSync(join(dir, id, f), { recursive: true });
+  const p = join(dir, `${id}.json`);
+  writeFileSync(p, JSON.stringify({ office, serviceType: type, p12: join(PKI, `${id}.p12`), passwordEnv: 'CPL_BENCH_PW', relay: url, trust: [join(PKI, 'ca.pem')], folders: { export: `${id}/export`, import: `${id}/import`, spool: `${id}/spool` } }));
+  return p;
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cpl-agent-bench-'));
+  const store = new SqliteStore(join(dir, 'relay'));
+  const relay = await startRelay({ store, port: 0, tls: { key: pem('relay-server.key.pem'), cert: pem('relay-server.pem'), clientCa: pem('ca.pem') }, rate: { requests: 100_000, perMs: 60_000 } });
+  const env = { CPL_BENCH_PW: 'test-password' };
+  const sessions: Session[] = [openSession(config(dir, 'home-help', '1310000029', '11', relay.url), env), openSession(config(dir, 'care-manager', '1310000011', '43', relay.url), env)];
+  const [hh, cm] = sessions as [Session, Session];
+  const provider = new Agent(hh, { settleMs: SETTLE_MS, rescanMs: RESCAN_MS, pollMs: 3_600_000 });
+  await provider.start();
+  const agent = new Agent(cm, { settleMs: SETTLE_MS, rescanMs: RESCAN_MS, pollMs: 3_600_000 });
+  await agent.start();
+  const accepted = (id: string) => store.getMessage(id) !== undefined;
+  const wait = async (ids: string[]) => {
+    while (!ids.every(accepted)) await new Promise((r) => setTimeout(r, 5));
+  };
+  try {
+    process.stdout.write(`agent: settle window ${SETTLE_MS} ms, rescan every ${RESCAN_MS} ms\n`);
+    const latencies: number[] = [];
+    for (let k = 0; k < 12; k++) {
+      const { files, id } = unitFiles(k);
+      const t = performance.now();
+      for (const f of files) writeFileSync(join(cm.config.folders.export, f.name), f.data);
+      await wait([id]);
+      latencies.push(performance.now() - t);
+    }
+    latencies.sort((a, b) => a - b);
+    const p50 = pct(latencies, 50);
+    const p95 = pct(latencies, 95);
+    process.stdout.write(`  latency file complete → accepted: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (of which settle ${SETTLE_MS} ms; beyond it p50 ${(p50 - SETTLE_MS).toFixed(0)} ms, p95 ${(p95 - SETTLE_MS).toFixed(0)} ms)\n`);
+
+    const burst = Array.from({ length: 167 }, (_, i) => unitFiles(100 + i));
+    const t0 = performance.now();
+    for (const u of burst) for (const f of u.files) writeFileSync(join(cm.config.folders.export, f.name), f.data);
+    const written = performance.now() - t0;
+    await wait(burst.map((u) => u.id));
+    const total = (performance.now() - t0) / 1000;
+    process.stdout.write(`  burst: ${burst.length * 3} files (${burst.length} units) written in ${written.toFixed(0)} ms, all accepted after ${total.toFixed(1)} s (${(burst.length / total).toFixed(1)} units/s, settle included)\n`);
+    const out = join(root, 'bench-output');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'agent.json'), JSON.stringify({ settleMs: SETTLE_MS, rescanMs: RESCAN_MS, latencyMs: { p50, p95 }, burst: { files: burst.length * 3, units: burst.length, seconds: total } }, null, 2) + '\n');
+  } finally {
+    await agent.stop();
+    await provider.stop();
+    for (const s of sessions) s.close();
+    await relay.close();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
