@@ -1,28 +1,17 @@
 // careplan-link agent: the hands-free exchange as a plain Node process, until SIGINT/SIGTERM.
 import { Agent } from '../core/agent/agent.js';
-import { IdentityError } from '../core/identity/errors.js';
-import { ConfigError } from '../core/transport/config.js';
-import { openSession } from '../core/transport/session.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parse, UsageError, type Io } from './run.js';
+import type { Session } from '../core/transport/session.js';
+import { EXIT_OK, parse, UsageError, type Io } from './run.js';
+import { withSession } from './transport.js';
 
 export async function runAgent(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { config: { type: 'string' } });
   if (typeof values.config !== 'string') throw new UsageError('--config で事業所の設定ファイルを指定してください / --config is required');
   if (positionals.length) throw new UsageError(`余分な引数があります / unexpected arguments: ${positionals.join(' ')}`);
-  let session;
-  try {
-    session = openSession(values.config);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      io.stderr(`${e.ja}\n${e.en}\n`);
-      return EXIT_USAGE;
-    }
-    if (e instanceof IdentityError) {
-      io.stderr(`${e.messageJa}\n${e.messageEn}\n`);
-      return EXIT_FINDINGS;
-    }
-    throw e;
-  }
+  return withSession(values.config, io, (session) => runUntilStopped(session, io));
+}
+
+async function runUntilStopped(session: Session, io: Io): Promise<number> {
   const agent = new Agent(session);
   const original = agent.log.bind(agent);
   agent.log = (event: string, detail = '') => {
@@ -40,7 +29,6 @@ export async function runAgent(args: string[], io: Io): Promise<number> {
     process.once('SIGTERM', () => done());
   });
   await agent.stop();
-  session.close();
   io.stdout('careplan-link agent: 停止しました / stopped\n');
   return EXIT_OK;
 }

@@ -9,7 +9,8 @@ import { flushOutbox, prepareUnits, SendError, spoolUnit, type OutboxRecord } fr
 import { announce, openSession, type Session } from '../core/transport/session.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parse, UsageError, type Io } from './run.js';
 
-async function withSession(configPath: unknown, io: Io, fn: (s: Session) => Promise<number>): Promise<number> {
+/** Runs a command with an open office session; config, certificate and relay errors become exit codes. */
+export async function withSession(configPath: unknown, io: Io, fn: (s: Session) => Promise<number>): Promise<number> {
   if (typeof configPath !== 'string') throw new UsageError('--config で事業所の設定ファイルを指定してください / --config is required');
   let s: Session;
   try {
