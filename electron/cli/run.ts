@@ -4,6 +4,7 @@ import { runCheck } from './check.js';
 import { runFixtures } from './fixtures.js';
 import { runIdentity, runSign, runVerify } from './identity.js';
 import { runAgent } from './agent.js';
+import { runApp } from './app.js';
 import { runRelay } from './relay.js';
 import { runOffices, runReceive, runSend, runStatus } from './transport.js';
 
@@ -43,6 +44,10 @@ export const USAGE = `careplan-link ${CAREPLAN_LINK_VERSION} — ケアプラン
   careplan-link agent --config 設定.json
       書き出しフォルダを見張り、出力されたものを検査・署名・送信し、届いたものを取込フォルダへ置きます。
       Watches the export folder: checks, signs and sends what appears; puts what arrives into the import folder.
+  careplan-link app [--data フォルダ] [--relay-port 8443] [--port 5170] [--browser]
+      デスクトップアプリを組み込みの既定（ローカルの連携サービス、デモ事業所2つ）で起動します。
+      Electron がなければブラウザー用のアドレスを表示します。
+      Starts the desktop app on its embedded defaults (local relay, two demo offices); without Electron, prints browser addresses.
   careplan-link --version | --help
 `;
 
@@ -85,6 +90,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return await runStatus(rest, io);
       case 'offices':
         return await runOffices(rest, io);
+      case 'app':
+        return await runApp(rest, io);
       case 'agent':
         return await runAgent(rest, io);
       case '--version':

@@ -23,6 +23,8 @@ export interface AgentSettings {
   incompleteWaitMs: number;
   folders: { processing: string; sent: string; errors: string };
   logMaxBytes: number;
+  /** Take what appears in the export folder and send it. Off: the app sends on the user's word; receiving goes on. */
+  autoSend: boolean;
 }
 
 export const DEFAULT_AGENT_SETTINGS: AgentSettings = {
@@ -32,6 +34,7 @@ export const DEFAULT_AGENT_SETTINGS: AgentSettings = {
   incompleteWaitMs: 10 * 60_000,
   folders: { processing: 'processing', sent: 'sent', errors: 'errors' },
   logMaxBytes: 1024 * 1024,
+  autoSend: true,
 };
 
 export function agentSettings(raw: Record<string, unknown> | undefined): AgentSettings {
@@ -42,6 +45,7 @@ export function agentSettings(raw: Record<string, unknown> | undefined): AgentSe
   }
   const f = raw.folders as Record<string, unknown> | undefined;
   if (f) for (const k of ['processing', 'sent', 'errors'] as const) if (typeof f[k] === 'string' && f[k] !== '') s.folders[k] = f[k];
+  if (typeof raw.autoSend === 'boolean') s.autoSend = raw.autoSend;
   return s;
 }
 
@@ -75,6 +79,9 @@ export class Agent {
   private watcher: FSWatcher | null = null;
   private timers: NodeJS.Timeout[] = [];
   private running: Promise<void> | null = null;
+  /** Every pass and every exclusive job runs one after the other: the spool has one writer at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private receiveWaiters: { resolve: (s: ReceiveSummary) => void; reject: (e: unknown) => void }[] = [];
   private again = false;
   private receiveWanted = true;
   private lastReceive = 0;
@@ -151,10 +158,20 @@ export class Agent {
     this.kick();
   }
 
-  /** Ask for a receive at the next tick (the app's "receive now" button). */
-  receiveNow(): void {
+  /** Ask for a receive at the next tick (the app's "receive now" button); resolves with what it brought. */
+  receiveNow(): Promise<ReceiveSummary> {
+    if (this.stopped) return Promise.reject(new Error('the agent has stopped'));
     this.receiveWanted = true;
+    const done = new Promise<ReceiveSummary>((resolve, reject) => this.receiveWaiters.push({ resolve, reject }));
     this.kick();
+    return done;
+  }
+
+  /** Runs a job between passes (the app's own sends), never beside one. */
+  exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(job, job);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Runs one pass soon; passes never overlap. */
@@ -164,8 +181,11 @@ export class Agent {
       this.again = true;
       return;
     }
-    this.running = this.tick()
-      .catch((e: unknown) => this.fail('tick', e))
+    this.running = this.exclusive(() => this.tick())
+      .catch((e: unknown) => {
+        for (const w of this.receiveWaiters.splice(0)) w.reject(e);
+        this.fail('tick', e);
+      })
       .finally(() => {
         this.running = null;
         if (this.again && !this.stopped) {
@@ -185,6 +205,7 @@ export class Agent {
     for (const t of this.timers) clearInterval(t);
     await this.watcher?.close();
     await this.idle();
+    for (const w of this.receiveWaiters.splice(0)) w.reject(new Error('the agent has stopped'));
     this.status.state = 'stopped';
     this.log('stop');
     this.writeStatus();
@@ -199,8 +220,10 @@ export class Agent {
 
   async tick(): Promise<void> {
     await this.resumeMoves();
-    await this.claimSettled();
-    await this.processUnits();
+    if (this.settings.autoSend) {
+      await this.claimSettled();
+      await this.processUnits();
+    }
     await this.flush();
     const trigger = join(this.session.spool.root, 'receive-now');
     if (existsSync(trigger)) {
@@ -216,6 +239,7 @@ export class Agent {
       this.status.counts.received += summary.imported.length;
       this.status.counts.quarantined += summary.quarantined.length;
       this.status.lastReceiveAt = new Date().toISOString();
+      for (const w of this.receiveWaiters.splice(0)) w.resolve(summary);
     }
     this.status.lastScanAt = new Date().toISOString();
     this.writeStatus();

@@ -1,0 +1,33 @@
+// The names of the app API's methods, and nothing else: the preload and the renderer need only
+// these (and types), not the payload schemas, so they stay small.
+export const METHOD_NAMES = [
+  'getState',
+  'inspectCertificate',
+  'checkFolder',
+  'testConnection',
+  'completeSetup',
+  'setupDemo',
+  'unlock',
+  'home',
+  'listExportFiles',
+  'validateUploads',
+  'sendStaged',
+  'sendExportFiles',
+  'listArrivals',
+  'receiveNow',
+  'openFolder',
+  'listDocuments',
+  'openDocument',
+  'listComparisons',
+  'compare',
+  'searchPartners',
+  'setFavourite',
+  'history',
+  'historyCsv',
+  'saveSettings',
+] as const;
+
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+/** The IPC channel of a method: one channel per method, no generic pipe. */
+export const ipcChannel = (m: MethodName): string => `careplan:${m}`;

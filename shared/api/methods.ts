@@ -1,0 +1,175 @@
+// The one channel map of the app API: every method's name, the schema its payload must pass (the main
+// process and the web bridge check every request against it before a handler sees it) and its result
+// type. The preload exposes one function per name here — nothing generic.
+import { z } from 'zod';
+import { METHOD_NAMES, type MethodName } from './channels.js';
+import type {
+  AppState,
+  CertificateSummary,
+  Arrival,
+  ComparisonCandidate,
+  ComparisonView,
+  ConnectionCheck,
+  DocumentEntry,
+  DocumentView,
+  FolderCheck,
+  HistoryEntry,
+  HomeSummary,
+  Partner,
+  ReceiveResult,
+  SendResult,
+  Settings,
+  ValidationView,
+} from './types.js';
+
+const officeNumber = z.string().regex(/^\d{10}$/);
+const serviceType = z.string().regex(/^[0-9A-Z]{2}$/);
+const month = z.string().regex(/^\d{6}$/);
+const fileName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((n) => !/[\\/]/.test(n) && n !== '.' && n !== '..', 'a bare file name');
+const path = z.string().min(1).max(4096);
+const empty = z.object({}).strict();
+
+const upload = z.object({ name: fileName, base64: z.string().max(40 * 1024 * 1024) }).strict();
+
+const historyFilter = z
+  .object({
+    direction: z.enum(['sent', 'received']).optional(),
+    partner: z.string().max(10).optional(),
+    month: month.optional(),
+    text: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const requestSchemas = {
+  getState: empty,
+  inspectCertificate: z.object({ p12Base64: z.string().min(1).max(1024 * 1024), password: z.string().max(1024) }).strict(),
+  checkFolder: z.object({ path, create: z.boolean().optional() }).strict(),
+  testConnection: z.object({ relayUrl: z.string().regex(/^https:\/\/\S+$/), trustPem: z.string().max(1024 * 1024) }).strict(),
+  completeSetup: z
+    .object({
+      office: officeNumber,
+      serviceType,
+      name: z.string().min(1).max(200),
+      p12Base64: z.string().min(1).max(1024 * 1024),
+      password: z.string().max(1024),
+      relayUrl: z.string().regex(/^https:\/\/\S+$/),
+      trustPem: z.string().max(1024 * 1024),
+      exportDir: path,
+      importDir: path,
+    })
+    .strict(),
+  setupDemo: z.object({ id: z.string().min(1).max(64) }).strict(),
+  unlock: z.object({ password: z.string().max(1024) }).strict(),
+  home: empty,
+  listExportFiles: empty,
+  validateUploads: z.object({ files: z.array(upload).min(1).max(500) }).strict(),
+  sendStaged: z.object({ batchId: z.string().regex(/^[0-9a-f-]{8,64}$/) }).strict(),
+  sendExportFiles: z.object({ names: z.array(fileName).min(1).max(500) }).strict(),
+  listArrivals: empty,
+  receiveNow: empty,
+  openFolder: z.object({ which: z.enum(['export', 'import', 'errors', 'sent', 'quarantine']) }).strict(),
+  listDocuments: empty,
+  openDocument: z.object({ source: z.enum(['arrival', 'sent']), file: fileName }).strict(),
+  listComparisons: empty,
+  compare: z.object({ planFile: fileName, actualFile: fileName, insurer: z.string().max(8), insured: z.string().max(10), month }).strict(),
+  searchPartners: z.object({ query: z.string().max(100), serviceType: serviceType.optional(), favouritesOnly: z.boolean().optional() }).strict(),
+  setFavourite: z.object({ office: officeNumber, favourite: z.boolean() }).strict(),
+  history: historyFilter,
+  historyCsv: historyFilter,
+  saveSettings: z
+    .object({
+      lang: z.enum(['ja', 'en']).optional(),
+      autoSend: z.boolean().optional(),
+      pollSeconds: z.number().int().min(10).max(3600).optional(),
+      notifications: z.boolean().optional(),
+      startWithWindows: z.boolean().optional(),
+    })
+    .strict(),
+} as const satisfies Record<MethodName, z.ZodType>;
+
+export { METHOD_NAMES, type MethodName };
+
+export type Request<M extends MethodName> = z.infer<(typeof requestSchemas)[M]>;
+
+export interface Responses {
+  getState: AppState;
+  inspectCertificate: CertificateSummary;
+  checkFolder: FolderCheck;
+  testConnection: ConnectionCheck;
+  completeSetup: AppState;
+  setupDemo: AppState;
+  unlock: AppState;
+  home: HomeSummary;
+  listExportFiles: ValidationView;
+  validateUploads: ValidationView;
+  sendStaged: SendResult;
+  sendExportFiles: SendResult;
+  listArrivals: Arrival[];
+  receiveNow: ReceiveResult;
+  openFolder: { path: string; opened: boolean };
+  listDocuments: DocumentEntry[];
+  openDocument: DocumentView;
+  listComparisons: ComparisonCandidate[];
+  compare: ComparisonView;
+  searchPartners: Partner[];
+  setFavourite: Partner[];
+  history: HistoryEntry[];
+  historyCsv: { fileName: string; csv: string };
+  saveSettings: Settings;
+}
+
+/** What the renderer holds: one async function per method. */
+export type AppApi = { [M in MethodName]: (request: Request<M>) => Promise<Responses[M]> };
+
+/** What a back end implements: the same functions, called only with checked payloads. */
+export type Handlers = AppApi;
+
+/** An error the back end returns to the renderer: always something a person can read. */
+export interface ApiErrorBody {
+  code: string;
+  ja: string;
+  en: string;
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly code: string,
+    readonly ja: string,
+    readonly en: string,
+  ) {
+    super(`${ja} / ${en}`);
+  }
+
+  toBody(): ApiErrorBody {
+    return { code: this.code, ja: this.ja, en: this.en };
+  }
+}
+
+export type ParseResult<M extends MethodName> = { ok: true; value: Request<M> } | { ok: false; error: ApiError };
+
+/** Checks a payload from the renderer against the method's schema. Unknown methods are refused. */
+export function parseRequest(method: string, payload: unknown): { ok: true; method: MethodName; value: unknown } | { ok: false; error: ApiError } {
+  if (!Object.prototype.hasOwnProperty.call(requestSchemas, method)) {
+    return { ok: false, error: new ApiError('unknown_method', `不明な操作です: ${method}`, `unknown method: ${method}`) };
+  }
+  const schema = requestSchemas[method as MethodName];
+  const r = schema.safeParse(payload ?? {});
+  if (!r.success) {
+    const where = r.error.issues.map((i) => i.path.join('.') || '(payload)').join(', ');
+    return { ok: false, error: new ApiError('bad_request', `送られた内容が正しくありません（${where}）`, `invalid request (${where})`) };
+  }
+  return { ok: true, method: method as MethodName, value: r.data };
+}
+
+/** Runs a checked request against the handlers; every failure becomes an ApiError. */
+export async function dispatch(handlers: Handlers, method: string, payload: unknown): Promise<unknown> {
+  const parsed = parseRequest(method, payload);
+  if (!parsed.ok) throw parsed.error;
+  const fn = handlers[parsed.method] as (r: unknown) => Promise<unknown>;
+  return fn(parsed.value);
+}
