@@ -42,7 +42,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     // The demo certificates' password is public demo material; a real office's lives only in the SecretStore.
     const secrets = o.secretsFor?.(offer.id, dir) ?? new MemorySecretStore();
     if (!o.secretsFor) secrets.set(DEMO_PASSWORD);
-    const backend = new AppBackend({ dataDir: dir, shell: o.shell, secrets, defaultTrustPem: dev.caPem, defaultRelayUrl: relay.url, demoOffices: [offer], ...(o.extra ?? {}) });
+    const backend = new AppBackend({ dataDir: dir, shell: o.shell, secrets, defaultTrustPem: dev.caPem, setupDefaults: { relayUrl: relay.url, exportDir: join(dataDir, 'offices', offer.id, 'export'), importDir: join(dataDir, 'offices', offer.id, 'import') }, demoOffices: [offer], ...(o.extra ?? {}) });
     await backend.start();
     backends.push({ id: offer.id, name: offer.name, backend });
   }

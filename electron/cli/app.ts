@@ -55,7 +55,7 @@ export async function runApp(args: string[], io: Io): Promise<number> {
   }, 5_000);
   io.stdout(
     [
-      `careplan-link: 連携サービス / linkage service ${embedded.relay.url}（データ / data: ${dataDir}）`,
+      `careplan-link: 連携サービス / linkage service ${embedded.relay.url} （データ / data: ${dataDir}）`,
       electron ? '' : 'Electron がないため、ブラウザーで開いてください / Electron is not installed here: open these in a browser',
       ...bridges.map((b) => `  ${b.name}: ${b.bridge.openUrl}`),
       '停止: Ctrl+C / stop: Ctrl+C',

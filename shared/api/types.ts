@@ -47,6 +47,8 @@ export interface AppState {
   connection: { state: ConnectionState; checkedAt: string | null; error: Text | null };
   /** A long operation under way (sending, receiving), for progress bars. */
   activity: { label: Text; done: number; total: number } | null;
+  /** Suggestions for the setup form (the embedded relay, folders beside the app's data). */
+  setupDefaults: { relayUrl: string; exportDir: string; importDir: string } | null;
   /** Demo offices this back end can set up in one click (embedded defaults), if any. */
   demoOffices: { id: string; office: string; serviceType: string; name: string }[];
   /** Where the app runs: affects only what the shell can do (tray, start with Windows). */

@@ -63,7 +63,8 @@ export interface BackendOptions {
   secrets: SecretStore;
   /** CA certificates to trust when the setup form leaves them empty (the embedded relay's CA). */
   defaultTrustPem?: string;
-  defaultRelayUrl?: string;
+  /** What the setup form suggests. */
+  setupDefaults?: { relayUrl: string; exportDir: string; importDir: string };
   demoOffices?: DemoOfficeOffer[];
   /** Opens a folder for the user (Electron: shell.openPath). */
   openPath?: (path: string) => Promise<boolean>;
@@ -526,6 +527,7 @@ export class AppBackend {
       certificate: s ? summarizeCertificate(s.identity.certificate, s.identity.officeNumber) : null,
       connection: this.connection,
       activity: this.activity,
+      setupDefaults: configured ? null : (this.opts.setupDefaults ?? null),
       demoOffices: configured ? [] : (this.opts.demoOffices ?? []).map(({ id, office, serviceType, name }) => ({ id, office, serviceType, name })),
       shell: this.opts.shell,
       settings: this.prefs.settings,

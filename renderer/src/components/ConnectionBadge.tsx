@@ -1,0 +1,15 @@
+import type { AppState } from '../../../shared/api/types.js';
+import type { MessageKey } from '../i18n.js';
+import { useI18n } from '../i18n.js';
+
+const label: Record<AppState['connection']['state'], MessageKey> = { online: 'connOnline', offline: 'connOffline', unknown: 'connUnknown' };
+
+export function ConnectionBadge({ connection, testId = 'connection-state' }: { connection: AppState['connection']; testId?: string }) {
+  const { t } = useI18n();
+  return (
+    <span className={`conn conn-${connection.state}`} data-testid={testId} data-state={connection.state}>
+      <span className="conn-dot" aria-hidden="true" />
+      {t(label[connection.state])}
+    </span>
+  );
+}

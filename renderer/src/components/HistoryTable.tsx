@@ -1,0 +1,62 @@
+import type { HistoryEntry } from '../../../shared/api/types.js';
+import type { MessageKey } from '../i18n.js';
+import { kindName, useI18n } from '../i18n.js';
+import { formatDateTime, formatMonth } from '../util/format.js';
+
+const receiptLabel: Record<HistoryEntry['receipt'], MessageKey> = { verified: 'rcVerified', invalid: 'rcInvalid', none: 'rcNone' };
+const receiptClass: Record<HistoryEntry['receipt'], string> = { verified: 'badge-ok', invalid: 'badge-error', none: 'badge-muted' };
+
+/** Statuses the back end writes, in plain words; anything new is shown as it comes. */
+const statusText: Record<string, { ja: string; en: string; cls: string }> = {
+  queued: { ja: '送信待ち', en: 'Queued', cls: 'badge-info' },
+  delivered: { ja: '届きました', en: 'Delivered', cls: 'badge-ok' },
+  received: { ja: '受け取りました', en: 'Received', cls: 'badge-ok' },
+  imported: { ja: '取り込み済み', en: 'Imported', cls: 'badge-ok' },
+  quarantined: { ja: '隔離', en: 'Quarantined', cls: 'badge-error' },
+  failed: { ja: '失敗', en: 'Failed', cls: 'badge-error' },
+};
+
+export function HistoryTable({ entries, rowTestId }: { entries: HistoryEntry[]; rowTestId?: string }) {
+  const { t, lang } = useI18n();
+  return (
+    <table className="table">
+      <thead>
+        <tr>
+          <th scope="col">{t('at')}</th>
+          <th scope="col">{t('direction')}</th>
+          <th scope="col">{t('partner')}</th>
+          <th scope="col">{t('kinds')}</th>
+          <th scope="col">{t('month')}</th>
+          <th scope="col">{t('status')}</th>
+          <th scope="col">{t('colReceipt')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((h) => {
+          const st = statusText[h.status];
+          return (
+            <tr key={`${h.messageId}-${h.direction}-${h.at}`} data-testid={rowTestId}>
+              <td className="nowrap">{formatDateTime(h.at)}</td>
+              <td>
+                <span className={`dir dir-${h.direction}`}>{h.direction === 'sent' ? `↑ ${t('dirSent')}` : `↓ ${t('dirReceived')}`}</span>
+              </td>
+              <td>
+                {h.partner.name ?? ''}
+                <span className="sub">{h.partner.office}</span>
+              </td>
+              <td>{h.kinds.map((k) => kindName(k, lang)).join('・')}</td>
+              <td className="nowrap">{formatMonth(h.month, lang)}</td>
+              <td>
+                <span className={`badge ${st?.cls ?? 'badge-muted'}`}>{st ? st[lang] : h.status}</span>
+                {h.detail ? <span className="sub">{h.detail}</span> : null}
+              </td>
+              <td>
+                <span className={`badge ${receiptClass[h.receipt]}`}>{t(receiptLabel[h.receipt])}</span>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,40 @@
+import type { SendOutcome } from '../../../shared/api/types.js';
+import type { MessageKey } from '../i18n.js';
+import { useI18n } from '../i18n.js';
+
+const stateLabel: Record<SendOutcome['state'], MessageKey> = {
+  accepted: 'outAccepted',
+  queued: 'outQueued',
+  failed: 'outFailed',
+  invalid: 'outInvalid',
+};
+const stateClass: Record<SendOutcome['state'], string> = { accepted: 'badge-ok', queued: 'badge-info', failed: 'badge-error', invalid: 'badge-error' };
+
+export function SendOutcomes({ outcomes }: { outcomes: SendOutcome[] }) {
+  const { t, tx } = useI18n();
+  return (
+    <section className="card">
+      <h3>{t('outcomeTitle')}</h3>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">{t('partner')}</th>
+            <th scope="col">{t('status')}</th>
+            <th scope="col">{t('colMessage')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {outcomes.map((o) => (
+            <tr key={o.unit} data-testid="send-outcome" data-state={o.state}>
+              <td>{o.partner}</td>
+              <td>
+                <span className={`badge ${stateClass[o.state]}`}>{t(stateLabel[o.state])}</span>
+              </td>
+              <td>{tx(o.message)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

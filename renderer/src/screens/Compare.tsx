@@ -1,0 +1,161 @@
+import { useState } from 'react';
+import type { ComparisonCandidate, ComparisonView, Lang } from '../../../shared/api/types.js';
+import type { Difference, DiffKind } from '../../../shared/ticket/ticket.js';
+import { api } from '../api.js';
+import { ErrorAlert, Notice } from '../components/Alert.js';
+import { cellKey, diffTone, TicketGrid } from '../components/TicketGrid.js';
+import { useAction, useLoad } from '../hooks.js';
+import { useI18n } from '../i18n.js';
+import { formatMonth, formatTime } from '../util/format.js';
+
+/** The cells each side's grid should mark: the planned visit on the plan, the provided one on the actuals. */
+export function diffHighlights(differences: Difference[]): { plan: Map<string, DiffKind>; actual: Map<string, DiffKind> } {
+  const plan = new Map<string, DiffKind>();
+  const actual = new Map<string, DiffKind>();
+  for (const d of differences) {
+    const day = Number(d.date.slice(6, 8));
+    if (d.plan) plan.set(cellKey(d.provider, d.plan.serviceCode, d.plan.start, d.plan.end, day), d.kind);
+    if (d.actual) actual.set(cellKey(d.provider, d.actual.serviceCode, d.actual.start, d.actual.end, day), d.kind);
+  }
+  return { plan, actual };
+}
+
+/** Difference.text is Japanese only; the English line is built from the same facts. */
+function differenceText(d: Difference, lang: Lang): string {
+  if (lang === 'ja') return d.text;
+  const date = `${Number(d.date.slice(4, 6))}/${Number(d.date.slice(6, 8))}`;
+  const time = (v: { start: string; end: string }) => `${formatTime(v.start, 'no time')}–${formatTime(v.end, 'no time')}`;
+  const p = d.plan;
+  const a = d.actual;
+  switch (d.kind) {
+    case 'day-dropped':
+      return p ? `${date} ${p.serviceCode} ${time(p)}: planned, not provided` : d.text;
+    case 'day-added':
+      return a ? `${date} ${a.serviceCode} ${time(a)}: provided, not planned` : d.text;
+    case 'code-changed':
+      return p && a ? `${date} service code ${p.serviceCode} → ${a.serviceCode}` : d.text;
+    case 'time-changed':
+      return p && a ? `${date} ${p.serviceCode} time ${time(p)} → ${time(a)}` : d.text;
+    case 'count-changed':
+      return p && a ? `${date} ${p.serviceCode} count ${p.count} → ${a.count}` : d.text;
+  }
+}
+
+function ComparisonResult({ view }: { view: ComparisonView }) {
+  const { t, lang } = useI18n();
+  const c = view.comparison;
+  const marks = diffHighlights(c.differences);
+  return (
+    <section className="comparison" data-testid="comparison-view">
+      <div className="card">
+        <h2>{t('differences')}</h2>
+        <dl className="facts">
+          <dt>{t('insurer')}</dt>
+          <dd>{c.insurer}</dd>
+          <dt>{t('insured')}</dt>
+          <dd>{c.insured}</dd>
+          <dt>{t('month')}</dt>
+          <dd>{formatMonth(c.month, lang)}</dd>
+          <dt>{t('planUnits')}</dt>
+          <dd data-testid="plan-units">{c.planUnits.toLocaleString()}</dd>
+          <dt>{t('actualUnits')}</dt>
+          <dd data-testid="actual-units" className={c.planUnits !== c.actualUnits ? 'text-warn' : ''}>
+            {c.actualUnits.toLocaleString()}
+          </dd>
+        </dl>
+        {c.differences.length === 0 ? (
+          <Notice kind="ok">✓ {t('noDifferences')}</Notice>
+        ) : (
+          <>
+            <ul className="legend" aria-hidden="true">
+              <li className="diff-tone-dropped">{t('legendDropped')}</li>
+              <li className="diff-tone-added">{t('legendAdded')}</li>
+              <li className="diff-tone-changed">{t('legendChanged')}</li>
+            </ul>
+            <ul className="differences">
+              {c.differences.map((d, i) => (
+                <li key={`${d.kind}-${d.date}-${i}`} className={`difference diff-tone-${diffTone(d.kind)}`} data-testid="difference" data-kind={d.kind}>
+                  {differenceText(d, lang)}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+      <div className="comparison-grids">
+        <div className="card">
+          <h3>{t('planned')}</h3>
+          {view.planGrid ? <TicketGrid grid={view.planGrid} caption={t('planned')} highlights={marks.plan} /> : <p>{t('noGrid')}</p>}
+        </div>
+        <div className="card">
+          <h3>{t('actual')}</h3>
+          {view.actualGrid ? <TicketGrid grid={view.actualGrid} caption={t('actual')} highlights={marks.actual} /> : <p>{t('noGrid')}</p>}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+const candidateKey = (c: ComparisonCandidate) => `${c.planFile}|${c.actualFile}|${c.insurer}|${c.insured}|${c.month}`;
+
+export function ComparePage() {
+  const { t, lang } = useI18n();
+  const list = useLoad(() => api().listComparisons({}));
+  const action = useAction();
+  const [view, setView] = useState<ComparisonView | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+
+  const open = async (c: ComparisonCandidate) => {
+    setSelected(candidateKey(c));
+    const v = await action.run(() => api().compare({ planFile: c.planFile, actualFile: c.actualFile, insurer: c.insurer, insured: c.insured, month: c.month }));
+    setView(v ?? null);
+  };
+
+  return (
+    <div className="page" data-testid="screen-compare">
+      <h1>{t('compareTitle')}</h1>
+      <p className="lead">{t('compareIntro')}</p>
+      <ErrorAlert error={list.error} />
+      <section className="card">
+        {list.loading && !list.data ? <p>{t('loading')}</p> : null}
+        {list.data && list.data.length === 0 ? <p>{t('comparisonsEmpty')}</p> : null}
+        {list.data && list.data.length > 0 ? (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('partner')}</th>
+                <th scope="col">{t('month')}</th>
+                <th scope="col">{t('insurer')}</th>
+                <th scope="col">{t('insured')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('open')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.map((c) => (
+                <tr key={candidateKey(c)} data-testid="comparison-row" className={selected === candidateKey(c) ? 'row-selected' : undefined}>
+                  <td>
+                    {c.partner.name ?? ''}
+                    <span className="sub">{c.partner.office}</span>
+                  </td>
+                  <td className="nowrap">{formatMonth(c.month, lang)}</td>
+                  <td>{c.insurer}</td>
+                  <td>{c.insured}</td>
+                  <td>
+                    <button type="button" className="btn" data-testid="comparison-open" disabled={action.busy} onClick={() => void open(c)}>
+                      {t('open')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+      <ErrorAlert error={action.error} />
+      {action.busy ? <p>{t('loading')}</p> : null}
+      {view ? <ComparisonResult view={view} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setApi } from '../api.js';
+import { createFakeApi } from '../testing/fakeApi.js';
+import { install, renderScreen } from '../testing/render.js';
+import { HistoryPage } from './History.js';
+
+// jsdom has no object URLs; record what would have been downloaded instead.
+const created: Blob[] = [];
+beforeEach(() => {
+  created.length = 0;
+  URL.createObjectURL = vi.fn((b: Blob) => {
+    created.push(b);
+    return 'blob:history';
+  });
+  URL.revokeObjectURL = vi.fn();
+});
+
+afterEach(() => {
+  cleanup();
+  setApi(null);
+  vi.restoreAllMocks();
+});
+
+describe('HistoryPage', () => {
+  it('shows the history with direction, partner, kinds, month, status and receipt', async () => {
+    install(createFakeApi());
+    renderScreen(<HistoryPage />);
+    const rows = await screen.findAllByTestId('history-row');
+    expect(rows).toHaveLength(2);
+    const cells = within(rows[0]!).getAllByRole('cell').map((c) => c.textContent);
+    expect(cells[1]).toContain('送信');
+    expect(cells[2]).toBe('ひまわり訪問介護1310000029');
+    expect(cells[3]).toBe('第6表（予定）・第7表・利用者補足情報');
+    expect(cells[4]).toBe('2025年4月');
+    expect(cells[5]).toBe('届きました');
+    expect(cells[6]).toBe('確認済み');
+    expect(within(rows[1]!).getAllByRole('cell')[1]!.textContent).toContain('受信');
+  });
+
+  it('passes the filters to the back end, a month only once it is complete', async () => {
+    const fake = install(createFakeApi());
+    renderScreen(<HistoryPage />);
+    await screen.findAllByTestId('history-row');
+    fireEvent.change(screen.getByTestId('history-direction'), { target: { value: 'received' } });
+    fireEvent.change(screen.getByTestId('history-partner'), { target: { value: '1310000029' } });
+    fireEvent.change(screen.getByTestId('history-month'), { target: { value: '2025' } });
+    await waitFor(() => expect(fake.history).toHaveBeenLastCalledWith({ direction: 'received', partner: '1310000029' }));
+    expect(screen.getByText('年月は 202504 のように6桁で入れてください。')).toBeTruthy();
+    fireEvent.change(screen.getByTestId('history-month'), { target: { value: '202504' } });
+    fireEvent.change(screen.getByTestId('history-text'), { target: { value: 'ひまわり' } });
+    await waitFor(() => expect(fake.history).toHaveBeenLastCalledWith({ direction: 'received', partner: '1310000029', month: '202504', text: 'ひまわり' }));
+  });
+
+  it('exports the CSV as a download named by the back end', async () => {
+    const fake = install(createFakeApi());
+    renderScreen(<HistoryPage />);
+    await screen.findAllByTestId('history-row');
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    fireEvent.change(screen.getByTestId('history-direction'), { target: { value: 'sent' } });
+    fireEvent.click(screen.getByTestId('history-csv'));
+    await screen.findByTestId('history-csv-done');
+    expect(fake.historyCsv).toHaveBeenCalledWith({ direction: 'sent' });
+    expect(click).toHaveBeenCalledTimes(1);
+    const clicked = click.mock.contexts[0] as HTMLAnchorElement;
+    expect(clicked.download).toBe('careplan-link-history-202504.csv');
+    expect(clicked.href).toBe('blob:history');
+    expect(created).toHaveLength(1);
+    const text = await new Promise<string>((resolve) => {
+      const r = new FileReader();
+      r.onload = () => resolve(String(r.result));
+      r.readAsText(created[0]!);
+    });
+    expect(text).toContain('2025-04-25,送信,ひまわり訪問介護');
+    expect(screen.getByTestId('history-csv-done').textContent).toContain('careplan-link-history-202504.csv');
+  });
+});

@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import type { HistoryDirection, HistoryFilter } from '../../../shared/api/types.js';
+import { api } from '../api.js';
+import { ErrorAlert, Notice } from '../components/Alert.js';
+import { HistoryTable } from '../components/HistoryTable.js';
+import { useAction, useLoad } from '../hooks.js';
+import { useI18n } from '../i18n.js';
+import { useDebounced } from '../util/debounce.js';
+import { downloadText } from '../util/files.js';
+
+const FILTER_DELAY_MS = 300;
+
+/** Only complete values go to the back end: a half-typed month would be refused by its schema. */
+export function historyFilter(direction: HistoryDirection | '', partner: string, month: string, text: string): HistoryFilter {
+  const f: HistoryFilter = {};
+  if (direction) f.direction = direction;
+  if (partner.trim()) f.partner = partner.trim().slice(0, 10);
+  if (/^\d{6}$/.test(month.trim())) f.month = month.trim();
+  if (text.trim()) f.text = text.trim().slice(0, 200);
+  return f;
+}
+
+export function HistoryPage() {
+  const { t } = useI18n();
+  const [direction, setDirection] = useState<HistoryDirection | ''>('');
+  const [partner, setPartner] = useState('');
+  const [month, setMonth] = useState('');
+  const [text, setText] = useState('');
+  // Debounce the filter's text form: a fresh object every render would never settle.
+  const key = useDebounced(JSON.stringify(historyFilter(direction, partner, month, text)), FILTER_DELAY_MS);
+  const filter = JSON.parse(key) as HistoryFilter;
+  const list = useLoad(() => api().history(filter), key);
+  const csv = useAction();
+  const [saved, setSaved] = useState<string | null>(null);
+  const monthBad = month.trim() !== '' && !/^\d{6}$/.test(month.trim());
+
+  const exportCsv = async () => {
+    setSaved(null);
+    const r = await csv.run(() => api().historyCsv(historyFilter(direction, partner, month, text)));
+    if (!r) return;
+    // Excel on Windows reads a CSV as Shift_JIS unless it starts with a BOM.
+    const body = r.csv.startsWith('\uFEFF') ? r.csv : `\uFEFF${r.csv}`;
+    downloadText(r.fileName, body, 'text/csv;charset=utf-8');
+    setSaved(r.fileName);
+  };
+
+  return (
+    <div className="page" data-testid="screen-history">
+      <div className="page-head">
+        <h1>{t('historyTitle')}</h1>
+        <button type="button" className="btn" data-testid="history-csv" disabled={csv.busy} onClick={() => void exportCsv()}>
+          {t('csvExport')}
+        </button>
+      </div>
+      <div className="filters">
+        <div className="field">
+          <label htmlFor="history-direction">{t('direction')}</label>
+          <select id="history-direction" data-testid="history-direction" value={direction} onChange={(e) => setDirection(e.target.value as HistoryDirection | '')}>
+            <option value="">{t('dirAll')}</option>
+            <option value="sent">{t('dirSent')}</option>
+            <option value="received">{t('dirReceived')}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="history-partner">{t('filterPartner')}</label>
+          <input id="history-partner" data-testid="history-partner" type="text" inputMode="numeric" maxLength={10} value={partner} onChange={(e) => setPartner(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="history-month">{t('filterMonth')}</label>
+          <input id="history-month" data-testid="history-month" type="text" inputMode="numeric" maxLength={6} value={month} aria-invalid={monthBad} onChange={(e) => setMonth(e.target.value)} />
+          {monthBad ? <p className="field-check check-ng">{t('filterMonthBad')}</p> : null}
+        </div>
+        <div className="field">
+          <label htmlFor="history-text">{t('filterText')}</label>
+          <input id="history-text" data-testid="history-text" type="search" value={text} onChange={(e) => setText(e.target.value)} />
+        </div>
+      </div>
+      <ErrorAlert error={list.error ?? csv.error} />
+      {saved ? (
+        <Notice kind="ok" testId="history-csv-done">
+          {t('csvDone', { file: saved })}
+        </Notice>
+      ) : null}
+      <section className="card">
+        {list.loading && !list.data ? <p>{t('loading')}</p> : null}
+        {list.data && list.data.length === 0 ? <p>{t('historyEmpty')}</p> : null}
+        {list.data && list.data.length > 0 ? <HistoryTable entries={list.data} rowTestId="history-row" /> : null}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setApi } from '../api.js';
+import { createFakeApi, DAY_CARE, HOME_HELP } from '../testing/fakeApi.js';
+import { install, renderScreen } from '../testing/render.js';
+import { PartnersPage } from './Partners.js';
+
+afterEach(() => {
+  cleanup();
+  setApi(null);
+});
+
+describe('PartnersPage', () => {
+  it('lists partners with number, name, service type and whether they are on the service', async () => {
+    install(createFakeApi());
+    renderScreen(<PartnersPage />);
+    const rows = await screen.findAllByTestId('partner-row');
+    expect(rows).toHaveLength(2);
+    const cells = within(rows[0]!).getAllByRole('cell').map((c) => c.textContent);
+    expect(cells.slice(0, 4)).toEqual([HOME_HELP, 'ひまわり訪問介護', '11 訪問介護', '✓ 利用中']);
+    expect(within(rows[1]!).getAllByRole('cell')[3]!.textContent).toBe('未登録');
+  });
+
+  it('searches by name or number and by service type', async () => {
+    const fake = install(createFakeApi());
+    renderScreen(<PartnersPage />);
+    await screen.findAllByTestId('partner-row');
+    fireEvent.change(screen.getByTestId('partner-search'), { target: { value: 'あおぞら' } });
+    await waitFor(() => expect(screen.getAllByTestId('partner-row')).toHaveLength(1));
+    expect(fake.searchPartners).toHaveBeenLastCalledWith({ query: 'あおぞら' });
+    expect(screen.getByTestId('partner-row').textContent).toContain(DAY_CARE);
+
+    fireEvent.change(screen.getByTestId('partner-search'), { target: { value: '' } });
+    fireEvent.change(screen.getByTestId('partner-type'), { target: { value: '11' } });
+    await waitFor(() => expect(fake.searchPartners).toHaveBeenLastCalledWith({ query: '', serviceType: '11' }));
+    await waitFor(() => expect(screen.getAllByTestId('partner-row').map((r) => r.textContent)).toEqual([expect.stringContaining(HOME_HELP)]));
+  });
+
+  it('toggles a favourite star through setFavourite', async () => {
+    const fake = install(createFakeApi());
+    renderScreen(<PartnersPage />);
+    const rows = await screen.findAllByTestId('partner-row');
+    const star = within(rows[0]!).getByTestId('partner-favourite');
+    expect(star.getAttribute('aria-pressed')).toBe('false');
+    expect(star.textContent).toBe('☆');
+    fireEvent.click(star);
+    await waitFor(() => expect(star.getAttribute('aria-pressed')).toBe('true'));
+    expect(star.textContent).toBe('★');
+    expect(fake.setFavourite).toHaveBeenCalledWith({ office: HOME_HELP, favourite: true });
+    fireEvent.click(within(rows[1]!).getByTestId('partner-favourite'));
+    await waitFor(() => expect(fake.setFavourite).toHaveBeenLastCalledWith({ office: DAY_CARE, favourite: false }));
+  });
+});

@@ -1,0 +1,108 @@
+import { useEffect, useState } from 'react';
+import type { Partner } from '../../../shared/api/types.js';
+import { api } from '../api.js';
+import { ErrorAlert } from '../components/Alert.js';
+import { useAction, useLoad } from '../hooks.js';
+import { SERVICE_TYPE_CHOICES, serviceTypeName, useI18n } from '../i18n.js';
+import { useDebounced } from '../util/debounce.js';
+
+/** Wait this long after the last key press before searching, so typing a name does not flood the back end. */
+const SEARCH_DELAY_MS = 250;
+
+export function PartnersPage() {
+  const { t, lang } = useI18n();
+  const [query, setQuery] = useState('');
+  const [serviceType, setServiceType] = useState('');
+  const [favouritesOnly, setFavouritesOnly] = useState(false);
+  const q = useDebounced(query.trim(), SEARCH_DELAY_MS);
+  const list = useLoad(
+    () => api().searchPartners({ query: q, ...(serviceType ? { serviceType } : {}), ...(favouritesOnly ? { favouritesOnly: true } : {}) }),
+    `${q}|${serviceType}|${favouritesOnly}`,
+  );
+  const fav = useAction();
+  // Star changes shown at once, before the next search: the back end answers with its updated list.
+  const [starred, setStarred] = useState<Map<string, boolean>>(new Map());
+  useEffect(() => setStarred(new Map()), [list.data]);
+
+  const toggle = async (p: Partner, now: boolean) => {
+    const updated = await fav.run(() => api().setFavourite({ office: p.office, favourite: !now }));
+    if (!updated) return;
+    const next = new Map<string, boolean>();
+    for (const u of updated) next.set(u.office, u.favourite);
+    // The answer may not include this row (a filtered list); we know what we asked for.
+    if (!next.has(p.office)) next.set(p.office, !now);
+    setStarred(next);
+    if (favouritesOnly) void list.reload();
+  };
+
+  const rows = (list.data ?? []).map((p) => ({ ...p, favourite: starred.get(p.office) ?? p.favourite }));
+
+  return (
+    <div className="page" data-testid="screen-partners">
+      <h1>{t('partnersTitle')}</h1>
+      <div className="filters">
+        <div className="field">
+          <label htmlFor="partner-search">{t('partnerSearch')}</label>
+          <input id="partner-search" data-testid="partner-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="partner-type">{t('colServiceType')}</label>
+          <select id="partner-type" data-testid="partner-type" value={serviceType} onChange={(e) => setServiceType(e.target.value)}>
+            <option value="">{t('partnerTypeAll')}</option>
+            {SERVICE_TYPE_CHOICES.map((c) => (
+              <option key={c} value={c}>
+                {serviceTypeName(c, lang)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label className="check">
+          <input type="checkbox" data-testid="partner-favourites-only" checked={favouritesOnly} onChange={(e) => setFavouritesOnly(e.target.checked)} />
+          {t('favouritesOnly')}
+        </label>
+      </div>
+      <ErrorAlert error={list.error ?? fav.error} />
+      <section className="card">
+        {list.loading && !list.data ? <p>{t('loading')}</p> : null}
+        {list.data && rows.length === 0 ? <p>{t('partnersEmpty')}</p> : null}
+        {rows.length > 0 ? (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('colOffice')}</th>
+                <th scope="col">{t('colName')}</th>
+                <th scope="col">{t('colServiceType')}</th>
+                <th scope="col">{t('colOnService')}</th>
+                <th scope="col">{t('colFavourite')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((p) => (
+                <tr key={p.office} data-testid="partner-row">
+                  <td className="mono">{p.office}</td>
+                  <td>{p.name}</td>
+                  <td>{p.serviceTypes.map((s) => serviceTypeName(s, lang)).join('、')}</td>
+                  <td>{p.onService ? <span className="badge badge-ok">✓ {t('onService')}</span> : <span className="badge badge-muted">{t('offService')}</span>}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className={`star${p.favourite ? ' star-on' : ''}`}
+                      data-testid="partner-favourite"
+                      aria-pressed={p.favourite}
+                      aria-label={p.favourite ? t('favouriteRemove') : t('favouriteAdd')}
+                      title={p.favourite ? t('favouriteRemove') : t('favouriteAdd')}
+                      disabled={fav.busy}
+                      onClick={() => void toggle(p, p.favourite)}
+                    >
+                      {p.favourite ? '★' : '☆'}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BackendError, setApi } from '../api.js';
+import { ACTUAL_FILE, arrivals, createFakeApi, FORM_FILE, PLAN_FILE } from '../testing/fakeApi.js';
+import { install, renderScreen } from '../testing/render.js';
+import { ReceivePage } from './Receive.js';
+
+afterEach(() => {
+  cleanup();
+  setApi(null);
+});
+
+describe('ReceivePage', () => {
+  it('lists arrivals with sender, kinds, month, verification and state', async () => {
+    install(createFakeApi());
+    renderScreen(<ReceivePage />);
+    const rows = await screen.findAllByTestId('arrival-row');
+    expect(rows).toHaveLength(2);
+    const first = within(rows[0]!).getAllByRole('cell').map((c) => c.textContent);
+    expect(first[0]).toBe('ひまわり訪問介護1310000029');
+    expect(first[1]).toBe('第6表（実績）');
+    expect(first[2]).toBe('2025年4月');
+    expect(first[3]).toContain('✓');
+    expect(first[4]).toBe('取り込み済み');
+    const second = within(rows[1]!).getAllByRole('cell').map((c) => c.textContent);
+    expect(second[3]).toContain('✗');
+    expect(second[4]).toBe('隔離署名が確認できません');
+  });
+
+  it('receives now and shows the result message, then reloads the list', async () => {
+    const fake = install(createFakeApi());
+    renderScreen(<ReceivePage />);
+    await screen.findAllByTestId('arrival-row');
+    fireEvent.click(screen.getByTestId('receive-now'));
+    expect((await screen.findByTestId('receive-message')).textContent).toBe('1件を受け取り、取り込みました。');
+    await waitFor(() => expect(fake.listArrivals).toHaveBeenCalledTimes(2));
+  });
+
+  it('opens the import folder and shows where it is', async () => {
+    const fake = install(createFakeApi());
+    renderScreen(<ReceivePage />);
+    fireEvent.click(screen.getByTestId('receive-open-folder'));
+    expect((await screen.findByTestId('receive-folder-path')).textContent).toContain('C:\\CareSoft\\import');
+    expect(fake.openFolder).toHaveBeenCalledWith({ which: 'import' });
+  });
+
+  it('opens every file of an arrival as a document', async () => {
+    const fake = install(createFakeApi());
+    renderScreen(<ReceivePage />);
+    const rows = await screen.findAllByTestId('arrival-row');
+    fireEvent.click(within(rows[0]!).getByTestId('arrival-open'));
+    await screen.findByTestId('ticket-grid');
+    expect(fake.openDocument).toHaveBeenCalledWith({ source: 'arrival', file: ACTUAL_FILE });
+  });
+
+  it('shows a unit of several files one at a time, the ticket grid first', async () => {
+    const unit = { ...arrivals[0]!, files: [FORM_FILE, PLAN_FILE] };
+    install(createFakeApi({ listArrivals: async () => [unit] }));
+    renderScreen(<ReceivePage />);
+    fireEvent.click(within(await screen.findByTestId('arrival-row')).getByTestId('arrival-open'));
+    await screen.findByTestId('ticket-grid');
+    const tabs = screen.getAllByTestId('document-tab');
+    expect(tabs).toHaveLength(2);
+    expect(tabs[1]!.getAttribute('aria-selected')).toBe('true');
+    expect(screen.queryByTestId('form-record')).toBeNull();
+    fireEvent.click(tabs[0]!);
+    await screen.findAllByTestId('form-record');
+    expect(screen.queryByTestId('ticket-grid')).toBeNull();
+  });
+
+  it('shows a failed receive as an alert with the back end’s advice', async () => {
+    install(
+      createFakeApi({
+        receiveNow: async () => {
+          throw new BackendError('offline', '連携サービスにつながりません。インターネットの接続を確かめてください。', 'Cannot reach the service.');
+        },
+      }),
+    );
+    renderScreen(<ReceivePage />);
+    fireEvent.click(screen.getByTestId('receive-now'));
+    expect((await screen.findByRole('alert')).textContent).toContain('インターネットの接続を確かめてください。');
+  });
+});

@@ -1,0 +1,154 @@
+import { useState } from 'react';
+import type { Arrival, DocumentView, Text } from '../../../shared/api/types.js';
+import { api } from '../api.js';
+import { ErrorAlert, Notice } from '../components/Alert.js';
+import { DocumentTabs } from '../components/DocumentTabs.js';
+import { Progress } from '../components/Progress.js';
+import { useAction, useActivity, useLoad } from '../hooks.js';
+import type { MessageKey } from '../i18n.js';
+import { kindName, useI18n } from '../i18n.js';
+import { formatDateTime, formatMonth } from '../util/format.js';
+
+const stateLabel: Record<Arrival['state'], MessageKey> = { imported: 'stImported', downloaded: 'stDownloaded', quarantined: 'stQuarantined' };
+const stateClass: Record<Arrival['state'], string> = { imported: 'badge-ok', downloaded: 'badge-info', quarantined: 'badge-error' };
+
+function ArrivalRow({ a, onOpen, opening }: { a: Arrival; onOpen: (a: Arrival) => void; opening: boolean }) {
+  const { t, lang } = useI18n();
+  return (
+    <tr data-testid="arrival-row" data-state={a.state}>
+      <td>
+        {a.sender.name ?? ''}
+        <span className="sub">{a.sender.office}</span>
+      </td>
+      <td>{a.kinds.map((k) => kindName(k, lang)).join('・')}</td>
+      <td className="nowrap">{formatMonth(a.month, lang)}</td>
+      <td>
+        {a.verified ? (
+          <span className="badge badge-ok" title={a.signer ?? undefined}>
+            ✓ <span className="visually-hidden">{t('verifiedOk')}</span>
+          </span>
+        ) : (
+          <span className="badge badge-error">
+            ✗ <span className="visually-hidden">{t('verifiedNg')}</span>
+          </span>
+        )}
+      </td>
+      <td>
+        <span className={`badge ${stateClass[a.state]}`}>{t(stateLabel[a.state])}</span>
+        {a.state === 'quarantined' && a.reason ? <span className="sub text-error">{a.reason}</span> : null}
+      </td>
+      <td className="nowrap">{formatDateTime(a.receivedAt)}</td>
+      <td>
+        <button type="button" className="btn" data-testid="arrival-open" disabled={opening || a.files.length === 0} onClick={() => onOpen(a)}>
+          {t('open')}
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+export function ReceivePage() {
+  const { t, tx } = useI18n();
+  const arrivals = useLoad(() => api().listArrivals({}));
+  const receive = useAction();
+  const activity = useActivity(receive.busy);
+  const folder = useAction();
+  const opener = useAction();
+  const [message, setMessage] = useState<Text | null>(null);
+  const [folderPath, setFolderPath] = useState<string | null>(null);
+  const [opened, setOpened] = useState<DocumentView[] | null>(null);
+
+  const receiveNow = async () => {
+    setMessage(null);
+    const r = await receive.run(() => api().receiveNow({}));
+    if (r) {
+      setMessage(r.message);
+      void arrivals.reload();
+    }
+  };
+
+  const openFolder = async () => {
+    const r = await folder.run(() => api().openFolder({ which: 'import' }));
+    if (r) setFolderPath(r.path);
+  };
+
+  // One arrival is a set of files (e.g. 第6表 実績 + 補足情報): open them all, in order.
+  const openArrival = async (a: Arrival) => {
+    setOpened(null);
+    const views = await opener.run(async () => {
+      const out: DocumentView[] = [];
+      for (const file of a.files) out.push(await api().openDocument({ source: 'arrival', file }));
+      return out;
+    });
+    if (views) setOpened(views);
+  };
+
+  return (
+    <div className="page" data-testid="screen-receive">
+      <div className="page-head">
+        <h1>{t('receiveTitle')}</h1>
+        <div className="button-row">
+          <button type="button" className="btn btn-primary" data-testid="receive-now" disabled={receive.busy} onClick={() => void receiveNow()}>
+            {t('receiveNow')}
+          </button>
+          <button type="button" className="btn" data-testid="receive-open-folder" disabled={folder.busy} onClick={() => void openFolder()}>
+            {t('openImportFolder')}
+          </button>
+        </div>
+      </div>
+      {receive.busy ? <Progress activity={activity} fallback={t('working')} /> : null}
+      <ErrorAlert error={receive.error ?? folder.error ?? arrivals.error} />
+      {message ? (
+        <Notice kind="info" testId="receive-message">
+          {tx(message)}
+        </Notice>
+      ) : null}
+      {folderPath ? (
+        <Notice kind="info" testId="receive-folder-path">
+          {t('folderPath', { path: folderPath })}
+        </Notice>
+      ) : null}
+
+      <section className="card">
+        {arrivals.loading && !arrivals.data ? <p>{t('loading')}</p> : null}
+        {arrivals.data && arrivals.data.length === 0 ? <p>{t('arrivalsEmpty')}</p> : null}
+        {arrivals.data && arrivals.data.length > 0 ? (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('colSender')}</th>
+                <th scope="col">{t('kinds')}</th>
+                <th scope="col">{t('month')}</th>
+                <th scope="col">{t('colVerified')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">{t('colReceivedAt')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('open')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {arrivals.data.map((a) => (
+                <ArrivalRow key={a.messageId} a={a} onOpen={(x) => void openArrival(x)} opening={opener.busy} />
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+
+      <ErrorAlert error={opener.error} />
+      {opener.busy ? <p>{t('loading')}</p> : null}
+      {opened ? (
+        <section className="opened">
+          <div className="section-head">
+            <span />
+            <button type="button" className="btn" onClick={() => setOpened(null)}>
+              {t('close')}
+            </button>
+          </div>
+          <DocumentTabs views={opened} />
+        </section>
+      ) : null}
+    </div>
+  );
+}

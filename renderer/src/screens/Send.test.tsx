@@ -1,0 +1,112 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SendResult } from '../../../shared/api/types.js';
+import { setApi } from '../api.js';
+import { createFakeApi, exportView, invalidUpload, PLAN_FILE, readyState, SIKYU_FILE, validUpload } from '../testing/fakeApi.js';
+import { install, renderScreen, textFile } from '../testing/render.js';
+import { SendPage } from './Send.js';
+
+afterEach(() => {
+  cleanup();
+  setApi(null);
+});
+
+const drop = (names: string[]) => fireEvent.change(screen.getByTestId('send-files'), { target: { files: names.map((n) => textFile(n, `contents of ${n}`)) } });
+
+describe('SendPage', () => {
+  it('reads dropped files as base64, validates them and lists findings with 行・項目・内容・直し方', async () => {
+    const fake = install(createFakeApi());
+    renderScreen(<SendPage />);
+    drop([PLAN_FILE]);
+    const unit = await within(screen.getByTestId('send-dropped')).findByTestId('send-unit', {}, { timeout: 2000 });
+    expect(fake.validateUploads).toHaveBeenCalledWith({ files: [{ name: PLAN_FILE, base64: btoa(`contents of ${PLAN_FILE}`) }] });
+    expect(unit.textContent).toContain('ひまわり訪問介護（1310000029）あて');
+    expect(unit.textContent).toContain('2025年4月');
+    expect(unit.textContent).toContain('第6表（予定）');
+    expect(unit.textContent).toContain('直す必要があります');
+
+    const tables = within(unit).getAllByTestId('send-findings');
+    // The first table is the unit's own problem (a missing companion file), then the file's findings.
+    expect(tables).toHaveLength(2);
+    expect(tables[0]!.textContent).toContain('第7表（UPSIKYU）がありません');
+    const fileTable = tables[1]!;
+    const headers = within(fileTable).getAllByRole('columnheader').map((h) => h.textContent);
+    expect(headers).toEqual(['', '行', '項目', '内容', '直し方']);
+    const rows = within(fileTable).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(2);
+    const cells = within(rows[0]!).getAllByRole('cell').map((c) => c.textContent);
+    expect(cells).toEqual(['エラー', '3', '被保険者番号', '被保険者番号「12345」が10桁ではありません', '被保険者証に書かれた10桁の番号を入れてください。']);
+    expect(rows[0]!.getAttribute('data-severity')).toBe('error');
+    expect(rows[1]!.getAttribute('data-severity')).toBe('warning');
+    expect(within(rows[1]!).getAllByRole('cell')[0]!.textContent).toBe('注意');
+
+    expect(screen.getByText(/memo\.txt/)).toBeTruthy();
+    expect((screen.getByTestId('send-button') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('shows the English messages and hints in English mode', async () => {
+    install(createFakeApi());
+    renderScreen(<SendPage />, 'en');
+    drop([PLAN_FILE]);
+    const unit = await within(screen.getByTestId('send-dropped')).findByTestId('send-unit', {}, { timeout: 2000 });
+    expect(unit.textContent).toContain('The insured number "12345" is not 10 digits');
+    expect(unit.textContent).toContain('Enter the 10-digit number from the insurance card.');
+    expect(unit.textContent).not.toContain('被保険者番号「12345」');
+  });
+
+  it('sends a valid batch by its batch id, shows progress while pending, then the outcomes', async () => {
+    let finish: (r: SendResult) => void = () => {};
+    const fake = install(
+      createFakeApi({
+        validateUploads: async () => structuredClone(validUpload),
+        sendStaged: () => new Promise<SendResult>((resolve) => (finish = resolve)),
+        getState: async () => ({ ...readyState, activity: { label: { ja: '送信しています', en: 'Sending' }, done: 1, total: 2 } }),
+      }),
+    );
+    renderScreen(<SendPage />);
+    drop([PLAN_FILE, SIKYU_FILE]);
+    const button = (await screen.findByTestId('send-button', {}, { timeout: 2000 })) as HTMLButtonElement;
+    await waitFor(() => expect(button.disabled).toBe(false));
+    fireEvent.click(button);
+    expect(fake.sendStaged).toHaveBeenCalledWith({ batchId: validUpload.batchId });
+    const progress = await screen.findByTestId('progress');
+    await waitFor(() => expect(progress.textContent).toContain('1 / 2 件'));
+    expect(fake.getState).toHaveBeenCalled();
+
+    finish({
+      outcomes: [{ unit: validUpload.units[0]!.key, partner: 'ひまわり訪問介護', messageId: 'm1', state: 'accepted', message: { ja: '相手に届きました。', en: 'Delivered.' } }],
+      validation: validUpload,
+    });
+    const outcome = await within(screen.getByTestId('send-dropped')).findByTestId('send-outcome');
+    expect(outcome.textContent).toContain('届きました');
+    expect(outcome.textContent).toContain('相手に届きました。');
+    expect(screen.queryByTestId('progress')).toBeNull();
+    // The same staged batch is not sent twice.
+    expect(button.disabled).toBe(true);
+  });
+
+  it('lists the export folder and sends its unit files by name', async () => {
+    const fake = install(createFakeApi());
+    renderScreen(<SendPage />);
+    const sendButton = (await screen.findByTestId('export-send-button')) as HTMLButtonElement;
+    expect(sendButton.disabled).toBe(false);
+    fireEvent.click(sendButton);
+    const outcome = await within(screen.getByTestId('send-export')).findByTestId('send-outcome');
+    expect(fake.sendExportFiles).toHaveBeenCalledWith({ names: exportView.units[0]!.files });
+    expect(outcome.getAttribute('data-state')).toBe('queued');
+    expect(outcome.textContent).toContain('送信待ちに入れました。');
+    // The list is reloaded after sending.
+    await waitFor(() => expect(fake.listExportFiles).toHaveBeenCalledTimes(2));
+    fireEvent.click(screen.getByTestId('export-refresh'));
+    await waitFor(() => expect(fake.listExportFiles).toHaveBeenCalledTimes(3));
+  });
+
+  it('does not offer to send an export folder that has errors', async () => {
+    install(createFakeApi({ listExportFiles: async () => ({ ...structuredClone(invalidUpload), batchId: null }) }));
+    renderScreen(<SendPage />);
+    const sendButton = (await screen.findByTestId('export-send-button')) as HTMLButtonElement;
+    expect(sendButton.disabled).toBe(true);
+    expect(screen.getByText('直す必要があるところがあるため、まだ送信できません。')).toBeTruthy();
+  });
+});

@@ -1,0 +1,157 @@
+import { useRef, useState } from 'react';
+import type { DragEvent } from 'react';
+import type { FileUpload, SendOutcome, ValidationView } from '../../../shared/api/types.js';
+import { api } from '../api.js';
+import { ErrorAlert, Notice } from '../components/Alert.js';
+import { Progress } from '../components/Progress.js';
+import { SendOutcomes } from '../components/SendOutcomes.js';
+import { ValidationPanel } from '../components/ValidationPanel.js';
+import { useAction, useActivity, useLoad } from '../hooks.js';
+import { useI18n } from '../i18n.js';
+import { readAsBase64 } from '../util/files.js';
+
+/** Files dropped (or picked) here: read in the browser, checked by the back end, staged for sending. */
+function DroppedFiles({ onBusy }: { onBusy: (busy: boolean) => void }) {
+  const { t } = useI18n();
+  const [view, setView] = useState<ValidationView | null>(null);
+  const [outcomes, setOutcomes] = useState<SendOutcome[] | null>(null);
+  const [sentBatch, setSentBatch] = useState<string | null>(null);
+  const [dragOver, setDragOver] = useState(false);
+  const reading = useAction();
+  const sending = useAction();
+  const input = useRef<HTMLInputElement>(null);
+  const activity = useActivity(sending.busy);
+
+  const onFiles = async (files: File[]) => {
+    if (files.length === 0) return;
+    setOutcomes(null);
+    const v = await reading.run(async () => {
+      const uploads: FileUpload[] = await Promise.all(files.map(async (f) => ({ name: f.name, base64: await readAsBase64(f) })));
+      return api().validateUploads({ files: uploads });
+    });
+    if (v) setView(v);
+    // Let the same file be picked again after it has been fixed.
+    if (input.current) input.current.value = '';
+  };
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragOver(false);
+    void onFiles(Array.from(e.dataTransfer.files));
+  };
+
+  const batchId = view?.batchId ?? null;
+  const canSend = view !== null && view.sendable && batchId !== null && sentBatch !== batchId && !sending.busy;
+
+  const send = async () => {
+    if (!batchId) return;
+    onBusy(true);
+    const r = await sending.run(() => api().sendStaged({ batchId }));
+    onBusy(false);
+    if (r) {
+      setOutcomes(r.outcomes);
+      // A staged batch goes once; it must be dropped again to be sent again.
+      setSentBatch(batchId);
+    }
+  };
+
+  return (
+    <section className="card" data-testid="send-dropped">
+      <div
+        className={`dropzone${dragOver ? ' dropzone-over' : ''}`}
+        data-testid="send-dropzone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragOver(true);
+        }}
+        onDragLeave={() => setDragOver(false)}
+        onDrop={onDrop}
+      >
+        <p className="dropzone-title">{t('dropTitle')}</p>
+        <p>{t('dropOr')}</p>
+        <label className="btn btn-primary file-button">
+          {t('pickFiles')}
+          <input ref={input} className="visually-hidden" data-testid="send-files" type="file" multiple accept=".csv,.CSV,.jpg,.jpeg,.JPG" onChange={(e) => void onFiles(Array.from(e.target.files ?? []))} />
+        </label>
+      </div>
+      {reading.busy ? <Progress activity={null} fallback={t('reading')} /> : null}
+      <ErrorAlert error={reading.error} />
+      {view ? (
+        <>
+          <h2>{t('droppedTitle')}</h2>
+          <ValidationPanel view={view} />
+          <div className="send-row">
+            <button type="button" className="btn btn-primary btn-large" data-testid="send-button" disabled={!canSend} onClick={() => void send()}>
+              {t('sendButton')}
+            </button>
+          </div>
+        </>
+      ) : null}
+      {sending.busy ? <Progress activity={activity} fallback={t('sending')} /> : null}
+      <ErrorAlert error={sending.error} />
+      {outcomes ? <SendOutcomes outcomes={outcomes} /> : null}
+    </section>
+  );
+}
+
+/** What the care software has written to the export folder, waiting to be sent. */
+function ExportFolder({ onBusy }: { onBusy: (busy: boolean) => void }) {
+  const { t } = useI18n();
+  const list = useLoad(() => api().listExportFiles({}));
+  const sending = useAction();
+  const activity = useActivity(sending.busy);
+  const [outcomes, setOutcomes] = useState<SendOutcome[] | null>(null);
+  const view = list.data;
+  const names = view ? [...new Set(view.units.flatMap((u) => u.files))] : [];
+  const canSend = view !== null && view.sendable && names.length > 0 && !sending.busy;
+
+  const send = async () => {
+    onBusy(true);
+    const r = await sending.run(() => api().sendExportFiles({ names }));
+    onBusy(false);
+    if (r) {
+      setOutcomes(r.outcomes);
+      void list.reload();
+    }
+  };
+
+  return (
+    <section className="card" data-testid="send-export">
+      <div className="section-head">
+        <h2>{t('exportTitle')}</h2>
+        <button type="button" className="btn" data-testid="export-refresh" disabled={list.loading} onClick={() => void list.reload()}>
+          {t('refresh')}
+        </button>
+      </div>
+      <ErrorAlert error={list.error} />
+      {list.loading && !view ? <p>{t('loading')}</p> : null}
+      {view && view.files.length === 0 ? <Notice kind="info">{t('exportEmpty')}</Notice> : null}
+      {view && view.files.length > 0 ? (
+        <>
+          <ValidationPanel view={view} />
+          <div className="send-row">
+            <button type="button" className="btn btn-primary btn-large" data-testid="export-send-button" disabled={!canSend} onClick={() => void send()}>
+              {t('sendExportButton')}
+            </button>
+          </div>
+        </>
+      ) : null}
+      {sending.busy ? <Progress activity={activity} fallback={t('sending')} /> : null}
+      <ErrorAlert error={sending.error} />
+      {outcomes ? <SendOutcomes outcomes={outcomes} /> : null}
+    </section>
+  );
+}
+
+export function SendPage() {
+  const { t } = useI18n();
+  // Tells assistive technology (and the end-to-end test) that a send is under way.
+  const [busy, setBusy] = useState(false);
+  return (
+    <div className="page" data-testid="screen-send" aria-busy={busy}>
+      <h1>{t('sendTitle')}</h1>
+      <DroppedFiles onBusy={setBusy} />
+      <ExportFolder onBusy={setBusy} />
+    </div>
+  );
+}

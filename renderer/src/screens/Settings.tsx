@@ -1,0 +1,162 @@
+import { useEffect, useState } from 'react';
+import type { AppState, Lang, Settings } from '../../../shared/api/types.js';
+import { api } from '../api.js';
+import { ErrorAlert, Notice } from '../components/Alert.js';
+import { useAction } from '../hooks.js';
+import { serviceTypeName, useI18n } from '../i18n.js';
+import { formatDate } from '../util/format.js';
+
+/** Only what changed goes to the back end, so a save never overwrites a setting changed elsewhere. */
+export function changedSettings(before: Settings, after: Settings): Partial<Settings> {
+  const out: Partial<Settings> = {};
+  if (after.lang !== before.lang) out.lang = after.lang;
+  if (after.autoSend !== before.autoSend) out.autoSend = after.autoSend;
+  if (after.pollSeconds !== before.pollSeconds) out.pollSeconds = after.pollSeconds;
+  if (after.notifications !== before.notifications) out.notifications = after.notifications;
+  if (after.startWithWindows !== before.startWithWindows) out.startWithWindows = after.startWithWindows;
+  return out;
+}
+
+export function SettingsPage({ state, onSettings }: { state: AppState; onSettings: (s: Settings) => void }) {
+  const { t, tx, lang } = useI18n();
+  const [draft, setDraft] = useState<Settings>({ ...state.settings, lang });
+  const [poll, setPoll] = useState(String(state.settings.pollSeconds));
+  const [saved, setSaved] = useState(false);
+  const action = useAction();
+  // The header switch changes the language at once (and saves it); keep this form in step with it.
+  useEffect(() => setDraft((d) => ({ ...d, lang })), [lang]);
+  const desktop = state.shell === 'electron';
+  const pollNumber = Number(poll);
+  const pollOk = /^\d+$/.test(poll.trim()) && pollNumber >= 10 && pollNumber <= 3600;
+
+  const edit = (patch: Partial<Settings>) => {
+    setSaved(false);
+    setDraft((d) => ({ ...d, ...patch }));
+  };
+
+  const save = async () => {
+    if (!pollOk) return;
+    const next = { ...draft, pollSeconds: pollNumber };
+    const changes = changedSettings({ ...state.settings, lang }, next);
+    const r = await action.run(() => api().saveSettings(changes));
+    if (r) {
+      onSettings(r);
+      setDraft(r);
+      setPoll(String(r.pollSeconds));
+      setSaved(true);
+    }
+  };
+
+  const p = state.profile;
+  const c = state.certificate;
+  return (
+    <div className="page" data-testid="screen-settings">
+      <h1>{t('settingsTitle')}</h1>
+      <section className="card">
+        <div className="field">
+          <label htmlFor="settings-lang">{t('settingsLang')}</label>
+          <select id="settings-lang" data-testid="settings-lang" value={draft.lang} onChange={(e) => edit({ lang: e.target.value as Lang })}>
+            <option value="ja">日本語</option>
+            <option value="en">English</option>
+          </select>
+        </div>
+        <label className="check">
+          <input type="checkbox" data-testid="settings-autosend" checked={draft.autoSend} onChange={(e) => edit({ autoSend: e.target.checked })} />
+          {t('settingsAutoSend')}
+        </label>
+        <div className="field">
+          <label htmlFor="settings-poll">{t('settingsPoll')}</label>
+          <input
+            id="settings-poll"
+            data-testid="settings-poll"
+            type="number"
+            min={10}
+            max={3600}
+            value={poll}
+            aria-invalid={!pollOk}
+            onChange={(e) => {
+              setSaved(false);
+              setPoll(e.target.value);
+            }}
+          />
+          {!pollOk ? <p className="field-check check-ng">{t('settingsPollBad')}</p> : null}
+        </div>
+        <label className="check">
+          <input type="checkbox" data-testid="settings-notifications" checked={draft.notifications} onChange={(e) => edit({ notifications: e.target.checked })} />
+          {t('settingsNotifications')}
+        </label>
+        <label className={`check${desktop ? '' : ' check-disabled'}`}>
+          <input
+            type="checkbox"
+            data-testid="settings-start-with-windows"
+            checked={draft.startWithWindows}
+            disabled={!desktop}
+            onChange={(e) => edit({ startWithWindows: e.target.checked })}
+          />
+          {t('settingsStartWithWindows')}
+          {!desktop ? <span className="sub">{t('settingsStartOnlyDesktop')}</span> : null}
+        </label>
+        <div className="save-row">
+          <button type="button" className="btn btn-primary" data-testid="settings-save" disabled={!pollOk || action.busy} onClick={() => void save()}>
+            {t('settingsSave')}
+          </button>
+        </div>
+        <ErrorAlert error={action.error} />
+        {saved ? (
+          <Notice kind="ok" testId="settings-saved">
+            ✓ {t('settingsSaved')}
+          </Notice>
+        ) : null}
+      </section>
+
+      <div className="two-col">
+        <section className="card">
+          <h2>{t('profileTitle')}</h2>
+          {p ? (
+            <dl className="facts" data-testid="settings-profile">
+              <dt>{t('officeNumber')}</dt>
+              <dd className="mono">{p.office}</dd>
+              <dt>{t('officeName')}</dt>
+              <dd>{p.name}</dd>
+              <dt>{t('serviceType')}</dt>
+              <dd>{serviceTypeName(p.serviceType, lang)}</dd>
+              <dt>{t('relayUrlShort')}</dt>
+              <dd className="mono">{p.relayUrl}</dd>
+              <dt>{t('exportDirShort')}</dt>
+              <dd className="mono">{p.exportDir}</dd>
+              <dt>{t('importDirShort')}</dt>
+              <dd className="mono">{p.importDir}</dd>
+            </dl>
+          ) : (
+            <p>—</p>
+          )}
+        </section>
+        <section className="card">
+          <h2>{t('certificateTitle')}</h2>
+          {c ? (
+            <>
+              <dl className="facts" data-testid="settings-certificate">
+                <dt>{t('certOffice')}</dt>
+                <dd className="mono">{c.officeNumber}</dd>
+                <dt>{t('certSubject')}</dt>
+                <dd>{c.subject}</dd>
+                <dt>{t('certIssuer')}</dt>
+                <dd>{c.issuer}</dd>
+                <dt>{t('certValidity')}</dt>
+                <dd>
+                  {formatDate(c.notBefore)} 〜 {formatDate(c.notAfter)}
+                </dd>
+                <dt>{t('certDaysLeft')}</dt>
+                <dd>{t('certDaysLeftValue', { n: c.daysLeft })}</dd>
+              </dl>
+              {c.expiringSoon ? <Notice kind="warn">{t('certExpiringSoon')}</Notice> : null}
+              {!c.usable && c.problem ? <Notice kind="error">{tx(c.problem)}</Notice> : null}
+            </>
+          ) : (
+            <p>—</p>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
