@@ -2,7 +2,8 @@
 // Windows. Everything else is the same core as `careplan-link agent` (electron/core), reached through
 // the typed API handlers. Bundled to dist/electron-main/main.cjs (see scripts/build-electron.mjs).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, shell, Tray, type IpcMainInvokeEvent } from 'electron';
 import { ipcChannel, METHOD_NAMES } from '../../shared/api/channels.js';
 import { dispatch } from '../../shared/api/methods.js';
@@ -11,6 +12,8 @@ import { RENDERER_CSP } from '../bridge/server.js';
 import { toApiError, type AppEvent } from '../core/app/backend.js';
 import type { SecretStore } from '../core/app/profile.js';
 
+// dist/electron-main/ in the bundle (esbuild turns import.meta.url into this file's URL).
+const here = dirname(fileURLToPath(import.meta.url));
 const SCHEME = 'app';
 const ORIGIN = `${SCHEME}://careplan`;
 const arg = (name: string, dflt: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
@@ -43,7 +46,7 @@ let tray: Tray | null = null;
 const windows = new Map<number, { win: BrowserWindow; backendIndex: number }>();
 
 function rendererDir(): string {
-  return join(__dirname, '..', 'renderer');
+  return join(here, '..', 'renderer');
 }
 
 function notify(e: AppEvent): void {
@@ -56,7 +59,7 @@ function createWindow(backendIndex: number): BrowserWindow {
     width: 1280,
     height: 820,
     title: `ケアプランリンク — ${b.name}`,
-    webPreferences: { preload: join(__dirname, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+    webPreferences: { preload: join(here, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
   });
   windows.set(win.webContents.id, { win, backendIndex });
   win.on('closed', () => windows.delete(win.webContents.id));
@@ -127,7 +130,7 @@ async function ready(): Promise<void> {
   embedded.backends.forEach((_b, i) => createWindow(i));
   setInterval(() => embedded?.backends.forEach((b) => void b.backend.refresh()), 5_000);
 
-  tray = new Tray(nativeImage.createFromPath(join(__dirname, '..', '..', 'build', 'icon.png')));
+  tray = new Tray(nativeImage.createFromPath(join(here, '..', '..', 'build', 'icon.png')));
   tray.setToolTip('ケアプランリンク');
   tray.setContextMenu(
     Menu.buildFromTemplate([

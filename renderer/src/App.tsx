@@ -77,6 +77,9 @@ export function App() {
     setScreen('home');
   }, []);
 
+  // A changed office profile keeps the person on the settings screen.
+  const onProfile = useCallback((s: AppState) => setState(s), []);
+
   let body;
   if (!state) {
     body = error ? (
@@ -121,7 +124,7 @@ export function App() {
           {screen === 'compare' && <ComparePage />}
           {screen === 'partners' && <PartnersPage />}
           {screen === 'history' && <HistoryPage />}
-          {screen === 'settings' && <SettingsPage state={state} onSettings={onSettings} />}
+          {screen === 'settings' && <SettingsPage state={state} onSettings={onSettings} onState={onProfile} />}
         </main>
       </div>
     );

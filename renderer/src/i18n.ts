@@ -240,6 +240,11 @@ const ja = {
   relayUrlShort: '連携サービス',
   exportDirShort: '書き出しフォルダ',
   importDirShort: '取り込みフォルダ',
+  profileEdit: '事業所の設定を変える',
+  profileEditHint: 'フォルダや連携サービスが変わったとき、証明書を更新したときに使います。証明書を選ばなければ今の証明書のままです。',
+  profileNewCert: '新しい証明書ファイル（更新したときだけ）',
+  profileSave: '変更を保存',
+  profileSaved: '事業所の設定を変更しました。',
 };
 
 export type MessageKey = keyof typeof ja;
@@ -468,6 +473,11 @@ const en: Record<MessageKey, string> = {
   relayUrlShort: 'Linkage service',
   exportDirShort: 'Export folder',
   importDirShort: 'Import folder',
+  profileEdit: 'Change the office settings',
+  profileEditHint: 'Use this when the folders or the linkage service change, or after renewing the certificate. Without a new certificate file the current one stays.',
+  profileNewCert: 'New certificate file (only after a renewal)',
+  profileSave: 'Save changes',
+  profileSaved: 'The office settings were changed.',
 };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { ja, en };

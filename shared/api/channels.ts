@@ -8,6 +8,7 @@ export const METHOD_NAMES = [
   'completeSetup',
   'setupDemo',
   'unlock',
+  'updateProfile',
   'home',
   'listExportFiles',
   'validateUploads',

@@ -64,6 +64,18 @@ export const requestSchemas = {
     .strict(),
   setupDemo: z.object({ id: z.string().min(1).max(64) }).strict(),
   unlock: z.object({ password: z.string().max(1024) }).strict(),
+  updateProfile: z
+    .object({
+      name: z.string().min(1).max(200),
+      relayUrl: z.string().regex(/^https:\/\/\S+$/),
+      trustPem: z.string().max(1024 * 1024),
+      exportDir: path,
+      importDir: path,
+      /** A renewed certificate (with its password); absent = keep the current one. */
+      p12Base64: z.string().min(1).max(1024 * 1024).optional(),
+      password: z.string().max(1024).optional(),
+    })
+    .strict(),
   home: empty,
   listExportFiles: empty,
   validateUploads: z.object({ files: z.array(upload).min(1).max(500) }).strict(),
@@ -103,6 +115,7 @@ export interface Responses {
   completeSetup: AppState;
   setupDemo: AppState;
   unlock: AppState;
+  updateProfile: AppState;
   home: HomeSummary;
   listExportFiles: ValidationView;
   validateUploads: ValidationView;

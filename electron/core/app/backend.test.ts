@@ -8,7 +8,7 @@ import { dispatch, type AppApi } from '../../../shared/api/methods.js';
 import { startEmbedded, type Embedded } from '../../app/embedded.js';
 import { packageRoot } from '../paths.js';
 import { Profile } from './profile.js';
-import { toApiError } from './backend.js';
+import { toApiError, type AppEvent } from './backend.js';
 
 const VALID = join(packageRoot(), 'fixtures', 'valid');
 const file = (prefix: string) => readdirSync(VALID).find((f) => f.startsWith(`${prefix}_202504_`))!;
@@ -19,6 +19,7 @@ let embedded: Embedded;
 let dir: string;
 let cm: AppApi;
 let hh: AppApi;
+const events: AppEvent[] = [];
 
 /** Calls a method the way the renderer does: payload checked, then the handler. */
 const via = (api: AppApi) =>
@@ -26,7 +27,7 @@ const via = (api: AppApi) =>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cpl-app-'));
-  embedded = await startEmbedded({ dataDir: dir, relayPort: 0, shell: 'browser', extra: { agentTiming: { settleMs: 50, rescanMs: 100 } } });
+  embedded = await startEmbedded({ dataDir: dir, relayPort: 0, shell: 'browser', extra: { agentTiming: { settleMs: 50, rescanMs: 100 }, notify: (e) => events.push(e) } });
   cm = via(embedded.backends.find((b) => b.id === 'care-manager')!.backend.handlers);
   hh = via(embedded.backends.find((b) => b.id === 'home-help')!.backend.handlers);
 });
@@ -95,6 +96,8 @@ describe('app back end', () => {
 
     const got = await hh.receiveNow({});
     expect(got).toMatchObject({ imported: 1, quarantined: 0 });
+    // The OS notification (Electron) for the arrival, naming the sender.
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'arrival', body: expect.objectContaining({ ja: expect.stringContaining('ケアプランリンク居宅介護支援センター') }) }));
     const arrivals = await hh.listArrivals({});
     expect(arrivals[0]).toMatchObject({ verified: true, state: 'imported', sender: { office: '1310000011', name: 'ケアプランリンク居宅介護支援センター' } });
     for (const n of TICKET) expect(readFileSync(join(dir, 'offices', 'home-help', 'import', n)).equals(readFileSync(join(VALID, n)))).toBe(true);
@@ -169,6 +172,21 @@ describe('app back end', () => {
     expect(existsSync(join(exportDir, plan))).toBe(false);
     expect(existsSync(join(exportDir, 'memo.txt'))).toBe(true);
     await expect(cm.sendExportFiles({ names })).rejects.toMatchObject({ code: 'gone' });
+  });
+
+  it('changes the folders later, and takes a renewed certificate only for the same office', async () => {
+    const before = (await cm.getState({})).profile!;
+    const moved = join(dir, 'cm-export-2');
+    const s = await cm.updateProfile({ name: before.name, relayUrl: before.relayUrl, trustPem: '', exportDir: moved, importDir: before.importDir });
+    expect(s.profile).toMatchObject({ exportDir: moved, office: '1310000011' });
+    expect(existsSync(moved)).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'offices', 'care-manager', 'app', 'office.json'), 'utf8')).folders.export).toBe(moved);
+    expect((await cm.listExportFiles({})).files).toEqual([]);
+    const other = readFileSync(join(dir, 'relay', 'dev-pki', 'home-help.p12')).toString('base64');
+    await expect(cm.updateProfile({ name: before.name, relayUrl: before.relayUrl, trustPem: '', exportDir: moved, importDir: before.importDir, p12Base64: other, password: 'test-password' })).rejects.toMatchObject({ code: 'office_mismatch' });
+    const renewed = readFileSync(join(dir, 'relay', 'dev-pki', 'care-manager.p12')).toString('base64');
+    const back = await cm.updateProfile({ name: before.name, relayUrl: before.relayUrl, trustPem: '', exportDir: before.exportDir, importDir: before.importDir, p12Base64: renewed, password: 'test-password' });
+    expect(back).toMatchObject({ phase: 'ready', profile: { exportDir: before.exportDir } });
   });
 
   it('points at problems on the home screen: a quarantined arrival, a file with errors', async () => {

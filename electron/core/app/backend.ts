@@ -345,6 +345,31 @@ export class AppBackend {
       return this.state();
     },
 
+    updateProfile: async (r) => {
+      const { s } = this.need();
+      const renewed = r.p12Base64 !== undefined;
+      const password = renewed ? (r.password ?? '') : this.opts.secrets.get();
+      if (password === null) throw new ApiError('locked', '証明書のパスワードが必要です', 'The certificate password is needed');
+      const p12 = renewed ? Buffer.from(r.p12Base64!, 'base64') : readFileSync(this.profile.p12Path);
+      if (renewed) {
+        const identity = loadPkcs12(p12, password);
+        const office = identity.officeNumber;
+        identity.dispose();
+        if (office !== s.config.office) throw new ApiError('office_mismatch', `新しい証明書の事業所番号（${office}）がこの事業所（${s.config.office}）と違います`, `The new certificate's office number (${office}) is not this office (${s.config.office})`);
+      }
+      const trustPem = r.trustPem.trim() || readFileSync(this.profile.trustPath, 'utf8');
+      if (certsFromPem(trustPem).length === 0) throw new ApiError('no_trust', 'CA 証明書（PEM）を読めません', 'The CA certificate (PEM) cannot be read');
+      for (const dir of [r.exportDir, r.importDir]) {
+        if (!isAbsolute(dir)) throw new ApiError('bad_folder', `フォルダは完全な場所で指定してください: ${dir}`, `Give the full path: ${dir}`);
+        mkdirSync(dir, { recursive: true });
+      }
+      this.profile.writeOffice({ office: s.config.office, serviceType: s.config.serviceType, name: r.name, relayUrl: r.relayUrl, exportDir: r.exportDir, importDir: r.importDir, autoSend: this.prefs.settings.autoSend, pollSeconds: this.prefs.settings.pollSeconds }, p12, trustPem);
+      if (renewed) this.opts.secrets.set(password);
+      this.warnedExpiry = false;
+      await this.open(password);
+      return this.state();
+    },
+
     home: async () => {
       const { s } = this.need();
       const history = this.historyEntries(s, {});

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AppState, Lang, Settings } from '../../../shared/api/types.js';
 import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
+import { ProfileEditor } from '../components/ProfileEditor.js';
 import { useAction } from '../hooks.js';
 import { serviceTypeName, useI18n } from '../i18n.js';
 import { formatDate } from '../util/format.js';
@@ -17,7 +18,7 @@ export function changedSettings(before: Settings, after: Settings): Partial<Sett
   return out;
 }
 
-export function SettingsPage({ state, onSettings }: { state: AppState; onSettings: (s: Settings) => void }) {
+export function SettingsPage({ state, onSettings, onState }: { state: AppState; onSettings: (s: Settings) => void; onState?: (s: AppState) => void }) {
   const { t, tx, lang } = useI18n();
   const [draft, setDraft] = useState<Settings>({ ...state.settings, lang });
   const [poll, setPoll] = useState(String(state.settings.pollSeconds));
@@ -157,6 +158,7 @@ export function SettingsPage({ state, onSettings }: { state: AppState; onSetting
           )}
         </section>
       </div>
+      {p && onState ? <ProfileEditor key={`${p.relayUrl}|${p.exportDir}|${p.importDir}|${p.name}`} profile={p} onState={onState} /> : null}
     </div>
   );
 }

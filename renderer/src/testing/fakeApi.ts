@@ -397,6 +397,10 @@ export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState
       state = { ...state, phase: 'ready' };
       return structuredClone(state);
     },
+    updateProfile: async (r) => {
+      state = { ...state, profile: { ...state.profile!, name: r.name, relayUrl: r.relayUrl, exportDir: r.exportDir, importDir: r.importDir } };
+      return structuredClone(state);
+    },
     home: async () => structuredClone(homeSummary),
     listExportFiles: async () => structuredClone(exportView),
     validateUploads: async () => structuredClone(invalidUpload),

@@ -1,0 +1,93 @@
+import { useState } from 'react';
+import type { AppState, OfficeProfile } from '../../../shared/api/types.js';
+import { api } from '../api.js';
+import { useAction } from '../hooks.js';
+import { useI18n } from '../i18n.js';
+import { readAsBase64, readAsText } from '../util/files.js';
+import { ErrorAlert, Notice } from './Alert.js';
+
+/**
+ * Changing what the setup decided: folders, the linkage service, the office name, and a renewed
+ * certificate (the attention list sends people here when theirs is about to expire).
+ */
+export function ProfileEditor({ profile, onState }: { profile: OfficeProfile; onState: (s: AppState) => void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState(profile.name);
+  const [relayUrl, setRelayUrl] = useState(profile.relayUrl);
+  const [exportDir, setExportDir] = useState(profile.exportDir);
+  const [importDir, setImportDir] = useState(profile.importDir);
+  const [p12, setP12] = useState<string | null>(null);
+  const [password, setPassword] = useState('');
+  const [trustPem, setTrustPem] = useState('');
+  const [saved, setSaved] = useState(false);
+  const action = useAction();
+  const ok = name.trim() !== '' && /^https:\/\/\S+$/.test(relayUrl.trim()) && exportDir.trim() !== '' && importDir.trim() !== '';
+
+  const save = async () => {
+    setSaved(false);
+    const r = await action.run(() =>
+      api().updateProfile({
+        name: name.trim(),
+        relayUrl: relayUrl.trim(),
+        exportDir: exportDir.trim(),
+        importDir: importDir.trim(),
+        trustPem,
+        ...(p12 ? { p12Base64: p12, password } : {}),
+      }),
+    );
+    if (r) {
+      setSaved(true);
+      setP12(null);
+      setPassword('');
+      onState(r);
+    }
+  };
+
+  return (
+    <section className="card" data-testid="profile-editor">
+      <h2>{t('profileEdit')}</h2>
+      <p className="sub">{t('profileEditHint')}</p>
+      <div className="field">
+        <label htmlFor="profile-name">{t('officeName')}</label>
+        <input id="profile-name" data-testid="profile-name" value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="profile-relay">{t('relayUrl')}</label>
+        <input id="profile-relay" data-testid="profile-relay" value={relayUrl} onChange={(e) => setRelayUrl(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="profile-trust">{t('trustFile')}</label>
+        <input id="profile-trust" data-testid="profile-trust" type="file" accept=".pem,.crt,.cer" onChange={(e) => void (e.target.files?.[0] ? readAsText(e.target.files[0]).then(setTrustPem) : setTrustPem(''))} />
+      </div>
+      <div className="field">
+        <label htmlFor="profile-export">{t('exportDir')}</label>
+        <input id="profile-export" data-testid="profile-export" value={exportDir} onChange={(e) => setExportDir(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="profile-import">{t('importDir')}</label>
+        <input id="profile-import" data-testid="profile-import" value={importDir} onChange={(e) => setImportDir(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="profile-p12">{t('profileNewCert')}</label>
+        <input id="profile-p12" data-testid="profile-p12" type="file" accept=".p12,.pfx" onChange={(e) => void (e.target.files?.[0] ? readAsBase64(e.target.files[0]).then(setP12) : setP12(null))} />
+      </div>
+      {p12 ? (
+        <div className="field">
+          <label htmlFor="profile-password">{t('certPassword')}</label>
+          <input id="profile-password" data-testid="profile-password" type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
+        </div>
+      ) : null}
+      <div className="save-row">
+        <button type="button" className="btn btn-primary" data-testid="profile-save" disabled={!ok || action.busy} onClick={() => void save()}>
+          {t('profileSave')}
+        </button>
+      </div>
+      <ErrorAlert error={action.error} />
+      {saved ? (
+        <Notice kind="ok" testId="profile-saved">
+          ✓ {t('profileSaved')}
+        </Notice>
+      ) : null}
+    </section>
+  );
+}
