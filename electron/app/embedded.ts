@@ -19,10 +19,24 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
 }
 
-export interface Embedded {
-  relay: RunningRelay;
+/** What a shell runs: one back end per office window. */
+export interface AppBackends {
   backends: { id: string; name: string; backend: AppBackend }[];
   close(): Promise<void>;
+}
+
+/**
+ * A real office's installation: one back end in the app's folder, set up against the office's own
+ * linkage service on first run. No embedded relay, no demo offices.
+ */
+export async function startOffice(o: { dataDir: string; shell: BackendOptions['shell']; secrets: SecretStore; extra?: Partial<BackendOptions>; setupDefaults?: BackendOptions['setupDefaults'] }): Promise<AppBackends> {
+  const backend = new AppBackend({ dataDir: join(resolve(o.dataDir), 'office'), shell: o.shell, secrets: o.secrets, ...(o.setupDefaults ? { setupDefaults: o.setupDefaults } : {}), ...(o.extra ?? {}) });
+  await backend.start();
+  return { backends: [{ id: 'office', name: 'ケアプランリンク', backend }], close: () => backend.stop() };
+}
+
+export interface Embedded extends AppBackends {
+  relay: RunningRelay;
 }
 
 export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {

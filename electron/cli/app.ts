@@ -38,7 +38,7 @@ export async function runApp(args: string[], io: Io): Promise<number> {
   const main = join(root, 'dist', 'electron-main', 'main.cjs');
   if (electron && existsSync(main)) {
     io.stdout('careplan-link: Electron で起動します / starting in Electron\n');
-    const child = spawn(electron, [main, `--data=${dataDir}`, `--relay-port=${relayPort}`], { stdio: 'inherit' });
+    const child = spawn(electron, [main, '--embedded', `--data=${dataDir}`, `--relay-port=${relayPort}`], { stdio: 'inherit' });
     return new Promise((done) => child.on('exit', (code) => done(code ?? 0)));
   }
 

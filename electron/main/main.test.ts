@@ -14,6 +14,7 @@ const rec = vi.hoisted(() => ({
   protocolHandler: null as null | ((req: { url: string }) => Response),
   menus: [] as unknown[],
   handlerCalls: [] as [string, unknown][],
+  started: [] as [string, Record<string, unknown>][],
 }));
 
 vi.mock('electron', () => {
@@ -63,9 +64,8 @@ vi.mock('electron', () => {
   };
 });
 
-vi.mock('../app/embedded.js', () => ({
-  startEmbedded: async () => ({
-    relay: { url: 'https://127.0.0.1:8443' },
+vi.mock('../app/embedded.js', () => {
+  const fake = () => ({
     backends: [
       {
         id: 'care-manager',
@@ -77,8 +77,12 @@ vi.mock('../app/embedded.js', () => ({
       },
     ],
     close: async () => undefined,
-  }),
-}));
+  });
+  return {
+    startEmbedded: async (o: Record<string, unknown>) => (rec.started.push(['embedded', o]), fake()),
+    startOffice: async (o: Record<string, unknown>) => (rec.started.push(['office', o]), fake()),
+  };
+});
 
 beforeAll(async () => {
   await import('./main.js');
@@ -88,6 +92,14 @@ beforeAll(async () => {
 const trusted = (payload: unknown, method = 'searchPartners') => rec.ipc.get(ipcChannel(method as (typeof METHOD_NAMES)[number]))!({ senderFrame: { url: 'app://careplan/index.html' }, sender: { id: 1 } }, payload);
 
 describe('Electron main process', () => {
+  it('serves one real office when installed (no embedded relay, no demo offices), with the password in safeStorage', () => {
+    expect(rec.started.map(([kind]) => kind)).toEqual(['office']);
+    const o = rec.started[0]![1] as { shell: string; secrets: object; setupDefaults: { exportDir: string } };
+    expect(o.shell).toBe('electron');
+    expect(o.secrets.constructor.name).toBe('SafeStorageSecrets');
+    expect(o.setupDefaults.exportDir).toContain('ケアプランリンク');
+  });
+
   it('opens the window sandboxed, isolated, without Node, on its own scheme', () => {
     const w = rec.windows[0]!;
     expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });

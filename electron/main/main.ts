@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, shell, Tray, type IpcMainInvokeEvent } from 'electron';
 import { ipcChannel, METHOD_NAMES } from '../../shared/api/channels.js';
 import { dispatch } from '../../shared/api/methods.js';
-import { startEmbedded, type Embedded } from '../app/embedded.js';
+import { startEmbedded, startOffice, type AppBackends } from '../app/embedded.js';
 import { RENDERER_CSP } from '../bridge/server.js';
 import { toApiError, type AppEvent } from '../core/app/backend.js';
 import type { SecretStore } from '../core/app/profile.js';
@@ -41,7 +41,7 @@ class SafeStorageSecrets implements SecretStore {
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
-let embedded: Embedded | null = null;
+let embedded: AppBackends | null = null;
 let tray: Tray | null = null;
 const windows = new Map<number, { win: BrowserWindow; backendIndex: number }>();
 
@@ -101,18 +101,32 @@ async function ready(): Promise<void> {
     return new Response(readFileSync(file), { headers: { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'content-security-policy': RENDERER_CSP } });
   });
 
-  const dataDir = arg('data', join(app.getPath('userData'), 'data'));
-  embedded = await startEmbedded({
-    dataDir,
-    relayPort: Number(arg('relay-port', '8443')),
-    shell: 'electron',
-    secretsFor: (_id, dir) => new SafeStorageSecrets(join(dir, 'secret.bin')),
-    extra: {
-      openPath: async (p) => (await shell.openPath(p)) === '',
-      notify,
-      setStartWithWindows: (on) => app.setLoginItemSettings({ openAtLogin: on }),
-    },
-  });
+  const extra = {
+    openPath: async (p: string) => (await shell.openPath(p)) === '',
+    notify,
+    setStartWithWindows: (on: boolean) => app.setLoginItemSettings({ openAtLogin: on }),
+  };
+  // `careplan-link app` (npm start) asks for the embedded defaults: a local relay and the two demo
+  // offices. An installed app serves one real office, set up on first run against its own service.
+  if (process.argv.includes('--embedded')) {
+    embedded = await startEmbedded({
+      dataDir: arg('data', join(app.getPath('userData'), 'demo')),
+      relayPort: Number(arg('relay-port', '8443')),
+      shell: 'electron',
+      secretsFor: (_id, dir) => new SafeStorageSecrets(join(dir, 'secret.bin')),
+      extra,
+    });
+  } else {
+    const dataDir = arg('data', app.getPath('userData'));
+    const documents = app.getPath('documents');
+    embedded = await startOffice({
+      dataDir,
+      shell: 'electron',
+      secrets: new SafeStorageSecrets(join(dataDir, 'secret.bin')),
+      extra,
+      setupDefaults: { relayUrl: 'https://', exportDir: join(documents, 'ケアプランリンク', '書き出し'), importDir: join(documents, 'ケアプランリンク', '取り込み') },
+    });
+  }
 
   for (const m of METHOD_NAMES) {
     ipcMain.handle(ipcChannel(m), async (e, payload: unknown) => {

@@ -3,6 +3,7 @@ import type { ComparisonCandidate, ComparisonView, Lang } from '../../../shared/
 import type { Difference, DiffKind } from '../../../shared/ticket/ticket.js';
 import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
+import { ListCard } from '../components/ListCard.js';
 import { cellKey, diffTone, TicketGrid } from '../components/TicketGrid.js';
 import { useAction, useLoad } from '../hooks.js';
 import { useI18n } from '../i18n.js';
@@ -116,43 +117,26 @@ export function ComparePage() {
       <h1>{t('compareTitle')}</h1>
       <p className="lead">{t('compareIntro')}</p>
       <ErrorAlert error={list.error} />
-      <section className="card">
-        {list.loading && !list.data ? <p>{t('loading')}</p> : null}
-        {list.data && list.data.length === 0 ? <p>{t('comparisonsEmpty')}</p> : null}
-        {list.data && list.data.length > 0 ? (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('partner')}</th>
-                <th scope="col">{t('month')}</th>
-                <th scope="col">{t('insurer')}</th>
-                <th scope="col">{t('insured')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('open')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((c) => (
-                <tr key={candidateKey(c)} data-testid="comparison-row" className={selected === candidateKey(c) ? 'row-selected' : undefined}>
-                  <td>
-                    {c.partner.name ?? ''}
-                    <span className="sub">{c.partner.office}</span>
-                  </td>
-                  <td className="nowrap">{formatMonth(c.month, lang)}</td>
-                  <td>{c.insurer}</td>
-                  <td>{c.insured}</td>
-                  <td>
-                    <button type="button" className="btn" data-testid="comparison-open" disabled={action.busy} onClick={() => void open(c)}>
-                      {t('open')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-      </section>
+      <ListCard loaded={list} empty={t('comparisonsEmpty')} columns={[t('partner'), t('month'), t('insurer'), t('insured')]} actionColumn={t('open')}>
+        {(rows) =>
+          rows.map((c) => (
+            <tr key={candidateKey(c)} data-testid="comparison-row" className={selected === candidateKey(c) ? 'row-selected' : undefined}>
+              <td>
+                {c.partner.name ?? ''}
+                <span className="sub">{c.partner.office}</span>
+              </td>
+              <td className="nowrap">{formatMonth(c.month, lang)}</td>
+              <td>{c.insurer}</td>
+              <td>{c.insured}</td>
+              <td>
+                <button type="button" className="btn" data-testid="comparison-open" disabled={action.busy} onClick={() => void open(c)}>
+                  {t('open')}
+                </button>
+              </td>
+            </tr>
+          ))
+        }
+      </ListCard>
       <ErrorAlert error={action.error} />
       {action.busy ? <p>{t('loading')}</p> : null}
       {view ? <ComparisonResult view={view} /> : null}

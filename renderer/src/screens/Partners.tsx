@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Partner } from '../../../shared/api/types.js';
 import { api } from '../api.js';
 import { ErrorAlert } from '../components/Alert.js';
+import { ListCard } from '../components/ListCard.js';
 import { useAction, useLoad } from '../hooks.js';
 import { SERVICE_TYPE_CHOICES, serviceTypeName, useI18n } from '../i18n.js';
 import { useDebounced } from '../util/debounce.js';
@@ -62,47 +63,32 @@ export function PartnersPage() {
         </label>
       </div>
       <ErrorAlert error={list.error ?? fav.error} />
-      <section className="card">
-        {list.loading && !list.data ? <p>{t('loading')}</p> : null}
-        {list.data && rows.length === 0 ? <p>{t('partnersEmpty')}</p> : null}
-        {rows.length > 0 ? (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('colOffice')}</th>
-                <th scope="col">{t('colName')}</th>
-                <th scope="col">{t('colServiceType')}</th>
-                <th scope="col">{t('colOnService')}</th>
-                <th scope="col">{t('colFavourite')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((p) => (
-                <tr key={p.office} data-testid="partner-row">
-                  <td className="mono">{p.office}</td>
-                  <td>{p.name}</td>
-                  <td>{p.serviceTypes.map((s) => serviceTypeName(s, lang)).join('、')}</td>
-                  <td>{p.onService ? <span className="badge badge-ok">✓ {t('onService')}</span> : <span className="badge badge-muted">{t('offService')}</span>}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className={`star${p.favourite ? ' star-on' : ''}`}
-                      data-testid="partner-favourite"
-                      aria-pressed={p.favourite}
-                      aria-label={p.favourite ? t('favouriteRemove') : t('favouriteAdd')}
-                      title={p.favourite ? t('favouriteRemove') : t('favouriteAdd')}
-                      disabled={fav.busy}
-                      onClick={() => void toggle(p, p.favourite)}
-                    >
-                      {p.favourite ? '★' : '☆'}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-      </section>
+      <ListCard loaded={list} rows={rows} empty={t('partnersEmpty')} columns={[t('colOffice'), t('colName'), t('colServiceType'), t('colOnService'), t('colFavourite')]}>
+        {(shown) =>
+          shown.map((p) => (
+            <tr key={p.office} data-testid="partner-row">
+              <td className="mono">{p.office}</td>
+              <td>{p.name}</td>
+              <td>{p.serviceTypes.map((s) => serviceTypeName(s, lang)).join('、')}</td>
+              <td>{p.onService ? <span className="badge badge-ok">✓ {t('onService')}</span> : <span className="badge badge-muted">{t('offService')}</span>}</td>
+              <td>
+                <button
+                  type="button"
+                  className={`star${p.favourite ? ' star-on' : ''}`}
+                  data-testid="partner-favourite"
+                  aria-pressed={p.favourite}
+                  aria-label={p.favourite ? t('favouriteRemove') : t('favouriteAdd')}
+                  title={p.favourite ? t('favouriteRemove') : t('favouriteAdd')}
+                  disabled={fav.busy}
+                  onClick={() => void toggle(p, p.favourite)}
+                >
+                  {p.favourite ? '★' : '☆'}
+                </button>
+              </td>
+            </tr>
+          ))
+        }
+      </ListCard>
     </div>
   );
 }

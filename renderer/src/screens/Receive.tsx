@@ -3,6 +3,7 @@ import type { Arrival, DocumentView, Text } from '../../../shared/api/types.js';
 import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
 import { DocumentTabs } from '../components/DocumentTabs.js';
+import { ListCard } from '../components/ListCard.js';
 import { Progress } from '../components/Progress.js';
 import { useAction, useActivity, useLoad } from '../hooks.js';
 import type { MessageKey } from '../i18n.js';
@@ -109,32 +110,11 @@ export function ReceivePage() {
         </Notice>
       ) : null}
 
-      <section className="card">
-        {arrivals.loading && !arrivals.data ? <p>{t('loading')}</p> : null}
-        {arrivals.data && arrivals.data.length === 0 ? <p>{t('arrivalsEmpty')}</p> : null}
-        {arrivals.data && arrivals.data.length > 0 ? (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('colSender')}</th>
-                <th scope="col">{t('kinds')}</th>
-                <th scope="col">{t('month')}</th>
-                <th scope="col">{t('colVerified')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('colReceivedAt')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('open')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {arrivals.data.map((a) => (
-                <ArrivalRow key={a.messageId} a={a} onOpen={(x) => void openArrival(x)} opening={opener.busy} />
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-      </section>
+      <ListCard loaded={arrivals} empty={t('arrivalsEmpty')} columns={[t('colSender'), t('kinds'), t('month'), t('colVerified'), t('status'), t('colReceivedAt')]} actionColumn={t('open')}>
+        {(rows) =>
+          rows.map((a) => <ArrivalRow key={a.messageId} a={a} onOpen={(x) => void openArrival(x)} opening={opener.busy} />)
+        }
+      </ListCard>
 
       <ErrorAlert error={opener.error} />
       {opener.busy ? <p>{t('loading')}</p> : null}
