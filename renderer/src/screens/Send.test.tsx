@@ -75,12 +75,14 @@ describe('SendPage', () => {
     expect(fake.getState).toHaveBeenCalled();
 
     finish({
-      outcomes: [{ unit: validUpload.units[0]!.key, partner: 'ひまわり訪問介護', messageId: 'm1', state: 'accepted', message: { ja: '相手に届きました。', en: 'Delivered.' } }],
+      outcomes: [{ unit: validUpload.units[0]!.key, partner: 'ひまわり訪問介護', messageId: 'm1', state: 'accepted', message: { ja: '連携サービスが受け付けました', en: 'Accepted by the linkage service' } }],
       validation: validUpload,
     });
     const outcome = await within(screen.getByTestId('send-dropped')).findByTestId('send-outcome');
-    expect(outcome.textContent).toContain('届きました');
-    expect(outcome.textContent).toContain('相手に届きました。');
+    // Accepted by the service is not yet delivered: the label must not claim more than that.
+    expect(outcome.textContent).toContain('受け付けられました');
+    expect(outcome.textContent).not.toContain('届きました');
+    expect(outcome.textContent).toContain('連携サービスが受け付けました');
     expect(screen.queryByTestId('progress')).toBeNull();
     // The same staged batch is not sent twice.
     expect(button.disabled).toBe(true);
