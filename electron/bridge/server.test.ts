@@ -93,6 +93,9 @@ describe('web bridge', () => {
     expect(r.headers['content-security-policy']).toContain("default-src 'none'");
     expect((await call('/../../etc/passwd', { method: 'GET' })).status).toBe(404);
     expect((await call('/%2e%2e/%2e%2e/etc/passwd', { method: 'GET' })).status).toBe(404);
+    // Encoded slashes survive URL parsing and reach the folder guard itself.
+    expect((await call('/..%2f..%2f..%2fetc%2fpasswd', { method: 'GET' })).status).toBe(404);
+    expect((await call('/index.html', { method: 'GET' })).status).toBe(200);
     expect((await call('/api/getState', { method: 'GET' })).status).toBe(405);
   });
 });

@@ -85,6 +85,12 @@ vi.mock('../app/embedded.js', () => {
 });
 
 beforeAll(async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'cpl-main-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>app</title>');
+  process.env.CPL_RENDERER_DIR = dir;
   await import('./main.js');
   await vi.waitFor(() => expect(rec.ipc.size).toBe(METHOD_NAMES.length));
 });
@@ -149,7 +155,13 @@ describe('Electron main process', () => {
     expect(headers['Content-Security-Policy']![0]).toContain("script-src 'self'");
   });
 
-  it('serves nothing outside the renderer folder on its scheme', () => {
-    expect(rec.protocolHandler!({ url: 'app://careplan/../../../etc/passwd' }).status).toBe(404);
+  it('serves the renderer on its scheme with the CSP, and nothing outside its folder', async () => {
+    const page = rec.protocolHandler!({ url: 'app://careplan/index.html' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).toContain('<title>app</title>');
+    // Encoded slashes are not normalised away by URL parsing: this reaches the folder guard.
+    expect(rec.protocolHandler!({ url: 'app://careplan/..%2f..%2f..%2fetc%2fpasswd' }).status).toBe(404);
+    expect(rec.protocolHandler!({ url: 'app://careplan/missing.js' }).status).toBe(404);
   });
 });

@@ -46,7 +46,8 @@ let tray: Tray | null = null;
 const windows = new Map<number, { win: BrowserWindow; backendIndex: number }>();
 
 function rendererDir(): string {
-  return join(here, '..', 'renderer');
+  // CPL_RENDERER_DIR: the main-process tests point this at a folder of their own.
+  return process.env.CPL_RENDERER_DIR ?? join(here, '..', 'renderer');
 }
 
 function notify(e: AppEvent): void {
@@ -165,5 +166,12 @@ app.on('second-instance', () => {
 app.on('web-contents-created', (_e, wc) => wc.on('will-attach-webview', (ev) => ev.preventDefault()));
 // Closing the windows keeps the app in the tray: exchange goes on in the background.
 app.on('window-all-closed', () => undefined);
-app.on('before-quit', () => void embedded?.close());
+// Quitting waits for the agents to finish their pass and close the spool cleanly.
+let quitting = false;
+app.on('before-quit', (e) => {
+  if (quitting || !embedded) return;
+  e.preventDefault();
+  quitting = true;
+  void embedded.close().finally(() => app.quit());
+});
 void app.whenReady().then(ready);

@@ -223,6 +223,7 @@ const ja = {
   rcVerified: '確認済み',
   rcInvalid: '不正',
   rcNone: 'なし',
+  rcGiven: '送付済み',
   csvExport: 'CSVで書き出す',
   csvDone: '{file} を書き出しました。',
   // settings
@@ -457,6 +458,7 @@ const en: Record<MessageKey, string> = {
   rcVerified: 'Verified',
   rcInvalid: 'Invalid',
   rcNone: 'None',
+  rcGiven: 'Receipt given',
   csvExport: 'Export as CSV',
   csvDone: 'Saved {file}.',
   settingsTitle: 'Settings',

@@ -96,7 +96,7 @@ export interface ConnectionCheck {
   message: Text;
 }
 
-export type AttentionKind = 'file-error' | 'incomplete-unit' | 'quarantined' | 'send-failed' | 'certificate-expiring' | 'offline';
+export type AttentionKind = 'file-error' | 'incomplete-unit' | 'unsent-export' | 'quarantined' | 'send-failed' | 'certificate-expiring' | 'offline';
 
 export interface AttentionItem {
   kind: AttentionKind;
@@ -257,10 +257,13 @@ export interface HistoryEntry {
   month: string | null;
   sequence: string;
   files: string[];
-  /** queued → delivered → received → imported, or quarantined / failed. */
-  status: string;
-  /** Receipts checked as evidence (sent side), or receipts we gave (received side). */
-  receipt: 'verified' | 'invalid' | 'none';
+  /**
+   * Sent: pending (still in our outbox) → queued (the service has it) → delivered → received → imported,
+   * or quarantined / failed. Received: downloaded → imported, or quarantined.
+   */
+  status: 'pending' | 'queued' | 'delivered' | 'received' | 'imported' | 'quarantined' | 'failed' | 'downloaded';
+  /** Sent side: the partner's signed receipts, checked as evidence. Received side: `given` once we signed ours. */
+  receipt: 'verified' | 'invalid' | 'none' | 'given';
   detail: string | null;
 }
 

@@ -172,6 +172,22 @@ describe('careplan-link agent', () => {
     expect(logs).toContain('agent.log.1');
   });
 
+  it('holds a unit for an office not on the service, keeps receiving, and sends it once the office appears', async () => {
+    // The provider has not announced itself: its certificate cannot be looked up yet.
+    const a = await agent(cm);
+    const unit = ticketUnit('202505');
+    for (const f of unit) writeFileSync(join(cm.config.folders.export, f.name), f.data);
+    await waitFor('the unit to be held', () => a.status.held.length === 1);
+    expect(a.status.held[0]!.reason).toContain('1310000029');
+    expect(readdirSync(join(cm.config.folders.export, 'processing')).sort()).toEqual(unit.map((f) => f.name).sort());
+    // Receiving is not blocked by it.
+    await expect(a.receiveNow()).resolves.toMatchObject({ imported: [], quarantined: [] });
+    expect(sentByCm()).toBe(0);
+    await agent(hh);
+    await waitFor('the held unit to go out', () => sentByCm() === 1, 30_000);
+    await waitFor('the hold to clear', () => a.status.held.length === 0);
+  });
+
   it('two agents exchange: a plan unit reaches the provider, the actuals come back', async () => {
     await agent(cm);
     await agent(hh);

@@ -58,8 +58,22 @@ export interface AgentStatus {
   lastError: string | null;
   counts: { sent: number; received: number; quarantined: number; errors: number; outbox: number };
   incomplete: { unit: string; files: string[]; missing: string[]; since: string; reported: boolean }[];
+  /** Valid units that could not be sealed yet (the receiver is not on the service, or we are offline); tried again later. */
+  held: { unit: string; files: string[]; reason: string; since: string }[];
   ignored: string[];
   recent: { at: string; event: string; detail: string }[];
+}
+
+/** Japanese / English when the error carries both (our own errors do), else its message. */
+function errorText(e: unknown): string {
+  const x = e as { ja?: string; en?: string; messageJa?: string; messageEn?: string; message?: string };
+  if (x.ja && x.en) return `${x.ja} / ${x.en}`;
+  if (x.messageJa && x.messageEn) return `${x.messageJa} / ${x.messageEn}`;
+  return String(x.message ?? e);
+}
+
+function stoppedError(): Error {
+  return Object.assign(new Error('the agent has stopped'), { ja: '自動送受信は停止しています。アプリを開き直してください', en: 'The exchange has stopped; reopen the app' });
 }
 
 /** A standard-spec file name the agent may take (anything else in the export folder is left alone). */
@@ -81,17 +95,20 @@ export class Agent {
   private running: Promise<void> | null = null;
   /** Every pass and every exclusive job runs one after the other: the spool has one writer at a time. */
   private queue: Promise<unknown> = Promise.resolve();
-  private receiveWaiters: { resolve: (s: ReceiveSummary) => void; reject: (e: unknown) => void }[] = [];
   private again = false;
   private receiveWanted = true;
   private lastReceive = 0;
   private stopped = false;
   private readonly firstIncomplete = new Map<string, number>();
+  /** Held units: when they were first held, and not to be tried again before `retryAt`. */
+  private readonly held = new Map<string, { since: number; retryAt: number; reason: string }>();
   readonly status: AgentStatus;
 
   constructor(
     private readonly session: Session,
     settings: Partial<AgentSettings> = {},
+    /** Called after every receive with what it brought (the app keeps copies of arrivals). */
+    private readonly onReceived?: (summary: ReceiveSummary) => void,
   ) {
     this.settings = { ...agentSettings(session.config.agent), ...settings };
     this.exportDir = session.config.folders.export;
@@ -111,6 +128,7 @@ export class Agent {
       lastError: null,
       counts: { sent: 0, received: 0, quarantined: 0, errors: 0, outbox: 0 },
       incomplete: [],
+      held: [],
       ignored: [],
       recent: [],
     };
@@ -160,11 +178,9 @@ export class Agent {
 
   /** Ask for a receive at the next tick (the app's "receive now" button); resolves with what it brought. */
   receiveNow(): Promise<ReceiveSummary> {
-    if (this.stopped) return Promise.reject(new Error('the agent has stopped'));
-    this.receiveWanted = true;
-    const done = new Promise<ReceiveSummary>((resolve, reject) => this.receiveWaiters.push({ resolve, reject }));
-    this.kick();
-    return done;
+    if (this.stopped) return Promise.reject(stoppedError());
+    // Only the receive: a person waiting on the button should not wait for the sending half of a pass.
+    return this.exclusive(() => this.receive());
   }
 
   /** Runs a job between passes (the app's own sends), never beside one. */
@@ -182,10 +198,7 @@ export class Agent {
       return;
     }
     this.running = this.exclusive(() => this.tick())
-      .catch((e: unknown) => {
-        for (const w of this.receiveWaiters.splice(0)) w.reject(e);
-        this.fail('tick', e);
-      })
+      .catch((e: unknown) => this.fail('tick', e))
       .finally(() => {
         this.running = null;
         if (this.again && !this.stopped) {
@@ -205,14 +218,15 @@ export class Agent {
     for (const t of this.timers) clearInterval(t);
     await this.watcher?.close();
     await this.idle();
-    for (const w of this.receiveWaiters.splice(0)) w.reject(new Error('the agent has stopped'));
+    // Jobs run through exclusive() (the app's sends) finish before the session may close.
+    await this.queue;
     this.status.state = 'stopped';
     this.log('stop');
     this.writeStatus();
   }
 
   private fail(step: string, e: unknown): void {
-    const message = (e as { ja?: string; en?: string; message?: string }).ja ? `${(e as { ja: string }).ja} / ${(e as { en: string }).en}` : String((e as Error).message ?? e);
+    const message = errorText(e);
     this.status.lastError = `${new Date().toISOString()} ${step}: ${message}`;
     this.log(`${step}-error`, message);
     this.writeStatus();
@@ -220,29 +234,38 @@ export class Agent {
 
   async tick(): Promise<void> {
     await this.resumeMoves();
-    if (this.settings.autoSend) {
-      await this.claimSettled();
-      await this.processUnits();
+    // The sending half may fail (offline, a broken file system); receiving must go on regardless.
+    try {
+      if (this.settings.autoSend) {
+        await this.claimSettled();
+        await this.processUnits();
+      }
+      await this.flush();
+    } catch (e) {
+      this.fail('send', e);
     }
-    await this.flush();
     const trigger = join(this.session.spool.root, 'receive-now');
     if (existsSync(trigger)) {
       rmSync(trigger, { force: true });
       this.receiveWanted = true;
     }
-    if (this.receiveWanted || Date.now() - this.lastReceive >= this.settings.pollMs) {
-      this.receiveWanted = false;
-      this.lastReceive = Date.now();
-      const summary: ReceiveSummary = await receiveAll(this.session);
-      for (const m of summary.imported) this.log('imported', `${m.sender} ${m.sequence} ${m.files.join(',')}`);
-      for (const m of summary.quarantined) this.log('quarantined', `${m.sender} ${m.sequence} ${m.reason}`);
-      this.status.counts.received += summary.imported.length;
-      this.status.counts.quarantined += summary.quarantined.length;
-      this.status.lastReceiveAt = new Date().toISOString();
-      for (const w of this.receiveWaiters.splice(0)) w.resolve(summary);
-    }
+    if (this.receiveWanted || Date.now() - this.lastReceive >= this.settings.pollMs) await this.receive();
     this.status.lastScanAt = new Date().toISOString();
     this.writeStatus();
+  }
+
+  private async receive(): Promise<ReceiveSummary> {
+    this.receiveWanted = false;
+    this.lastReceive = Date.now();
+    const summary: ReceiveSummary = await receiveAll(this.session);
+    for (const m of summary.imported) this.log('imported', `${m.sender} ${m.sequence} ${m.files.join(',')}`);
+    for (const m of summary.quarantined) this.log('quarantined', `${m.sender} ${m.sequence} ${m.reason}`);
+    this.status.counts.received += summary.imported.length;
+    this.status.counts.quarantined += summary.quarantined.length;
+    this.status.lastReceiveAt = new Date().toISOString();
+    this.onReceived?.(summary);
+    this.writeStatus();
+    return summary;
   }
 
   /** Submits whatever waits in the outbox (one attempt each; the next pass retries). */
@@ -290,6 +313,7 @@ export class Agent {
       groups.set(key, [...(groups.get(key) ?? []), path]);
     }
     const incomplete: AgentStatus['incomplete'] = [];
+    const held: AgentStatus['held'] = [];
     for (const key of [...groups.keys()].sort((a, b) => a.split('#')[1]!.localeCompare(b.split('#')[1]!))) {
       const paths = groups.get(key)!;
       const report = await checkPaths(paths, { catalog: this.session.catalog, units: true });
@@ -311,10 +335,28 @@ export class Agent {
         await this.reject(paths, report);
         continue;
       }
-      await this.sendUnit(paths);
+      const h = this.held.get(key);
+      if (h && Date.now() < h.retryAt) {
+        held.push({ unit: key, files: paths.map((p) => basename(p)), reason: h.reason, since: new Date(h.since).toISOString() });
+        continue;
+      }
+      try {
+        await this.sendUnit(paths);
+        this.held.delete(key);
+      } catch (e) {
+        // A receiver not on the service yet, or no connection to look its certificate up: the unit stays
+        // in processing/ and is tried again later; nothing else waits for it.
+        const reason = errorText(e);
+        const since = h?.since ?? Date.now();
+        this.held.set(key, { since, retryAt: Date.now() + Math.min(this.settings.pollMs, 60_000), reason });
+        held.push({ unit: key, files: paths.map((p) => basename(p)), reason, since: new Date(since).toISOString() });
+        if (!h) this.log('send-held', `${key}: ${reason}`);
+        continue;
+      }
       await this.flush();
     }
     this.status.incomplete = incomplete;
+    this.status.held = held;
   }
 
   /** Invalid files go to errors/ with a Japanese report beside each: what to fix in the care software. */

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch, type AppApi } from '../../../shared/api/methods.js';
+import { generateFixtures } from '../../../shared/fixtures/generate.js';
 import { startEmbedded, type Embedded } from '../../app/embedded.js';
+import { encodeMs932 } from '../ms932.js';
+import { loadCatalog } from '../specs.js';
 import { packageRoot } from '../paths.js';
 import { Profile } from './profile.js';
 import { toApiError, type AppEvent } from './backend.js';
@@ -146,6 +149,33 @@ describe('app back end', () => {
     expect((await cm.home({})).today).toMatchObject({ sent: 1, received: 1 });
   });
 
+  it('compares each user with the newest plan that has that user: a correction for one user is not everyone’s plan', async () => {
+    const before = await cm.listComparisons({});
+    expect(before.length).toBeGreaterThan(1);
+    const first = before[0]!;
+    // A corrected ticket for the first user only, with a later sequence.
+    const gen = generateFixtures(loadCatalog(), { month: '202504', users: 1 }).filter((f) => ['UPPLAN', 'UPSIKYU'].includes(f.kind) || (f.kind === 'UPHOSOKU' && f.name.includes('_202504_')));
+    const corrected = gen.map((f) => ({ name: f.name.replace('20250425120002', '20250426090002'), base64: encodeMs932(f.text!).toString('base64') }));
+    const v = await cm.validateUploads({ files: corrected });
+    expect(v.sendable).toBe(true);
+    expect((await cm.sendStaged({ batchId: v.batchId! })).outcomes[0]!.state).toBe('accepted');
+    const after = await cm.listComparisons({});
+    const planFor = (c: { insurer: string; insured: string }) => after.find((x) => x.insurer === c.insurer && x.insured === c.insured)!.planFile;
+    expect(planFor(first)).toContain('20250426090002');
+    for (const c of before.slice(1)) expect(planFor(c)).toBe(TICKET[0]);
+    expect(after).toHaveLength(before.length);
+  });
+
+  it('a unit for an office not on the service fails on its own and its files stay to be sent again', async () => {
+    const names = TICKET.map((n) => n.replace('1310000029_11', '1310000037_15'));
+    const v = await cm.validateUploads({ files: TICKET.map((n, i) => upload(names[i]!, readFileSync(join(VALID, n)))) });
+    expect(v.sendable).toBe(true);
+    const r = await cm.sendStaged({ batchId: v.batchId! });
+    expect(r.outcomes).toEqual([expect.objectContaining({ state: 'failed', partner: '1310000037', message: expect.objectContaining({ ja: expect.stringContaining('1310000037') }) })]);
+    // Nothing was moved or lost: the same batch can be sent again later.
+    expect((await cm.sendStaged({ batchId: v.batchId! })).outcomes[0]!.state).toBe('failed');
+  });
+
   it('finds partners in the directory and keeps favourites', async () => {
     const list = await cm.searchPartners({ query: '' });
     expect(list.map((p) => p.office)).toEqual(['1310000029']);
@@ -164,6 +194,7 @@ describe('app back end', () => {
     writeFileSync(join(exportDir, 'memo.txt'), 'not a spec file');
     await new Promise((r) => setTimeout(r, 600));
     expect(existsSync(join(exportDir, plan))).toBe(true);
+    expect((await cm.home({})).attention).toContainEqual(expect.objectContaining({ kind: 'unsent-export' }));
     const listed = await cm.listExportFiles({});
     expect(listed.files.map((f) => f.name).sort()).toEqual([...names].sort());
     expect(listed.sendable).toBe(true);
@@ -182,14 +213,20 @@ describe('app back end', () => {
     expect(existsSync(moved)).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'offices', 'care-manager', 'app', 'office.json'), 'utf8')).folders.export).toBe(moved);
     expect((await cm.listExportFiles({})).files).toEqual([]);
+    // What was sent from the old folder is still listed (and so still compared with the actuals).
+    expect((await cm.listDocuments({})).filter((d) => d.ref.source === 'sent').map((d) => d.ref.file)).toContain(TICKET[0]);
+    expect((await cm.listComparisons({})).length).toBeGreaterThan(0);
     const other = readFileSync(join(dir, 'relay', 'dev-pki', 'home-help.p12')).toString('base64');
     await expect(cm.updateProfile({ name: before.name, relayUrl: before.relayUrl, trustPem: '', exportDir: moved, importDir: before.importDir, p12Base64: other, password: 'test-password' })).rejects.toMatchObject({ code: 'office_mismatch' });
     const renewed = readFileSync(join(dir, 'relay', 'dev-pki', 'care-manager.p12')).toString('base64');
     const back = await cm.updateProfile({ name: before.name, relayUrl: before.relayUrl, trustPem: '', exportDir: before.exportDir, importDir: before.importDir, p12Base64: renewed, password: 'test-password' });
     expect(back).toMatchObject({ phase: 'ready', profile: { exportDir: before.exportDir } });
+    // The replaced certificate is kept, not overwritten: units on their way may be encrypted for it.
+    expect(readdirSync(join(dir, 'offices', 'care-manager', 'app', 'retired'))).toEqual([expect.stringMatching(/^office-\d{4}-\d{2}-\d{2}-[0-9A-F]{16}\.p12$/)]);
+
   });
 
-  it('points at problems on the home screen: a quarantined arrival, a file with errors', async () => {
+  it('points at problems on the home screen: a file with errors, a quarantined arrival', async () => {
     await hh.saveSettings({ autoSend: true });
     const exportDir = join(dir, 'offices', 'home-help', 'export');
     const jsk = readdirSync(VALID).find((f) => f.startsWith('UPJSK_'))!;
@@ -204,5 +241,33 @@ describe('app back end', () => {
     }
     expect(attention).toContainEqual(expect.objectContaining({ kind: 'file-error', subject: broken }));
     expect(existsSync(join(exportDir, 'errors', `${broken}.errors.txt`))).toBe(true);
+
+    // A unit the receiver quarantined (as the receiver journals it: see transport/receiver.ts).
+    const spool = join(dir, 'offices', 'home-help', 'app', 'spool', 'quarantine');
+    const record = { messageId: 'q-0001', sender: { office: '1310000011', serviceType: '43' }, receiver: { office: '1310000029', serviceType: '11' }, sequence: '20250425130000', month: '202504', kinds: ['UPPLAN'], sha256: 'x', state: 'quarantined', importedFiles: [], files: ['UPPLAN_x.CSV'], signer: null, signingTime: null, reason: '送信元の署名を確認できません / bad signature', receipts: ['quarantined'], downloadedAt: new Date().toISOString() };
+    writeFileSync(join(spool, 'q-0001.json'), JSON.stringify(record));
+    const home = await hh.home({});
+    expect(home.attention).toContainEqual(expect.objectContaining({ kind: 'quarantined', subject: 'q-0001', action: expect.objectContaining({ ja: expect.stringContaining('送信元の署名を確認できません') }) }));
+    // It is an error of the day, not an arrival.
+    expect(home.today.errors).toBeGreaterThanOrEqual(1);
+    const h = (await hh.history({ direction: 'received' })).find((x) => x.messageId === 'q-0001')!;
+    expect(h).toMatchObject({ status: 'quarantined', receipt: 'given' });
+    expect((await hh.listArrivals({})).find((a) => a.messageId === 'q-0001')).toMatchObject({ verified: false, state: 'quarantined' });
+  });
+});
+
+describe('app profile folder', () => {
+  it('drops staged uploads after a day, and only those', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cpl-profile-'));
+    const p = new Profile(root);
+    const { mkdirSync, utimesSync } = await import('node:fs');
+    for (const b of ['old-batch', 'new-batch']) {
+      mkdirSync(join(p.stagingDir, b), { recursive: true });
+      writeFileSync(join(p.stagingDir, b, 'UPPLAN_x.CSV'), 'x');
+    }
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    utimesSync(join(p.stagingDir, 'old-batch'), twoDaysAgo, twoDaysAgo);
+    p.dropStaleStaging(86_400_000);
+    expect(readdirSync(p.stagingDir)).toEqual(['new-batch']);
   });
 });

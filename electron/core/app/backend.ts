@@ -22,7 +22,7 @@ import type {
   ValidationView,
 } from '../../../shared/api/types.js';
 import { newestEdition } from '../../../shared/spec/model.js';
-import { comparePlanActual, ticketGrids, ticketLines, type TicketLine } from '../../../shared/ticket/ticket.js';
+import { comparePlanActual, ticketGrids, ticketLines } from '../../../shared/ticket/ticket.js';
 import { readRecords } from '../../../shared/ticket/records.js';
 import { parseFileName } from '../../../shared/validator/fileName.js';
 import { Agent } from '../agent/agent.js';
@@ -85,6 +85,8 @@ export function toApiError(e: unknown): ApiError {
   if (e instanceof ConfigError) return new ApiError('config', e.ja, e.en);
   if (e instanceof RelayError) return new ApiError(`relay_${e.code}`, e.ja, e.en);
   if (e instanceof SendError) return new ApiError('send', e.ja, e.en);
+  const x = e as { ja?: unknown; en?: unknown };
+  if (typeof x?.ja === 'string' && typeof x.en === 'string') return new ApiError('error', x.ja, x.en);
   if (e instanceof InputError) {
     const [ja, en] = e.message.split(' / ');
     return new ApiError('input', ja ?? e.message, en ?? e.message);
@@ -115,6 +117,15 @@ function summarizeCertificate(cert: CertInfo, officeNumber: string): Certificate
   };
 }
 
+/** Problems older than this leave the home screen (they stay in the history). */
+const ATTENTION_DAYS = 14;
+const DAY = 86_400_000;
+/** A unit still in the outbox after this long is worth a word on the home screen. */
+const STUCK_MS = 60 * 60_000;
+
+/** Where a sent unit's story ends on the relay. */
+const FINAL = new Set(['imported', 'quarantined']);
+
 const localDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 interface DocFile {
@@ -132,17 +143,26 @@ export class AppBackend {
   private connection: AppState['connection'] = { state: 'unknown', checkedAt: null, error: null };
   private activity: AppState['activity'] = null;
   private directory = new Map<string, { name: string; serviceTypes: string[]; lastSeen: string }>();
+  private directoryAt = 0;
+  /** The relay's view of what we sent, kept in the app's folder so history shows receipts offline too. */
   private relayStatus = new Map<string, RelayMessage>();
+  /** Receipt checks are CMS verifications: each receipt is checked once. */
+  private receiptChecks = new Map<string, boolean>();
   private seenArrivals: Set<string> | null = null;
   private warnedExpiry = false;
+  /** The certificate password of the open session, in memory only (the SecretStore may not keep it). */
+  private password: string | null = null;
+  private refreshing: Promise<void> | null = null;
 
   constructor(private readonly opts: BackendOptions) {
     this.profile = new Profile(opts.dataDir);
     this.prefs = this.profile.readPrefs();
+    this.relayStatus = new Map(Object.entries(this.profile.readRelayStatus<RelayMessage>()));
   }
 
   /** Opens the office if it is configured and its password is known; otherwise the app asks. */
   async start(): Promise<void> {
+    this.profile.dropStaleStaging(24 * 60 * 60_000);
     const pw = this.opts.secrets.get();
     if (this.profile.configured && pw !== null) {
       try {
@@ -161,13 +181,15 @@ export class AppBackend {
     this.session = null;
     this.draft?.identity.dispose();
     this.draft = null;
+    await this.refreshing;
   }
 
   private async open(password: string): Promise<void> {
     await this.stop();
     const s = openSession(this.profile.configPath, { [APP_PASSWORD_ENV]: password });
     this.session = s;
-    this.agent = new Agent(s, { autoSend: this.prefs.settings.autoSend, pollMs: this.prefs.settings.pollSeconds * 1000, ...(this.opts.agentTiming ?? {}) });
+    this.password = password;
+    this.agent = new Agent(s, { autoSend: this.prefs.settings.autoSend, pollMs: this.prefs.settings.pollSeconds * 1000, ...(this.opts.agentTiming ?? {}) }, () => this.archiveArrivals(s));
     await this.agent.start();
     await this.refresh();
   }
@@ -198,26 +220,46 @@ export class AppBackend {
    * Background upkeep, called every few seconds by the shell: connection state, the relay's view
    * of what we sent, names from the directory, copies of arrivals, and notifications.
    */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    // One at a time: a slow or offline relay must not pile up refreshes that overwrite newer answers.
+    this.refreshing ??= this.refreshOnce().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async refreshOnce(): Promise<void> {
     const s = this.session;
     if (!s) return;
     try {
       await s.client.health();
-      const { offices } = await s.client.directory({});
-      for (const o of offices) this.directory.set(o.office, { name: o.name, serviceTypes: o.serviceTypes, lastSeen: o.lastSeen });
-      for (let after = 0; ; ) {
-        const page = await s.client.outbox(after, 200);
-        if (page.messages.length === 0) break;
-        for (const m of page.messages) this.relayStatus.set(m.messageId, m);
-        after = page.next;
+      if (Date.now() - this.directoryAt > 60_000) {
+        const { offices } = await s.client.directory({});
+        for (const o of offices) this.directory.set(o.office, { name: o.name, serviceTypes: o.serviceTypes, lastSeen: o.lastSeen });
+        this.directoryAt = Date.now();
       }
+      // Only messages whose story is not finished yet are asked about again.
+      let changed = false;
+      for (const r of this.outboxRecords(s, 'sent')) {
+        const known = this.relayStatus.get(r.messageId);
+        if (known && FINAL.has(known.status) && known.receipts.some((x) => x.disposition === known.status)) continue;
+        try {
+          this.relayStatus.set(r.messageId, await s.client.message(r.messageId));
+          changed = true;
+        } catch (e) {
+          // Purged by the relay's retention: what we knew stays.
+          if (!(e instanceof RelayError && e.status === 404)) throw e;
+        }
+      }
+      if (changed) this.profile.writeRelayStatus(Object.fromEntries(this.relayStatus));
       this.connection = { state: 'online', checkedAt: new Date().toISOString(), error: null };
     } catch (e) {
+      if (this.session !== s) return;
       const err = toApiError(e);
       this.connection = { state: 'offline', checkedAt: new Date().toISOString(), error: t(err.ja, err.en) };
     }
+    if (this.session !== s) return;
     this.archiveArrivals(s);
     this.notifyNews(s);
+    this.profile.dropStaleStaging(24 * 60 * 60_000);
   }
 
   private archiveArrivals(s: Session): void {
@@ -315,6 +357,8 @@ export class AppBackend {
     },
 
     completeSetup: async (r) => {
+      // A configured office changes its settings through updateProfile, which keeps the old certificate.
+      if (this.profile.configured) throw new ApiError('already_configured', 'この事業所はもう設定されています。変更は「設定」からしてください', 'This office is already set up; change it in the settings');
       const p12 = Buffer.from(r.p12Base64, 'base64');
       const identity = loadPkcs12(p12, r.password);
       const office = identity.officeNumber;
@@ -346,9 +390,9 @@ export class AppBackend {
     },
 
     updateProfile: async (r) => {
-      const { s } = this.need();
+      const { s, agent } = this.need();
       const renewed = r.p12Base64 !== undefined;
-      const password = renewed ? (r.password ?? '') : this.opts.secrets.get();
+      const password = renewed ? (r.password ?? '') : this.password;
       if (password === null) throw new ApiError('locked', '証明書のパスワードが必要です', 'The certificate password is needed');
       const p12 = renewed ? Buffer.from(r.p12Base64!, 'base64') : readFileSync(this.profile.p12Path);
       if (renewed) {
@@ -363,7 +407,18 @@ export class AppBackend {
         if (!isAbsolute(dir)) throw new ApiError('bad_folder', `フォルダは完全な場所で指定してください: ${dir}`, `Give the full path: ${dir}`);
         mkdirSync(dir, { recursive: true });
       }
+      // Whatever waits for us was encrypted for the current certificate: take it in before the switch.
+      if (renewed) await agent.receiveNow().catch(() => undefined);
+      const old = this.folders(s);
+      await this.stop();
+      if (renewed) this.profile.retireCertificate(s.identity.certificate.fingerprint256);
       this.profile.writeOffice({ office: s.config.office, serviceType: s.config.serviceType, name: r.name, relayUrl: r.relayUrl, exportDir: r.exportDir, importDir: r.importDir, autoSend: this.prefs.settings.autoSend, pollSeconds: this.prefs.settings.pollSeconds }, p12, trustPem);
+      if (old.export !== r.exportDir) {
+        // What was sent from the old folder stays listed; files the agent had claimed go to the new one.
+        this.prefs = { ...this.prefs, previousExportDirs: [...new Set([...(this.prefs.previousExportDirs ?? []), old.export])] };
+        this.profile.writePrefs(this.prefs);
+        if (existsSync(old.processing)) for (const n of readdirSync(old.processing)) if (!n.startsWith('.')) await moveInto(join(old.processing, n), r.exportDir);
+      }
       if (renewed) this.opts.secrets.set(password);
       this.warnedExpiry = false;
       await this.open(password);
@@ -377,8 +432,9 @@ export class AppBackend {
       const todays = history.filter((h) => localDay(new Date(h.at)) === today);
       return {
         today: {
-          sent: todays.filter((h) => h.direction === 'sent').length,
-          received: todays.filter((h) => h.direction === 'received').length,
+          // Sent: the service has it. Received: it is in the import folder. The rest counts as an error.
+          sent: todays.filter((h) => h.direction === 'sent' && h.status !== 'pending' && h.status !== 'failed').length,
+          received: todays.filter((h) => h.direction === 'received' && h.status === 'imported').length,
           errors: todays.filter((h) => h.status === 'quarantined' || h.status === 'failed').length + this.errorReports(s).filter((e) => localDay(new Date(e.at)) === today).length,
         },
         attention: this.attention(s),
@@ -527,16 +583,16 @@ export class AppBackend {
     },
 
     saveSettings: async (patch) => {
-      const before = this.prefs.settings;
-      const settings: Settings = { ...before, ...patch };
+      const settings: Settings = { ...this.prefs.settings, ...patch };
       this.prefs = { ...this.prefs, settings };
       this.profile.writePrefs(this.prefs);
       if (patch.startWithWindows !== undefined) this.opts.setStartWithWindows?.(settings.startWithWindows);
-      if ((settings.autoSend !== before.autoSend || settings.pollSeconds !== before.pollSeconds) && this.profile.configured) {
-        this.profile.updateAgent(settings.autoSend, settings.pollSeconds);
-        const pw = this.opts.secrets.get();
-        if (this.session && pw !== null) await this.open(pw);
+      // The running agent takes the change at its next pass; the config file keeps it for the CLI agent.
+      if (this.agent) {
+        this.agent.settings.autoSend = settings.autoSend;
+        this.agent.settings.pollMs = settings.pollSeconds * 1000;
       }
+      if (this.profile.configured) this.profile.updateAgent(settings.autoSend, settings.pollSeconds);
       return settings;
     },
   };
@@ -561,8 +617,7 @@ export class AppBackend {
 
   /** Validate → sign → encrypt → spool → submit, between the agent's passes; originals to sent/YYYYMM/. */
   private async sendPaths(s: Session, paths: string[]) {
-    const agent = this.agent!;
-    return agent.exclusive(async () => {
+    const result = await this.agent!.exclusive(async () => {
       this.activity = { label: t('ファイルを検査しています', 'Checking the files'), done: 0, total: paths.length };
       try {
         const { report, units } = await prepareUnits(paths, s);
@@ -576,24 +631,35 @@ export class AppBackend {
         const sentDir = join(this.folders(s).sent, month);
         for (const [i, u] of units.entries()) {
           this.activity = { label: t('署名・暗号化して送っています', 'Signing, encrypting and sending'), done: i, total: units.length };
-          const r = await spoolUnit(u, s);
-          const flushed = await flushOutbox(s, { maxAttempts: 3, backoffMs: 300 });
           const key = `${u.header.sender.office}#${u.header.receiver.office}#${u.header.sequence}`;
-          const accepted = flushed.accepted.some((a) => a.messageId === r.messageId) || r.state === 'already-sent';
-          const failed = flushed.failed.find((f) => f.messageId === r.messageId);
           const partner = u.header.receiver.office;
+          let r: Awaited<ReturnType<typeof spoolUnit>>;
+          try {
+            r = await spoolUnit(u, s);
+          } catch (e) {
+            // This unit could not be sealed (its receiver is not on the service, or offline and unknown);
+            // the others go on. Its files stay where they are, to be sent again.
+            const err = toApiError(e);
+            outcomes.push({ unit: key, partner, messageId: null, state: 'failed', message: t(`送れませんでした: ${err.ja}`, `Not sent: ${err.en}`) });
+            continue;
+          }
+          // Only this unit, one try: a backlog in the outbox is the agent's to retry, not the person's to wait for.
+          const flushed = r.state === 'already-sent' ? null : await flushOutbox(s, { maxAttempts: 1, only: [r.messageId] });
+          const accepted = r.state === 'already-sent' || flushed!.accepted.some((a) => a.messageId === r.messageId);
+          const failed = flushed?.failed.find((f) => f.messageId === r.messageId);
           if (accepted) outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'accepted', message: t('連携サービスが受け付けました', 'Accepted by the linkage service') });
           else if (failed) outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'failed', message: t(`送れませんでした: ${failed.reason}`, `Not sent: ${failed.reason}`) });
           else outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'queued', message: t('送信待ちに入れました。つながったら自動で送ります', 'Queued: it goes out by itself once connected') });
           // The unit is safe in the spool now: the originals are kept, never deleted.
           if (!failed) for (const p of u.paths) if (existsSync(p)) await moveInto(p, sentDir);
         }
-        await this.refresh();
         return { outcomes, validation };
       } finally {
         this.activity = null;
       }
     });
+    await this.refresh();
+    return result;
   }
 
   private arrivals(s: Session): Arrival[] {
@@ -611,28 +677,49 @@ export class AppBackend {
 
   private attention(s: Session): AttentionItem[] {
     const items: AttentionItem[] = [];
+    const recent = (at: string) => Date.now() - new Date(at).getTime() < ATTENTION_DAYS * DAY;
     if (this.connection.state === 'offline') {
       items.push({ kind: 'offline', title: t('連携サービスにつながっていません', 'Not connected to the linkage service'), action: t(`ネットワークと連携サービスの URL を確かめてください。送るものは送信待ちに残り、つながると自動で送ります。${this.connection.error ? `（${this.connection.error.ja}）` : ''}`, `Check the network and the service URL. What you send waits in the queue and goes out once connected.${this.connection.error ? ` (${this.connection.error.en})` : ''}`), subject: null, at: this.connection.checkedAt });
     }
     const left = daysLeft(s.identity.certificate);
-    if (left <= EXPIRY_WARNING_DAYS) items.push({ kind: 'certificate-expiring', title: t(`証明書の有効期限まであと ${left} 日です`, `The certificate expires in ${left} days`), action: t('新しい証明書を取得して、設定から読み込み直してください', 'Obtain a new certificate and load it in the settings'), subject: null, at: s.identity.certificate.notAfter.toISOString() });
+    if (left <= EXPIRY_WARNING_DAYS) items.push({ kind: 'certificate-expiring', title: t(`証明書の有効期限まであと ${left} 日です`, `The certificate expires in ${left} days`), action: t('新しい証明書を取得して、設定の「事業所の設定を変える」で読み込んでください', 'Obtain a new certificate and load it under "Change the office settings"'), subject: null, at: s.identity.certificate.notAfter.toISOString() });
+    // A file in errors/ stays a problem until someone takes it out of there.
     for (const e of this.errorReports(s)) items.push({ kind: 'file-error', title: t(`エラーのため送っていません: ${e.name}`, `Not sent because of errors: ${e.name}`), action: t('エラーの内容（errors フォルダの .errors.txt）を見て、介護ソフトで直して出力し直してください', 'Read the errors (.errors.txt in the errors folder), fix them in the care software and export again'), subject: e.name, at: e.at });
     for (const u of this.agent?.status.incomplete ?? []) items.push({ kind: 'incomplete-unit', title: t(`ファイルがそろっていません: ${u.files.join('・')}`, `Files missing from a unit: ${u.files.join(', ')}`), action: t(`足りないもの: ${u.missing.join(' / ')}。介護ソフトから書き出してください`, `Missing: ${u.missing.join(' / ')}. Export them from the care software`), subject: u.unit, at: u.since });
-    for (const r of this.inboxRecords(s, 'quarantine')) items.push({ kind: 'quarantined', title: t(`${this.nameOf(r.sender.office) ?? r.sender.office} から届いたデータを隔離しました`, `Data from ${this.nameOf(r.sender.office) ?? r.sender.office} was quarantined`), action: t(`送信元に連絡して送り直してもらってください。理由: ${r.reason ?? ''}`, `Ask the sender to send it again. Reason: ${r.reason ?? ''}`), subject: r.messageId, at: r.downloadedAt });
-    for (const r of this.outboxRecords(s, 'failed')) items.push({ kind: 'send-failed', title: t(`送れなかったデータがあります: 連番 ${r.header.sequence}`, `A unit could not be sent: sequence ${r.header.sequence}`), action: t(`理由: ${r.lastError ?? ''}`, `Reason: ${r.lastError ?? ''}`), subject: r.messageId, at: r.createdAt });
+    for (const u of this.agent?.status.held ?? []) items.push({ kind: 'send-failed', title: t(`まだ送れていません: ${u.files.join('・')}`, `Not sent yet: ${u.files.join(', ')}`), action: t(`自動でやり直します。理由: ${u.reason}`, `Retried automatically. Reason: ${u.reason}`), subject: u.unit, at: u.since });
+    if (this.agent && !this.agent.settings.autoSend) {
+      const waiting = readdirSync(s.config.folders.export, { withFileTypes: true }).filter((e) => e.isFile() && parseFileName(e.name, s.catalog).meta !== null);
+      if (waiting.length) items.push({ kind: 'unsent-export', title: t(`書き出しフォルダに送っていないファイルが ${waiting.length} 件あります`, `${waiting.length} files in the export folder are not sent`), action: t('自動送信は切ってあります。「送信」の画面で確かめて送ってください', 'Automatic sending is off: check and send them on the Send screen'), subject: null, at: null });
+    }
+    for (const r of this.outboxRecords(s, 'outbox')) {
+      if (Date.now() - new Date(r.createdAt).getTime() > STUCK_MS) items.push({ kind: 'send-failed', title: t(`送信待ちのままです: 連番 ${r.header.sequence}`, `Still waiting to be sent: sequence ${r.header.sequence}`), action: t(`つながれば自動で送ります。${r.lastError ? `最後のエラー: ${r.lastError}` : ''}`, `It goes out by itself once connected.${r.lastError ? ` Last error: ${r.lastError}` : ''}`), subject: r.messageId, at: r.createdAt });
+    }
+    for (const r of this.inboxRecords(s, 'quarantine').filter((x) => recent(x.downloadedAt))) items.push({ kind: 'quarantined', title: t(`${this.nameOf(r.sender.office) ?? r.sender.office} から届いたデータを隔離しました`, `Data from ${this.nameOf(r.sender.office) ?? r.sender.office} was quarantined`), action: t(`送信元に連絡して送り直してもらってください。理由: ${r.reason ?? ''}`, `Ask the sender to send it again. Reason: ${r.reason ?? ''}`), subject: r.messageId, at: r.downloadedAt });
+    for (const r of this.outboxRecords(s, 'failed').filter((x) => recent(x.createdAt))) items.push({ kind: 'send-failed', title: t(`送れなかったデータがあります: 連番 ${r.header.sequence}`, `A unit could not be sent: sequence ${r.header.sequence}`), action: t(`理由: ${r.lastError ?? ''}`, `Reason: ${r.lastError ?? ''}`), subject: r.messageId, at: r.createdAt });
     return items.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
+  }
+
+  /** A receipt is a CMS signature: checked once, then remembered (receipts do not change). */
+  private receiptValid(s: Session, r: OutboxRecord, x: RelayMessage['receipts'][number]): boolean {
+    const key = `${r.messageId}|${x.disposition}|${x.at}|${x.signature.slice(-24)}`;
+    let ok = this.receiptChecks.get(key);
+    if (ok === undefined) {
+      ok = checkReceipt(x, { messageId: r.messageId, sha256: r.sha256, receiver: r.header.receiver.office }, s.trust).valid;
+      this.receiptChecks.set(key, ok);
+    }
+    return ok;
   }
 
   private historyEntries(s: Session, f: HistoryFilter): HistoryEntry[] {
     const out: HistoryEntry[] = [];
-    const sent: [OutboxRecord, string][] = [
-      ...this.outboxRecords(s, 'outbox').map((r): [OutboxRecord, string] => [r, 'pending']),
-      ...this.outboxRecords(s, 'sent').map((r): [OutboxRecord, string] => [r, r.relayStatus ?? 'queued']),
-      ...this.outboxRecords(s, 'failed').map((r): [OutboxRecord, string] => [r, 'failed']),
+    const sent: [OutboxRecord, HistoryEntry['status']][] = [
+      ...this.outboxRecords(s, 'outbox').map((r): [OutboxRecord, HistoryEntry['status']] => [r, 'pending']),
+      ...this.outboxRecords(s, 'sent').map((r): [OutboxRecord, HistoryEntry['status']] => [r, 'queued']),
+      ...this.outboxRecords(s, 'failed').map((r): [OutboxRecord, HistoryEntry['status']] => [r, 'failed']),
     ];
     for (const [r, localStatus] of sent) {
-      const remote = this.relayStatus.get(r.messageId);
-      const checks = remote ? remote.receipts.map((x) => checkReceipt(x, { messageId: r.messageId, sha256: r.sha256, receiver: r.header.receiver.office }, s.trust)) : [];
+      const remote = localStatus === 'queued' ? this.relayStatus.get(r.messageId) : undefined;
+      const checks = remote ? remote.receipts.map((x) => this.receiptValid(s, r, x)) : [];
       out.push({
         at: r.acceptedAt ?? r.createdAt,
         direction: 'sent',
@@ -643,7 +730,7 @@ export class AppBackend {
         sequence: r.header.sequence,
         files: r.files,
         status: remote?.status ?? localStatus,
-        receipt: checks.length === 0 ? 'none' : checks.every((c) => c.valid) ? 'verified' : 'invalid',
+        receipt: checks.length === 0 ? 'none' : checks.every(Boolean) ? 'verified' : 'invalid',
         detail: r.lastError,
       });
     }
@@ -658,8 +745,7 @@ export class AppBackend {
         sequence: r.sequence,
         files: r.importedFiles.length ? r.importedFiles : r.files,
         status: r.state,
-        // On this side, the receipts are the ones we signed and gave the sender.
-        receipt: r.receipts.length ? 'verified' : 'none',
+        receipt: r.receipts.length ? 'given' : 'none',
         detail: r.reason,
       });
     }
@@ -683,8 +769,11 @@ export class AppBackend {
       seen.add(key);
       docs.push({ ref: { source, file }, path, at: statSync(path).mtime.toISOString() });
     };
-    const sentRoot = this.folders(s).sent;
-    if (existsSync(sentRoot)) for (const m of readdirSync(sentRoot).sort().reverse()) if (statSync(join(sentRoot, m)).isDirectory()) for (const n of readdirSync(join(sentRoot, m))) add('sent', join(sentRoot, m, n));
+    const sentRoots = [this.folders(s).sent, ...(this.prefs.previousExportDirs ?? []).map((d) => join(d, this.agent!.settings.folders.sent))];
+    for (const sentRoot of sentRoots) {
+      if (!existsSync(sentRoot)) continue;
+      for (const m of readdirSync(sentRoot).sort().reverse()) if (statSync(join(sentRoot, m)).isDirectory()) for (const n of readdirSync(join(sentRoot, m))) add('sent', join(sentRoot, m, n));
+    }
     for (const r of this.inboxRecords(s, 'received')) {
       for (const f of r.importedFiles) {
         const archived = join(this.profile.archiveDir(r.messageId), f);
@@ -700,28 +789,40 @@ export class AppBackend {
     return docs.sort((a, b) => b.at.localeCompare(a.at));
   }
 
-  /** Pairs a planned ticket (UPPLAN) and returned actuals (UPJSK) between the same two offices and month, per user. */
+  /**
+   * Pairs a planned ticket (UPPLAN) with returned actuals (UPJSK) per user and month, between the same
+   * two offices: for each user the newest actuals, against the newest plan that has that user in it
+   * (a correction sent for one user must not become everyone's plan).
+   */
   private comparisons(s: Session): ComparisonCandidate[] {
-    const docs = this.documents(s);
-    const withMeta = docs.map((d) => ({ d, meta: parseFileName(d.ref.file, s.catalog).meta! }));
-    const plans = withMeta.filter((x) => x.meta.kind === 'UPPLAN');
-    const actuals = withMeta.filter((x) => x.meta.kind === 'UPJSK');
-    const out: ComparisonCandidate[] = [];
-    for (const a of actuals) {
-      const pair = (o: { sender: { office: string }; receiver: { office: string } }) => [o.sender.office, o.receiver.office].sort().join('|');
-      // The newest plan for that month between the two offices is the one the actuals answer.
-      const plan = plans.filter((p) => p.meta.serviceMonth === a.meta.serviceMonth && pair(p.meta) === pair(a.meta)).sort((x, y) => y.meta.sequence.localeCompare(x.meta.sequence))[0];
-      if (!plan) continue;
-      const partner = a.meta.sender.office === s.config.office ? a.meta.receiver.office : a.meta.sender.office;
-      let lines: TicketLine[];
+    const parsed = this.documents(s).flatMap((d) => {
+      const meta = parseFileName(d.ref.file, s.catalog).meta!;
+      if (meta.kind !== 'UPPLAN' && meta.kind !== 'UPJSK') return [];
+      let users: Set<string>;
       try {
-        lines = ticketLines(readRecords(readFileSync(a.d.path), decodeMs932));
+        users = new Set(ticketLines(readRecords(readFileSync(d.path), decodeMs932)).map((l) => `${l.insurer}|${l.insured}|${l.month}`));
       } catch {
-        continue;
+        return [];
       }
-      const users = new Map<string, TicketLine>();
-      for (const l of lines) users.set(`${l.insurer}-${l.insured}-${l.month}`, l);
-      for (const l of users.values()) out.push({ partner: { office: partner, name: this.nameOf(partner) }, month: l.month, insurer: l.insurer, insured: l.insured, planFile: plan.d.ref.file, actualFile: a.d.ref.file });
+      const pair = [meta.sender.office, meta.receiver.office].sort().join('|');
+      return [{ d, meta, pair, users }];
+    });
+    const newestFirst = (x: (typeof parsed)[number], y: (typeof parsed)[number]) => y.meta.sequence.localeCompare(x.meta.sequence);
+    const plans = parsed.filter((x) => x.meta.kind === 'UPPLAN').sort(newestFirst);
+    const actuals = parsed.filter((x) => x.meta.kind === 'UPJSK').sort(newestFirst);
+    const out: ComparisonCandidate[] = [];
+    const seen = new Set<string>();
+    for (const a of actuals) {
+      const partner = a.meta.sender.office === s.config.office ? a.meta.receiver.office : a.meta.sender.office;
+      for (const user of [...a.users].sort()) {
+        const key = `${a.pair}|${user}`;
+        if (seen.has(key)) continue;
+        const plan = plans.find((p) => p.pair === a.pair && p.users.has(user));
+        if (!plan) continue;
+        seen.add(key);
+        const [insurer, insured, month] = user.split('|') as [string, string, string];
+        out.push({ partner: { office: partner, name: this.nameOf(partner) }, month, insurer, insured, planFile: plan.d.ref.file, actualFile: a.d.ref.file });
+      }
     }
     return out;
   }

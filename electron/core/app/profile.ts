@@ -2,7 +2,7 @@
 // the very format `careplan-link agent` reads, the certificate file, the trust anchors, the app's
 // settings and favourites, the spool, an archive of what arrived, and the staging area for dropped
 // files. The certificate password is never written here by this module (see SecretStore).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../../../shared/api/types.js';
 import { writeDurable } from '../transport/spool.js';
@@ -15,6 +15,8 @@ export const DEFAULT_SETTINGS: Settings = { lang: 'ja', autoSend: true, pollSeco
 export interface AppPrefs {
   settings: Settings;
   favourites: string[];
+  /** Export folders used before a change: what was sent from them stays listed. */
+  previousExportDirs?: string[];
 }
 
 /** Where the certificate password is kept between runs: Electron's safeStorage, or memory only. */
@@ -69,6 +71,48 @@ export class Profile {
     return join(this.root, 'archive', 'received', messageId);
   }
 
+  get relayStatusPath(): string {
+    return join(this.root, 'relay-status.json');
+  }
+
+  readRelayStatus<T>(): Record<string, T> {
+    try {
+      return JSON.parse(readFileSync(this.relayStatusPath, 'utf8')) as Record<string, T>;
+    } catch {
+      return {};
+    }
+  }
+
+  writeRelayStatus(status: Record<string, unknown>): void {
+    writeDurable(this.relayStatusPath, JSON.stringify(status), this.tmp);
+  }
+
+  /**
+   * Keeps the replaced certificate (never deleted: units still on their way may be encrypted for it)
+   * in retired/, named by date and fingerprint.
+   */
+  retireCertificate(fingerprint: string, now = new Date()): string | null {
+    if (!existsSync(this.p12Path)) return null;
+    const dir = join(this.root, 'retired');
+    mkdirSync(dir, { recursive: true });
+    const target = join(dir, `office-${now.toISOString().slice(0, 10)}-${fingerprint.replace(/:/g, '').slice(0, 16)}.p12`);
+    renameSync(this.p12Path, existsSync(target) ? `${target}.${Date.now()}` : target);
+    return target;
+  }
+
+  /** Dropped files the user validated but never sent: the app's own copies, removed after a day. */
+  dropStaleStaging(maxAgeMs: number, now = Date.now()): void {
+    if (!existsSync(this.stagingDir)) return;
+    for (const b of readdirSync(this.stagingDir)) {
+      const dir = join(this.stagingDir, b);
+      try {
+        if (now - statSync(dir).mtimeMs > maxAgeMs) rmSync(dir, { recursive: true, force: true });
+      } catch {
+        /* gone already */
+      }
+    }
+  }
+
   get configured(): boolean {
     return existsSync(this.configPath) && existsSync(this.p12Path);
   }
@@ -76,7 +120,8 @@ export class Profile {
   readPrefs(): AppPrefs {
     try {
       const raw = JSON.parse(readFileSync(this.prefsPath, 'utf8')) as Partial<AppPrefs>;
-      return { settings: { ...DEFAULT_SETTINGS, ...(raw.settings ?? {}) }, favourites: Array.isArray(raw.favourites) ? raw.favourites.filter((f) => typeof f === 'string') : [] };
+      const strings = (v: unknown) => (Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : []);
+      return { settings: { ...DEFAULT_SETTINGS, ...(raw.settings ?? {}) }, favourites: strings(raw.favourites), previousExportDirs: strings(raw.previousExportDirs) };
     } catch {
       return { settings: { ...DEFAULT_SETTINGS }, favourites: [] };
     }

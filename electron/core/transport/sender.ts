@@ -132,6 +132,8 @@ export interface FlushOptions {
   backoffMs?: number;
   maxBackoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Only these message ids (the units just spooled); the rest of the backlog is left for the next flush. */
+  only?: string[];
 }
 
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -140,7 +142,8 @@ const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export async function flushOutbox(s: Session, opts: FlushOptions = {}): Promise<FlushResult> {
   const result: FlushResult = { accepted: [], failed: [], pending: [] };
   const sleep = opts.sleep ?? wait;
-  const records = s.spool.list('outbox').map((id) => s.spool.readJson<OutboxRecord>('outbox', `${id}.json`));
+  const ids = s.spool.list('outbox').filter((id) => !opts.only || opts.only.includes(id));
+  const records = ids.map((id) => s.spool.readJson<OutboxRecord>('outbox', `${id}.json`));
   records.sort((a, b) => a.header.sequence.localeCompare(b.header.sequence) || a.messageId.localeCompare(b.messageId));
   for (const record of records) {
     const id = record.messageId;

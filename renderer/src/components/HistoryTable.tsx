@@ -3,17 +3,19 @@ import type { MessageKey } from '../i18n.js';
 import { kindName, useI18n } from '../i18n.js';
 import { formatDateTime, formatMonth } from '../util/format.js';
 
-const receiptLabel: Record<HistoryEntry['receipt'], MessageKey> = { verified: 'rcVerified', invalid: 'rcInvalid', none: 'rcNone' };
-const receiptClass: Record<HistoryEntry['receipt'], string> = { verified: 'badge-ok', invalid: 'badge-error', none: 'badge-muted' };
+const receiptLabel: Record<HistoryEntry['receipt'], MessageKey> = { verified: 'rcVerified', invalid: 'rcInvalid', none: 'rcNone', given: 'rcGiven' };
+const receiptClass: Record<HistoryEntry['receipt'], string> = { verified: 'badge-ok', invalid: 'badge-error', none: 'badge-muted', given: 'badge-info' };
 
-/** Statuses the back end writes, in plain words; anything new is shown as it comes. */
-const statusText: Record<string, { ja: string; en: string; cls: string }> = {
-  queued: { ja: '送信待ち', en: 'Queued', cls: 'badge-info' },
-  delivered: { ja: '届きました', en: 'Delivered', cls: 'badge-ok' },
-  received: { ja: '受け取りました', en: 'Received', cls: 'badge-ok' },
+/** Every status the back end writes, in plain words: how far a unit has come. */
+const statusText: Record<HistoryEntry['status'], { ja: string; en: string; cls: string }> = {
+  pending: { ja: '送信待ち（未送信）', en: 'Waiting to be sent', cls: 'badge-warn' },
+  queued: { ja: '受付済み（相手の受信待ち）', en: 'Accepted, waiting for the partner', cls: 'badge-info' },
+  delivered: { ja: '相手が受信', en: 'Collected by the partner', cls: 'badge-ok' },
+  received: { ja: '相手が受領', en: 'Receipt from the partner', cls: 'badge-ok' },
   imported: { ja: '取り込み済み', en: 'Imported', cls: 'badge-ok' },
   quarantined: { ja: '隔離', en: 'Quarantined', cls: 'badge-error' },
   failed: { ja: '失敗', en: 'Failed', cls: 'badge-error' },
+  downloaded: { ja: '受信処理中', en: 'Being processed', cls: 'badge-info' },
 };
 
 export function HistoryTable({ entries, rowTestId }: { entries: HistoryEntry[]; rowTestId?: string }) {

@@ -34,9 +34,12 @@ describe('HistoryPage', () => {
     expect(cells[2]).toBe('ひまわり訪問介護1310000029');
     expect(cells[3]).toBe('第6表（予定）・第7表・利用者補足情報');
     expect(cells[4]).toBe('2025年4月');
-    expect(cells[5]).toBe('届きました');
+    expect(cells[5]).toBe('相手が受信');
     expect(cells[6]).toBe('確認済み');
-    expect(within(rows[1]!).getAllByRole('cell')[1]!.textContent).toContain('受信');
+    const received = within(rows[1]!).getAllByRole('cell').map((c) => c.textContent);
+    expect(received[1]).toContain('受信');
+    // On the receiving side the receipt is the one this office signed and gave.
+    expect(received[6]).toBe('送付済み');
   });
 
   it('passes the filters to the back end, a month only once it is complete', async () => {

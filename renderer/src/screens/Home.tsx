@@ -15,6 +15,7 @@ const HOME_REFRESH_MS = 5000;
 const kindLook: Record<AttentionKind, { icon: string; tone: 'error' | 'warn' | 'muted'; screen: ScreenId }> = {
   'file-error': { icon: '✗', tone: 'error', screen: 'send' },
   'incomplete-unit': { icon: '!', tone: 'warn', screen: 'send' },
+  'unsent-export': { icon: '!', tone: 'warn', screen: 'send' },
   'send-failed': { icon: '✗', tone: 'error', screen: 'history' },
   quarantined: { icon: '!', tone: 'error', screen: 'receive' },
   'certificate-expiring': { icon: '⏰', tone: 'warn', screen: 'settings' },

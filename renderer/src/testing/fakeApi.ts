@@ -99,7 +99,7 @@ export const history: HistoryEntry[] = [
     sequence: '20250430170000',
     files: ['UPJSK_202504_1310000029_11_1310000011_43_20250430170000.CSV'],
     status: 'imported',
-    receipt: 'none',
+    receipt: 'given',
     detail: null,
   },
 ];
