@@ -45,7 +45,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const store = new SqliteStore(relayDir);
   const firstUrl = `https://127.0.0.1:${o.relayPort}`;
   const dev = ensureDevSetup(relayDir, firstUrl);
-  const relay = await startRelay({ store, host: '127.0.0.1', port: o.relayPort, tls: { key: dev.serverKeyPem, cert: dev.serverCertPem, clientCa: dev.caPem }, maxUnitBytes: 20 * 1024 * 1024, retentionDays: 90, rate: { requests: 6000, perMs: 60_000 }, ...(o.log ? { log: o.log } : {}) });
+  const relay = await startRelay({ store, host: '127.0.0.1', port: o.relayPort, tls: { key: dev.serverKeyPem, cert: dev.serverCertPem, clientCa: dev.caPem }, maxUnitBytes: 20 * 1024 * 1024, retentionDays: 90, rate: { requests: 600, perMs: 60_000 }, ...(o.log ? { log: o.log } : {}) });
   const offers: DemoOfficeOffer[] = dev.offices.map((d) => {
     const dir = join(dataDir, 'offices', d.id);
     return { id: d.id, office: d.office, serviceType: d.serviceType, name: d.name, p12Path: join(relayDir, 'dev-pki', `${d.id}.p12`), password: DEMO_PASSWORD, relayUrl: relay.url, trustPem: dev.caPem, exportDir: join(dir, 'export'), importDir: join(dir, 'import') };
