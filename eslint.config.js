@@ -19,6 +19,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS on purpose: a `node -r` preload that stands in for the electron module in a test.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['shared/**/*.ts'],
     ignores: ['shared/**/*.test.ts'],
     languageOptions: { globals: {} },

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { startEmbedded } from '../app/embedded.js';
+import { startEmbedded, startEmbeddedRelay } from '../app/embedded.js';
 import { startBridge } from '../bridge/server.js';
 import { packageRoot } from '../core/paths.js';
 import { EXIT_OK, parse, UsageError, type Io } from './run.js';
@@ -37,9 +37,14 @@ export async function runApp(args: string[], io: Io): Promise<number> {
   const electron = values.browser ? null : electronBinary();
   const main = join(root, 'dist', 'electron-main', 'main.cjs');
   if (electron && existsSync(main)) {
-    io.stdout('careplan-link: Electron で起動します / starting in Electron\n');
-    const child = spawn(electron, [main, '--embedded', `--data=${dataDir}`, `--relay-port=${relayPort}`], { stdio: 'inherit' });
-    return new Promise((done) => child.on('exit', (code) => done(code ?? 0)));
+    // The relay stays in this Node process (its storage is a native module built for Node); the
+    // Electron process runs the two demo offices' windows against it.
+    const embedded = await startEmbeddedRelay({ dataDir, relayPort, log: (l) => io.stderr(`${new Date().toISOString()} relay ${l}\n`) });
+    io.stdout(`careplan-link: Electron で起動します / starting in Electron（連携サービス / linkage service ${embedded.relay.url}）\n`);
+    const child = spawn(electron, [main, '--embedded', `--data=${dataDir}`, `--relay-url=${embedded.relay.url}`], { stdio: 'inherit' });
+    const code = await new Promise<number>((done) => child.on('exit', (c) => done(c ?? 0)));
+    await embedded.close();
+    return code;
   }
 
   const staticDir = join(root, 'dist', 'renderer');

@@ -64,7 +64,7 @@ vi.mock('electron', () => {
   };
 });
 
-vi.mock('../app/embedded.js', () => {
+vi.mock('../app/offices.js', () => {
   const fake = () => ({
     backends: [
       {
@@ -79,7 +79,7 @@ vi.mock('../app/embedded.js', () => {
     close: async () => undefined,
   });
   return {
-    startEmbedded: async (o: Record<string, unknown>) => (rec.started.push(['embedded', o]), fake()),
+    startDemoOffices: async (o: Record<string, unknown>) => (rec.started.push(['demo', o]), fake()),
     startOffice: async (o: Record<string, unknown>) => (rec.started.push(['office', o]), fake()),
   };
 });

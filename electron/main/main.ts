@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, shell, Tray, type IpcMainInvokeEvent } from 'electron';
 import { ipcChannel, METHOD_NAMES } from '../../shared/api/channels.js';
 import { dispatch } from '../../shared/api/methods.js';
-import { startEmbedded, startOffice, type AppBackends } from '../app/embedded.js';
+import { startDemoOffices, startOffice, type AppBackends } from '../app/offices.js';
 import { RENDERER_CSP } from '../bridge/server.js';
 import { toApiError, type AppEvent } from '../core/app/backend.js';
 import type { SecretStore } from '../core/app/profile.js';
@@ -107,12 +107,12 @@ async function ready(): Promise<void> {
     notify,
     setStartWithWindows: (on: boolean) => app.setLoginItemSettings({ openAtLogin: on }),
   };
-  // `careplan-link app` (npm start) asks for the embedded defaults: a local relay and the two demo
-  // offices. An installed app serves one real office, set up on first run against its own service.
+  // `careplan-link app` (npm start) runs the embedded relay in Node and asks for its two demo offices
+  // here. An installed app serves one real office, set up on first run against its own service.
   if (process.argv.includes('--embedded')) {
-    embedded = await startEmbedded({
+    embedded = await startDemoOffices({
       dataDir: arg('data', join(app.getPath('userData'), 'demo')),
-      relayPort: Number(arg('relay-port', '8443')),
+      relayUrl: arg('relay-url', 'https://127.0.0.1:8443'),
       shell: 'electron',
       secretsFor: (_id, dir) => new SafeStorageSecrets(join(dir, 'secret.bin')),
       extra,
