@@ -6,6 +6,16 @@ import { useI18n } from '../i18n.js';
 import { readAsBase64, readAsText } from '../util/files.js';
 import { ErrorAlert, Notice } from './Alert.js';
 
+/** A labelled one-line input; its id is also its test id. */
+function TextField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (v: string) => void }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)} />
+    </div>
+  );
+}
+
 /**
  * Changing what the setup decided: folders, the linkage service, the office name, and a renewed
  * certificate (the attention list sends people here when theirs is about to expire).
@@ -47,26 +57,14 @@ export function ProfileEditor({ profile, onState }: { profile: OfficeProfile; on
     <section className="card" data-testid="profile-editor">
       <h2>{t('profileEdit')}</h2>
       <p className="sub">{t('profileEditHint')}</p>
-      <div className="field">
-        <label htmlFor="profile-name">{t('officeName')}</label>
-        <input id="profile-name" data-testid="profile-name" value={name} onChange={(e) => setName(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor="profile-relay">{t('relayUrl')}</label>
-        <input id="profile-relay" data-testid="profile-relay" value={relayUrl} onChange={(e) => setRelayUrl(e.target.value)} />
-      </div>
+      <TextField id="profile-name" label={t('officeName')} value={name} onChange={setName} />
+      <TextField id="profile-relay" label={t('relayUrl')} value={relayUrl} onChange={setRelayUrl} />
       <div className="field">
         <label htmlFor="profile-trust">{t('trustFile')}</label>
         <input id="profile-trust" data-testid="profile-trust" type="file" accept=".pem,.crt,.cer" onChange={(e) => void (e.target.files?.[0] ? readAsText(e.target.files[0]).then(setTrustPem) : setTrustPem(''))} />
       </div>
-      <div className="field">
-        <label htmlFor="profile-export">{t('exportDir')}</label>
-        <input id="profile-export" data-testid="profile-export" value={exportDir} onChange={(e) => setExportDir(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor="profile-import">{t('importDir')}</label>
-        <input id="profile-import" data-testid="profile-import" value={importDir} onChange={(e) => setImportDir(e.target.value)} />
-      </div>
+      <TextField id="profile-export" label={t('exportDir')} value={exportDir} onChange={setExportDir} />
+      <TextField id="profile-import" label={t('importDir')} value={importDir} onChange={setImportDir} />
       <div className="field">
         <label htmlFor="profile-p12">{t('profileNewCert')}</label>
         <input id="profile-p12" data-testid="profile-p12" type="file" accept=".p12,.pfx" onChange={(e) => void (e.target.files?.[0] ? readAsBase64(e.target.files[0]).then(setP12) : setP12(null))} />

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import type { DragEvent } from 'react';
-import type { FileUpload, SendOutcome, ValidationView } from '../../../shared/api/types.js';
+import type { AppState, FileUpload, SendOutcome, Text, ValidationView } from '../../../shared/api/types.js';
 import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
 import { Progress } from '../components/Progress.js';
@@ -79,18 +79,37 @@ function DroppedFiles({ onBusy }: { onBusy: (busy: boolean) => void }) {
       {view ? (
         <>
           <h2>{t('droppedTitle')}</h2>
-          <ValidationPanel view={view} />
-          <div className="send-row">
-            <button type="button" className="btn btn-primary btn-large" data-testid="send-button" disabled={!canSend} onClick={() => void send()}>
-              {t('sendButton')}
-            </button>
-          </div>
+          <ReviewAndSend view={view} testId="send-button" label={t('sendButton')} canSend={canSend} onSend={() => void send()} />
         </>
       ) : null}
-      {sending.busy ? <Progress activity={activity} fallback={t('sending')} /> : null}
-      <ErrorAlert error={sending.error} />
-      {outcomes ? <SendOutcomes outcomes={outcomes} /> : null}
+      <SendStatus busy={sending.busy} activity={activity} error={sending.error} outcomes={outcomes} />
     </section>
+  );
+}
+
+/** The check results, then the one button that sends them (enabled only when everything may go). */
+function ReviewAndSend({ view, testId, label, canSend, onSend }: { view: ValidationView; testId: string; label: string; canSend: boolean; onSend: () => void }) {
+  return (
+    <>
+      <ValidationPanel view={view} />
+      <div className="send-row">
+        <button type="button" className="btn btn-primary btn-large" data-testid={testId} disabled={!canSend} onClick={onSend}>
+          {label}
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** While a send runs: its progress; afterwards: its error or each unit's outcome. */
+function SendStatus({ busy, activity, error, outcomes }: { busy: boolean; activity: AppState['activity']; error: Text | null; outcomes: SendOutcome[] | null }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {busy ? <Progress activity={activity} fallback={t('sending')} /> : null}
+      <ErrorAlert error={error} />
+      {outcomes ? <SendOutcomes outcomes={outcomes} /> : null}
+    </>
   );
 }
 
@@ -128,17 +147,10 @@ function ExportFolder({ onBusy }: { onBusy: (busy: boolean) => void }) {
       {view && view.files.length === 0 ? <Notice kind="info">{t('exportEmpty')}</Notice> : null}
       {view && view.files.length > 0 ? (
         <>
-          <ValidationPanel view={view} />
-          <div className="send-row">
-            <button type="button" className="btn btn-primary btn-large" data-testid="export-send-button" disabled={!canSend} onClick={() => void send()}>
-              {t('sendExportButton')}
-            </button>
-          </div>
+          <ReviewAndSend view={view} testId="export-send-button" label={t('sendExportButton')} canSend={canSend} onSend={() => void send()} />
         </>
       ) : null}
-      {sending.busy ? <Progress activity={activity} fallback={t('sending')} /> : null}
-      <ErrorAlert error={sending.error} />
-      {outcomes ? <SendOutcomes outcomes={outcomes} /> : null}
+      <SendStatus busy={sending.busy} activity={activity} error={sending.error} outcomes={outcomes} />
     </section>
   );
 }
