@@ -5,11 +5,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { Agent } from '../electron/core/agent/agent.js';
-import { packageRoot } from '../electron/core/paths.js';
-import { loadCatalog } from '../electron/core/specs.js';
-import { unitMessageId } from '../electron/core/transport/bundle.js';
-import { openSession, type Session } from '../electron/core/transport/session.js';
+import { Agent } from '../client/agent/agent.js';
+import { packageRoot } from '../client/paths.js';
+import { loadCatalog } from '../client/check/specs.js';
+import { unitMessageId } from '../client/transport/bundle.js';
+import { openSession, type Session } from '../client/transport/session.js';
 import { startRelay } from '../relay/server.js';
 import { SqliteStore } from '../relay/store.js';
 import { generateFixtures } from '../shared/fixtures/generate.js';

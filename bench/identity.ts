@@ -2,10 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { certsFromPem } from '../electron/core/identity/certs.js';
-import { decryptCms, encryptCms, signCms, verifyCms } from '../electron/core/identity/cms.js';
-import { loadPkcs12 } from '../electron/core/identity/pkcs12.js';
-import { packageRoot } from '../electron/core/paths.js';
+import { certsFromPem } from '../pki/certs.js';
+import { decryptCms, encryptCms, signCms, verifyCms } from '../pki/cms.js';
+import { loadPkcs12 } from '../pki/pkcs12.js';
+import { packageRoot } from '../client/paths.js';
 
 const root = packageRoot();
 const pki = join(root, 'fixtures', 'pki');

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import forge from 'node-forge';
-import { certInfo } from '../electron/core/identity/certs.js';
-import { encryptCms } from '../electron/core/identity/cms.js';
-import { keyPair, makeCert } from '../electron/core/identity/testPki.js';
-import { packageRoot } from '../electron/core/paths.js';
+import { certInfo } from '../pki/certs.js';
+import { encryptCms } from '../pki/cms.js';
+import { keyPair, makeCert } from '../pki/testPki.js';
+import { packageRoot } from '../client/paths.js';
 
 const OFFICES = Number(process.env.BENCH_OFFICES ?? 200);
 const UNITS = Number(process.env.BENCH_UNITS ?? 20);

@@ -21,10 +21,10 @@ import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { generateFixtures } from '../shared/fixtures/generate.js';
 import { FileValidator } from '../shared/validator/index.js';
-import { decodeMs932, encodeMs932 } from '../electron/core/ms932.js';
-import { packageRoot } from '../electron/core/paths.js';
-import { loadCatalog } from '../electron/core/specs.js';
-import { validatePath } from '../electron/core/validation.js';
+import { decodeMs932, encodeMs932 } from '../client/check/ms932.js';
+import { packageRoot } from '../client/paths.js';
+import { loadCatalog } from '../client/check/specs.js';
+import { validatePath } from '../client/check/validation.js';
 
 const MB = 1e6;
 const CHUNK = 256 * 1024;

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/electron/cli/main.js', import.meta.url);
+const entry = new URL('../dist/client/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('careplan-link: ビルドされていません。npm run build を実行してください / not built: run npm run build\n');
   process.exit(2);

@@ -3,7 +3,7 @@
 // provider) with ready-to-use client configs. Development only: the keys sit in the folder.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTestPki } from '../electron/core/identity/testPki.js';
+import { makeTestPki } from '../pki/testPki.js';
 
 export const DEMO_PASSWORD_ENV = 'CPL_DEMO_P12_PASSWORD';
 /** The dev PKI's PKCS#12 password (the test PKI's): this is demo material, not a secret. */

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encryptCms, seal } from '../electron/core/identity/cms.js';
-import { loadPkcs12, type OfficeIdentity } from '../electron/core/identity/pkcs12.js';
-import { packBundle, sha256 } from '../electron/core/transport/bundle.js';
-import { makeReceipt } from '../electron/core/transport/receipts.js';
-import { RelayClient, RelayError } from '../electron/core/transport/relayClient.js';
+import { encryptCms, seal } from '../pki/cms.js';
+import { loadPkcs12, type OfficeIdentity } from '../pki/pkcs12.js';
+import { packBundle, sha256 } from '../client/transport/bundle.js';
+import { makeReceipt } from '../client/transport/receipts.js';
+import { RelayClient, RelayError } from '../client/transport/relayClient.js';
 import { startRelay, type RunningRelay } from './server.js';
 import { SqliteStore } from './store.js';
 

@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
-import { certsFromPem, type CertInfo } from '../electron/core/identity/certs.js';
-import { verifyCms } from '../electron/core/identity/cms.js';
+import { certsFromPem, type CertInfo } from '../pki/certs.js';
+import { verifyCms } from '../pki/cms.js';
 import type { MessageMeta, MessageStatus, Receipt, RelayStore, StoredMessage } from './store.js';
 
 export const API_VERSION = 'v1';

@@ -5,10 +5,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateFixtures, toCsv, type GeneratedFile } from '../shared/fixtures/generate.js';
 import { newestEdition } from '../shared/spec/model.js';
-import { encodeMs932 } from '../electron/core/ms932.js';
-import { packageRoot } from '../electron/core/paths.js';
-import { loadCatalog } from '../electron/core/specs.js';
-import { writeFixtures } from '../electron/core/fixturesWriter.js';
+import { encodeMs932 } from '../client/check/ms932.js';
+import { packageRoot } from '../client/paths.js';
+import { loadCatalog } from '../client/check/specs.js';
+import { writeFixtures } from '../client/fixturesWriter.js';
 
 export interface ExpectedFinding {
   code: string;

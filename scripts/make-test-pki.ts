@@ -1,8 +1,8 @@
 // Writes the test PKI to fixtures/pki/ (npm run pki). Test material only: the keys are public.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../electron/core/paths.js';
-import { makeTestPki, TEST_PKI_PASSWORD } from '../electron/core/identity/testPki.js';
+import { packageRoot } from '../client/paths.js';
+import { makeTestPki, TEST_PKI_PASSWORD } from '../pki/testPki.js';
 
 const dir = join(packageRoot(), 'fixtures', 'pki');
 mkdirSync(dir, { recursive: true });

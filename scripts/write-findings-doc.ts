@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderFindingsDoc } from './findingsDoc.js';
-import { packageRoot } from '../electron/core/paths.js';
+import { packageRoot } from '../client/paths.js';
 
 const path = join(packageRoot(), 'docs', 'findings.md');
 writeFileSync(path, renderFindingsDoc());

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../electron/core/specs.js';
+import { loadCatalog } from '../client/check/specs.js';
 import { generateFixtures } from '../shared/fixtures/generate.js';
 import { cli, ROOT } from './cli.js';
 import { freePort, office, RelayProcess } from './processes.js';

@@ -13,7 +13,7 @@ export interface CliResult {
 }
 
 export function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
-  if (!existsSync(join(ROOT, 'dist', 'electron', 'cli', 'main.js'))) throw new Error('dist/ is missing: npm test builds it first (pretest)');
+  if (!existsSync(join(ROOT, 'dist', 'client', 'cli', 'main.js'))) throw new Error('dist/ is missing: npm test builds it first (pretest)');
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

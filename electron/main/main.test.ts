@@ -64,7 +64,7 @@ vi.mock('electron', () => {
   };
 });
 
-vi.mock('../app/offices.js', () => {
+vi.mock('../../client/app/offices.js', () => {
   const fake = () => ({
     backends: [
       {

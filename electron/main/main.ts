@@ -1,5 +1,5 @@
 // Electron's main process, kept thin: windows, tray, single instance, notifications, menus, start with
-// Windows. Everything else is the same core as `careplan-link agent` (electron/core), reached through
+// Windows. Everything else is the same core as `careplan-link agent` (client/), reached through
 // the typed API handlers. Bundled to dist/electron-main/main.cjs (see scripts/build-electron.mjs).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, normalize, sep } from 'node:path';
@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, shell, Tray, type IpcMainInvokeEvent } from 'electron';
 import { ipcChannel, METHOD_NAMES } from '../../shared/api/channels.js';
 import { dispatch } from '../../shared/api/methods.js';
-import { startDemoOffices, startOffice, type AppBackends } from '../app/offices.js';
-import { RENDERER_CSP } from '../bridge/server.js';
-import { toApiError, type AppEvent } from '../core/app/backend.js';
-import type { SecretStore } from '../core/app/profile.js';
+import { startDemoOffices, startOffice, type AppBackends } from '../../client/app/offices.js';
+import { RENDERER_CSP } from '../../client/bridge/server.js';
+import { toApiError, type AppEvent } from '../../client/app/backend.js';
+import type { SecretStore } from '../../client/app/profile.js';
 
 // dist/electron-main/ in the bundle (esbuild turns import.meta.url into this file's URL).
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeMs932 } from '../../electron/core/ms932.js';
+import { decodeMs932 } from '../../client/check/ms932.js';
 import { readRecords } from './records.js';
 import { comparePlanActual, ticketGrids, ticketLines, type TicketLine } from './ticket.js';
 

@@ -2,8 +2,8 @@
 // valid file made by the fixture generator, change ONE column of one record (or of every record,
 // where the rule is about the whole file) and expect exactly the findings that change causes.
 // Also the file-name rules through parseFileName.
-import { decodeMs932, encodeMs932 } from '../../electron/core/ms932.js';
-import { loadCatalog } from '../../electron/core/specs.js';
+import { decodeMs932, encodeMs932 } from '../../client/check/ms932.js';
+import { loadCatalog } from '../../client/check/specs.js';
  
 import { describe, expect, it } from 'vitest';
 import type { Finding, FileReport } from '../report/types.js';

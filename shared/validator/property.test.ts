@@ -3,8 +3,8 @@
 // fixtures are valid for any month and user count.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMs932, encodeMs932 } from '../../electron/core/ms932.js';
-import { loadCatalog } from '../../electron/core/specs.js';
+import { decodeMs932, encodeMs932 } from '../../client/check/ms932.js';
+import { loadCatalog } from '../../client/check/specs.js';
  
 import type { Finding, FileReport } from '../report/types.js';
 import { generateFixtures } from '../fixtures/generate.js';

@@ -1,8 +1,8 @@
 // Findings from the review of the validator, each pinned by a test.
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeMs932 } from '../../electron/core/ms932.js';
-import { loadCatalog } from '../../electron/core/specs.js';
+import { decodeMs932 } from '../../client/check/ms932.js';
+import { loadCatalog } from '../../client/check/specs.js';
 import { generateFixtures, toCsv } from '../fixtures/generate.js';
 import { sarifUri } from '../report/formatSarif.js';
 import { newestEdition } from '../spec/model.js';

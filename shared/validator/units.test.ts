@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeMs932 } from '../../electron/core/ms932.js';
-import { loadCatalog } from '../../electron/core/specs.js';
+import { decodeMs932 } from '../../client/check/ms932.js';
+import { loadCatalog } from '../../client/check/specs.js';
 import { generateFixtures, toCsv, type GeneratedFile } from '../fixtures/generate.js';
 import { newestEdition } from '../spec/model.js';
 import { buildReport, validateBytes } from './index.js';

@@ -1,0 +1,206 @@
+// The agent against a real relay (in-process, real TLS) and real folders.
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startRelay, type RunningRelay } from '../../relay/server.js';
+import { SqliteStore } from '../../relay/store.js';
+import { generateFixtures } from '../../shared/fixtures/generate.js';
+import { loadCatalog } from '../check/specs.js';
+import { openSession, type Session } from '../transport/session.js';
+import { Agent, type AgentStatus } from './agent.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const PKI = join(ROOT, 'fixtures', 'pki');
+const pem = (f: string) => readFileSync(join(PKI, f), 'utf8');
+const env = { CPL_PW: 'test-password' };
+const FAST = { settleMs: 300, rescanMs: 100, pollMs: 400, incompleteWaitMs: 500 };
+const catalog = loadCatalog();
+
+function config(dir: string, id: string, office: string, type: string, url: string): string {
+  for (const f of ['export', 'import', 'spool']) mkdirSync(join(dir, id, f), { recursive: true });
+  const p = join(dir, `${id}.json`);
+  writeFileSync(p, JSON.stringify({ office, serviceType: type, p12: join(PKI, `${id}.p12`), passwordEnv: 'CPL_PW', relay: url, trust: [join(PKI, 'ca.pem')], folders: { export: `${id}/export`, import: `${id}/import`, spool: `${id}/spool` } }));
+  return p;
+}
+
+async function waitFor(what: string, test: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await test())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The ticket unit (UPPLAN + UPSIKYU + UPHOSOKU) of a month, as MS932 bytes. */
+function ticketUnit(month: string, users = 1): { name: string; data: Buffer }[] {
+  return generateFixtures(catalog, { month, users })
+    .filter((f) => ['UPPLAN', 'UPSIKYU'].includes(f.kind) || (f.kind === 'UPHOSOKU' && f.name.includes(`_${month}_`)))
+    .map((f) => ({ name: f.name, data: iconv.encode(f.text!, 'cp932') }));
+}
+
+const months = (n: number) =>
+  Array.from({ length: n }, (_, i) => {
+    const y = 2025 + Math.floor((3 + i) / 12);
+    const m = ((3 + i) % 12) + 1;
+    return `${y}${String(m).padStart(2, '0')}`;
+  });
+
+describe('careplan-link agent', () => {
+  let dir: string;
+  let relay: RunningRelay;
+  let store: SqliteStore;
+  let cm: Session, hh: Session;
+  let agents: Agent[];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cpl-agent-'));
+    store = new SqliteStore(join(dir, 'relay'));
+    relay = await startRelay({ store, port: 0, tls: { key: pem('relay-server.key.pem'), cert: pem('relay-server.pem'), clientCa: pem('ca.pem') }, rate: { requests: 100_000, perMs: 60_000 } });
+    cm = openSession(config(dir, 'care-manager', '1310000011', '43', relay.url), env);
+    hh = openSession(config(dir, 'home-help', '1310000029', '11', relay.url), env);
+    agents = [];
+  });
+
+  afterEach(async () => {
+    for (const a of agents) await a.stop();
+    cm.close();
+    hh.close();
+    await relay.close();
+    store.close();
+  });
+
+  async function agent(s: Session): Promise<Agent> {
+    const a = new Agent(s, FAST);
+    agents.push(a);
+    await a.start();
+    return a;
+  }
+
+  const sentByCm = () => store.auditLog(100_000).filter((e) => e.action === 'submit' && e.office === '1310000011').length;
+
+  it('sends a file written slowly in pieces exactly once, after it is complete', async () => {
+    await agent(hh); // the provider is on the directory
+    const a = await agent(cm);
+    const unit = ticketUnit('202504', 3);
+    const exp = cm.config.folders.export;
+    for (const f of unit.slice(1)) writeFileSync(join(exp, f.name), f.data);
+    const slow = unit[0]!;
+    const third = Math.ceil(slow.data.length / 3);
+    writeFileSync(join(exp, slow.name), slow.data.subarray(0, third));
+    for (const part of [slow.data.subarray(third, 2 * third), slow.data.subarray(2 * third)]) {
+      await new Promise((r) => setTimeout(r, 150)); // pauses shorter than the settle window
+      appendFileSync(join(exp, slow.name), part);
+    }
+    await waitFor('the unit to be accepted', () => sentByCm() === 1);
+    await a.idle();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(sentByCm()).toBe(1);
+    await waitFor('the provider to import it', () => readdirSync(hh.config.folders.import).length === 3);
+    expect(readFileSync(join(hh.config.folders.import, slow.name)).equals(slow.data)).toBe(true);
+    const month = new Date().toISOString().slice(0, 7).replace('-', '');
+    expect(readdirSync(join(exp, 'sent', month)).sort()).toEqual(unit.map((f) => f.name).sort());
+  });
+
+  it('sends a burst of 501 files (167 units) completely, none twice', async () => {
+    await agent(hh);
+    const ms = months(167);
+    const files = ms.flatMap((m) => ticketUnit(m));
+    expect(files).toHaveLength(501);
+    for (const f of files) writeFileSync(join(cm.config.folders.export, f.name), f.data);
+    await agent(cm);
+    await waitFor('all 167 units accepted', () => sentByCm() >= 167, 150_000);
+    const ids = store.auditLog(100_000).filter((e) => e.action === 'submit' && e.office === '1310000011').map((e) => e.messageId);
+    expect(new Set(ids).size).toBe(167);
+    expect(ids).toHaveLength(167);
+    const left = readdirSync(cm.config.folders.export).filter((n) => n.endsWith('.CSV'));
+    expect(left).toEqual([]);
+  }, 200_000);
+
+  it('moves an invalid file to errors/ with a Japanese report, and sends nothing', async () => {
+    await agent(hh);
+    const unit = ticketUnit('202504');
+    const bad = unit[0]!;
+    const text = iconv.decode(bad.data, 'cp932').replace(/,20250402,/, ',20250532,');
+    for (const f of unit) writeFileSync(join(cm.config.folders.export, f.name), f === bad ? iconv.encode(text, 'cp932') : f.data);
+    await agent(cm);
+    const errors = join(cm.config.folders.export, 'errors');
+    await waitFor('the unit to be rejected', () => existsSync(errors) && readdirSync(errors).filter((n) => n.endsWith('.CSV')).length === 3);
+    const report = readFileSync(join(errors, `${bad.name}.errors.txt`), 'utf8');
+    expect(report).toContain('送信していません');
+    expect(report).toContain('正しい日付（YYYYMMDD）ではありません: 20250532');
+    expect(JSON.parse(readFileSync(join(errors, `${bad.name}.errors.json`), 'utf8')).files[0].valid).toBe(false);
+    expect(sentByCm()).toBe(0);
+  });
+
+  it('holds an incomplete unit and reports what is missing; leaves other files alone', async () => {
+    await agent(hh);
+    const unit = ticketUnit('202504').filter((f) => !f.name.startsWith('UPSIKYU'));
+    for (const f of unit) writeFileSync(join(cm.config.folders.export, f.name), f.data);
+    writeFileSync(join(cm.config.folders.export, 'メモ.txt'), 'the clerk\'s note');
+    await agent(cm);
+    const statusFile = join(cm.spool.root, 'agent-status.json');
+    await waitFor('the incomplete unit to be reported', () => existsSync(statusFile) && (JSON.parse(readFileSync(statusFile, 'utf8')) as AgentStatus).incomplete.some((i) => i.reported));
+    const status = JSON.parse(readFileSync(statusFile, 'utf8')) as AgentStatus;
+    expect(status.incomplete[0]!.missing.join(' ')).toContain('UPSIKYU がありません');
+    expect(status.ignored).toEqual(['メモ.txt']);
+    expect(readFileSync(join(cm.config.folders.export, 'メモ.txt'), 'utf8')).toBe('the clerk\'s note');
+    expect(readdirSync(join(cm.config.folders.export, 'processing')).filter((n) => n.endsWith('.CSV'))).toHaveLength(2);
+    expect(sentByCm()).toBe(0);
+    expect(readFileSync(join(cm.spool.root, 'logs', 'agent.log'), 'utf8')).toContain('incomplete-held');
+    // The missing file arrives late: the unit goes out.
+    const late = ticketUnit('202504').find((f) => f.name.startsWith('UPSIKYU'))!;
+    writeFileSync(join(cm.config.folders.export, late.name), late.data);
+    await waitFor('the completed unit to be accepted', () => sentByCm() === 1);
+  });
+
+  it('receives at once when asked (receive-now), passes deletion files through, and rotates its log', async () => {
+    const b = new Agent(hh, { ...FAST, pollMs: 3_600_000, logMaxBytes: 10 });
+    agents.push(b);
+    await b.start();
+    await agent(cm);
+    const del = generateFixtures(catalog, { month: '202504', users: 1 }).find((f) => f.kind === 'DLTPLAN')!;
+    writeFileSync(join(cm.config.folders.export, del.name), iconv.encode(del.text!, 'cp932'));
+    await waitFor('the deletion to be accepted', () => sentByCm() === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(existsSync(join(hh.config.folders.import, del.name))).toBe(false); // no polling for an hour…
+    writeFileSync(join(hh.spool.root, 'receive-now'), '');
+    await waitFor('the deletion to arrive', () => existsSync(join(hh.config.folders.import, del.name)), 10_000);
+    await b.idle();
+    const logs = readdirSync(join(hh.spool.root, 'logs'));
+    expect(logs).toContain('agent.log.1');
+  });
+
+  it('holds a unit for an office not on the service, keeps receiving, and sends it once the office appears', async () => {
+    // The provider has not announced itself: its certificate cannot be looked up yet.
+    const a = await agent(cm);
+    const unit = ticketUnit('202505');
+    for (const f of unit) writeFileSync(join(cm.config.folders.export, f.name), f.data);
+    await waitFor('the unit to be held', () => a.status.held.length === 1);
+    expect(a.status.held[0]!.reason).toContain('1310000029');
+    expect(readdirSync(join(cm.config.folders.export, 'processing')).sort()).toEqual(unit.map((f) => f.name).sort());
+    // Receiving is not blocked by it.
+    await expect(a.receiveNow()).resolves.toMatchObject({ imported: [], quarantined: [] });
+    expect(sentByCm()).toBe(0);
+    await agent(hh);
+    await waitFor('the held unit to go out', () => sentByCm() === 1, 30_000);
+    await waitFor('the hold to clear', () => a.status.held.length === 0);
+  });
+
+  it('two agents exchange: a plan unit reaches the provider, the actuals come back', async () => {
+    await agent(cm);
+    await agent(hh);
+    const all = generateFixtures(catalog, { month: '202504', users: 2 });
+    const plan = all.filter((f) => ['UP1KYO', 'UP2KYO', 'UP3KYO'].includes(f.kind) || (f.kind === 'UPHOSOKU' && f.name.includes('_000000_')));
+    for (const f of plan) writeFileSync(join(cm.config.folders.export, f.name), iconv.encode(f.text!, 'cp932'));
+    await waitFor('the plan to reach the provider', () => readdirSync(hh.config.folders.import).length === 4);
+    for (const f of plan) expect(readFileSync(join(hh.config.folders.import, f.name)).equals(iconv.encode(f.text!, 'cp932'))).toBe(true);
+    const actuals = all.find((f) => f.kind === 'UPJSK')!;
+    writeFileSync(join(hh.config.folders.export, actuals.name), iconv.encode(actuals.text!, 'cp932'));
+    await waitFor('the actuals to come back', () => existsSync(join(cm.config.folders.import, actuals.name)));
+    // And the care manager can see that the provider imported the plan.
+    const out = await cm.client.outbox();
+    expect(out.messages.map((m) => m.status)).toEqual(['imported']);
+  });
+});

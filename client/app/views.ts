@@ -1,0 +1,79 @@
+// Turns what the core keeps (check reports, spool records, CSV bytes) into what the app's screens show.
+// Pure functions over plain data, so they are easy to test and the back end stays about I/O.
+import type { Arrival, CheckedFile, DocumentView, FormRecord, HistoryEntry, UnitView, ValidationView } from '../../shared/api/types.js';
+import type { CheckReport } from '../../shared/report/types.js';
+import { newestEdition, type SpecCatalog } from '../../shared/spec/model.js';
+import { ticketGrids, ticketLines } from '../../shared/ticket/ticket.js';
+import { readRecords } from '../../shared/ticket/records.js';
+import { reportHasErrors } from '../../shared/validator/index.js';
+import { decodeMs932 } from '../check/ms932.js';
+import type { InboxRecord } from '../transport/receiver.js';
+
+export type NameOf = (office: string) => string | null;
+
+export function validationView(report: CheckReport, batchId: string | null, nameOf: NameOf, self: string): ValidationView {
+  const files: CheckedFile[] = report.files.map((f) => ({ name: f.name, fileType: f.fileType, valid: f.valid, errors: f.errors, warnings: f.warnings, records: f.stats.records }));
+  const units: UnitView[] = report.units.map((u) => {
+    const partner = u.sender.office === self ? u.receiver : u.sender;
+    return {
+      key: u.key,
+      partner: { office: partner.office, serviceType: partner.serviceType ?? '', name: nameOf(partner.office) },
+      month: u.serviceMonth,
+      sequence: u.sequence,
+      kinds: [...new Set(u.files.map((n) => report.files.find((f) => f.name === n)?.fileType ?? '?'))],
+      files: u.files,
+      valid: u.valid,
+      errors: u.errors,
+      warnings: u.warnings,
+    };
+  });
+  // A file whose name cannot be read belongs to no unit: it can never be sent as it is.
+  const sendable = units.length > 0 && !reportHasErrors(report) && files.every((f) => f.fileType !== null);
+  return { batchId, files, units, ignored: report.summary.ignored, sendable, report };
+}
+
+export function arrivalOf(r: InboxRecord, nameOf: NameOf): Arrival {
+  return {
+    messageId: r.messageId,
+    sender: { ...r.sender, name: nameOf(r.sender.office) },
+    kinds: r.kinds,
+    month: r.month,
+    sequence: r.sequence,
+    files: r.importedFiles.length ? r.importedFiles : r.files,
+    state: r.state,
+    // Imported means decrypted, signature verified against the trust anchors and the directory, and valid.
+    verified: r.state === 'imported',
+    signer: r.signer,
+    signingTime: r.signingTime,
+    reason: r.reason,
+    receivedAt: r.downloadedAt,
+  };
+}
+
+const CSV_HEADER = ['日時', '方向', '相手事業所番号', '相手事業所名', '種類', '対象年月', '連番', 'ファイル', '状態', '受領証', 'メッセージID', '詳細'];
+
+function csvCell(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** History as CSV for audits: UTF-8 with a BOM so that Excel on a Japanese Windows opens it right. */
+export function historyCsv(entries: HistoryEntry[]): string {
+  const rows = entries.map((e) => [e.at, e.direction === 'sent' ? '送信' : '受信', e.partner.office, e.partner.name ?? '', e.kinds.join('+'), e.month ?? '', e.sequence, e.files.join(' '), e.status, e.receipt, e.messageId, e.detail ?? '']);
+  return '\uFEFF' + [CSV_HEADER, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** A standard-spec file as people read it: 第6表 as the paper grid, everything else as a form. */
+export function documentView(file: string, fileType: string, bytes: Uint8Array, catalog: SpecCatalog): DocumentView {
+  const layout = newestEdition(catalog).layouts.get(fileType);
+  const title = layout?.title ?? fileType;
+  const records = readRecords(bytes, decodeMs932);
+  if (fileType === 'UPPLAN' || fileType === 'UPJSK') {
+    return { kind: 'grid', file, fileType, title, grids: ticketGrids(ticketLines(records)) };
+  }
+  const columns = layout?.columns ?? [];
+  const forms: FormRecord[] = records.map((r, i) => ({
+    title: `${i + 1}件目`,
+    fields: r.map((value, j) => ({ no: j + 1, name: columns[j]?.name ?? `項目${j + 1}`, value })),
+  }));
+  return { kind: 'form', file, fileType, title, records: forms };
+}

@@ -1,0 +1,34 @@
+// careplan-link agent: the hands-free exchange as a plain Node process, until SIGINT/SIGTERM.
+import { Agent } from '../agent/agent.js';
+import type { Session } from '../transport/session.js';
+import { EXIT_OK, parse, UsageError, type Io } from './run.js';
+import { withSession } from './transport.js';
+
+export async function runAgent(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { config: { type: 'string' } });
+  if (typeof values.config !== 'string') throw new UsageError('--config で事業所の設定ファイルを指定してください / --config is required');
+  if (positionals.length) throw new UsageError(`余分な引数があります / unexpected arguments: ${positionals.join(' ')}`);
+  return withSession(values.config, io, (session) => runUntilStopped(session, io));
+}
+
+async function runUntilStopped(session: Session, io: Io): Promise<number> {
+  const agent = new Agent(session);
+  const original = agent.log.bind(agent);
+  agent.log = (event: string, detail = '') => {
+    original(event, detail);
+    io.stdout(`${new Date().toISOString()} ${event}${detail ? ` ${detail}` : ''}\n`);
+  };
+  await agent.start();
+  io.stdout(
+    `careplan-link agent: ${session.config.office} 書き出しフォルダを見張っています / watching ${session.config.folders.export}\n` +
+      `  状態 / status: ${session.spool.root}/agent-status.json   ログ / log: ${session.spool.root}/logs/agent.log\n` +
+      `  すぐ受信するには / to receive now: touch ${session.spool.root}/receive-now\n`,
+  );
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  await agent.stop();
+  io.stdout('careplan-link agent: 停止しました / stopped\n');
+  return EXIT_OK;
+}

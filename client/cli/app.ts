@@ -1,0 +1,80 @@
+// careplan-link app: the desktop app on its embedded defaults (local relay, two demo offices).
+// In Electron where its binary is installed; otherwise in the browser through the web bridge, with
+// one address per demo office. Runs until SIGINT/SIGTERM.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { startEmbedded, startEmbeddedRelay } from './embeddedRelay.js';
+import { startBridge } from '../bridge/server.js';
+import { packageRoot } from '../paths.js';
+import { EXIT_OK, parse, UsageError, type Io } from './run.js';
+
+/** The Electron binary, when the optional dependency installed it (it cannot be downloaded everywhere). */
+export function electronBinary(): string | null {
+  try {
+    const p = createRequire(import.meta.url)('electron') as unknown;
+    return typeof p === 'string' && existsSync(p) ? p : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function runApp(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    data: { type: 'string', default: 'careplan-link-app-data' },
+    'relay-port': { type: 'string', default: '8443' },
+    port: { type: 'string', default: '5170' },
+    browser: { type: 'boolean', default: false },
+  });
+  if (positionals.length) throw new UsageError(`余分な引数があります / unexpected arguments: ${positionals.join(' ')}`);
+  const relayPort = Number(values['relay-port']);
+  const port = Number(values.port);
+  if (![relayPort, port].every((p) => Number.isInteger(p) && p >= 0 && p <= 65535)) throw new UsageError('ポート番号は 0〜65535 です / ports must be 0-65535');
+  const dataDir = resolve(values.data as string);
+  const root = packageRoot();
+
+  const electron = values.browser ? null : electronBinary();
+  const main = join(root, 'dist', 'electron-main', 'main.cjs');
+  if (electron && existsSync(main)) {
+    // The relay stays in this Node process (its storage is a native module built for Node); the
+    // Electron process runs the two demo offices' windows against it.
+    const embedded = await startEmbeddedRelay({ dataDir, relayPort, log: (l) => io.stderr(`${new Date().toISOString()} relay ${l}\n`) });
+    io.stdout(`careplan-link: Electron で起動します / starting in Electron（連携サービス / linkage service ${embedded.relay.url}）\n`);
+    const child = spawn(electron, [main, '--embedded', `--data=${dataDir}`, `--relay-url=${embedded.relay.url}`], { stdio: 'inherit' });
+    const code = await new Promise<number>((done) => child.on('exit', (c) => done(c ?? 0)));
+    await embedded.close();
+    return code;
+  }
+
+  const staticDir = join(root, 'dist', 'renderer');
+  if (!existsSync(join(staticDir, 'index.html'))) throw new UsageError('画面がビルドされていません。npm run build を実行してください / the renderer is not built: run npm run build');
+  const embedded = await startEmbedded({ dataDir, relayPort, shell: 'browser', log: (l) => io.stderr(`${new Date().toISOString()} relay ${l}\n`) });
+  const bridges = [];
+  for (const [i, b] of embedded.backends.entries()) {
+    const bridge = await startBridge({ handlers: b.backend.handlers, staticDir, port: port === 0 ? 0 : port + i, log: (l) => io.stderr(`${l}\n`) });
+    bridges.push({ ...b, bridge });
+  }
+  const timer = setInterval(() => {
+    for (const b of embedded.backends) void b.backend.refresh();
+  }, 5_000);
+  io.stdout(
+    [
+      `careplan-link: 連携サービス / linkage service ${embedded.relay.url} （データ / data: ${dataDir}）`,
+      electron ? '' : 'Electron がないため、ブラウザーで開いてください / Electron is not installed here: open these in a browser',
+      ...bridges.map((b) => `  ${b.name}: ${b.bridge.openUrl}`),
+      '停止: Ctrl+C / stop: Ctrl+C',
+    ]
+      .filter(Boolean)
+      .join('\n') + '\n',
+  );
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  clearInterval(timer);
+  for (const b of bridges) await b.bridge.close();
+  await embedded.close();
+  io.stderr('careplan-link app: 停止しました / stopped\n');
+  return EXIT_OK;
+}

@@ -1,0 +1,45 @@
+import { formatJunit } from '../../shared/report/formatJunit.js';
+import { formatSarif } from '../../shared/report/formatSarif.js';
+import { formatText, type Lang } from '../../shared/report/formatText.js';
+import { reportHasErrors } from '../../shared/validator/index.js';
+import { checkPaths, InputError } from '../check/validation.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parse, UsageError, type Io } from './run.js';
+
+const FORMATS = ['text', 'json', 'junit', 'sarif'] as const;
+
+export async function runCheck(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    format: { type: 'string', default: 'text' },
+    lang: { type: 'string', default: 'ja' },
+    redact: { type: 'boolean', default: false },
+  });
+  const format = values.format as string;
+  const lang = values.lang as string;
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format は text|json|junit|sarif のどれかです / --format must be one of text, json, junit, sarif`);
+  if (lang !== 'ja' && lang !== 'en') throw new UsageError('--lang は ja か en です / --lang must be ja or en');
+  if (positionals.length === 0) throw new UsageError('検査するファイルかフォルダを指定してください / name at least one file or folder');
+  let report;
+  try {
+    report = await checkPaths(positionals, { redact: values.redact === true });
+  } catch (e) {
+    if (e instanceof InputError) {
+      io.stderr(`${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+  switch (format) {
+    case 'json':
+      io.stdout(JSON.stringify(report, null, 2) + '\n');
+      break;
+    case 'junit':
+      io.stdout(formatJunit(report, lang as Lang));
+      break;
+    case 'sarif':
+      io.stdout(formatSarif(report, lang as Lang));
+      break;
+    default:
+      io.stdout(formatText(report, lang as Lang));
+  }
+  return reportHasErrors(report) ? EXIT_FINDINGS : EXIT_OK;
+}

@@ -1,0 +1,258 @@
+// Receiving: download → decrypt → verify the sender → validate → write into the import folder in
+// sequence order per sender (tmp + rename, never a half file) → signed receipt. Every step is
+// journaled in the spool, so a crash at any point resumes without loss or a second import.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatText } from '../../shared/report/formatText.js';
+import { buildReport, reportHasErrors, validateBytes } from '../../shared/validator/index.js';
+import { certInfo } from '../../pki/certs.js';
+import { open as openEnvelope } from '../../pki/cms.js';
+import { IdentityError } from '../../pki/errors.js';
+import { decodeMs932 } from '../check/ms932.js';
+import type { BundleError} from './bundle.js';
+import { sha256, unpackBundle, type BundleFile } from './bundle.js';
+import { makeReceipt } from './receipts.js';
+import type { RelayMessage } from './relayClient.js';
+import type { Session } from './session.js';
+import { faultPoint } from './spool.js';
+
+export type InboxState = 'downloaded' | 'imported' | 'quarantined';
+
+export interface InboxRecord {
+  messageId: string;
+  sender: { office: string; serviceType: string };
+  receiver: { office: string; serviceType: string };
+  sequence: string;
+  month: string | null;
+  kinds: string[];
+  sha256: string;
+  state: InboxState;
+  importedFiles: string[];
+  files: string[];
+  signer: string | null;
+  signingTime: string | null;
+  reason: string | null;
+  receipts: string[];
+  downloadedAt: string;
+}
+
+export interface ReceiveSummary {
+  imported: { messageId: string; sender: string; sequence: string; files: string[] }[];
+  quarantined: { messageId: string; sender: string; sequence: string; reason: string }[];
+  pending: { messageId: string; error: string }[];
+}
+
+class Quarantine extends Error {
+  constructor(
+    readonly ja: string,
+    readonly en: string,
+    readonly files: BundleFile[] = [],
+    readonly report: string | null = null,
+  ) {
+    super(`${ja} / ${en}`);
+  }
+}
+
+function writeFileSynced(path: string, data: Buffer): void {
+  const fd = openSync(path, 'w');
+  try {
+    let off = 0;
+    while (off < data.length) off += writeSync(fd, data, off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Fetches what is waiting at the relay into the spool, then processes the spool in order. */
+export async function receiveAll(s: Session): Promise<ReceiveSummary> {
+  const summary: ReceiveSummary = { imported: [], quarantined: [], pending: [] };
+  let after = 0;
+  const listed: RelayMessage[] = [];
+  for (;;) {
+    const page = await s.client.inbox(after, 200);
+    listed.push(...page.messages);
+    if (page.messages.length === 0) break;
+    after = page.next;
+  }
+  for (const m of listed) {
+    const name = `${m.messageId}.json`;
+    if (s.spool.exists('inbox', name) || s.spool.exists('received', name) || s.spool.exists('quarantine', name)) continue;
+    try {
+      await download(s, m);
+    } catch (e) {
+      summary.pending.push({ messageId: m.messageId, error: (e as Error).message });
+    }
+  }
+  const records = s.spool.list('inbox').map((id) => s.spool.readJson<InboxRecord>('inbox', `${id}.json`));
+  records.sort((a, b) => a.sender.office.localeCompare(b.sender.office) || a.sequence.localeCompare(b.sequence) || a.messageId.localeCompare(b.messageId));
+  for (const r of records) {
+    try {
+      await processRecord(s, r, summary);
+    } catch (e) {
+      summary.pending.push({ messageId: r.messageId, error: (e as Error).message });
+    }
+  }
+  return summary;
+}
+
+async function download(s: Session, m: RelayMessage): Promise<void> {
+  const { payload } = await s.client.download(m.messageId);
+  if (sha256(payload) !== m.sha256) throw new Error(`download incomplete: hash mismatch for ${m.messageId}`);
+  const record: InboxRecord = {
+    messageId: m.messageId,
+    sender: m.sender,
+    receiver: m.receiver,
+    sequence: m.sequence,
+    month: m.month,
+    kinds: m.kinds,
+    sha256: m.sha256,
+    state: 'downloaded',
+    importedFiles: [],
+    files: m.files,
+    signer: null,
+    signingTime: null,
+    reason: null,
+    receipts: [],
+    downloadedAt: new Date().toISOString(),
+  };
+  s.spool.write('inbox', `${m.messageId}.cms`, payload);
+  s.spool.write('inbox', `${m.messageId}.json`, JSON.stringify(record, null, 2));
+  faultPoint('after-download');
+}
+
+const directoryCache = new WeakMap<Session, Map<string, string | null>>();
+
+/** Fingerprint of the sender's certificate in the relay directory (null: not listed). */
+async function directoryCertificate(s: Session, office: string): Promise<string | null> {
+  let cache = directoryCache.get(s);
+  if (!cache) directoryCache.set(s, (cache = new Map()));
+  if (!cache.has(office)) {
+    const { offices } = await s.client.directory({ q: office });
+    const entry = offices.find((o) => o.office === office);
+    cache.set(office, entry ? certInfo(entry.certificate).fingerprint256 : null);
+  }
+  return cache.get(office)!;
+}
+
+function save(s: Session, r: InboxRecord): void {
+  s.spool.write('inbox', `${r.messageId}.json`, JSON.stringify(r, null, 2));
+}
+
+/** Decrypts and checks a downloaded unit; any problem becomes a Quarantine with a readable reason. */
+async function openUnit(s: Session, r: InboxRecord): Promise<BundleFile[]> {
+  const envelope = s.spool.read('inbox', `${r.messageId}.cms`);
+  let opened;
+  try {
+    opened = await openEnvelope(envelope, s.identity, s.trust);
+  } catch (e) {
+    if (e instanceof IdentityError) throw new Quarantine(e.messageJa, e.messageEn);
+    throw e;
+  }
+  const v = opened.verification;
+  r.signer = v.signer?.subject ?? null;
+  r.signingTime = v.signingTime ?? null;
+  if (!v.valid || !opened.content) throw new Quarantine(`送信元の署名を確認できません: ${v.messageJa}`, `The sender's signature does not verify: ${v.messageEn}`);
+  if (v.signer?.officeNumber !== r.sender.office) {
+    throw new Quarantine(`署名した事業所（${v.signer?.officeNumber ?? '?'}）が送信元（${r.sender.office}）と違います`, `Signed by office ${v.signer?.officeNumber ?? '?'}, not by the sender ${r.sender.office}`);
+  }
+  // The signer must also be the certificate the directory holds for the sender.
+  const listed = await directoryCertificate(s, r.sender.office);
+  if (listed && v.signer.fingerprint256 !== listed) {
+    throw new Quarantine('署名した証明書が連携サービスの名簿にある送信元の証明書と違います', "The signing certificate is not the one the relay directory holds for the sender");
+  }
+  let unit;
+  try {
+    unit = unpackBundle(opened.content);
+  } catch (e) {
+    throw new Quarantine(`送信単位の中身が壊れています: ${(e as BundleError).message}`, `The unit content is broken: ${(e as Error).message}`);
+  }
+  const h = unit.header;
+  if (h.messageId !== r.messageId || h.sender.office !== r.sender.office || h.receiver.office !== s.config.office || h.sequence !== r.sequence) {
+    throw new Quarantine('署名された中身と連携サービスの情報（送信元・送信先・連番）が一致しません', 'The signed content does not match the relay metadata (sender, receiver, sequence)', unit.files);
+  }
+  const results = unit.files.map((f) => validateBytes(f.name, f.data, { catalog: s.catalog, decoder: decodeMs932 }));
+  const report = buildReport(results, s.catalog, { units: true });
+  if (reportHasErrors(report)) {
+    throw new Quarantine('受け取ったファイルが標準仕様に合っていません（詳細は 理由.txt）', 'The received files do not conform to the standard spec (see reason.txt)', unit.files, formatText(report));
+  }
+  return unit.files;
+}
+
+function quarantine(s: Session, r: InboxRecord, q: Quarantine): void {
+  const dir = s.spool.path('quarantine', r.messageId);
+  mkdirSync(dir, { recursive: true });
+  for (const f of q.files) writeFileSync(join(dir, f.name), f.data);
+  const reason = [
+    `理由: ${q.ja}`,
+    `Reason: ${q.en}`,
+    `送信元 / sender: ${r.sender.office} (${r.sender.serviceType})  連番 / sequence: ${r.sequence}  メッセージ / message: ${r.messageId}`,
+    '',
+    q.report ?? '',
+  ].join('\n');
+  writeFileSync(join(dir, '理由.txt'), reason);
+  writeFileSync(join(dir, 'reason.txt'), reason);
+  r.state = 'quarantined';
+  r.reason = `${q.ja} / ${q.en}`;
+  save(s, r);
+}
+
+/** 'write', or 'done' when the very same file is already there (imported before the journal caught up). */
+function importTarget(s: Session, f: BundleFile): 'write' | 'done' {
+  const target = join(s.config.folders.import, f.name);
+  if (!existsSync(target)) return 'write';
+  if (sha256(readFileSync(target)) === sha256(f.data)) return 'done';
+  throw new Quarantine(`取込フォルダに同じ名前の別のファイルがあります（上書きしません）: ${f.name}`, `A different file of the same name is in the import folder (not overwritten): ${f.name}`, [f]);
+}
+
+/** Writes one file into the import folder: whole or not at all. */
+function importFile(s: Session, r: InboxRecord, f: BundleFile): void {
+  if (importTarget(s, f) === 'done') return;
+  const target = join(s.config.folders.import, f.name);
+  const tmp = join(s.config.folders.import, `${f.name}.${r.messageId.slice(0, 8)}.part`);
+  writeFileSynced(tmp, f.data);
+  renameSync(tmp, target);
+}
+
+async function sendReceipt(s: Session, r: InboxRecord, disposition: 'received' | 'imported' | 'quarantined'): Promise<void> {
+  if (r.receipts.includes(disposition)) return;
+  const { statement, signature } = makeReceipt(s.identity, { messageId: r.messageId, sha256: r.sha256, disposition, reason: disposition === 'quarantined' ? r.reason : null });
+  await s.client.receipt(r.messageId, statement, signature);
+  r.receipts.push(disposition);
+  save(s, r);
+}
+
+async function processRecord(s: Session, r: InboxRecord, summary: ReceiveSummary): Promise<void> {
+  if (r.state === 'downloaded') {
+    let files: BundleFile[];
+    try {
+      files = await openUnit(s, r);
+      await sendReceipt(s, r, 'received');
+      mkdirSync(s.config.folders.import, { recursive: true });
+      // Check every target first: a unit goes in whole or is quarantined whole.
+      for (const f of files) if (!r.importedFiles.includes(f.name)) importTarget(s, f);
+      for (const f of files) {
+        if (r.importedFiles.includes(f.name)) continue;
+        importFile(s, r, f);
+        r.importedFiles.push(f.name);
+        save(s, r);
+        faultPoint('mid-import');
+      }
+      r.state = 'imported';
+      save(s, r);
+      faultPoint('after-import');
+    } catch (e) {
+      if (!(e instanceof Quarantine)) throw e;
+      quarantine(s, r, e);
+    }
+  }
+  if (r.state === 'imported') {
+    await sendReceipt(s, r, 'imported');
+    s.spool.move('inbox', 'received', [`${r.messageId}.cms`, `${r.messageId}.json`]);
+    summary.imported.push({ messageId: r.messageId, sender: r.sender.office, sequence: r.sequence, files: r.importedFiles });
+  } else if (r.state === 'quarantined') {
+    await sendReceipt(s, r, 'quarantined');
+    s.spool.move('inbox', 'quarantine', [`${r.messageId}.cms`, `${r.messageId}.json`]);
+    summary.quarantined.push({ messageId: r.messageId, sender: r.sender.office, sequence: r.sequence, reason: r.reason ?? '' });
+  }
+}

@@ -1,0 +1,193 @@
+// Sending: validate → sign → encrypt for the recipient → spool (outbox) → submit with the same
+// message id until the relay accepts → sent/. No network call happens before the spool holds the unit.
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { CheckReport } from '../../shared/report/types.js';
+import { reportHasErrors } from '../../shared/validator/index.js';
+import { certInfo, type CertInfo } from '../../pki/certs.js';
+import { buildChain, seal } from '../../pki/cms.js';
+import { checkPaths } from '../check/validation.js';
+import { packBundle, sha256, unitMessageId, type BundleFile, type UnitHeader } from './bundle.js';
+import { RelayError } from './relayClient.js';
+import type { Session } from './session.js';
+import { faultPoint } from './spool.js';
+
+export interface OutboxRecord {
+  messageId: string;
+  header: UnitHeader;
+  files: string[];
+  size: number;
+  sha256: string;
+  createdAt: string;
+  attempts: number;
+  lastError: string | null;
+  acceptedAt?: string;
+  relayStatus?: string;
+}
+
+export interface PreparedUnit {
+  header: UnitHeader;
+  files: BundleFile[];
+  paths: string[];
+}
+
+export class SendError extends Error {
+  override name = 'SendError';
+  constructor(
+    readonly ja: string,
+    readonly en: string,
+  ) {
+    super(`${ja} / ${en}`);
+  }
+}
+
+/** Validates files and groups them into send units. Nothing is prepared when anything has an error. */
+export async function prepareUnits(paths: string[], s: Session): Promise<{ report: CheckReport; units: PreparedUnit[] }> {
+  // What is sent is always judged unit by unit, even a single file.
+  const report = await checkPaths(paths, { catalog: s.catalog, units: true });
+  if (reportHasErrors(report)) return { report, units: [] };
+  const units: PreparedUnit[] = [];
+  const byName = new Map(report.files.map((f) => [f.name, f]));
+  const groups = new Map<string, string[]>();
+  for (const f of report.files) {
+    if (!f.meta) continue;
+    const key = `${f.meta.sender.office}_${f.meta.sender.serviceType}>${f.meta.receiver.office}_${f.meta.receiver.serviceType}#${f.meta.sequence}`;
+    groups.set(key, [...(groups.get(key) ?? []), f.path]);
+  }
+  for (const unitPaths of groups.values()) {
+    const first = byName.get(basename(unitPaths[0]!))!.meta!;
+    if (first.sender.office !== s.config.office) {
+      throw new SendError(`送信元の事業所番号（${first.sender.office}）が自事業所（${s.config.office}）と違います: ${basename(unitPaths[0]!)}`, `the sender office ${first.sender.office} is not this office ${s.config.office}`);
+    }
+    const files = await Promise.all(unitPaths.map(async (p) => ({ name: basename(p), data: await readFile(p) })));
+    const months = unitPaths.map((p) => byName.get(basename(p))!.meta!.serviceMonth).filter((m): m is string => m !== null && m !== '000000');
+    const base = { sender: { office: first.sender.office, serviceType: first.sender.serviceType! }, receiver: { office: first.receiver.office, serviceType: first.receiver.serviceType! }, sequence: first.sequence };
+    units.push({
+      header: { ...base, messageId: unitMessageId(base, files), month: months[0] ?? null, kinds: [...new Set(unitPaths.map((p) => byName.get(basename(p))!.fileType!))].sort() },
+      files,
+      paths: unitPaths,
+    });
+  }
+  units.sort((a, b) => a.header.sequence.localeCompare(b.header.sequence));
+  return { report, units };
+}
+
+/**
+ * The recipient's certificate from the directory, accepted only if it chains to our trust anchors.
+ * It is kept in the spool, so a unit for a known partner can be sealed and spooled while offline.
+ */
+export async function recipientCertificate(s: Session, office: string): Promise<CertInfo> {
+  const cached = s.spool.partnerPath(office);
+  let pem: string;
+  try {
+    const { offices } = await s.client.directory({ q: office });
+    const entry = offices.find((o) => o.office === office);
+    if (!entry) throw new SendError(`送信先の事業所（${office}）が連携サービスの名簿にありません`, `the receiving office ${office} is not in the relay directory`);
+    pem = entry.certificate;
+  } catch (e) {
+    if (!(e instanceof RelayError && e.transient) || !existsSync(cached)) throw e;
+    pem = readFileSync(cached, 'utf8');
+  }
+  const cert = certInfo(pem);
+  const now = new Date();
+  if (cert.subject.CN !== office || !buildChain(cert, [], s.trust) || now > cert.notAfter || now < cert.notBefore) {
+    throw new SendError(`送信先（${office}）の証明書を信頼できません`, `the certificate of the receiving office ${office} is not trusted`);
+  }
+  if (!existsSync(cached) || readFileSync(cached, 'utf8') !== pem) s.spool.writePartner(office, pem);
+  return cert;
+}
+
+/** Signs, encrypts and spools a unit. Returns its message id; spooling the same unit again is a no-op. */
+export async function spoolUnit(unit: PreparedUnit, s: Session): Promise<{ messageId: string; state: 'spooled' | 'already-spooled' | 'already-sent' }> {
+  const id = unit.header.messageId;
+  if (s.spool.exists('sent', `${id}.json`)) return { messageId: id, state: 'already-sent' };
+  if (s.spool.exists('outbox', `${id}.json`)) return { messageId: id, state: 'already-spooled' };
+  const cert = await recipientCertificate(s, unit.header.receiver.office);
+  const envelope = await seal(packBundle(unit.header, unit.files), s.identity, cert);
+  const record: OutboxRecord = {
+    messageId: id,
+    header: unit.header,
+    files: unit.files.map((f) => f.name),
+    size: envelope.length,
+    sha256: sha256(envelope),
+    createdAt: new Date().toISOString(),
+    attempts: 0,
+    lastError: null,
+  };
+  s.spool.write('outbox', `${id}.cms`, envelope);
+  s.spool.write('outbox', `${id}.json`, JSON.stringify(record, null, 2));
+  faultPoint('after-spool');
+  return { messageId: id, state: 'spooled' };
+}
+
+export interface FlushResult {
+  accepted: OutboxRecord[];
+  failed: (OutboxRecord & { reason: string })[];
+  pending: OutboxRecord[];
+}
+
+export interface FlushOptions {
+  maxAttempts?: number;
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Only these message ids (the units just spooled); the rest of the backlog is left for the next flush. */
+  only?: string[];
+}
+
+const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Submits everything in the outbox, oldest sequence first, retrying with backoff and the same id. */
+export async function flushOutbox(s: Session, opts: FlushOptions = {}): Promise<FlushResult> {
+  const result: FlushResult = { accepted: [], failed: [], pending: [] };
+  const sleep = opts.sleep ?? wait;
+  const ids = s.spool.list('outbox').filter((id) => !opts.only || opts.only.includes(id));
+  const records = ids.map((id) => s.spool.readJson<OutboxRecord>('outbox', `${id}.json`));
+  records.sort((a, b) => a.header.sequence.localeCompare(b.header.sequence) || a.messageId.localeCompare(b.messageId));
+  for (const record of records) {
+    const id = record.messageId;
+    const envelope = s.spool.read('outbox', `${id}.cms`);
+    let delay = opts.backoffMs ?? 500;
+    for (let attempt = 1; ; attempt++) {
+      record.attempts++;
+      try {
+        let accepted;
+        try {
+          accepted = (await s.client.submit({ messageId: id, sender: record.header.sender, receiver: record.header.receiver, sequence: record.header.sequence, month: record.header.month, kinds: record.header.kinds, files: record.files, sha256: record.sha256 }, envelope)).message;
+        } catch (e) {
+          // The relay has this id with other bytes: an earlier run of ours got it accepted before the spool
+          // was rewritten. Our own earlier message is as good as this one.
+          if (!(e instanceof RelayError && e.status === 409)) throw e;
+          accepted = await s.client.message(id);
+          if (accepted.sender.office !== s.config.office) throw e;
+        }
+        faultPoint('after-accept');
+        record.acceptedAt = new Date().toISOString();
+        record.relayStatus = accepted.status;
+        record.lastError = null;
+        s.spool.write('outbox', `${id}.json`, JSON.stringify(record, null, 2));
+        s.spool.move('outbox', 'sent', [`${id}.cms`, `${id}.json`]);
+        result.accepted.push(record);
+        break;
+      } catch (e) {
+        const err = e instanceof RelayError ? e : new RelayError(0, 'error', String((e as Error).message), String((e as Error).message));
+        record.lastError = `${err.ja} / ${err.en}`;
+        if (!err.transient) {
+          s.spool.write('outbox', `${id}.json`, JSON.stringify({ ...record, failedAt: new Date().toISOString() }, null, 2));
+          s.spool.move('outbox', 'failed', [`${id}.cms`, `${id}.json`]);
+          result.failed.push({ ...record, reason: record.lastError });
+          break;
+        }
+        s.spool.write('outbox', `${id}.json`, JSON.stringify(record, null, 2));
+        if (attempt >= (opts.maxAttempts ?? 5)) {
+          result.pending.push(record);
+          break;
+        }
+        await sleep(Math.max(err.retryAfterMs ?? 0, delay));
+        delay = Math.min(delay * 2, opts.maxBackoffMs ?? 30_000);
+      }
+    }
+  }
+  return result;
+}

@@ -1,0 +1,62 @@
+// Everything one office needs to talk to the relay: its config, identity, trust anchors, client.
+import { readFileSync } from 'node:fs';
+import type { SpecCatalog } from '../../shared/spec/model.js';
+import { certsFromPem, type CertInfo } from '../../pki/certs.js';
+import { passwordFromEnv } from '../identity/password.js';
+import { loadPkcs12, type OfficeIdentity } from '../../pki/pkcs12.js';
+import { loadCatalog } from '../check/specs.js';
+import { loadConfig, ConfigError, type OfficeConfig } from './config.js';
+import { RelayClient } from './relayClient.js';
+import { Spool } from './spool.js';
+
+export interface Session {
+  config: OfficeConfig;
+  identity: OfficeIdentity;
+  trust: CertInfo[];
+  client: RelayClient;
+  spool: Spool;
+  catalog: SpecCatalog;
+  close(): void;
+}
+
+export function openSession(configPath: string, env: NodeJS.ProcessEnv = process.env): Session {
+  const config = loadConfig(configPath);
+  let p12: Buffer;
+  try {
+    p12 = readFileSync(config.p12);
+  } catch {
+    throw new ConfigError(`証明書ファイルを読めません: ${config.p12}`, `cannot read the certificate file: ${config.p12}`);
+  }
+  const identity = loadPkcs12(p12, passwordFromEnv(config.passwordEnv, env));
+  if (identity.officeNumber !== config.office) {
+    identity.dispose();
+    throw new ConfigError(`証明書の事業所番号（${identity.officeNumber}）が設定の事業所番号（${config.office}）と違います`, `the certificate's office (${identity.officeNumber}) differs from the config (${config.office})`);
+  }
+  let trustPem = '';
+  for (const t of config.trust) {
+    try {
+      trustPem += readFileSync(t, 'utf8');
+    } catch {
+      throw new ConfigError(`CA 証明書を読めません: ${t}`, `cannot read the CA certificate: ${t}`);
+    }
+  }
+  const trust = certsFromPem(trustPem);
+  const client = new RelayClient({ url: config.relay, identity, trustPem });
+  return {
+    config,
+    identity,
+    trust,
+    client,
+    spool: new Spool(config.folders.spool),
+    catalog: loadCatalog(),
+    close() {
+      client.close();
+      identity.dispose();
+    },
+  };
+}
+
+/** Announces the office (name, service type) in the relay's directory. */
+export async function announce(s: Session): Promise<void> {
+  await s.client.updateMe({ ...(s.config.name ? { name: s.config.name } : {}), serviceTypes: [s.config.serviceType] });
+}
