@@ -9,7 +9,7 @@ import { decryptCms, encryptCms, open, seal, signCms, verifyCms } from './cms.js
 import { IdentityError } from './errors.js';
 import { loadPkcs12, type OfficeIdentity } from './pkcs12.js';
 
-const PKI = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'pki');
+const PKI = join(import.meta.dirname, '..', 'fixtures', 'pki');
 const PASSWORD = 'test-password';
 const p12 = (id: string, legacy = false) => readFileSync(join(PKI, `${id}${legacy ? '.legacy' : ''}.p12`));
 const pem = (name: string) => readFileSync(join(PKI, name), 'utf8');

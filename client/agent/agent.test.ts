@@ -11,7 +11,7 @@ import { loadCatalog } from '../check/specs.js';
 import { openSession, type Session } from '../transport/session.js';
 import { Agent, type AgentStatus } from './agent.js';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 const PKI = join(ROOT, 'fixtures', 'pki');
 const pem = (f: string) => readFileSync(join(PKI, f), 'utf8');
 const env = { CPL_PW: 'test-password' };

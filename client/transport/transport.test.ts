@@ -16,7 +16,7 @@ import { receiveAll } from './receiver.js';
 import { flushOutbox, prepareUnits, spoolUnit } from './sender.js';
 import { announce, openSession, type Session } from './session.js';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 const PKI = join(ROOT, 'fixtures', 'pki');
 const VALID = join(ROOT, 'fixtures', 'valid');
 const pem = (f: string) => readFileSync(join(PKI, f), 'utf8');
