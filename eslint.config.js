@@ -1,8 +1,10 @@
-// Lint rules, and the boundary that keeps shared/ pure: no Node built-ins, no electron, no DOM.
+// Lint rules: the layers and their arrows (eslint-rules/layers.js), and the boundary that keeps
+// shared/ pure (no Node built-ins, no electron, no DOM, no Node globals).
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import layers from './eslint-rules/layers.js';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
@@ -17,6 +19,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // The layers and their allowed arrows (docs/architecture.md); tested in test/layers.test.ts.
+    files: ['**/*.{ts,tsx}'],
+    plugins: { project: layers },
+    rules: { 'project/layers': 'error' },
   },
   {
     // CommonJS on purpose: a `node -r` preload that stands in for the electron module in a test.
