@@ -1,7 +1,7 @@
 // Unit tests for the streaming CSV reader: record/line bookkeeping, quoting rules, framing issues,
 // line-ending statistics, and — the point of a streaming reader — that the way the text is cut
 // into chunks never changes what comes out.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CsvReader, type CsvIssue, type CsvRecord, type LineEndingStats } from './csv.js';
 
 interface Parsed {
@@ -326,5 +326,46 @@ describe('CsvReader: physical line count', () => {
     expect(count(['a,b\r', '\nc'])).toBe(2);
     expect(count(['a,b\r\n', ''])).toBe(1);
     expect(count([])).toBe(0);
+  });
+});
+
+describe('CsvReader: linear work on quote-heavy input', () => {
+  /** Characters String#indexOf looked at while searching for line breaks during one parse. */
+  function lineBreakSearchWork(text: string, chunkSize: number): number {
+    let work = 0;
+    const original = String.prototype.indexOf;
+    const spy = vi.spyOn(String.prototype, 'indexOf').mockImplementation(function (this: string, search: string, from?: number) {
+      const at = original.call(this, search, from);
+      if (search === '\n' || search === '\r') work += (at === -1 ? this.length : at + 1) - (from ?? 0);
+      return at;
+    });
+    try {
+      parse(Array.from({ length: Math.ceil(text.length / chunkSize) }, (_, k) => text.slice(k * chunkSize, (k + 1) * chunkSize)));
+    } finally {
+      spy.mockRestore();
+    }
+    return work;
+  }
+
+  it('searches each character for a line break a bounded number of times, however many "" pairs a field holds', () => {
+    // A field of escaped quotes: one quoted segment per "" pair. A search that runs to the end of the
+    // chunk for every pair is quadratic (a 2 MB field stalled receive for minutes).
+    const field = '"' + '""'.repeat(100_000) + '"';
+    const text = `${field},a\r\n"x\r\ny",b\r\n`;
+    for (const chunkSize of [text.length, 65_536]) {
+      expect(lineBreakSearchWork(text, chunkSize)).toBeLessThan(4 * text.length);
+    }
+  });
+
+  it('still counts quoted line breaks exactly after the change', () => {
+    const r = parse(['"a""\r\nb""\nc""\rd",x\r\n', 'y\r\n']);
+    expect(r.records.map((x) => [x.row, x.line])).toEqual([[1, 1], [2, 5]]);
+  });
+});
+
+describe('CsvReader: repeated chunks', () => {
+  it('counts the quoted line breaks of two chunks with the same text separately', () => {
+    const r = parse(['"', 'q\nq', 'q\nq', '",x\r\n', 'y\r\n']);
+    expect(r.records.map((x) => [x.row, x.line, x.fields])).toEqual([[1, 1, ['q\nqq\nq', 'x']], [2, 4, ['y']]]);
   });
 });

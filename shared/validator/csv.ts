@@ -256,14 +256,28 @@ export class CsvReader {
     this.field = this.field === '' ? chunk.slice(from, to) : this.field + chunk.slice(from, to);
   }
 
+  /**
+   * Where the next LF and CR of the current chunk are (-1: none left in it). Quoted text is scanned in
+   * segments between quotes, and a field of "" pairs has thousands of them: searching again from each
+   * segment to the end of the chunk would be quadratic, so each position is searched for once per chunk.
+   */
+  private breaksInChunk = 0;
+  private nextLf = -1;
+  private nextCr = -1;
+
   private countQuotedBreaks(chunk: string, from: number, to: number): void {
+    // By serial, not by value: two chunks with the same text are still two chunks.
+    if (this.breaksInChunk !== this.chunkSerial) {
+      this.breaksInChunk = this.chunkSerial;
+      this.nextLf = chunk.indexOf('\n', from);
+      this.nextCr = chunk.indexOf('\r', from);
+    }
     let at = from;
     for (;;) {
-      // Find the next CR or LF quickly; most free text has none.
-      let k = chunk.indexOf('\n', at);
-      let r = chunk.indexOf('\r', at);
-      if (k >= to) k = -1;
-      if (r >= to) r = -1;
+      if (this.nextLf !== -1 && this.nextLf < at) this.nextLf = chunk.indexOf('\n', at);
+      if (this.nextCr !== -1 && this.nextCr < at) this.nextCr = chunk.indexOf('\r', at);
+      const k = this.nextLf !== -1 && this.nextLf < to ? this.nextLf : -1;
+      const r = this.nextCr !== -1 && this.nextCr < to ? this.nextCr : -1;
       if (k === -1 && r === -1) return;
       const p = k === -1 ? r : r === -1 ? k : Math.min(k, r);
       if (chunk.charCodeAt(p) === CR) {
