@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { ErrorAlert } from './components/Alert.js';
 import { ConnectionBadge } from './components/ConnectionBadge.js';
 import { LangSwitch } from './components/LangSwitch.js';
-import { I18nContext, makeI18n } from './i18n.js';
+import { I18nContext, makeI18n } from './i18n/index.js';
 import { ComparePage } from './screens/Compare.js';
 import { DocumentsPage } from './screens/Documents.js';
 import { HistoryPage } from './screens/History.js';

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Text } from '../../../shared/api/types.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 
 /**
  * A failure, in a box that cannot be missed. The back end's messages already say what to do next. In

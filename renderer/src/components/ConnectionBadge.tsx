@@ -1,6 +1,6 @@
 import type { AppState } from '../../../shared/api/types.js';
-import type { MessageKey } from '../i18n.js';
-import { useI18n } from '../i18n.js';
+import type { MessageKey } from '../i18n/index.js';
+import { useI18n } from '../i18n/index.js';
 
 const label: Record<AppState['connection']['state'], MessageKey> = { online: 'connOnline', offline: 'connOffline', unknown: 'connUnknown' };
 

@@ -1,5 +1,5 @@
 import type { DocumentView } from '../../../shared/api/types.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 import { FormRecordView } from './FormRecordView.js';
 import { TicketGrid } from './TicketGrid.js';
 

@@ -1,5 +1,5 @@
 import type { Finding } from '../../../shared/report/types.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 
 /**
  * Findings as a table people can work through line by line: which record, which item, what is wrong

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FormRecord } from '../../../shared/api/types.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 
 /**
  * A record of 第1〜3表 (and the other form-like files) as a readable form. Most records have many

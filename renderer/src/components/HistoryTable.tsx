@@ -1,6 +1,6 @@
 import type { HistoryEntry } from '../../../shared/api/types.js';
-import type { MessageKey } from '../i18n.js';
-import { kindName, useI18n } from '../i18n.js';
+import type { MessageKey } from '../i18n/index.js';
+import { kindName, useI18n } from '../i18n/index.js';
 import { formatDateTime, formatMonth } from '../util/format.js';
 
 const receiptLabel: Record<HistoryEntry['receipt'], MessageKey> = { verified: 'rcVerified', invalid: 'rcInvalid', none: 'rcNone', given: 'rcGiven' };

@@ -1,4 +1,4 @@
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 
 /** Both languages are always written in their own script, so anyone can find the way back. */
 export function LangSwitch() {

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Loaded } from '../hooks.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 
 /**
  * A card with what the back end listed: "loading" at first, a plain sentence when there is nothing,

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { AppState, OfficeProfile } from '../../../shared/api/types.js';
 import { api } from '../api.js';
 import { useAction } from '../hooks.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 import { readAsBase64, readAsText } from '../util/files.js';
 import { ErrorAlert, Notice } from './Alert.js';
 

@@ -1,5 +1,5 @@
 import type { AppState } from '../../../shared/api/types.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 
 /**
  * Shows that a long call is under way: a counted bar when the back end reports done/total, otherwise a

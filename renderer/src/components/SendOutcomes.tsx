@@ -1,6 +1,6 @@
 import type { SendOutcome } from '../../../shared/api/types.js';
-import type { MessageKey } from '../i18n.js';
-import { useI18n } from '../i18n.js';
+import type { MessageKey } from '../i18n/index.js';
+import { useI18n } from '../i18n/index.js';
 
 const stateLabel: Record<SendOutcome['state'], MessageKey> = {
   accepted: 'outAccepted',

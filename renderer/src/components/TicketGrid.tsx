@@ -1,5 +1,5 @@
 import type { DiffKind, GridRow, UserGrid } from '../../../shared/ticket/ticket.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 import { formatMonth, formatTime, weekday, weekdayName } from '../util/format.js';
 
 /** Identifies one cell of a grid: the service row and the day of the month. */

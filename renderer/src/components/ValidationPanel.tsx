@@ -1,5 +1,5 @@
 import type { CheckedFile, UnitView, ValidationView } from '../../../shared/api/types.js';
-import { kindName, useI18n } from '../i18n.js';
+import { kindName, useI18n } from '../i18n/index.js';
 import { formatMonth } from '../util/format.js';
 import { FindingsTable } from './FindingsTable.js';
 import { Notice } from './Alert.js';

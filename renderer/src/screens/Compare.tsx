@@ -6,7 +6,7 @@ import { ErrorAlert, Notice } from '../components/Alert.js';
 import { ListCard } from '../components/ListCard.js';
 import { cellKey, diffTone, TicketGrid } from '../components/TicketGrid.js';
 import { useAction, useLoad } from '../hooks.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 import { formatMonth, formatTime } from '../util/format.js';
 
 /** The cells each side's grid should mark: the planned visit on the plan, the provided one on the actuals. */

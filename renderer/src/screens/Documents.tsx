@@ -5,7 +5,7 @@ import { ErrorAlert } from '../components/Alert.js';
 import { ListCard } from '../components/ListCard.js';
 import { DocumentViewer } from '../components/DocumentViewer.js';
 import { useAction, useLoad } from '../hooks.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 import { formatDateTime, formatMonth } from '../util/format.js';
 
 export function DocumentsPage() {

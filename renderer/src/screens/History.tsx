@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
 import { HistoryTable } from '../components/HistoryTable.js';
 import { useAction, useLoad } from '../hooks.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 import { useDebounced } from '../util/debounce.js';
 import { downloadText } from '../util/files.js';
 

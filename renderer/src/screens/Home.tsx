@@ -5,7 +5,7 @@ import { ErrorAlert, Notice } from '../components/Alert.js';
 import { ConnectionBadge } from '../components/ConnectionBadge.js';
 import { HistoryTable } from '../components/HistoryTable.js';
 import { useAction, useLoad } from '../hooks.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 import { formatDateTime } from '../util/format.js';
 import type { ScreenId } from './ids.js';
 

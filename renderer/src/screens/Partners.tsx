@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { ListCard } from '../components/ListCard.js';
 import { useAction, useLoad } from '../hooks.js';
-import { SERVICE_TYPE_CHOICES, serviceTypeName, useI18n } from '../i18n.js';
+import { SERVICE_TYPE_CHOICES, serviceTypeName, useI18n } from '../i18n/index.js';
 import { useDebounced } from '../util/debounce.js';
 
 /** Wait this long after the last key press before searching, so typing a name does not flood the back end. */

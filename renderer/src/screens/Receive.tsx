@@ -6,8 +6,8 @@ import { DocumentTabs } from '../components/DocumentTabs.js';
 import { ListCard } from '../components/ListCard.js';
 import { Progress } from '../components/Progress.js';
 import { useAction, useActivity, useLoad } from '../hooks.js';
-import type { MessageKey } from '../i18n.js';
-import { kindName, useI18n } from '../i18n.js';
+import type { MessageKey } from '../i18n/index.js';
+import { kindName, useI18n } from '../i18n/index.js';
 import { formatDateTime, formatMonth } from '../util/format.js';
 
 const stateLabel: Record<Arrival['state'], MessageKey> = { imported: 'stImported', downloaded: 'stDownloaded', quarantined: 'stQuarantined' };

@@ -7,7 +7,7 @@ import { Progress } from '../components/Progress.js';
 import { SendOutcomes } from '../components/SendOutcomes.js';
 import { ValidationPanel } from '../components/ValidationPanel.js';
 import { useAction, useActivity, useLoad } from '../hooks.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 import { readAsBase64 } from '../util/files.js';
 
 /** Files dropped (or picked) here: read in the browser, checked by the back end, staged for sending. */

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
 import { ProfileEditor } from '../components/ProfileEditor.js';
 import { useAction } from '../hooks.js';
-import { serviceTypeName, useI18n } from '../i18n.js';
+import { serviceTypeName, useI18n } from '../i18n/index.js';
 import { formatDate } from '../util/format.js';
 
 /** Only what changed goes to the back end, so a save never overwrites a setting changed elsewhere. */

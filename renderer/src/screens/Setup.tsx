@@ -3,8 +3,8 @@ import type { AppState, CertificateSummary, ConnectionCheck, FolderCheck } from 
 import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
 import { useAction } from '../hooks.js';
-import type { MessageKey } from '../i18n.js';
-import { SERVICE_TYPE_CHOICES, serviceTypeName, useI18n } from '../i18n.js';
+import type { MessageKey } from '../i18n/index.js';
+import { SERVICE_TYPE_CHOICES, serviceTypeName, useI18n } from '../i18n/index.js';
 import { readAsBase64, readAsText } from '../util/files.js';
 import { formatDate } from '../util/format.js';
 

@@ -3,7 +3,7 @@ import type { AppState } from '../../../shared/api/types.js';
 import { api } from '../api.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { useAction } from '../hooks.js';
-import { useI18n } from '../i18n.js';
+import { useI18n } from '../i18n/index.js';
 
 export function UnlockPage({ state, onState }: { state: AppState; onState: (s: AppState) => void }) {
   const { t } = useI18n();

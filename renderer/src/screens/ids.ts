@@ -1,4 +1,4 @@
-import type { MessageKey } from '../i18n.js';
+import type { MessageKey } from '../i18n/index.js';
 
 /** The main screens, in navigation order. Navigation is app state (no router, no hash: api.ts reads #token=). */
 export const SCREENS = ['home', 'send', 'receive', 'documents', 'compare', 'partners', 'history', 'settings'] as const;

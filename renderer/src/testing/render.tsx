@@ -3,7 +3,7 @@ import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import type { Lang } from '../../../shared/api/types.js';
 import { setApi } from '../api.js';
-import { I18nContext, makeI18n } from '../i18n.js';
+import { I18nContext, makeI18n } from '../i18n/index.js';
 import type { FakeApi } from './fakeApi.js';
 
 export function renderScreen(ui: ReactElement, lang: Lang = 'ja') {
