@@ -1,11 +1,12 @@
 // Sign and verify throughput (operations per second) for a 10 KB and a 1 MB file, with the test PKI.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { certsFromPem } from '../pki/certs.js';
 import { decryptCms, encryptCms, signCms, verifyCms } from '../pki/cms.js';
 import { loadPkcs12 } from '../pki/pkcs12.js';
 import { packageRoot } from '../client/paths.js';
+import { writeBenchOutput } from './output.js';
 
 const root = packageRoot();
 const pki = join(root, 'fixtures', 'pki');
@@ -41,7 +42,6 @@ for (const [label, size] of [['10 KB', 10 * 1024], ['1 MB', 1024 * 1024]] as con
   rows.push(r);
   process.stdout.write(`${label.padEnd(6)} sign ${r.sign.toFixed(1).padStart(7)} ops/s   verify ${r.verify.toFixed(1).padStart(7)} ops/s   encrypt ${r.encrypt.toFixed(1).padStart(7)} ops/s   decrypt ${r.decrypt.toFixed(1).padStart(7)} ops/s\n`);
 }
-mkdirSync(join(root, 'bench-output'), { recursive: true });
-writeFileSync(join(root, 'bench-output', 'identity.json'), JSON.stringify({ node: process.version, results }, null, 2) + '\n');
+writeBenchOutput('identity', { node: process.version, results });
 identity.dispose();
 recipient.dispose();

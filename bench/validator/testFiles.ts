@@ -1,0 +1,55 @@
+// The three files the phases run on: a large one, a small one, and the small one's bytes repeated
+// until it is as large as the large one (same users, more bytes).
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { GenResult } from './generate.js';
+import { MB } from './measure.js';
+import { spawnChild } from './processes.js';
+
+export type FileKey = 'large' | 'small' | 'repeated';
+
+export interface TestFiles {
+  large: GenResult;
+  small: GenResult;
+  /** How many copies of the small file the repeated file holds. */
+  times: number;
+  paths: Record<FileKey, string>;
+  bytes: Record<FileKey, number>;
+  records: Record<FileKey, number>;
+  users: Record<FileKey, number>;
+}
+
+/** Generates the files into dir (each in a child started from `entry`), printing a line for each. */
+export async function prepareTestFiles(dir: string, sizes: { mb: number; smallMb: number }, entry: string): Promise<TestFiles> {
+  const largeDir = join(dir, 'large');
+  const smallDir = join(dir, 'small');
+  mkdirSync(largeDir);
+  mkdirSync(smallDir);
+  // The generator holds the whole file's text in memory before encoding it.
+  const generate = (into: string, mb: number) => spawnChild<GenResult>(entry, ['gen', into, String(mb * MB)], ['--max-old-space-size=6144']);
+  const generated = (g: GenResult) => `generated ${basename(g.path)}: ${(g.bytes / MB).toFixed(1)} MB, ${g.records} records, ${g.users} users (${g.seconds.toFixed(1)} s)`;
+  const large = await generate(largeDir, sizes.mb);
+  console.log(generated(large));
+  const small = await generate(smallDir, sizes.smallMb);
+  console.log(generated(small));
+
+  // The small file's bytes repeated: as large as the large file but with the small file's users, so the
+  // memory kept for per-user facts stays the same and only the byte count grows.
+  const times = Math.max(2, Math.round(large.bytes / small.bytes));
+  const repeatDir = join(dir, 'repeated');
+  mkdirSync(repeatDir);
+  const repeated = join(repeatDir, basename(small.path));
+  const smallBytes = readFileSync(small.path);
+  for (let i = 0; i < times; i++) appendFileSync(repeated, smallBytes);
+  const repeatedBytes = statSync(repeated).size;
+  console.log(`repeated the ${(small.bytes / MB).toFixed(1)} MB file ×${times}: ${(repeatedBytes / MB).toFixed(1)} MB, ${small.records * times} records, still ${small.users} users`);
+  return {
+    large,
+    small,
+    times,
+    paths: { large: large.path, small: small.path, repeated },
+    bytes: { large: large.bytes, small: small.bytes, repeated: repeatedBytes },
+    records: { large: large.records, small: small.records, repeated: small.records * times },
+    users: { large: large.users, small: small.users, repeated: small.users },
+  };
+}
