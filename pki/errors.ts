@@ -1,5 +1,6 @@
 // Identity errors carry a stable code and a Japanese and English message. They never include a
 // password, key material or the raw bytes of a file.
+import { LocalizedError } from '../shared/errors.js';
 
 export type IdentityErrorCode =
   | 'P12_WRONG_PASSWORD'
@@ -38,19 +39,23 @@ const MESSAGES: Record<IdentityErrorCode, [string, string]> = {
   ENVELOPE_MALFORMED: ['暗号化データの形式が正しくありません', 'The encrypted data is malformed'],
 };
 
-export class IdentityError extends Error {
+export class IdentityError extends LocalizedError {
   override name = 'IdentityError';
-  readonly messageJa: string;
-  readonly messageEn: string;
+  declare readonly code: IdentityErrorCode;
 
-  constructor(
-    readonly code: IdentityErrorCode,
-    detail?: string,
-  ) {
+  /** `detail` (a date, a field, a variable name) is added to both languages. */
+  constructor(code: IdentityErrorCode, detail?: string) {
     const [ja, en] = MESSAGES[code];
     const suffix = detail ? ` (${detail})` : '';
-    super(`${ja} / ${en}${suffix}`);
-    this.messageJa = ja + suffix;
-    this.messageEn = en + suffix;
+    super(code, { ja: ja + suffix, en: en + suffix });
+  }
+
+  /** The names this error had before the shared model; kept for the code that reads them. */
+  get messageJa(): string {
+    return this.ja;
+  }
+
+  get messageEn(): string {
+    return this.en;
   }
 }

@@ -54,7 +54,8 @@ export class LocalizedError extends Error {
 export type Result<T> = { ok: true; result: T } | { ok: false; error: ErrorBody };
 
 export const resultEnvelopeSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), result: z.unknown() }),
+  // Optional: a result of `undefined` vanishes from JSON, and `{ok: true}` is still a success.
+  z.object({ ok: z.literal(true), result: z.unknown().optional() }),
   z.object({ ok: z.literal(false), error: errorBodySchema }),
 ]);
 
@@ -64,6 +65,23 @@ export function ok<T>(result: T): Result<T> {
 
 export function failed(error: LocalizedError): Result<never> {
   return { ok: false, error: error.toBody() };
+}
+
+/**
+ * What the receiving side does with an envelope: the result, or the error thrown as a LocalizedError.
+ * Anything that is not an envelope (an old or foreign peer, a proxy's error page) is refused clearly
+ * rather than guessed at.
+ */
+export function openEnvelope(value: unknown): unknown {
+  const parsed = resultEnvelopeSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new LocalizedError('bad_envelope', {
+      ja: 'アプリの本体から読めない応答が返りました。アプリを起動し直してください。',
+      en: 'The app back end gave an answer that cannot be read. Restart the app.',
+    });
+  }
+  if (!parsed.data.ok) throw LocalizedError.fromBody(parsed.data.error);
+  return parsed.data.result;
 }
 
 /**

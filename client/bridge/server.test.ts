@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handlers } from '../../shared/api/methods.js';
 import { ApiError } from '../../shared/api/methods.js';
+import { resultEnvelopeSchema } from '../../shared/errors.js';
 import { startBridge, type RunningBridge } from './server.js';
 
 let bridge: RunningBridge;
@@ -53,7 +54,7 @@ describe('web bridge', () => {
   it('answers a checked call with its result', async () => {
     const r = await call('/api/searchPartners', { headers: auth(), body: JSON.stringify({ query: 'ひまわり' }) });
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ result: { method: 'searchPartners', echo: { query: 'ひまわり' } } });
+    expect(JSON.parse(r.body)).toEqual({ ok: true, result: { method: 'searchPartners', echo: { query: 'ひまわり' } } });
   });
 
   it('refuses calls without the token, with a wrong token, from another origin or host', async () => {
@@ -84,6 +85,24 @@ describe('web bridge', () => {
     const i = await call('/api/home', { headers: auth(), body: '{}' });
     expect(i.status).toBe(500);
     expect(JSON.parse(i.body).error.code).toBe('internal');
+  });
+
+  it('answers every refusal, transport-level or not, with an error envelope (the HTTP status kept)', async () => {
+    const refusals = [
+      [401, 'unauthorized', await call('/api/getState', { body: '{}' })],
+      [403, 'bad_origin', await call('/api/getState', { headers: { ...auth(), origin: 'https://evil.example' }, body: '{}' })],
+      [415, 'content_type', await call('/api/getState', { headers: { ...auth(), 'content-type': 'text/plain' }, body: '{}' })],
+      [400, 'bad_json', await call('/api/getState', { headers: auth(), body: '{not json' })],
+      [405, 'method', await call('/api/getState', { method: 'GET' })],
+      [404, 'unknown_method', await call('/api/evalSomething', { headers: auth(), body: '{}' })],
+      [400, 'P12_WRONG_PASSWORD', await call('/api/unlock', { headers: auth(), body: JSON.stringify({ password: 'x' }) })],
+      [500, 'internal', await call('/api/home', { headers: auth(), body: '{}' })],
+    ] as const;
+    for (const [status, code, r] of refusals) {
+      expect(r.status, code).toBe(status);
+      const envelope = resultEnvelopeSchema.parse(JSON.parse(r.body));
+      expect(envelope).toMatchObject({ ok: false, error: { code } });
+    }
   });
 
   it('serves the renderer with the strict CSP, and nothing outside its folder', async () => {

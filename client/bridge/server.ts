@@ -7,8 +7,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { dispatch, type Handlers } from '../../shared/api/methods.js';
-import { toApiError } from '../app/backend.js';
+import { ApiError, dispatchToResult, type Handlers } from '../../shared/api/methods.js';
+import { failed, type Result } from '../../shared/errors.js';
+import { toApiError } from '../app/errors.js';
 
 /** The renderer's Content-Security-Policy: only our own scripts, styles and API. */
 export const RENDERER_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -49,10 +50,15 @@ function sameToken(given: string, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+/** Every API answer is a Result envelope; the HTTP status still tells a transport-level refusal apart. */
+function send(res: ServerResponse, status: number, body: Result<unknown>): void {
   const data = Buffer.from(JSON.stringify(body));
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': data.length, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(data);
+}
+
+function refuse(res: ServerResponse, status: number, code: string, ja: string, en: string): void {
+  send(res, status, failed(new ApiError(code, ja, en)));
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
@@ -104,17 +110,17 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
 
   const server = createServer((req, res) => {
     void (async () => {
-      if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 403, { error: { code: 'bad_host', ja: '許可されていない接続です', en: 'host not allowed' } });
+      if (!allowedHosts.has(req.headers.host ?? '')) return refuse(res, 403, 'bad_host', '許可されていない接続です', 'host not allowed');
       const url = new URL(req.url ?? '/', origin);
       if (req.method === 'GET' || req.method === 'HEAD') {
-        if (url.pathname.startsWith('/api/')) return send(res, 405, { error: { code: 'method', ja: 'POST で呼んでください', en: 'use POST' } });
+        if (url.pathname.startsWith('/api/')) return refuse(res, 405, 'method', 'POST で呼んでください', 'use POST');
         return serveStatic(req, res, url.pathname);
       }
-      if (req.method !== 'POST' || !url.pathname.startsWith('/api/')) return send(res, 404, { error: { code: 'not_found', ja: '見つかりません', en: 'not found' } });
-      if (req.headers.origin !== undefined && !allowedOrigins.has(req.headers.origin)) return send(res, 403, { error: { code: 'bad_origin', ja: '許可されていない接続元です', en: 'origin not allowed' } });
+      if (req.method !== 'POST' || !url.pathname.startsWith('/api/')) return refuse(res, 404, 'not_found', '見つかりません', 'not found');
+      if (req.headers.origin !== undefined && !allowedOrigins.has(req.headers.origin)) return refuse(res, 403, 'bad_origin', '許可されていない接続元です', 'origin not allowed');
       const auth = req.headers.authorization ?? '';
-      if (!auth.startsWith('Bearer ') || !sameToken(auth.slice(7), token)) return send(res, 401, { error: { code: 'unauthorized', ja: 'アプリを開き直してください（認証できません）', en: 'unauthorized: reopen the app' } });
-      if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { error: { code: 'content_type', ja: 'JSON で送ってください', en: 'send JSON' } });
+      if (!auth.startsWith('Bearer ') || !sameToken(auth.slice(7), token)) return refuse(res, 401, 'unauthorized', 'アプリを開き直してください（認証できません）', 'unauthorized: reopen the app');
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'content_type', 'JSON で送ってください', 'send JSON');
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
       let payload: unknown;
       try {
@@ -122,20 +128,17 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
         payload = body.length ? JSON.parse(body.toString('utf8')) : {};
       } catch (e) {
         const status = (e as { status?: number }).status ?? 400;
-        return send(res, status, { error: { code: status === 413 ? 'too_large' : 'bad_json', ja: status === 413 ? '送る内容が大きすぎます' : '送られた内容を読めません', en: status === 413 ? 'request too large' : 'unreadable request' } });
+        if (status === 413) return refuse(res, status, 'too_large', '送る内容が大きすぎます', 'request too large');
+        return refuse(res, status, 'bad_json', '送られた内容を読めません', 'unreadable request');
       }
-      try {
-        const result = await dispatch(opts.handlers, method, payload);
-        send(res, 200, { result });
-      } catch (e) {
-        const err = toApiError(e);
-        const status = err.code === 'unknown_method' ? 404 : err.code === 'internal' ? 500 : 400;
-        if (status === 500) opts.log?.(`bridge: ${method}: ${err.en}`);
-        send(res, status, { error: err.toBody() });
-      }
+      const answer = await dispatchToResult(opts.handlers, method, payload, toApiError);
+      if (answer.ok) return send(res, 200, answer);
+      const status = answer.error.code === 'unknown_method' ? 404 : answer.error.code === 'internal' ? 500 : 400;
+      if (status === 500) opts.log?.(`bridge: ${method}: ${answer.error.en}`);
+      send(res, status, answer);
     })().catch((e: unknown) => {
       opts.log?.(`bridge: ${String(e)}`);
-      if (!res.headersSent) send(res, 500, { error: { code: 'internal', ja: '内部エラー', en: 'internal error' } });
+      if (!res.headersSent) refuse(res, 500, 'internal', '内部エラー', 'internal error');
     });
   });
 

@@ -5,6 +5,7 @@
 // And its table stops the user-defined area (外字, F040–F9FC) at F940, so gaiji are mapped to the
 // Private Use Area here, as Windows does.
 import iconv from 'iconv-lite';
+import { LocalizedError } from '../../shared/errors.js';
 import type { DecoderFactory } from '../../shared/validator/index.js';
 
 const isLead = (b: number) => (b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc);
@@ -73,10 +74,11 @@ export const decodeMs932: DecoderFactory = () => {
   };
 };
 
-export class UnencodableTextError extends Error {
+export class UnencodableTextError extends LocalizedError {
   override name = 'UnencodableTextError';
   constructor(readonly character: string) {
-    super(`MS932 で表せない文字があります / not representable in MS932: ${character} (U+${character.codePointAt(0)!.toString(16).toUpperCase()})`);
+    const codePoint = `U+${character.codePointAt(0)!.toString(16).toUpperCase()}`;
+    super('ms932_unencodable', { ja: 'MS932 で表せない文字があります', en: `not representable in MS932: ${character} (${codePoint})` });
   }
 }
 

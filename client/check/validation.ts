@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { LocalizedError, type LocalizedText } from '../../shared/errors.js';
 import type { CheckReport } from '../../shared/report/types.js';
 import type { SpecCatalog } from '../../shared/spec/model.js';
 import { buildReport, FileValidator, type FileResult } from '../../shared/validator/index.js';
@@ -45,8 +46,12 @@ export async function listCandidates(dir: string): Promise<{ files: string[]; ig
   return { files, ignored };
 }
 
-export class InputError extends Error {
+/** A path to check that is missing, or holds nothing to check: the person's input, not a finding. */
+export class InputError extends LocalizedError {
   override name = 'InputError';
+  constructor(text: LocalizedText) {
+    super('input', text);
+  }
 }
 
 /**
@@ -63,7 +68,7 @@ export async function checkPaths(inputs: string[], options: CheckOptions = {}): 
     try {
       s = await stat(input);
     } catch {
-      throw new InputError(`ファイルまたはフォルダが見つかりません / not found: ${input}`);
+      throw new InputError({ ja: 'ファイルまたはフォルダが見つかりません', en: `not found: ${input}` });
     }
     if (s.isDirectory()) {
       sawDirectory = true;
@@ -75,7 +80,7 @@ export async function checkPaths(inputs: string[], options: CheckOptions = {}): 
     }
   }
   const unique = [...new Map(files.map((f) => [resolve(f), f])).values()];
-  if (unique.length === 0) throw new InputError('検査する標準仕様のファイル（.CSV / .jpg）がありません / no standard-spec files (.CSV / .jpg) to check');
+  if (unique.length === 0) throw new InputError({ ja: '検査する標準仕様のファイル（.CSV / .jpg）がありません', en: 'no standard-spec files (.CSV / .jpg) to check' });
   const results: FileResult[] = [];
   for (const f of unique) results.push(await validatePath(f, { ...options, catalog }));
   return buildReport(results, catalog, { units: options.units ?? (sawDirectory || unique.length > 1), redact: options.redact === true, ignored });

@@ -6,8 +6,8 @@ import { withSession } from './transport.js';
 
 export async function runAgent(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { config: { type: 'string' } });
-  if (typeof values.config !== 'string') throw new UsageError('--config で事業所の設定ファイルを指定してください / --config is required');
-  if (positionals.length) throw new UsageError(`余分な引数があります / unexpected arguments: ${positionals.join(' ')}`);
+  if (typeof values.config !== 'string') throw new UsageError({ ja: '--config で事業所の設定ファイルを指定してください', en: '--config is required' });
+  if (positionals.length) throw new UsageError({ ja: '余分な引数があります', en: `unexpected arguments: ${positionals.join(' ')}` });
   return withSession(values.config, io, (session) => runUntilStopped(session, io));
 }
 

@@ -27,10 +27,10 @@ export async function runApp(args: string[], io: Io): Promise<number> {
     port: { type: 'string', default: '5170' },
     browser: { type: 'boolean', default: false },
   });
-  if (positionals.length) throw new UsageError(`余分な引数があります / unexpected arguments: ${positionals.join(' ')}`);
+  if (positionals.length) throw new UsageError({ ja: '余分な引数があります', en: `unexpected arguments: ${positionals.join(' ')}` });
   const relayPort = Number(values['relay-port']);
   const port = Number(values.port);
-  if (![relayPort, port].every((p) => Number.isInteger(p) && p >= 0 && p <= 65535)) throw new UsageError('ポート番号は 0〜65535 です / ports must be 0-65535');
+  if (![relayPort, port].every((p) => Number.isInteger(p) && p >= 0 && p <= 65535)) throw new UsageError({ ja: 'ポート番号は 0〜65535 です', en: 'ports must be 0-65535' });
   const dataDir = resolve(values.data as string);
   const root = packageRoot();
 
@@ -48,7 +48,7 @@ export async function runApp(args: string[], io: Io): Promise<number> {
   }
 
   const staticDir = join(root, 'dist', 'renderer');
-  if (!existsSync(join(staticDir, 'index.html'))) throw new UsageError('画面がビルドされていません。npm run build を実行してください / the renderer is not built: run npm run build');
+  if (!existsSync(join(staticDir, 'index.html'))) throw new UsageError({ ja: '画面がビルドされていません。npm run build を実行してください', en: 'the renderer is not built: run npm run build' });
   const embedded = await startEmbedded({ dataDir, relayPort, shell: 'browser', log: (l) => io.stderr(`${new Date().toISOString()} relay ${l}\n`) });
   const bridges = [];
   for (const [i, b] of embedded.backends.entries()) {

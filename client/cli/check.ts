@@ -15,15 +15,15 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
   });
   const format = values.format as string;
   const lang = values.lang as string;
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format は text|json|junit|sarif のどれかです / --format must be one of text, json, junit, sarif`);
-  if (lang !== 'ja' && lang !== 'en') throw new UsageError('--lang は ja か en です / --lang must be ja or en');
-  if (positionals.length === 0) throw new UsageError('検査するファイルかフォルダを指定してください / name at least one file or folder');
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError({ ja: '--format は text|json|junit|sarif のどれかです', en: '--format must be one of text, json, junit, sarif' });
+  if (lang !== 'ja' && lang !== 'en') throw new UsageError({ ja: '--lang は ja か en です', en: '--lang must be ja or en' });
+  if (positionals.length === 0) throw new UsageError({ ja: '検査するファイルかフォルダを指定してください', en: 'name at least one file or folder' });
   let report;
   try {
     report = await checkPaths(positionals, { redact: values.redact === true });
   } catch (e) {
     if (e instanceof InputError) {
-      io.stderr(`${e.message}\n`);
+      io.stderr(`${e.ja} / ${e.en}\n`);
       return EXIT_USAGE;
     }
     throw e;

@@ -14,13 +14,13 @@ export async function runFixtures(args: string[], io: Io): Promise<number> {
     users: { type: 'string', default: '3' },
     seed: { type: 'string' },
   });
-  if (positionals.length) throw new UsageError(`余分な引数があります / unexpected arguments: ${positionals.join(' ')}`);
-  if (!values.out) throw new UsageError('--out で出力先フォルダを指定してください / --out is required');
+  if (positionals.length) throw new UsageError({ ja: '余分な引数があります', en: `unexpected arguments: ${positionals.join(' ')}` });
+  if (!values.out) throw new UsageError({ ja: '--out で出力先フォルダを指定してください', en: '--out is required' });
   const month = (values.month as string | undefined) ?? currentMonth();
-  if (!isValidMonth(month)) throw new UsageError(`--month は YYYYMM です / --month must be YYYYMM: ${month}`);
-  if (month < '202504') throw new UsageError('--month は 202504 以降です（第4.1版の適用開始） / --month must be 202504 or later (edition 4.1)');
+  if (!isValidMonth(month)) throw new UsageError({ ja: '--month は YYYYMM です', en: `--month must be YYYYMM: ${month}` });
+  if (month < '202504') throw new UsageError({ ja: '--month は 202504 以降です（第4.1版の適用開始）', en: '--month must be 202504 or later (edition 4.1)' });
   const users = Number(values.users);
-  if (!Number.isInteger(users) || users < 1 || users > 100000) throw new UsageError('--users は 1〜100000 の整数です / --users must be an integer from 1 to 100000');
+  if (!Number.isInteger(users) || users < 1 || users > 100000) throw new UsageError({ ja: '--users は 1〜100000 の整数です', en: '--users must be an integer from 1 to 100000' });
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   try {
     const written = await writeFixtures(values.out as string, { month, users, ...(seed !== undefined ? { seed } : {}) });

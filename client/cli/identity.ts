@@ -12,14 +12,14 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parse, UsageError, type Io } from '
 const OFFICE_FIELDS = ['CN', 'serialNumber', 'OU', 'O', 'UID'];
 
 function checkFormat(format: unknown): void {
-  if (format !== 'text' && format !== 'json') throw new UsageError('--format は text か json です / --format must be text or json');
+  if (format !== 'text' && format !== 'json') throw new UsageError({ ja: '--format は text か json です', en: '--format must be text or json' });
 }
 
 async function readInput(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch {
-    throw new UsageError(`${what}を読めません / cannot read ${path}`);
+    throw new UsageError({ ja: `${what}を読めません`, en: `cannot read ${path}` });
   }
 }
 
@@ -30,13 +30,13 @@ async function password(values: Record<string, string | boolean | undefined>): P
 
 function officeField(values: Record<string, string | boolean | undefined>): OfficeNumberField {
   const f = (values['office-from'] as string | undefined) ?? 'CN';
-  if (!OFFICE_FIELDS.includes(f)) throw new UsageError(`--office-from は ${OFFICE_FIELDS.join('|')} のどれかです / --office-from must be one of ${OFFICE_FIELDS.join(', ')}`);
+  if (!OFFICE_FIELDS.includes(f)) throw new UsageError({ ja: `--office-from は ${OFFICE_FIELDS.join('|')} のどれかです`, en: `--office-from must be one of ${OFFICE_FIELDS.join(', ')}` });
   return f as OfficeNumberField;
 }
 
 function identityError(io: Io, e: unknown): number {
   if (e instanceof IdentityError) {
-    io.stderr(`${e.messageJa}\n${e.messageEn}\n`);
+    io.stderr(`${e.ja}\n${e.en}\n`);
     return EXIT_FINDINGS;
   }
   throw e;
@@ -51,8 +51,8 @@ const P12_OPTIONS = {
 export async function runIdentity(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { ...P12_OPTIONS, format: { type: 'string', default: 'text' } });
   checkFormat(values.format);
-  if (!values.p12) throw new UsageError('--p12 で証明書ファイルを指定してください / --p12 is required');
-  if (positionals.length) throw new UsageError(`余分な引数があります / unexpected arguments: ${positionals.join(' ')}`);
+  if (!values.p12) throw new UsageError({ ja: '--p12 で証明書ファイルを指定してください', en: '--p12 is required' });
+  if (positionals.length) throw new UsageError({ ja: '余分な引数があります', en: `unexpected arguments: ${positionals.join(' ')}` });
   const bytes = await readInput(values.p12 as string, '証明書ファイル');
   try {
     const id = loadPkcs12(bytes, await password(values), { requireUsable: false, officeNumberFrom: officeField(values) });
@@ -66,7 +66,7 @@ export async function runIdentity(args: string[], io: Io): Promise<number> {
     }
     id.dispose();
     if (values.format === 'json') {
-      io.stdout(JSON.stringify({ ...summary, usable: problem === null, problem: problem ? { code: problem.code, messageJa: problem.messageJa, messageEn: problem.messageEn } : null }, null, 2) + '\n');
+      io.stdout(JSON.stringify({ ...summary, usable: problem === null, problem: problem ? { code: problem.code, messageJa: problem.ja, messageEn: problem.en } : null }, null, 2) + '\n');
     } else {
       io.stdout(
         [
@@ -80,7 +80,7 @@ export async function runIdentity(args: string[], io: Io): Promise<number> {
         ].join('\n'),
       );
       if (summary.expiresSoon && !problem) io.stderr(`注意: 証明書の有効期限まで ${summary.daysLeft} 日です。更新の準備をしてください / warning: the certificate expires in ${summary.daysLeft} days\n`);
-      if (problem) io.stderr(`${problem.messageJa}\n${problem.messageEn}\n`);
+      if (problem) io.stderr(`${problem.ja}\n${problem.en}\n`);
     }
     return problem ? EXIT_FINDINGS : EXIT_OK;
   } catch (e) {
@@ -90,8 +90,8 @@ export async function runIdentity(args: string[], io: Io): Promise<number> {
 
 export async function runSign(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { ...P12_OPTIONS, force: { type: 'boolean', default: false } });
-  if (!values.p12) throw new UsageError('--p12 で証明書ファイルを指定してください / --p12 is required');
-  if (positionals.length === 0) throw new UsageError('署名するファイルを指定してください / name at least one file to sign');
+  if (!values.p12) throw new UsageError({ ja: '--p12 で証明書ファイルを指定してください', en: '--p12 is required' });
+  if (positionals.length === 0) throw new UsageError({ ja: '署名するファイルを指定してください', en: 'name at least one file to sign' });
   const p12 = await readInput(values.p12 as string, '証明書ファイル');
   let id;
   try {
@@ -132,12 +132,12 @@ export async function runVerify(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { trust: { type: 'string', multiple: true }, format: { type: 'string', default: 'text' } });
   checkFormat(values.format);
   const trustFiles = (values.trust as unknown as string[] | undefined) ?? [];
-  if (trustFiles.length === 0) throw new UsageError('--trust で信頼する CA 証明書（PEM）を指定してください / --trust CA.pem is required');
-  if (positionals.length === 0) throw new UsageError('検証するファイルを指定してください / name at least one file to verify');
+  if (trustFiles.length === 0) throw new UsageError({ ja: '--trust で信頼する CA 証明書（PEM）を指定してください', en: '--trust CA.pem is required' });
+  if (positionals.length === 0) throw new UsageError({ ja: '検証するファイルを指定してください', en: 'name at least one file to verify' });
   const anchors: CertInfo[] = [];
   for (const t of trustFiles) {
     const found = certsFromPem((await readInput(t, 'CA 証明書')).toString('utf8'));
-    if (found.length === 0) throw new UsageError(`CA 証明書が見つかりません / no certificate in ${t}`);
+    if (found.length === 0) throw new UsageError({ ja: 'CA 証明書が見つかりません', en: `no certificate in ${t}` });
     anchors.push(...found);
   }
   const results: (VerifyResult & { path: string; signature: string })[] = [];

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { LocalizedError, type LocalizedText } from '../../shared/errors.js';
 import { CAREPLAN_LINK_VERSION } from '../../shared/version.js';
 import { runCheck } from './check.js';
 import { runFixtures } from './fixtures.js';
@@ -51,8 +52,18 @@ export const USAGE = `careplan-link ${CAREPLAN_LINK_VERSION} — ケアプラン
   careplan-link --version | --help
 `;
 
-export class UsageError extends Error {
+/** The command line was wrong: the CLI answers with the message and the usage text (exit 2). */
+export class UsageError extends LocalizedError {
   override name = 'UsageError';
+  constructor(text: LocalizedText) {
+    super('usage', text);
+  }
+}
+
+/** A readable error for the terminal: Japanese first, English alongside, then what to do if known. */
+export function formatCliError(e: LocalizedError): string {
+  const hint = e.hint ? `ヒント / hint: ${e.hint.ja} / ${e.hint.en}\n` : '';
+  return `エラー / error: ${e.ja} / ${e.en}\n${hint}`;
 }
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean; multiple?: boolean }>;
@@ -62,7 +73,7 @@ export function parse(args: string[], options: OptionSpec): { values: Record<str
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (e) {
-    throw new UsageError(`引数が正しくありません / invalid arguments: ${(e as Error).message}`);
+    throw new UsageError({ ja: '引数が正しくありません', en: `invalid arguments: ${(e as Error).message}` });
   }
 }
 
@@ -105,15 +116,15 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         io.stdout(USAGE);
         return command === undefined ? EXIT_USAGE : EXIT_OK;
       default:
-        throw new UsageError(`不明なコマンドです / unknown command: ${command}`);
+        throw new UsageError({ ja: '不明なコマンドです', en: `unknown command: ${command}` });
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`${e.message}\n\n${USAGE}`);
+      io.stderr(`${e.ja} / ${e.en}\n\n${USAGE}`);
       return EXIT_USAGE;
     }
-    const err = e as NodeJS.ErrnoException;
-    io.stderr(`エラー / error: ${err.message}\n`);
+    // Errors nobody put into words (a disk full, a bug) keep their own message.
+    io.stderr(e instanceof LocalizedError ? formatCliError(e) : `エラー / error: ${(e as Error).message}\n`);
     return EXIT_USAGE;
   }
 }

@@ -11,7 +11,7 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parse, UsageError, type Io } from '
 
 /** Runs a command with an open office session; config, certificate and relay errors become exit codes. */
 export async function withSession(configPath: unknown, io: Io, fn: (s: Session) => Promise<number>): Promise<number> {
-  if (typeof configPath !== 'string') throw new UsageError('--config で事業所の設定ファイルを指定してください / --config is required');
+  if (typeof configPath !== 'string') throw new UsageError({ ja: '--config で事業所の設定ファイルを指定してください', en: '--config is required' });
   let s: Session;
   try {
     s = openSession(configPath);
@@ -21,7 +21,7 @@ export async function withSession(configPath: unknown, io: Io, fn: (s: Session) 
       return EXIT_USAGE;
     }
     if (e instanceof IdentityError) {
-      io.stderr(`${e.messageJa}\n${e.messageEn}\n`);
+      io.stderr(`${e.ja}\n${e.en}\n`);
       return EXIT_FINDINGS;
     }
     throw e;

@@ -4,6 +4,7 @@
 // navigation, new windows and permissions refused, the CSP on every response.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ipcChannel, METHOD_NAMES } from '../../shared/api/channels.js';
+import { resultEnvelopeSchema } from '../../shared/errors.js';
 
 const rec = vi.hoisted(() => ({
   windows: [] as { options: Record<string, unknown>; events: Map<string, (...a: unknown[]) => void>; openHandler: (() => unknown) | null; url: string | null }[],
@@ -64,7 +65,15 @@ vi.mock('electron', () => {
   };
 });
 
-vi.mock('../../client/app/offices.js', () => {
+vi.mock('../../client/app/offices.js', async () => {
+  const { ApiError } = await import('../../shared/api/methods.js');
+  // unlock fails the way the back end words its refusals; home fails the way a bug would.
+  const handle = async (m: string, req: unknown) => {
+    rec.handlerCalls.push([m, req]);
+    if (m === 'unlock') throw new ApiError('P12_WRONG_PASSWORD', '証明書ファイルのパスワードが違います', 'Wrong password for the certificate file');
+    if (m === 'home') throw new Error('disk on fire');
+    return { ok: m };
+  };
   const fake = () => ({
     backends: [
       {
@@ -72,7 +81,7 @@ vi.mock('../../client/app/offices.js', () => {
         name: 'ケアプランリンク居宅介護支援センター',
         backend: {
           refresh: async () => undefined,
-          handlers: new Proxy({}, { get: (_t, m: string) => async (req: unknown) => (rec.handlerCalls.push([m, req]), { ok: m }) }),
+          handlers: new Proxy({}, { get: (_t, m: string) => (req: unknown) => handle(m, req) }),
         },
       },
     ],
@@ -120,18 +129,28 @@ describe('Electron main process', () => {
   });
 
   it('dispatches a trusted, valid call to the back end', async () => {
-    await expect(trusted({ query: 'ひまわり' })).resolves.toEqual({ ok: 'searchPartners' });
+    await expect(trusted({ query: 'ひまわり' })).resolves.toEqual({ ok: true, result: { ok: 'searchPartners' } });
     expect(rec.handlerCalls.at(-1)).toEqual(['searchPartners', { query: 'ひまわり' }]);
   });
 
   it('refuses calls from other frames and payloads that fail the schema, before the back end sees them', async () => {
     const before = rec.handlerCalls.length;
     const foreign = rec.ipc.get(ipcChannel('getState'))!({ senderFrame: { url: 'https://evil.example/' }, sender: { id: 1 } }, {});
-    await expect(foreign).rejects.toThrow(/untrusted/);
+    await expect(foreign).resolves.toMatchObject({ ok: false, error: { code: 'untrusted' } });
     const unknownWindow = rec.ipc.get(ipcChannel('getState'))!({ senderFrame: { url: 'app://careplan/index.html' }, sender: { id: 99 } }, {});
-    await expect(unknownWindow).rejects.toThrow(/untrusted/);
-    await expect(trusted({ office: 'x', favourite: 1 }, 'setFavourite')).rejects.toThrow(/bad_request/);
+    await expect(unknownWindow).resolves.toMatchObject({ ok: false, error: { code: 'untrusted' } });
+    await expect(trusted({ office: 'x', favourite: 1 }, 'setFavourite')).resolves.toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(rec.handlerCalls.length).toBe(before);
+  });
+
+  it('answers a failing handler with an error envelope instead of throwing across IPC', async () => {
+    const refused = await trusted({ password: 'x' }, 'unlock');
+    expect(refused).toEqual({ ok: false, error: { code: 'P12_WRONG_PASSWORD', ja: '証明書ファイルのパスワードが違います', en: 'Wrong password for the certificate file' } });
+    expect(resultEnvelopeSchema.safeParse(refused).success).toBe(true);
+    // An unexpected failure is marked internal; its stack never crosses.
+    const broken = (await trusted({}, 'home')) as { ok: false; error: Record<string, unknown> };
+    expect(broken).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(broken)).not.toMatch(/at .*main\.test/);
   });
 
   it('blocks navigation away from the app and every new window', () => {

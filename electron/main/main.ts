@@ -6,10 +6,12 @@ import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, shell, Tray, type IpcMainInvokeEvent } from 'electron';
 import { ipcChannel, METHOD_NAMES } from '../../shared/api/channels.js';
-import { dispatch } from '../../shared/api/methods.js';
+import { ApiError, dispatchToResult } from '../../shared/api/methods.js';
+import { failed, type Result } from '../../shared/errors.js';
 import { startDemoOffices, startOffice, type AppBackends } from '../../client/app/offices.js';
 import { RENDERER_CSP } from '../../client/bridge/server.js';
-import { toApiError, type AppEvent } from '../../client/app/backend.js';
+import type { AppEvent } from '../../client/app/backend.js';
+import { toApiError } from '../../client/app/errors.js';
 import type { SecretStore } from '../../client/app/profile.js';
 
 // dist/electron-main/ in the bundle (esbuild turns import.meta.url into this file's URL).
@@ -130,15 +132,12 @@ async function ready(): Promise<void> {
   }
 
   for (const m of METHOD_NAMES) {
-    ipcMain.handle(ipcChannel(m), async (e, payload: unknown) => {
+    // Every call answers with a Result envelope and never throws: Electron would flatten a thrown
+    // error into a message string. Only the readable body crosses: never a stack, never key material.
+    ipcMain.handle(ipcChannel(m), async (e, payload: unknown): Promise<Result<unknown>> => {
       const index = trustedSender(e);
-      if (index === null) throw new Error(JSON.stringify({ code: 'untrusted', ja: '許可されていない画面からの呼び出しです', en: 'call from an untrusted frame' }));
-      try {
-        return await dispatch(embedded!.backends[index]!.backend.handlers, m, payload);
-      } catch (err) {
-        // Only the readable message crosses: never a stack, never key material.
-        throw new Error(JSON.stringify(toApiError(err).toBody()));
-      }
+      if (index === null) return failed(new ApiError('untrusted', '許可されていない画面からの呼び出しです', 'call from an untrusted frame'));
+      return dispatchToResult(embedded!.backends[index]!.backend.handlers, m, payload, toApiError);
     });
   }
   buildMenu();

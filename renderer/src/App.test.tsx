@@ -2,7 +2,8 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from './App.js';
-import { BackendError, setApi } from './api.js';
+import { ApiError } from '../../shared/api/methods.js';
+import { setApi } from './api.js';
 import { createFakeApi, lockedState, readyState, setupState } from './testing/fakeApi.js';
 import { install } from './testing/render.js';
 
@@ -38,7 +39,7 @@ describe('App', () => {
       createFakeApi(
         {
           unlock: async () => {
-            throw new BackendError('bad_password', 'パスワードが違います。証明書のパスワードを入れ直してください。', 'Wrong password. Enter the certificate password again.');
+            throw new ApiError('bad_password', 'パスワードが違います。証明書のパスワードを入れ直してください。', 'Wrong password. Enter the certificate password again.');
           },
         },
         lockedState,
@@ -93,7 +94,7 @@ describe('App', () => {
     install(
       createFakeApi({
         getState: async () => {
-          if (fail) throw new BackendError('bridge_unreachable', 'アプリの本体と通信できません。アプリを起動し直してください。', 'Cannot reach the app back end.');
+          if (fail) throw new ApiError('bridge_unreachable', 'アプリの本体と通信できません。アプリを起動し直してください。', 'Cannot reach the app back end.');
           return readyState;
         },
       }),

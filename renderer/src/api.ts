@@ -1,24 +1,16 @@
 // The renderer's only door to the back end. In Electron the preload puts the typed API on
 // `window.careplan` (IPC); in a browser the same methods go over the local web bridge, with the
-// per-run token the bridge handed out in the page address (#token=…).
+// per-run token the bridge handed out in the page address (#token=…). Both answer with a Result
+// envelope, checked here: a failure reaches the screens as a LocalizedError with its code and both
+// languages, never as a message string to take apart.
 import { METHOD_NAMES, type MethodName } from '../../shared/api/channels.js';
-import type { ApiErrorBody, AppApi } from '../../shared/api/methods.js';
+import type { AppApi, EnvelopeApi } from '../../shared/api/methods.js';
+import { LocalizedError, openEnvelope, resultEnvelopeSchema } from '../../shared/errors.js';
 
 declare global {
   interface Window {
-    careplan?: AppApi;
-  }
-}
-
-/** An error from the back end, with both languages kept for the screen. */
-export class BackendError extends Error {
-  override name = 'BackendError';
-  constructor(
-    readonly code: string,
-    readonly ja: string,
-    readonly en: string,
-  ) {
-    super(ja);
+    /** The preload's API: every method answers with a Result envelope (see electron/preload). */
+    careplan?: EnvelopeApi;
   }
 }
 
@@ -43,46 +35,28 @@ export function webBridgeApi(base = '', token = bridgeToken(), fetchImpl: typeof
         body: JSON.stringify(request ?? {}),
       });
     } catch {
-      throw new BackendError('bridge_unreachable', 'アプリの本体と通信できません。アプリを起動し直してください。', 'Cannot reach the app back end. Restart the app.');
+      throw new LocalizedError('bridge_unreachable', { ja: 'アプリの本体と通信できません。アプリを起動し直してください。', en: 'Cannot reach the app back end. Restart the app.' });
     }
-    const body = (await res.json().catch(() => null)) as { result?: unknown; error?: ApiErrorBody } | null;
-    if (!res.ok || !body || body.error) {
-      const e = body?.error;
-      throw new BackendError(e?.code ?? `http_${res.status}`, e?.ja ?? `エラーが起きました（HTTP ${res.status}）`, e?.en ?? `Error (HTTP ${res.status})`);
+    const body: unknown = await res.json().catch(() => undefined);
+    // The bridge answers every call, refusals included, with an envelope. A failed answer without one
+    // (a proxy's error page, a bridge that died mid-answer) is named by its HTTP status.
+    if (!res.ok && !resultEnvelopeSchema.safeParse(body).success) {
+      throw new LocalizedError(`http_${res.status}`, { ja: `エラーが起きました（HTTP ${res.status}）`, en: `Error (HTTP ${res.status})` });
     }
-    return body.result;
+    return openEnvelope(body);
   };
   return Object.fromEntries(METHOD_NAMES.map((m) => [m, (r: unknown) => call(m, r)])) as AppApi;
 }
 
-/** Errors from the preload arrive as plain Errors whose message carries the JSON body. */
-function wrapIpc(api: AppApi): AppApi {
-  return Object.fromEntries(
-    METHOD_NAMES.map((m) => [
-      m,
-      async (r: unknown) => {
-        try {
-          return await (api[m] as (x: unknown) => Promise<unknown>)(r);
-        } catch (e) {
-          const text = String((e as Error).message ?? e);
-          const json = text.slice(text.indexOf('{'));
-          try {
-            const b = JSON.parse(json) as ApiErrorBody;
-            throw new BackendError(b.code, b.ja, b.en);
-          } catch (inner) {
-            if (inner instanceof BackendError) throw inner;
-            throw new BackendError('error', text, text);
-          }
-        }
-      },
-    ]),
-  ) as AppApi;
+/** The preload's methods answer with envelopes; the screens get results, or a LocalizedError thrown. */
+export function ipcApi(preload: EnvelopeApi): AppApi {
+  return Object.fromEntries(METHOD_NAMES.map((m) => [m, async (r: unknown) => openEnvelope(await (preload[m] as (x: unknown) => Promise<unknown>)(r))])) as AppApi;
 }
 
 let current: AppApi | null = null;
 
 export function api(): AppApi {
-  if (!current) current = window.careplan ? wrapIpc(window.careplan) : webBridgeApi();
+  if (!current) current = window.careplan ? ipcApi(window.careplan) : webBridgeApi();
   return current;
 }
 

@@ -2,6 +2,7 @@
 // process and the web bridge check every request against it before a handler sees it) and its result
 // type. The preload exposes one function per name here — nothing generic.
 import { z } from 'zod';
+import { asLocalizedError, failed, LocalizedError, ok, type LocalizedText, type Result } from '../errors.js';
 import { METHOD_NAMES, type MethodName } from './channels.js';
 import type {
   AppState,
@@ -141,25 +142,14 @@ export type AppApi = { [M in MethodName]: (request: Request<M>) => Promise<Respo
 /** What a back end implements: the same functions, called only with checked payloads. */
 export type Handlers = AppApi;
 
-/** An error the back end returns to the renderer: always something a person can read. */
-export interface ApiErrorBody {
-  code: string;
-  ja: string;
-  en: string;
-}
-
-export class ApiError extends Error {
+/**
+ * An error the back end returns to the renderer: always something a person can read. The app's own
+ * refusals (not set up, wrong office, a duplicate file name …) are thrown as these.
+ */
+export class ApiError extends LocalizedError {
   override name = 'ApiError';
-  constructor(
-    readonly code: string,
-    readonly ja: string,
-    readonly en: string,
-  ) {
-    super(`${ja} / ${en}`);
-  }
-
-  toBody(): ApiErrorBody {
-    return { code: this.code, ja: this.ja, en: this.en };
+  constructor(code: string, ja: string, en: string, hint?: LocalizedText) {
+    super(code, { ja, en }, hint ? { hint } : {});
   }
 }
 
@@ -179,10 +169,28 @@ export function parseRequest(method: string, payload: unknown): { ok: true; meth
   return { ok: true, method: method as MethodName, value: r.data };
 }
 
-/** Runs a checked request against the handlers; every failure becomes an ApiError. */
+/** Runs a checked request against the handlers; a refused request throws its ApiError. */
 export async function dispatch(handlers: Handlers, method: string, payload: unknown): Promise<unknown> {
   const parsed = parseRequest(method, payload);
   if (!parsed.ok) throw parsed.error;
   const fn = handlers[parsed.method] as (r: unknown) => Promise<unknown>;
   return fn(parsed.value);
+}
+
+/**
+ * What the preload exposes and the web bridge answers: every method's Result envelope. Nothing is
+ * thrown across the boundary, so no error has to be recovered from a message string.
+ */
+export type EnvelopeApi = { [M in MethodName]: (request: Request<M>) => Promise<Result<Responses[M]>> };
+
+/**
+ * Runs a request and answers with an envelope; never throws. `toError` puts whatever a handler threw
+ * into words (the back end's own mapping; by default anything not already localized is `internal`).
+ */
+export async function dispatchToResult(handlers: Handlers, method: string, payload: unknown, toError: (e: unknown) => LocalizedError = asLocalizedError): Promise<Result<unknown>> {
+  try {
+    return ok(await dispatch(handlers, method, payload));
+  } catch (e) {
+    return failed(toError(e));
+  }
 }

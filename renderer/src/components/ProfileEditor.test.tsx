@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BackendError, setApi } from '../api.js';
+import { ApiError } from '../../../shared/api/methods.js';
+import { setApi } from '../api.js';
 import { createFakeApi, readyState } from '../testing/fakeApi.js';
 import { install, renderScreen, textFile } from '../testing/render.js';
 import { ProfileEditor } from './ProfileEditor.js';
@@ -40,7 +41,7 @@ describe('ProfileEditor', () => {
     install(
       createFakeApi({
         updateProfile: async () => {
-          throw new BackendError('office_mismatch', '新しい証明書の事業所番号（1310000029）がこの事業所（1310000011）と違います', 'mismatch');
+          throw new ApiError('office_mismatch', '新しい証明書の事業所番号（1310000029）がこの事業所（1310000011）と違います', 'mismatch');
         },
       }),
     );

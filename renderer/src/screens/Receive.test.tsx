@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackendError, setApi } from '../api.js';
+import { ApiError } from '../../../shared/api/methods.js';
+import { setApi } from '../api.js';
 import { ACTUAL_FILE, arrivals, createFakeApi, FORM_FILE, PLAN_FILE } from '../testing/fakeApi.js';
 import { install, renderScreen } from '../testing/render.js';
 import { ReceivePage } from './Receive.js';
@@ -73,7 +74,7 @@ describe('ReceivePage', () => {
     install(
       createFakeApi({
         receiveNow: async () => {
-          throw new BackendError('offline', '連携サービスにつながりません。インターネットの接続を確かめてください。', 'Cannot reach the service.');
+          throw new ApiError('offline', '連携サービスにつながりません。インターネットの接続を確かめてください。', 'Cannot reach the service.');
         },
       }),
     );

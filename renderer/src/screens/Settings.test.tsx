@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BackendError, setApi } from '../api.js';
+import { ApiError } from '../../../shared/api/methods.js';
+import { setApi } from '../api.js';
 import { createFakeApi, readyState } from '../testing/fakeApi.js';
 import { install, renderScreen } from '../testing/render.js';
 import { SettingsPage } from './Settings.js';
@@ -57,7 +58,7 @@ describe('SettingsPage', () => {
     install(
       createFakeApi({
         saveSettings: async () => {
-          throw new BackendError('io', '設定を保存できませんでした。もう一度試してください。', 'Could not save.');
+          throw new ApiError('io', '設定を保存できませんでした。もう一度試してください。', 'Could not save.');
         },
       }),
     );

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BackendError, setApi } from '../api.js';
+import { ApiError } from '../../../shared/api/methods.js';
+import { setApi } from '../api.js';
 import { certificate, createFakeApi, setupState } from '../testing/fakeApi.js';
 import { install, renderScreen, textFile } from '../testing/render.js';
 import { SetupPage } from './Setup.js';
@@ -59,7 +60,7 @@ describe('SetupPage', () => {
       createFakeApi(
         {
           inspectCertificate: async () => {
-            if (wrong) throw new BackendError('bad_password', '証明書のパスワードが違います。', 'Wrong certificate password.');
+            if (wrong) throw new ApiError('bad_password', '証明書のパスワードが違います。', 'Wrong certificate password.');
             return { ...certificate, usable: false, problem: { ja: '証明書の有効期限が切れています。新しい証明書を取り寄せてください。', en: 'Expired.' } };
           },
         },
