@@ -1,11 +1,14 @@
 // Turns what the core keeps (check reports, spool records, CSV bytes) into what the app's screens show.
 // Pure functions over plain data, so they are easy to test and the back end stays about I/O.
-import type { Arrival, CheckedFile, DocumentView, FormRecord, HistoryEntry, UnitView, ValidationView } from '../../shared/api/types.js';
+import type { Arrival, CertificateSummary, CheckedFile, DocumentView, FormRecord, HistoryEntry, Text, UnitView, ValidationView } from '../../shared/api/types.js';
 import type { CheckReport } from '../../shared/report/types.js';
 import { newestEdition, type SpecCatalog } from '../../shared/spec/model.js';
 import { ticketGrids, ticketLines } from '../../shared/ticket/ticket.js';
 import { readRecords } from '../../shared/ticket/records.js';
 import { reportHasErrors } from '../../shared/validator/index.js';
+import { daysLeft, type CertInfo } from '../../pki/certs.js';
+import { IdentityError } from '../../pki/errors.js';
+import { checkUsable, EXPIRY_WARNING_DAYS } from '../../pki/pkcs12.js';
 import { decodeMs932 } from '../check/ms932.js';
 import type { InboxRecord } from '../transport/receiver.js';
 
@@ -30,6 +33,30 @@ export function validationView(report: CheckReport, batchId: string | null, name
   // A file whose name cannot be read belongs to no unit: it can never be sent as it is.
   const sendable = units.length > 0 && !reportHasErrors(report) && files.every((f) => f.fileType !== null);
   return { batchId, files, units, ignored: report.summary.ignored, sendable, report };
+}
+
+/** A certificate as the setup and settings screens show it: dates, days left, and what makes it unusable. */
+export function summarizeCertificate(cert: CertInfo, officeNumber: string): CertificateSummary {
+  let problem: Text | null = null;
+  try {
+    checkUsable(cert);
+  } catch (e) {
+    if (!(e instanceof IdentityError)) throw e;
+    problem = { ja: e.messageJa, en: e.messageEn };
+  }
+  const left = daysLeft(cert);
+  return {
+    officeNumber,
+    subject: cert.subjectText,
+    issuer: cert.issuerText,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    daysLeft: left,
+    expiringSoon: left <= EXPIRY_WARNING_DAYS,
+    usable: problem === null,
+    problem,
+    fingerprint: cert.fingerprint256,
+  };
 }
 
 export function arrivalOf(r: InboxRecord, nameOf: NameOf): Arrival {
@@ -76,4 +103,14 @@ export function documentView(file: string, fileType: string, bytes: Uint8Array, 
     fields: r.map((value, j) => ({ no: j + 1, name: columns[j]?.name ?? `項目${j + 1}`, value })),
   }));
   return { kind: 'form', file, fileType, title, records: forms };
+}
+
+/** The check report of no files at all: what the send screen shows for an export folder with nothing to send. */
+export function emptyReport(catalog: SpecCatalog): ValidationView['report'] {
+  const m = newestEdition(catalog).manifest;
+  return {
+    files: [],
+    units: [],
+    summary: { files: 0, validFiles: 0, invalidFiles: 0, units: 0, validUnits: 0, invalidUnits: 0, errors: 0, warnings: 0, byCode: {}, ignored: [], specEdition: m.specEdition, csvVersion: m.csvVersion, validator: 'careplan-link' },
+  };
 }

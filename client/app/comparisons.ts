@@ -1,0 +1,76 @@
+// Plan against actual: a planned ticket (UPPLAN) beside the actuals returned for it (UPJSK), per
+// user and month, between the same two offices, with the differences a care manager checks.
+import { readFileSync } from 'node:fs';
+import { ApiError, type Handlers } from '../../shared/api/methods.js';
+import type { ComparisonCandidate } from '../../shared/api/types.js';
+import { comparePlanActual, ticketGrids, ticketLines } from '../../shared/ticket/ticket.js';
+import { readRecords } from '../../shared/ticket/records.js';
+import { parseFileName } from '../../shared/validator/fileName.js';
+import { decodeMs932 } from '../check/ms932.js';
+import type { BackendContext, Open } from './context.js';
+import type { Partners } from './partners.js';
+import type { Receiving } from './receiving.js';
+
+export class Comparisons {
+  constructor(
+    private readonly ctx: BackendContext,
+    private readonly partners: Partners,
+    private readonly receiving: Receiving,
+  ) {}
+
+  /**
+   * Pairs a planned ticket (UPPLAN) with returned actuals (UPJSK) per user and month, between the same
+   * two offices: for each user the newest actuals, against the newest plan that has that user in it
+   * (a correction sent for one user must not become everyone's plan).
+   */
+  private candidates(open: Open): ComparisonCandidate[] {
+    const { s } = open;
+    const parsed = this.receiving.documents(open).flatMap((d) => {
+      const meta = parseFileName(d.ref.file, s.catalog).meta!;
+      if (meta.kind !== 'UPPLAN' && meta.kind !== 'UPJSK') return [];
+      let users: Set<string>;
+      try {
+        users = new Set(ticketLines(readRecords(readFileSync(d.path), decodeMs932)).map((l) => `${l.insurer}|${l.insured}|${l.month}`));
+      } catch {
+        return [];
+      }
+      const pair = [meta.sender.office, meta.receiver.office].sort().join('|');
+      return [{ d, meta, pair, users }];
+    });
+    const newestFirst = (x: (typeof parsed)[number], y: (typeof parsed)[number]) => y.meta.sequence.localeCompare(x.meta.sequence);
+    const plans = parsed.filter((x) => x.meta.kind === 'UPPLAN').sort(newestFirst);
+    const actuals = parsed.filter((x) => x.meta.kind === 'UPJSK').sort(newestFirst);
+    const out: ComparisonCandidate[] = [];
+    const seen = new Set<string>();
+    for (const a of actuals) {
+      const partner = a.meta.sender.office === s.config.office ? a.meta.receiver.office : a.meta.sender.office;
+      for (const user of [...a.users].sort()) {
+        const key = `${a.pair}|${user}`;
+        if (seen.has(key)) continue;
+        const plan = plans.find((p) => p.pair === a.pair && p.users.has(user));
+        if (!plan) continue;
+        seen.add(key);
+        const [insurer, insured, month] = user.split('|') as [string, string, string];
+        out.push({ partner: { office: partner, name: this.partners.nameOf(partner) }, month, insurer, insured, planFile: plan.d.ref.file, actualFile: a.d.ref.file });
+      }
+    }
+    return out;
+  }
+
+  readonly handlers: Pick<Handlers, 'listComparisons' | 'compare'> = {
+    listComparisons: async () => this.candidates(this.ctx.need()),
+
+    compare: async (r) => {
+      const open = this.ctx.need();
+      const c = this.candidates(open).find((x) => x.planFile === r.planFile && x.actualFile === r.actualFile && x.insurer === r.insurer && x.insured === r.insured && x.month === r.month);
+      if (!c) throw new ApiError('no_comparison', '比べる予定と実績が見つかりません', 'No plan and actuals to compare');
+      const docs = this.receiving.documents(open);
+      const lines = (file: string) => ticketLines(readRecords(readFileSync(docs.find((d) => d.ref.file === file)!.path), decodeMs932)).filter((l) => l.insurer === r.insurer && l.insured === r.insured && l.month === r.month);
+      const actual = lines(c.actualFile);
+      const providers = new Set(actual.map((l) => l.provider));
+      const plan = lines(c.planFile).filter((l) => providers.has(l.provider));
+      const comparison = comparePlanActual(plan, actual)[0] ?? { insurer: r.insurer, insured: r.insured, month: r.month, differences: [], planUnits: 0, actualUnits: 0 };
+      return { candidate: c, comparison, planGrid: ticketGrids(plan)[0] ?? null, actualGrid: ticketGrids(actual)[0] ?? null };
+    },
+  };
+}

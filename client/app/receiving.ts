@@ -1,0 +1,131 @@
+// Receiving and the documents a person can open: what arrived (and a copy of it kept in the app's
+// folder, so it can still be opened after the care software took it out of the import folder), what
+// we sent, receiving on request, and opening a file or a folder.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { ApiError, type Handlers } from '../../shared/api/methods.js';
+import type { Arrival, DocumentEntry } from '../../shared/api/types.js';
+import { parseFileName } from '../../shared/validator/fileName.js';
+import type { Session } from '../transport/session.js';
+import { t, type BackendContext, type Open } from './context.js';
+import type { Partners } from './partners.js';
+import type { SpoolRecords } from './spoolRecords.js';
+import { arrivalOf, documentView } from './views.js';
+
+export interface DocFile {
+  ref: { source: 'arrival' | 'sent'; file: string };
+  path: string;
+  at: string;
+}
+
+export class Receiving {
+  constructor(
+    private readonly ctx: BackendContext,
+    private readonly partners: Partners,
+    /** The background refresh, run after receiving so the home screen and notifications catch up. */
+    private readonly refresh: () => Promise<void>,
+  ) {}
+
+  /** Copies what was imported into the app's archive (once per file). */
+  archiveArrivals(s: Session, records: SpoolRecords): void {
+    for (const r of records.inbox('received')) {
+      const dir = this.ctx.profile.archiveDir(r.messageId);
+      for (const f of r.importedFiles) {
+        const src = join(s.config.folders.import, f);
+        const dst = join(dir, f);
+        if (existsSync(dst) || !existsSync(src)) continue;
+        mkdirSync(dir, { recursive: true });
+        copyFileSync(src, dst);
+      }
+    }
+  }
+
+  private arrivals(records: SpoolRecords): Arrival[] {
+    const all = [...records.inbox('received'), ...records.inbox('quarantine'), ...records.inbox('inbox')];
+    return all.map((r) => arrivalOf(r, this.partners.nameOf)).sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.sequence.localeCompare(a.sequence));
+  }
+
+  /** Files a person can open: what we sent (sent/YYYYMM/) and what arrived (archive, import folder, quarantine). */
+  documents({ s, records }: Open): DocFile[] {
+    const docs: DocFile[] = [];
+    const seen = new Set<string>();
+    const add = (source: 'arrival' | 'sent', path: string) => {
+      const file = basename(path);
+      const key = `${source}:${file}`;
+      if (seen.has(key) || !/\.csv$/i.test(file) || parseFileName(file, s.catalog).meta === null) return;
+      seen.add(key);
+      docs.push({ ref: { source, file }, path, at: statSync(path).mtime.toISOString() });
+    };
+    const sentRoots = [this.ctx.folders(s).sent, ...(this.ctx.prefs.previousExportDirs ?? []).map((d) => join(d, this.ctx.agent!.settings.folders.sent))];
+    for (const sentRoot of sentRoots) {
+      if (!existsSync(sentRoot)) continue;
+      for (const m of readdirSync(sentRoot).sort().reverse()) if (statSync(join(sentRoot, m)).isDirectory()) for (const n of readdirSync(join(sentRoot, m))) add('sent', join(sentRoot, m, n));
+    }
+    for (const r of records.inbox('received')) {
+      for (const f of r.importedFiles) {
+        const archived = join(this.ctx.profile.archiveDir(r.messageId), f);
+        const inImport = join(s.config.folders.import, f);
+        if (existsSync(archived)) add('arrival', archived);
+        else if (existsSync(inImport)) add('arrival', inImport);
+      }
+    }
+    for (const id of s.spool.list('quarantine')) {
+      const dir = s.spool.path('quarantine', id);
+      if (existsSync(dir) && statSync(dir).isDirectory()) for (const n of readdirSync(dir)) add('arrival', join(dir, n));
+    }
+    return docs.sort((a, b) => b.at.localeCompare(a.at));
+  }
+
+  readonly handlers: Pick<Handlers, 'listArrivals' | 'receiveNow' | 'openFolder' | 'listDocuments' | 'openDocument'> = {
+    listArrivals: async () => {
+      const { records } = this.ctx.need();
+      return this.arrivals(records);
+    },
+
+    receiveNow: async () => {
+      const { agent } = this.ctx.need();
+      this.ctx.activity = { label: t('受信しています', 'Receiving'), done: 0, total: 0 };
+      try {
+        const r = await agent.receiveNow();
+        await this.refresh();
+        const n = r.imported.length;
+        const q = r.quarantined.length;
+        const message =
+          n + q === 0 && r.pending.length === 0
+            ? t('新しく届いたものはありません', 'Nothing new')
+            : t(`${n} 件を取り込みました${q ? `・${q} 件を隔離しました` : ''}${r.pending.length ? `・${r.pending.length} 件は次回やり直します` : ''}`, `${n} imported${q ? `, ${q} quarantined` : ''}${r.pending.length ? `, ${r.pending.length} to retry` : ''}`);
+        return { imported: n, quarantined: q, pending: r.pending.length, message };
+      } finally {
+        this.ctx.activity = null;
+      }
+    },
+
+    openFolder: async ({ which }) => {
+      const { s } = this.ctx.need();
+      const path = this.ctx.folders(s)[which];
+      mkdirSync(path, { recursive: true });
+      const opened = this.ctx.opts.openPath ? await this.ctx.opts.openPath(path) : false;
+      return { path, opened };
+    },
+
+    listDocuments: async () => {
+      const open = this.ctx.need();
+      const { s } = open;
+      return this.documents(open).map((d): DocumentEntry => {
+        const meta = parseFileName(d.ref.file, s.catalog).meta!;
+        const partner = d.ref.source === 'sent' ? meta.receiver.office : meta.sender.office;
+        return { ref: d.ref, fileType: meta.kind, title: meta.title, partner: `${this.partners.nameOf(partner) ?? ''} ${partner}`.trim(), month: meta.serviceMonth, at: d.at };
+      });
+    },
+
+    openDocument: async (ref) => {
+      const open = this.ctx.need();
+      const { s } = open;
+      const doc = this.documents(open).find((d) => d.ref.source === ref.source && d.ref.file === ref.file);
+      if (!doc) throw new ApiError('no_document', `ファイルが見つかりません: ${ref.file}`, `File not found: ${ref.file}`);
+      const meta = parseFileName(ref.file, s.catalog).meta;
+      if (!meta || meta.extension.toUpperCase() !== 'CSV') throw new ApiError('not_csv', 'この種類のファイルは表示できません', 'This kind of file cannot be shown');
+      return documentView(ref.file, meta.kind, readFileSync(doc.path), s.catalog);
+    },
+  };
+}

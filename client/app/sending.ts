@@ -1,0 +1,124 @@
+// Sending on a person's word: files dropped on the window (staged in the app's folder) or picked from
+// the export folder are checked, shown, and — when asked — signed, encrypted, spooled and submitted.
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { ApiError, type Handlers } from '../../shared/api/methods.js';
+import type { SendOutcome } from '../../shared/api/types.js';
+import { parseFileName } from '../../shared/validator/fileName.js';
+import { moveInto } from '../agent/folders.js';
+import { checkPaths, listCandidates } from '../check/validation.js';
+import { flushOutbox, prepareUnits, spoolUnit } from '../transport/sender.js';
+import type { Session } from '../transport/session.js';
+import { writeDurable } from '../transport/spool.js';
+import { t, type BackendContext, type Open } from './context.js';
+import { toApiError } from './errors.js';
+import type { Partners } from './partners.js';
+import { emptyReport, validationView } from './views.js';
+
+export class Sending {
+  constructor(
+    private readonly ctx: BackendContext,
+    private readonly partners: Partners,
+    /** The background refresh, run after sending so the home screen and history show the outcome. */
+    private readonly refresh: () => Promise<void>,
+  ) {}
+
+  /** Validate → sign → encrypt → spool → submit, between the agent's passes; originals to sent/YYYYMM/. */
+  private async sendPaths({ s, agent }: Open, paths: string[]) {
+    const { ctx } = this;
+    const result = await agent.exclusive(async () => {
+      ctx.activity = { label: t('ファイルを検査しています', 'Checking the files'), done: 0, total: paths.length };
+      try {
+        const { report, units } = await prepareUnits(paths, s);
+        const validation = validationView(report, null, this.partners.nameOf, s.config.office);
+        if (units.length === 0) {
+          const outcomes: SendOutcome[] = validation.units.map((u) => ({ unit: u.key, partner: u.partner.office, messageId: null, state: 'invalid', message: t('エラーがあるため送信しません。介護ソフトで直して出力し直してください', 'Not sent: fix the errors in the care software and export again') }));
+          return { outcomes, validation };
+        }
+        const outcomes: SendOutcome[] = [];
+        const month = new Date().toISOString().slice(0, 7).replace('-', '');
+        const sentDir = join(ctx.folders(s).sent, month);
+        for (const [i, u] of units.entries()) {
+          ctx.activity = { label: t('署名・暗号化して送っています', 'Signing, encrypting and sending'), done: i, total: units.length };
+          const key = `${u.header.sender.office}#${u.header.receiver.office}#${u.header.sequence}`;
+          const partner = u.header.receiver.office;
+          let r: Awaited<ReturnType<typeof spoolUnit>>;
+          try {
+            r = await spoolUnit(u, s);
+          } catch (e) {
+            // This unit could not be sealed (its receiver is not on the service, or offline and unknown);
+            // the others go on. Its files stay where they are, to be sent again.
+            const err = toApiError(e);
+            outcomes.push({ unit: key, partner, messageId: null, state: 'failed', message: t(`送れませんでした: ${err.ja}`, `Not sent: ${err.en}`) });
+            continue;
+          }
+          // Only this unit, one try: a backlog in the outbox is the agent's to retry, not the person's to wait for.
+          const flushed = r.state === 'already-sent' ? null : await flushOutbox(s, { maxAttempts: 1, only: [r.messageId] });
+          const accepted = r.state === 'already-sent' || flushed!.accepted.some((a) => a.messageId === r.messageId);
+          const failed = flushed?.failed.find((f) => f.messageId === r.messageId);
+          if (accepted) outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'accepted', message: t('連携サービスが受け付けました', 'Accepted by the linkage service') });
+          else if (failed) outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'failed', message: t(`送れませんでした: ${failed.reason}`, `Not sent: ${failed.reason}`) });
+          else outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'queued', message: t('送信待ちに入れました。つながったら自動で送ります', 'Queued: it goes out by itself once connected') });
+          // The unit is safe in the spool now: the originals are kept, never deleted.
+          if (!failed) for (const p of u.paths) if (existsSync(p)) await moveInto(p, sentDir);
+        }
+        return { outcomes, validation };
+      } finally {
+        ctx.activity = null;
+      }
+    });
+    await this.refresh();
+    return result;
+  }
+
+  /** Names of the offices in the checked units, learnt before the view is drawn. */
+  private async viewOf(s: Session, report: Awaited<ReturnType<typeof checkPaths>>, batchId: string | null) {
+    await this.partners.learnNames(s, report.units.flatMap((u) => [u.sender.office, u.receiver.office]));
+    return validationView(report, batchId, this.partners.nameOf, s.config.office);
+  }
+
+  readonly handlers: Pick<Handlers, 'listExportFiles' | 'validateUploads' | 'sendStaged' | 'sendExportFiles'> = {
+    listExportFiles: async () => {
+      const { s } = this.ctx.need();
+      const { files, ignored } = await listCandidates(s.config.folders.export);
+      const spec = files.filter((f) => parseFileName(basename(f), s.catalog).meta !== null);
+      if (spec.length === 0) return { batchId: null, files: [], units: [], ignored: ignored.map((i) => basename(i)), sendable: false, report: emptyReport(s.catalog) };
+      const report = await checkPaths(spec, { catalog: s.catalog, units: true });
+      return this.viewOf(s, report, null);
+    },
+
+    validateUploads: async ({ files }) => {
+      const { s } = this.ctx.need();
+      const { profile } = this.ctx;
+      const batchId = randomUUID();
+      const dir = join(profile.stagingDir, batchId);
+      mkdirSync(dir, { recursive: true });
+      for (const f of files) {
+        const target = join(dir, f.name);
+        if (existsSync(target)) throw new ApiError('duplicate_name', `同じ名前のファイルが2つあります: ${f.name}`, `Two files have the same name: ${f.name}`);
+        // Written with the spool's durable write: a half file never passes for a whole one.
+        writeDurable(target, Buffer.from(f.base64, 'base64'), profile.tmp);
+      }
+      const report = await checkPaths(files.map((f) => join(dir, f.name)), { catalog: s.catalog, units: true });
+      return this.viewOf(s, report, batchId);
+    },
+
+    sendStaged: async ({ batchId }) => {
+      const open = this.ctx.need();
+      const dir = join(this.ctx.profile.stagingDir, batchId);
+      if (!existsSync(dir)) throw new ApiError('unknown_batch', 'このファイルはもう送信したか、見つかりません。もう一度選んでください', 'These files were already sent or are gone; choose them again');
+      const paths = readdirSync(dir).sort().map((n) => join(dir, n));
+      const result = await this.sendPaths(open, paths);
+      if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
+      return result;
+    },
+
+    sendExportFiles: async ({ names }) => {
+      const open = this.ctx.need();
+      const paths = names.map((n) => join(open.s.config.folders.export, n));
+      for (const p of paths) if (!existsSync(p)) throw new ApiError('gone', `書き出しフォルダにもうありません（自動送信で送られた可能性があります）: ${basename(p)}`, `No longer in the export folder (perhaps sent automatically): ${basename(p)}`);
+      return this.sendPaths(open, paths);
+    },
+  };
+}
