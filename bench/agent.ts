@@ -10,8 +10,7 @@ import { packageRoot } from '../client/paths.js';
 import { loadCatalog } from '../client/check/specs.js';
 import { unitMessageId } from '../client/transport/bundle.js';
 import { openSession, type Session } from '../client/transport/session.js';
-import { startRelay } from '../relay/server.js';
-import { SqliteStore } from '../relay/store.js';
+import { SqliteStore, startRelay } from '../relay/index.js';
 import { generateFixtures } from '../shared/fixtures/generate.js';
 
 const root = packageRoot();

@@ -48,8 +48,7 @@ async function serve(kind: string, dir: string): Promise<void> {
   const pki = JSON.parse(readFileSync(join(dir, 'pki.json'), 'utf8')) as ReturnType<typeof makePki>;
   const tls = { key: pki.server.keyPem, cert: pki.server.certPem, clientCa: pki.caPem };
   if (kind === 'relay') {
-    const { startRelay } = await import('../relay/server.js');
-    const { SqliteStore } = await import('../relay/store.js');
+    const { startRelay, SqliteStore } = await import('../relay/index.js');
     const relay = await startRelay({ store: new SqliteStore(join(dir, 'relay-data')), port: 0, tls, rate: { requests: 100_000, perMs: 60_000 }, log: (l) => process.stderr.write(l + '\n') });
     process.send!({ port: relay.port });
     process.once('SIGINT', () => process.exit(0));

@@ -8,9 +8,24 @@ import type { AddressInfo } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { certsFromPem, type CertInfo } from '../pki/certs.js';
 import { verifyCms } from '../pki/cms.js';
-import type { MessageMeta, MessageStatus, Receipt, RelayStore, StoredMessage } from './store.js';
+import {
+  API_VERSION,
+  HEADERS,
+  MESSAGE_ID_PATTERN,
+  OFFICE_PATTERN,
+  type DirectoryList,
+  type Disposition,
+  type ErrorResponse,
+  type Health,
+  type MessageMeta,
+  type MessagePage,
+  type MessageStatus,
+  type PublicMessage,
+} from '../shared/protocol/index.js';
+import { checkDigest, errorResponse, headerValue, HttpError, readBody, readDirectoryQuery, readDirectoryUpdate, readMessageId, readMeta, readPageQuery, readReceipt } from './requests.js';
+import type { RelayStore, StoredMessage } from './store.js';
 
-export const API_VERSION = 'v1';
+export { API_VERSION };
 
 export interface RelayOptions {
   store: RelayStore;
@@ -34,23 +49,7 @@ export interface RunningRelay {
   close(): Promise<void>;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly ja: string,
-    readonly en: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(en);
-  }
-}
-
-const OFFICE = /^\d{10}$/;
-const SERVICE_TYPE = /^[0-9A-Z]{2}$/;
-const MESSAGE_ID = /^[A-Za-z0-9_-]{8,64}$/;
-const DISPOSITIONS: Receipt['disposition'][] = ['received', 'imported', 'quarantined'];
-const STATUS_OF: Record<Receipt['disposition'], MessageStatus> = { received: 'received', imported: 'imported', quarantined: 'quarantined' };
+const STATUS_OF: Record<Disposition, MessageStatus> = { received: 'received', imported: 'imported', quarantined: 'quarantined' };
 const RANK: Record<MessageStatus, number> = { queued: 0, delivered: 1, received: 2, imported: 3, quarantined: 3 };
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -59,7 +58,8 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(data);
 }
 
-function publicMessage(m: StoredMessage) {
+/** Field by field, so that whatever else a store keeps never reaches the wire. */
+function publicMessage(m: StoredMessage): PublicMessage {
   return {
     messageId: m.messageId,
     cursor: m.cursor,
@@ -75,54 +75,6 @@ function publicMessage(m: StoredMessage) {
     createdAt: m.createdAt,
     deliveredAt: m.deliveredAt,
     receipts: m.receipts,
-  };
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new HttpError(413, 'too_large', `送信単位が大きすぎます（上限 ${limit} バイト）`, `The unit is too large (limit ${limit} bytes)`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, 'too_large', `送信単位が大きすぎます（上限 ${limit} バイト）`, `The unit is too large (limit ${limit} bytes)`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function parseMeta(raw: string | undefined, id: string, size: number, sha256: string): MessageMeta {
-  const bad = (why: string) => new HttpError(400, 'bad_meta', `送信単位の情報（Careplan-Meta）が正しくありません: ${why}`, `Careplan-Meta is invalid: ${why}`);
-  if (!raw) throw bad('missing');
-  let m: Record<string, unknown>;
-  try {
-    m = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    throw bad('not base64url JSON');
-  }
-  const office = (v: unknown, what: string) => {
-    const o = v as { office?: unknown; serviceType?: unknown } | null;
-    if (!o || typeof o.office !== 'string' || !OFFICE.test(o.office) || typeof o.serviceType !== 'string' || !SERVICE_TYPE.test(o.serviceType)) throw bad(what);
-    return { office: o.office, serviceType: o.serviceType };
-  };
-  const strings = (v: unknown, what: string) => {
-    if (!Array.isArray(v) || v.length === 0 || v.length > 1000 || !v.every((s) => typeof s === 'string' && s.length > 0 && s.length < 200 && !/[\\/]/.test(s))) throw bad(what);
-    return v as string[];
-  };
-  if (typeof m.sequence !== 'string' || !/^\d{14}$/.test(m.sequence)) throw bad('sequence');
-  if (m.month !== null && (typeof m.month !== 'string' || !/^\d{6}$/.test(m.month))) throw bad('month');
-  return {
-    messageId: id,
-    sender: office(m.sender, 'sender'),
-    receiver: office(m.receiver, 'receiver'),
-    sequence: m.sequence,
-    month: (m.month as string | null) ?? null,
-    kinds: strings(m.kinds, 'kinds'),
-    files: strings(m.files, 'files'),
-    size,
-    sha256,
   };
 }
 
@@ -239,7 +191,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     if (known && Date.now() - (seen.get(known)?.at ?? 0) < 60_000) return { office: known };
     const peer = socket.getPeerCertificate(false);
     const office = peer?.subject?.CN;
-    if (!socket.authorized || !peer?.raw || typeof office !== 'string' || !OFFICE.test(office)) {
+    if (!socket.authorized || !peer?.raw || typeof office !== 'string' || !OFFICE_PATTERN.test(office)) {
       throw new HttpError(403, 'no_office', '事業所の証明書が必要です', 'An office certificate is required');
     }
     const eku = (peer as PeerCertificate & { ext_key_usage?: string[] }).ext_key_usage;
@@ -257,7 +209,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   }
 
   function ownMessage(id: string, office: string, as: 'receiver' | 'either'): StoredMessage {
-    const m = MESSAGE_ID.test(id) ? store.getMessage(id) : undefined;
+    const m = MESSAGE_ID_PATTERN.test(id) ? store.getMessage(id) : undefined;
     // Someone else's message answers exactly like a missing one: existence is not revealed.
     if (!m || !(m.receiver.office === office || (as === 'either' && m.sender.office === office))) {
       throw new HttpError(404, 'not_found', 'メッセージが見つかりません', 'Message not found');
@@ -266,13 +218,11 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   }
 
   async function submit(req: IncomingMessage, res: ServerResponse, office: string): Promise<void> {
-    const id = String(req.headers['careplan-message-id'] ?? '');
-    if (!MESSAGE_ID.test(id)) throw new HttpError(400, 'bad_message_id', 'メッセージIDが正しくありません', 'Invalid Careplan-Message-Id');
+    const id = readMessageId(req, HEADERS.messageId);
     const body = await readBody(req, limit);
     const sha256 = createHash('sha256').update(body).digest('hex');
-    const claimed = String(req.headers['careplan-sha256'] ?? '');
-    if (claimed !== sha256) throw new HttpError(400, 'digest_mismatch', '受け取ったデータのハッシュが一致しません（送信中に壊れました）', 'The payload hash does not match (damaged in transit)');
-    const meta = parseMeta(req.headers['careplan-meta'] as string | undefined, id, body.length, sha256);
+    checkDigest(req, HEADERS.sha256, sha256);
+    const meta = readMeta(headerValue(req, HEADERS.meta), id, body.length, sha256);
     if (meta.sender.office !== office) {
       store.audit({ office, action: 'refused-forged-sender', messageId: id, detail: `claimed ${meta.sender.office}` });
       throw new HttpError(403, 'forged_sender', `送信元（${meta.sender.office}）が証明書の事業所（${office}）と違います`, `The sender (${meta.sender.office}) is not the certificate's office (${office})`);
@@ -323,29 +273,17 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   }
 
   async function receipt(req: IncomingMessage, res: ServerResponse, m: StoredMessage, office: string): Promise<void> {
-    const body = await readBody(req, 256 * 1024);
-    let parsed: { statement?: unknown; signature?: unknown };
-    let statement: { messageId?: unknown; sha256?: unknown; disposition?: unknown; reason?: unknown; at?: unknown; office?: unknown };
-    try {
-      parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
-      statement = JSON.parse(String(parsed.statement)) as typeof statement;
-    } catch {
-      throw new HttpError(400, 'bad_receipt', '受領証の形式が正しくありません', 'Malformed receipt');
-    }
-    if (typeof parsed.signature !== 'string' || statement.messageId !== m.messageId || statement.office !== office || !DISPOSITIONS.includes(statement.disposition as Receipt['disposition']) || typeof statement.at !== 'string') {
-      throw new HttpError(400, 'bad_receipt', '受領証の内容が正しくありません', 'The receipt does not describe this message');
-    }
-    if (statement.sha256 !== m.sha256) throw new HttpError(400, 'receipt_digest', '受領証のハッシュが保管データと一致しません', 'The receipt hash differs from the stored payload');
-    const verdict = verifyCms(Buffer.from(parsed.signature, 'base64'), { content: Buffer.from(String(parsed.statement), 'utf8'), trustAnchors: anchors });
+    const { statement, signature, said } = readReceipt(await readBody(req, 256 * 1024), { messageId: m.messageId, sha256: m.sha256, office });
+    const verdict = verifyCms(Buffer.from(signature, 'base64'), { content: Buffer.from(statement, 'utf8'), trustAnchors: anchors });
     if (!verdict.valid || verdict.signer?.officeNumber !== office) {
       throw new HttpError(400, 'receipt_signature', `受領証の署名を確認できません（${verdict.messageJa}）`, `The receipt signature does not verify (${verdict.messageEn})`);
     }
-    const disposition = statement.disposition as Receipt['disposition'];
+    const { disposition, reason } = said;
     const same = m.receipts.find((r) => r.disposition === disposition);
     if (!same) {
       const status = RANK[STATUS_OF[disposition]] >= RANK[m.status] ? STATUS_OF[disposition] : m.status;
-      store.addReceipt(m.messageId, { disposition, reason: typeof statement.reason === 'string' ? statement.reason : null, at: statement.at, statement: String(parsed.statement), signature: parsed.signature }, status);
-      store.audit({ office, action: `receipt-${disposition}`, messageId: m.messageId, detail: typeof statement.reason === 'string' ? statement.reason.slice(0, 200) : null });
+      store.addReceipt(m.messageId, { disposition, reason, at: said.at, statement, signature }, status);
+      store.audit({ office, action: `receipt-${disposition}`, messageId: m.messageId, detail: reason === null ? null : reason.slice(0, 200) });
     }
     send(res, same ? 200 : 201, publicMessage(store.getMessage(m.messageId)!));
   }
@@ -357,19 +295,12 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     takeToken(office);
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    const num = (name: string, dflt: number, max: number) => {
-      const v = Number(url.searchParams.get(name) ?? dflt);
-      return Number.isInteger(v) && v >= 0 ? Math.min(v, max) : dflt;
-    };
-    if (method === 'GET' && path === '/v1/health') return send(res, 200, { status: 'ok', api: API_VERSION, office, time: now().toISOString() });
+    if (method === 'GET' && path === '/v1/health') return send(res, 200, { status: 'ok', api: API_VERSION, office, time: now().toISOString() } satisfies Health);
     if (method === 'POST' && path === '/v1/messages') return submit(req, res, office);
-    if (method === 'GET' && path === '/v1/inbox') {
-      const list = store.inbox(office, num('after', 0, Number.MAX_SAFE_INTEGER), num('limit', 100, 500) || 100);
-      return send(res, 200, { messages: list.map(publicMessage), next: list.at(-1)?.cursor ?? num('after', 0, Number.MAX_SAFE_INTEGER) });
-    }
-    if (method === 'GET' && path === '/v1/outbox') {
-      const list = store.outbox(office, num('after', 0, Number.MAX_SAFE_INTEGER), num('limit', 100, 500) || 100);
-      return send(res, 200, { messages: list.map(publicMessage), next: list.at(-1)?.cursor ?? num('after', 0, Number.MAX_SAFE_INTEGER) });
+    if (method === 'GET' && (path === '/v1/inbox' || path === '/v1/outbox')) {
+      const { after, limit } = readPageQuery(url);
+      const list = path === '/v1/inbox' ? store.inbox(office, after, limit) : store.outbox(office, after, limit);
+      return send(res, 200, { messages: list.map(publicMessage), next: list.at(-1)?.cursor ?? after } satisfies MessagePage);
     }
     const msg = path.match(/^\/v1\/messages\/([^/]+)(\/payload|\/receipt)?$/);
     if (msg) {
@@ -379,19 +310,11 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       if (method === 'POST' && msg[2] === '/receipt') return receipt(req, res, ownMessage(id, office, 'receiver'), office);
     }
     if (method === 'GET' && path === '/v1/directory') {
-      const q = url.searchParams.get('q') ?? undefined;
-      const type = url.searchParams.get('type') ?? undefined;
-      return send(res, 200, { offices: store.findOffices({ ...(q ? { q } : {}), ...(type ? { serviceType: type } : {}), limit: num('limit', 100, 1000) || 100 }) });
+      const { q, type, limit } = readDirectoryQuery(url);
+      return send(res, 200, { offices: store.findOffices({ ...(q ? { q } : {}), ...(type ? { serviceType: type } : {}), limit }) } satisfies DirectoryList);
     }
     if (method === 'PUT' && path === '/v1/directory/me') {
-      let body: { name?: unknown; serviceTypes?: unknown };
-      try {
-        body = JSON.parse((await readBody(req, 16 * 1024)).toString('utf8')) as typeof body;
-      } catch {
-        throw new HttpError(400, 'bad_json', 'JSON が正しくありません', 'Malformed JSON');
-      }
-      const types = Array.isArray(body.serviceTypes) ? body.serviceTypes.filter((t): t is string => typeof t === 'string' && SERVICE_TYPE.test(t)) : [];
-      const name = typeof body.name === 'string' && body.name.trim() !== '' ? body.name.trim().slice(0, 200) : undefined;
+      const { name, serviceTypes: types } = readDirectoryUpdate(await readBody(req, 16 * 1024));
       const current = store.getOffice(office)!;
       const entry = store.upsertOffice({ ...current, ...(name ? { name } : {}), serviceTypes: types, lastSeen: now().toISOString() });
       store.audit({ office, action: 'directory-update', messageId: null, detail: `${entry.name} ${entry.serviceTypes.join(',')}` });
@@ -421,11 +344,11 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
               /* the refusal itself matters more than its log line */
             }
           }
-          send(res, e.status, { error: { code: e.code, message: e.ja, messageEn: e.en } }, e.headers);
+          send(res, e.status, errorResponse(e), e.headers);
           return;
         }
         log(`internal error: ${(e as Error).stack ?? String(e)}`);
-        if (!res.headersSent) send(res, 500, { error: { code: 'internal', message: '連携サービスの内部エラーです', messageEn: 'Internal relay error' } });
+        if (!res.headersSent) send(res, 500, { error: { code: 'internal', message: '連携サービスの内部エラーです', messageEn: 'Internal relay error' } } satisfies ErrorResponse);
         else res.destroy();
       });
     },

@@ -5,50 +5,10 @@ import { closeSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { DirectoryEntry, MessageMeta, MessageStatus, PublicMessage, Receipt } from '../shared/protocol/index.js';
 
-export type MessageStatus = 'queued' | 'delivered' | 'received' | 'imported' | 'quarantined';
-
-export interface OfficeRef {
-  office: string;
-  serviceType: string;
-}
-
-export interface MessageMeta {
-  messageId: string;
-  sender: OfficeRef;
-  receiver: OfficeRef;
-  sequence: string;
-  month: string | null;
-  kinds: string[];
-  files: string[];
-  size: number;
-  sha256: string;
-}
-
-export interface Receipt {
-  disposition: 'received' | 'imported' | 'quarantined';
-  reason: string | null;
-  at: string;
-  /** The exact bytes the recipient signed (canonical JSON), and its detached CMS signature, base64. */
-  statement: string;
-  signature: string;
-}
-
-export interface StoredMessage extends MessageMeta {
-  cursor: number;
-  status: MessageStatus;
-  createdAt: string;
-  deliveredAt: string | null;
-  receipts: Receipt[];
-}
-
-export interface DirectoryEntry {
-  office: string;
-  name: string;
-  serviceTypes: string[];
-  certificate: string;
-  lastSeen: string;
-}
+/** A message as the relay holds it is exactly what it answers with (shared/protocol). */
+export type StoredMessage = PublicMessage;
 
 export interface AuditEvent {
   at: string;

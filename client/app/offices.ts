@@ -1,7 +1,7 @@
 // The app back ends a shell runs, one per office window. Nothing here loads the relay's storage
 // (better-sqlite3 is built for Node, not for Electron's Node): Electron's main process imports only this.
 import { join, resolve } from 'node:path';
-import { DEMO_PASSWORD, ensureDevSetup } from '../../relay/devSetup.js';
+import { DEMO_PASSWORD, ensureDevSetup } from '../../relay/dev.js';
 import { AppBackend, type BackendOptions, type DemoOfficeOffer } from './backend.js';
 import { MemorySecretStore, type SecretStore } from './profile.js';
 

@@ -2,9 +2,8 @@
 // two demo offices it creates. The relay runs in plain Node (its storage is a Node native module);
 // the browser launcher and the tests run the offices beside it, Electron in its own process.
 import { join, resolve } from 'node:path';
-import { ensureDevSetup } from '../../relay/devSetup.js';
-import { startRelay, type RunningRelay } from '../../relay/server.js';
-import { SqliteStore } from '../../relay/store.js';
+import { ensureDevSetup } from '../../relay/dev.js';
+import { SqliteStore, startRelay, type RunningRelay } from '../../relay/index.js';
 import { startDemoOffices, type AppBackends, type DemoOptions } from '../app/offices.js';
 
 export interface EmbeddedRelay {

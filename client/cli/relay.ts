@@ -1,9 +1,8 @@
 // careplan-link relay: runs the linkage service in the foreground until SIGINT/SIGTERM.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEMO_PASSWORD, DEMO_PASSWORD_ENV, ensureDevSetup } from '../../relay/devSetup.js';
-import { startRelay } from '../../relay/server.js';
-import { SqliteStore } from '../../relay/store.js';
+import { DEMO_PASSWORD, DEMO_PASSWORD_ENV, ensureDevSetup } from '../../relay/dev.js';
+import { SqliteStore, startRelay } from '../../relay/index.js';
 import { EXIT_OK, parse, UsageError, type Io } from './run.js';
 
 export async function runRelay(args: string[], io: Io): Promise<number> {

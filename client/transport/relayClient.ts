@@ -1,21 +1,43 @@
 // The client side of relay/API.md: HTTPS with the office certificate (mutual TLS), the relay's
-// certificate checked against the configured trust anchors.
+// certificate checked against the configured trust anchors. Every answer is read through the
+// protocol's schemas (shared/protocol): what does not fit is a RelayError, never passed on.
 import { Agent, request } from 'node:https';
-import type { MessageMeta, StoredMessage, DirectoryEntry } from '../../relay/store.js';
+import type { z } from 'zod';
+import { LocalizedError } from '../../shared/errors.js';
+import {
+  directoryEntrySchema,
+  directoryListSchema,
+  errorResponseSchema,
+  HEADERS,
+  healthSchema,
+  messagePageSchema,
+  publicMessageSchema,
+  sha256Schema,
+  type DirectoryEntry,
+  type DirectoryList,
+  type DirectoryUpdate,
+  type Health,
+  type MessagePage,
+  type MetaHeader,
+  type PublicMessage,
+} from '../../shared/protocol/index.js';
 import type { OfficeIdentity } from '../../pki/pkcs12.js';
 
-export type RelayMessage = Omit<StoredMessage, 'receipts'> & { receipts: StoredMessage['receipts'] };
+export type RelayMessage = PublicMessage;
 
-export class RelayError extends Error {
+/** What a submission declares: the meta header, the client-chosen id and the payload's hash. */
+export type SubmitMeta = MetaHeader & { messageId: string; sha256: string };
+
+export class RelayError extends LocalizedError {
   override name = 'RelayError';
   constructor(
     readonly status: number,
-    readonly code: string,
-    readonly ja: string,
-    readonly en: string,
+    code: string,
+    ja: string,
+    en: string,
     readonly retryAfterMs: number | null = null,
   ) {
-    super(`${ja} / ${en}`);
+    super(code, { ja, en });
   }
 
   /** Worth trying again later: the network, the relay's own trouble, or its rate limit. */
@@ -34,6 +56,27 @@ function connectionError(e: NodeJS.ErrnoException, url: string): RelayError {
     return new RelayError(0, 'refused', `連携サービスが接続を切りました。事業所の証明書が受け入れられていない可能性があります（${url}）`, `The relay closed the connection; it may not accept this office's certificate (${url})`);
   }
   return new RelayError(0, 'connect', `連携サービスに接続できません（${url}）: ${code}`, `Cannot connect to the relay (${url}): ${code}`);
+}
+
+interface RelayResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/**
+ * An answer that is JSON but not what API v1 promises (another server at that address, a proxy's
+ * page, a relay of another version): named by the first field that does not fit, for support.
+ */
+function unexpectedShape(status: number, error: z.ZodError, where?: string): RelayError {
+  const issue = error.issues[0];
+  const field = where ?? (issue && issue.path.length ? issue.path.join('.') : '(root)');
+  return new RelayError(
+    status,
+    'bad_response',
+    `連携サービスの応答が想定した形ではありません（HTTP ${status}、項目 ${field}）。接続先の URL と連携サービスの版を確かめてください`,
+    `The relay's response does not have the expected form (HTTP ${status}, field ${field}); check the service URL and the relay's version`,
+  );
 }
 
 export interface RelayClientOptions {
@@ -60,7 +103,7 @@ export class RelayClient {
     this.agent.destroy();
   }
 
-  private call(method: string, path: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  private call(method: string, path: string, body?: Buffer, headers: Record<string, string> = {}): Promise<RelayResponse> {
     const url = new URL(this.url + path);
     return new Promise((resolve, reject) => {
       const req = request(
@@ -85,12 +128,13 @@ export class RelayClient {
     });
   }
 
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async json<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<z.infer<S>> {
     const res = await this.call(method, path, body === undefined ? undefined : Buffer.from(JSON.stringify(body)), body === undefined ? {} : { 'content-type': 'application/json' });
-    return this.parse<T>(res);
+    return this.parse(schema, res);
   }
 
-  private parse<T>(res: { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }): T {
+  /** The answer as the schema says it must be; an error answer becomes the relay's own RelayError. */
+  private parse<S extends z.ZodType>(schema: S, res: RelayResponse): z.infer<S> {
     let data: unknown;
     try {
       data = JSON.parse(res.body.toString('utf8'));
@@ -98,59 +142,66 @@ export class RelayClient {
       throw new RelayError(res.status, 'bad_response', `連携サービスの応答を読めません（HTTP ${res.status}）`, `Unreadable relay response (HTTP ${res.status})`);
     }
     if (res.status >= 400) {
-      const err = (data as { error?: { code?: string; message?: string; messageEn?: string } }).error ?? {};
+      const refusal = errorResponseSchema.safeParse(data);
+      if (!refusal.success) throw unexpectedShape(res.status, refusal.error);
+      const { code, message, messageEn } = refusal.data.error;
       const retry = Number(res.headers['retry-after']);
-      throw new RelayError(res.status, err.code ?? 'error', err.message ?? `HTTP ${res.status}`, err.messageEn ?? `HTTP ${res.status}`, Number.isFinite(retry) ? retry * 1000 : null);
+      throw new RelayError(res.status, code, message, messageEn, Number.isFinite(retry) ? retry * 1000 : null);
     }
-    return data as T;
+    const answer = schema.safeParse(data);
+    if (!answer.success) throw unexpectedShape(res.status, answer.error);
+    return answer.data;
   }
 
-  health(): Promise<{ status: string; office: string; api: string }> {
-    return this.json('GET', '/v1/health');
+  health(): Promise<Health> {
+    return this.json(healthSchema, 'GET', '/v1/health');
   }
 
-  async submit(meta: Omit<MessageMeta, 'size' | 'sha256'> & { sha256: string }, payload: Buffer): Promise<{ message: RelayMessage; duplicate: boolean }> {
-    const header = Buffer.from(JSON.stringify({ sender: meta.sender, receiver: meta.receiver, sequence: meta.sequence, month: meta.month, kinds: meta.kinds, files: meta.files })).toString('base64url');
+  async submit(meta: SubmitMeta, payload: Buffer): Promise<{ message: RelayMessage; duplicate: boolean }> {
+    const declared: MetaHeader = { sender: meta.sender, receiver: meta.receiver, sequence: meta.sequence, month: meta.month, kinds: meta.kinds, files: meta.files };
     const res = await this.call('POST', '/v1/messages', payload, {
       'content-type': 'application/cms',
-      'careplan-message-id': meta.messageId,
-      'careplan-meta': header,
-      'careplan-sha256': meta.sha256,
+      [HEADERS.messageId]: meta.messageId,
+      [HEADERS.meta]: Buffer.from(JSON.stringify(declared)).toString('base64url'),
+      [HEADERS.sha256]: meta.sha256,
     });
-    const message = this.parse<RelayMessage>(res);
+    const message = this.parse(publicMessageSchema, res);
     return { message, duplicate: res.status === 200 };
   }
 
   message(id: string): Promise<RelayMessage> {
-    return this.json('GET', `/v1/messages/${encodeURIComponent(id)}`);
+    return this.json(publicMessageSchema, 'GET', `/v1/messages/${encodeURIComponent(id)}`);
   }
 
-  inbox(after = 0, limit = 100): Promise<{ messages: RelayMessage[]; next: number }> {
-    return this.json('GET', `/v1/inbox?after=${after}&limit=${limit}`);
+  inbox(after = 0, limit = 100): Promise<MessagePage> {
+    return this.json(messagePageSchema, 'GET', `/v1/inbox?after=${after}&limit=${limit}`);
   }
 
-  outbox(after = 0, limit = 100): Promise<{ messages: RelayMessage[]; next: number }> {
-    return this.json('GET', `/v1/outbox?after=${after}&limit=${limit}`);
+  outbox(after = 0, limit = 100): Promise<MessagePage> {
+    return this.json(messagePageSchema, 'GET', `/v1/outbox?after=${after}&limit=${limit}`);
   }
 
   async download(id: string): Promise<{ payload: Buffer; sha256: string }> {
     const res = await this.call('GET', `/v1/messages/${encodeURIComponent(id)}/payload`);
-    if (res.status >= 400) this.parse(res);
-    return { payload: res.body, sha256: String(res.headers['careplan-sha256'] ?? '') };
+    // An error answer throws here; a success is the raw envelope, announced by its hash.
+    if (res.status >= 400) this.parse(errorResponseSchema, res);
+    const sha256 = sha256Schema.safeParse(res.headers[HEADERS.sha256]);
+    if (!sha256.success) throw unexpectedShape(res.status, sha256.error, HEADERS.sha256);
+    return { payload: res.body, sha256: sha256.data };
   }
 
   receipt(id: string, statement: string, signature: Buffer): Promise<RelayMessage> {
-    return this.json('POST', `/v1/messages/${encodeURIComponent(id)}/receipt`, { statement, signature: signature.toString('base64') });
+    return this.json(publicMessageSchema, 'POST', `/v1/messages/${encodeURIComponent(id)}/receipt`, { statement, signature: signature.toString('base64') });
   }
 
-  directory(query: { q?: string; type?: string } = {}): Promise<{ offices: DirectoryEntry[] }> {
+  directory(query: { q?: string; type?: string } = {}): Promise<DirectoryList> {
     const p = new URLSearchParams();
     if (query.q) p.set('q', query.q);
     if (query.type) p.set('type', query.type);
-    return this.json('GET', `/v1/directory?${p.toString()}`);
+    return this.json(directoryListSchema, 'GET', `/v1/directory?${p.toString()}`);
   }
 
-  updateMe(entry: { name?: string; serviceTypes: string[] }): Promise<DirectoryEntry> {
-    return this.json('PUT', '/v1/directory/me', entry);
+  updateMe(entry: DirectoryUpdate): Promise<DirectoryEntry> {
+    return this.json(directoryEntrySchema, 'PUT', '/v1/directory/me', entry);
   }
 }

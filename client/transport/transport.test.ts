@@ -4,8 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRelay, type RunningRelay } from '../../relay/server.js';
-import { SqliteStore } from '../../relay/store.js';
+import { SqliteStore, startRelay, type RunningRelay } from '../../relay/index.js';
 import forge from 'node-forge';
 import { seal } from '../../pki/cms.js';
 import { keyPair, makeCert } from '../../pki/testPki.js';

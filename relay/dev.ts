@@ -1,6 +1,8 @@
-// What `careplan-link relay` with no TLS flags sets up in its data folder: a development CA, the
-// relay's server certificate, and two demo offices (a care-manager office and a home-help
-// provider) with ready-to-use client configs. Development only: the keys sit in the folder.
+// The relay's second public entry (the first is relay/index.ts): what `careplan-link relay` with no
+// TLS flags sets up in its data folder — a development CA, the relay's server certificate, and two
+// demo offices (a care-manager office and a home-help provider) with ready-to-use client configs.
+// Development only: the keys sit in the folder. This file must never import the store: Electron's
+// main process imports the demo offices from here and cannot load better-sqlite3.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTestPki } from '../pki/testPki.js';
