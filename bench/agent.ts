@@ -12,6 +12,8 @@ import { unitMessageId } from '../client/transport/bundle.js';
 import { openSession, type Session } from '../client/transport/session.js';
 import { SqliteStore, startRelay } from '../relay/index.js';
 import { generateFixtures } from '../shared/fixtures/generate.js';
+import { writeBenchOutput } from './output.js';
+import { percentile } from './stats.js';
 
 const root = packageRoot();
 const PKI = join(root, 'fixtures', 'pki');
@@ -36,8 +38,6 @@ function config(dir: string, id: string, office: string, type: string, url: stri
   writeFileSync(p, JSON.stringify({ office, serviceType: type, p12: join(PKI, `${id}.p12`), passwordEnv: 'CPL_BENCH_PW', relay: url, trust: [join(PKI, 'ca.pem')], folders: { export: `${id}/export`, import: `${id}/import`, spool: `${id}/spool` } }));
   return p;
 }
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cpl-agent-bench-'));
@@ -65,8 +65,8 @@ async function main(): Promise<void> {
       latencies.push(performance.now() - t);
     }
     latencies.sort((a, b) => a - b);
-    const p50 = pct(latencies, 50);
-    const p95 = pct(latencies, 95);
+    const p50 = percentile(latencies, 50);
+    const p95 = percentile(latencies, 95);
     process.stdout.write(`  latency file complete → accepted: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (of which settle ${SETTLE_MS} ms; beyond it p50 ${(p50 - SETTLE_MS).toFixed(0)} ms, p95 ${(p95 - SETTLE_MS).toFixed(0)} ms)\n`);
 
     const burst = Array.from({ length: 167 }, (_, i) => unitFiles(100 + i));
@@ -76,9 +76,7 @@ async function main(): Promise<void> {
     await wait(burst.map((u) => u.id));
     const total = (performance.now() - t0) / 1000;
     process.stdout.write(`  burst: ${burst.length * 3} files (${burst.length} units) written in ${written.toFixed(0)} ms, all accepted after ${total.toFixed(1)} s (${(burst.length / total).toFixed(1)} units/s, settle included)\n`);
-    const out = join(root, 'bench-output');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'agent.json'), JSON.stringify({ settleMs: SETTLE_MS, rescanMs: RESCAN_MS, latencyMs: { p50, p95 }, burst: { files: burst.length * 3, units: burst.length, seconds: total } }, null, 2) + '\n');
+    writeBenchOutput('agent', { settleMs: SETTLE_MS, rescanMs: RESCAN_MS, latencyMs: { p50, p95 }, burst: { files: burst.length * 3, units: burst.length, seconds: total } });
   } finally {
     await agent.stop();
     await provider.stop();

@@ -4,7 +4,7 @@
 // generator does not steal their CPU time in the same event loop.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,8 @@ import forge from 'node-forge';
 import { certInfo } from '../pki/certs.js';
 import { encryptCms } from '../pki/cms.js';
 import { keyPair, makeCert } from '../pki/testPki.js';
-import { packageRoot } from '../client/paths.js';
+import { writeBenchOutput } from './output.js';
+import { percentile } from './stats.js';
 
 const OFFICES = Number(process.env.BENCH_OFFICES ?? 200);
 const UNITS = Number(process.env.BENCH_UNITS ?? 20);
@@ -77,10 +78,6 @@ function call(agent: Agent, port: number, method: string, path: string, headers:
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function load(port: number, pki: ReturnType<typeof makePki>, envelopes: Buffer[]): Promise<{ unitsPerSec: number; p50: number; p99: number; errors: number }> {
   const agents = pki.offices.map((o) => new Agent({ key: o.keyPem, cert: o.certPem, ca: pki.caPem, keepAlive: true, maxSockets: 1 }));
   // Every office says hello first: TLS sessions are set up and the relay's directory learns everyone.
@@ -139,9 +136,7 @@ async function main(): Promise<void> {
     }
     const ratio = results.relay!.unitsPerSec / results.bare!.unitsPerSec;
     process.stdout.write(`  relay / floor: ${(ratio * 100).toFixed(0)} % — goal ≥ 50 %: ${ratio >= 0.5 ? 'MET' : 'NOT MET'}\n`);
-    const out = join(packageRoot(), 'bench-output');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'relay.json'), JSON.stringify({ offices: OFFICES, units: UNITS, unitBytes: UNIT_BYTES, results, ratio }, null, 2) + '\n');
+    writeBenchOutput('relay', { offices: OFFICES, units: UNITS, unitBytes: UNIT_BYTES, results, ratio });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
