@@ -4,6 +4,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
+import { z } from 'zod';
 import { formatText } from '../../shared/report/formatText.js';
 import type { CheckReport } from '../../shared/report/types.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
@@ -13,41 +14,14 @@ import { checkPaths } from '../check/validation.js';
 import { receiveAll, type ReceiveSummary } from '../transport/receiver.js';
 import { flushOutbox, prepareUnits, spoolUnit } from '../transport/sender.js';
 import { announce, type Session } from '../transport/session.js';
-import { faultPoint } from '../transport/spool.js';
+import { faultPoint, parseRecord } from '../transport/spool.js';
 import { moveInto, Settler } from './folders.js';
+import { agentSettings, type AgentSettings } from './settings.js';
 
-export interface AgentSettings {
-  settleMs: number;
-  rescanMs: number;
-  pollMs: number;
-  incompleteWaitMs: number;
-  folders: { processing: string; sent: string; errors: string };
-  logMaxBytes: number;
-  /** Take what appears in the export folder and send it. Off: the app sends on the user's word; receiving goes on. */
-  autoSend: boolean;
-}
+export { agentSettings, DEFAULT_AGENT_SETTINGS, type AgentSettings } from './settings.js';
 
-export const DEFAULT_AGENT_SETTINGS: AgentSettings = {
-  settleMs: 2_000,
-  rescanMs: 2_000,
-  pollMs: 60_000,
-  incompleteWaitMs: 10 * 60_000,
-  folders: { processing: 'processing', sent: 'sent', errors: 'errors' },
-  logMaxBytes: 1024 * 1024,
-  autoSend: true,
-};
-
-export function agentSettings(raw: Record<string, unknown> | undefined): AgentSettings {
-  const s = { ...DEFAULT_AGENT_SETTINGS, folders: { ...DEFAULT_AGENT_SETTINGS.folders } };
-  if (!raw) return s;
-  for (const k of ['settleMs', 'rescanMs', 'pollMs', 'incompleteWaitMs', 'logMaxBytes'] as const) {
-    if (typeof raw[k] === 'number' && raw[k] >= 0) s[k] = raw[k];
-  }
-  const f = raw.folders as Record<string, unknown> | undefined;
-  if (f) for (const k of ['processing', 'sent', 'errors'] as const) if (typeof f[k] === 'string' && f[k] !== '') s.folders[k] = f[k];
-  if (typeof raw.autoSend === 'boolean') s.autoSend = raw.autoSend;
-  return s;
-}
+/** The journal of a unit's files on their way from processing/ to sent/YYYYMM/ (processing/.moving-*.json). */
+const moveJournalSchema = z.object({ to: z.string().min(1), files: z.array(z.string().min(1)) });
 
 export interface AgentStatus {
   office: string;
@@ -388,7 +362,8 @@ export class Agent {
   }
 
   private async finishMoves(journal: string): Promise<void> {
-    const { to, files } = JSON.parse(readFileSync(journal, 'utf8')) as { to: string; files: string[] };
+    // A damaged journal fails the pass with a SpoolRecordError naming it, as an unreadable one always did.
+    const { to, files } = parseRecord(readFileSync(journal), moveJournalSchema, journal);
     for (const f of files) {
       const p = join(this.processing, f);
       if (existsSync(p)) await moveInto(p, to);

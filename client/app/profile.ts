@@ -4,7 +4,9 @@
 // files. The certificate password is never written here by this module (see SecretStore).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { Settings } from '../../shared/api/types.js';
+import { readOfficeConfigFile } from '../transport/config.js';
 import { writeDurable } from '../transport/spool.js';
 
 /** The environment variable name the office config names; the app fills it from the SecretStore. */
@@ -18,6 +20,31 @@ export interface AppPrefs {
   /** Export folders used before a change: what was sent from them stays listed. */
   previousExportDirs?: string[];
 }
+
+// The settings file is the app's own. A damaged one must not keep the app from opening, and one bad
+// value must not cost the others (or the favourites): each value that does not fit falls back to its
+// default, as a file that cannot be read at all always did.
+const settingsSchema = z.object({
+  lang: z.enum(['ja', 'en']).catch(DEFAULT_SETTINGS.lang),
+  autoSend: z.boolean().catch(DEFAULT_SETTINGS.autoSend),
+  // The bounds the settings screen enforces (shared/api/methods.ts, saveSettings).
+  pollSeconds: z.number().int().min(10).max(3600).catch(DEFAULT_SETTINGS.pollSeconds),
+  notifications: z.boolean().catch(DEFAULT_SETTINGS.notifications),
+  startWithWindows: z.boolean().catch(DEFAULT_SETTINGS.startWithWindows),
+}) satisfies z.ZodType<Settings>;
+
+const stringList = z
+  .array(z.unknown())
+  .catch([])
+  .transform((items) => items.filter((item): item is string => typeof item === 'string'));
+
+const prefsFileSchema = z
+  .object({
+    settings: settingsSchema.catch(() => ({ ...DEFAULT_SETTINGS })),
+    favourites: stringList,
+    previousExportDirs: stringList,
+  })
+  .catch(() => ({ settings: { ...DEFAULT_SETTINGS }, favourites: [], previousExportDirs: [] }));
 
 /** Where the certificate password is kept between runs: Electron's safeStorage, or memory only. */
 export interface SecretStore {
@@ -75,12 +102,29 @@ export class Profile {
     return join(this.root, 'relay-status.json');
   }
 
-  readRelayStatus<T>(): Record<string, T> {
+  /**
+   * The last status the relay gave for each message: a cache, so what cannot be read is simply not
+   * known (and asked again). With a schema, entries that do not fit it are dropped; without one the
+   * entries' shape is the caller's assertion.
+   */
+  readRelayStatus<T>(entry?: z.ZodType<T>): Record<string, T> {
+    let raw: unknown;
     try {
-      return JSON.parse(readFileSync(this.relayStatusPath, 'utf8')) as Record<string, T>;
+      raw = JSON.parse(readFileSync(this.relayStatusPath, 'utf8'));
     } catch {
       return {};
     }
+    const entries = z.record(z.string(), z.unknown()).safeParse(raw);
+    if (!entries.success) return {};
+    const status: Record<string, T> = {};
+    for (const [id, value] of Object.entries(entries.data)) {
+      if (!entry) status[id] = value as T;
+      else {
+        const parsed = entry.safeParse(value);
+        if (parsed.success) status[id] = parsed.data;
+      }
+    }
+    return status;
   }
 
   writeRelayStatus(status: Record<string, unknown>): void {
@@ -118,13 +162,13 @@ export class Profile {
   }
 
   readPrefs(): AppPrefs {
+    let raw: unknown;
     try {
-      const raw = JSON.parse(readFileSync(this.prefsPath, 'utf8')) as Partial<AppPrefs>;
-      const strings = (v: unknown) => (Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : []);
-      return { settings: { ...DEFAULT_SETTINGS, ...(raw.settings ?? {}) }, favourites: strings(raw.favourites), previousExportDirs: strings(raw.previousExportDirs) };
+      raw = JSON.parse(readFileSync(this.prefsPath, 'utf8'));
     } catch {
       return { settings: { ...DEFAULT_SETTINGS }, favourites: [] };
     }
+    return prefsFileSchema.parse(raw);
   }
 
   writePrefs(p: AppPrefs): void {
@@ -149,11 +193,14 @@ export class Profile {
     writeDurable(this.configPath, JSON.stringify(config, null, 2) + '\n', this.tmp);
   }
 
-  /** Rewrites the agent part of the config (auto-send, poll interval) after a settings change. */
+  /**
+   * Rewrites the agent part of the config (auto-send, poll interval) after a settings change. The
+   * file is checked first (a ConfigError names the field at fault); keys this version does not know are kept.
+   */
   updateAgent(autoSend: boolean, pollSeconds: number): void {
     if (!existsSync(this.configPath)) return;
-    const raw = JSON.parse(readFileSync(this.configPath, 'utf8')) as Record<string, unknown>;
-    raw.agent = { ...((raw.agent as Record<string, unknown>) ?? {}), autoSend, pollMs: pollSeconds * 1000 };
-    writeDurable(this.configPath, JSON.stringify(raw, null, 2) + '\n', this.tmp);
+    const config = readOfficeConfigFile(this.configPath);
+    const updated = { ...config, agent: { ...(config.agent ?? {}), autoSend, pollMs: pollSeconds * 1000 } };
+    writeDurable(this.configPath, JSON.stringify(updated, null, 2) + '\n', this.tmp);
   }
 }

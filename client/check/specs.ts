@@ -2,23 +2,37 @@
 // folder here, not new code.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildCatalog, type SpecCatalog } from '../../shared/spec/model.js';
+import { buildCatalog, SpecDataError, type SpecCatalog, type SpecFile } from '../../shared/spec/model.js';
 import { specsDir } from '../paths.js';
 
 let cached: { dir: string; catalog: SpecCatalog } | null = null;
+
+/** One spec data file, named in messages by its edition folder and file name (e.g. 202407/UPPLAN.json). */
+function readSpecFile(dir: string, edition: string, file: string): SpecFile {
+  const name = `${edition}/${file}`;
+  let text: string;
+  try {
+    text = readFileSync(join(dir, edition, file), 'utf8');
+  } catch (e) {
+    throw new SpecDataError({ ja: `仕様データ ${name} を読めません: ${(e as Error).message}`, en: `spec data ${name}: cannot read the file: ${(e as Error).message}` }, { cause: e });
+  }
+  try {
+    return { name, json: JSON.parse(text) as unknown };
+  } catch (e) {
+    throw new SpecDataError({ ja: `仕様データ ${name} が JSON として読めません: ${(e as Error).message}`, en: `spec data ${name}: not valid JSON: ${(e as Error).message}` }, { cause: e });
+  }
+}
 
 export function loadCatalog(dir = specsDir()): SpecCatalog {
   if (cached?.dir === dir) return cached.catalog;
   const editions = readdirSync(dir)
     .filter((name) => /^\d{6}$/.test(name) && statSync(join(dir, name)).isDirectory())
-    .map((name) => {
-      const folder = join(dir, name);
-      const read = (file: string): unknown => JSON.parse(readFileSync(join(folder, file), 'utf8'));
-      const layouts = readdirSync(folder)
+    .map((edition) => {
+      const layouts = readdirSync(join(dir, edition))
         .filter((f) => f.endsWith('.json') && f !== 'spec.json')
         .sort()
-        .map(read);
-      return { manifest: read('spec.json'), layouts };
+        .map((f) => readSpecFile(dir, edition, f));
+      return { manifest: readSpecFile(dir, edition, 'spec.json'), layouts };
     });
   const catalog = buildCatalog(editions);
   cached = { dir, catalog };

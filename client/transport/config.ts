@@ -1,6 +1,11 @@
-// The office configuration file (JSON). Paths in it are relative to the file's own folder.
+// The office configuration file (JSON). Paths in it are relative to the file's own folder. Its format
+// is the zod schema below, published as schemas/office-config.schema.json (scripts/write-json-schemas.ts).
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseAtBoundary, type FieldHints } from '../../shared/boundary.js';
+import { LocalizedError, type LocalizedText } from '../../shared/errors.js';
+import { AGENT_FIELD_HINTS, agentConfigSchema, type AgentConfig } from '../agent/settings.js';
 
 export interface OfficeConfig {
   office: string;
@@ -12,55 +17,95 @@ export interface OfficeConfig {
   trust: string[];
   folders: { export: string; import: string; spool: string };
   /** Agent settings (issue 5); kept here so one file configures everything. */
-  agent?: Record<string, unknown>;
+  agent?: AgentConfig;
   /** The file this config was read from. */
   path: string;
 }
 
-export class ConfigError extends Error {
+/** A config that cannot be used. `field` names the key at fault when there is one (e.g. `folders.export`). */
+export class ConfigError extends LocalizedError {
   override name = 'ConfigError';
-  constructor(
-    readonly ja: string,
-    readonly en: string,
-  ) {
-    super(`${ja} / ${en}`);
+  readonly field: string | null;
+  constructor(text: LocalizedText, options: { field?: string; cause?: unknown } = {}) {
+    // One code for every config problem: callers tell them apart by text, not by code.
+    super('config', text, options.cause === undefined ? {} : { cause: options.cause });
+    this.field = options.field ?? null;
   }
 }
 
-export function loadConfig(path: string): OfficeConfig {
-  let raw: Record<string, unknown>;
+/** What each key should hold: the text of a config error and the JSON Schema's description. */
+const FIELD_HINTS = {
+  office: { ja: '10桁の事業所番号', en: '10-digit office number' },
+  serviceType: { ja: '2桁のサービス種類コード', en: '2-character service type' },
+  name: { ja: '事業所の名前（連携サービスの名簿に載る）', en: "the office's name (shown in the relay directory)" },
+  p12: { ja: '証明書ファイルのパス', en: 'path to the .p12' },
+  passwordEnv: { ja: 'パスワードを入れた環境変数の名前', en: 'name of the environment variable' },
+  relay: { ja: 'https:// で始まる URL', en: 'an https:// URL' },
+  trust: { ja: 'CA 証明書のパスの一覧', en: 'list of CA certificate paths' },
+  folders: { ja: 'export・import・spool のフォルダ', en: 'the export, import and spool folders' },
+  'folders.export': { ja: '介護ソフトが書き出すフォルダ', en: 'the folder the care software exports into' },
+  'folders.import': { ja: '受け取ったファイルを置く取込フォルダ', en: 'the folder received files are imported into' },
+  'folders.spool': { ja: '送受信の記録を置くフォルダ', en: 'the folder that keeps the exchange journal' },
+  ...Object.fromEntries(Object.entries(AGENT_FIELD_HINTS).map(([k, hint]) => [`agent.${k}`, hint])),
+} satisfies FieldHints;
+
+const described = (hint: LocalizedText) => ({ description: `${hint.ja} / ${hint.en}` });
+const path = (hint: LocalizedText) => z.string().min(1).meta(described(hint));
+
+// Loose: a key this version does not know is kept (and written back by the app), not refused.
+export const officeConfigSchema = z
+  .looseObject({
+    $schema: z.string().optional().describe("The editor's pointer to the published JSON Schema (schemas/office-config.schema.json); not read."),
+    office: z.string().regex(/^\d{10}$/).meta(described(FIELD_HINTS.office)),
+    serviceType: z.string().regex(/^[0-9A-Z]{2}$/).meta(described(FIELD_HINTS.serviceType)),
+    name: z.string().optional().meta(described(FIELD_HINTS.name)),
+    p12: path(FIELD_HINTS.p12),
+    passwordEnv: z.string().min(1).meta(described(FIELD_HINTS.passwordEnv)),
+    relay: z.string().regex(/^https:\/\/[^\s]+$/).meta(described(FIELD_HINTS.relay)),
+    trust: z.array(z.string().min(1)).min(1).meta(described(FIELD_HINTS.trust)),
+    folders: z
+      .looseObject({ export: path(FIELD_HINTS['folders.export']), import: path(FIELD_HINTS['folders.import']), spool: path(FIELD_HINTS['folders.spool']) })
+      .meta(described(FIELD_HINTS.folders)),
+    agent: agentConfigSchema.optional(),
+  })
+  .meta({ title: 'careplan-link office config', description: '事業所の設定（careplan-link の --config とアプリの office.json）。パスはこのファイルのフォルダからの相対 / One office\'s config (careplan-link --config, and the app\'s office.json). Paths are relative to this file\'s folder.' });
+
+export type OfficeConfigFile = z.infer<typeof officeConfigSchema>;
+
+/** The config file as written, checked against the schema; unknown keys are kept. */
+export function readOfficeConfigFile(path: string): OfficeConfigFile {
+  let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new ConfigError(missing ? `設定ファイルがありません: ${path}` : `設定ファイルを読めません（JSON の誤り）: ${path}`, missing ? `config file not found: ${path}` : `cannot parse the config file: ${path}`);
+    throw new ConfigError(
+      missing ? { ja: `設定ファイルがありません: ${path}`, en: `config file not found: ${path}` } : { ja: `設定ファイルを読めません（JSON の誤り）: ${path}`, en: `cannot parse the config file: ${path}` },
+      { cause: e },
+    );
   }
+  const parsed = parseAtBoundary(officeConfigSchema, raw, FIELD_HINTS);
+  if (!parsed.ok) {
+    const { field, ja, en } = parsed.problem;
+    throw new ConfigError({ ja: `設定ファイル ${path} の ${ja}`, en: `config file ${path}: ${en}` }, { field });
+  }
+  return parsed.data;
+}
+
+export function loadConfig(path: string): OfficeConfig {
+  const file = readOfficeConfigFile(path);
   const base = dirname(resolve(path));
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
-  const need = (key: string, ok: (v: unknown) => boolean, hint: string) => {
-    if (!ok(raw[key])) throw new ConfigError(`設定 "${key}" が正しくありません（${hint}）`, `config "${key}" is invalid (${hint})`);
-  };
-  const str = (v: unknown) => typeof v === 'string' && v.length > 0;
-  need('office', (v) => typeof v === 'string' && /^\d{10}$/.test(v), '10桁の事業所番号 / 10-digit office number');
-  need('serviceType', (v) => typeof v === 'string' && /^[0-9A-Z]{2}$/.test(v), '2桁のサービス種類コード / 2-character service type');
-  need('p12', str, '証明書ファイルのパス / path to the .p12');
-  need('passwordEnv', str, 'パスワードを入れた環境変数の名前 / name of the environment variable');
-  need('relay', (v) => typeof v === 'string' && /^https:\/\/[^\s]+$/.test(v), 'https:// で始まる URL / an https:// URL');
-  need('trust', (v) => Array.isArray(v) && v.length > 0 && v.every(str), 'CA 証明書のパスの一覧 / list of CA certificate paths');
-  const folders = raw.folders as Record<string, unknown> | undefined;
-  if (!folders || !['export', 'import', 'spool'].every((k) => str(folders[k]))) {
-    throw new ConfigError('設定 "folders" には export・import・spool のフォルダが必要です', 'config "folders" needs export, import and spool');
-  }
   return {
-    office: raw.office as string,
-    serviceType: raw.serviceType as string,
-    ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
-    p12: abs(raw.p12 as string),
-    passwordEnv: raw.passwordEnv as string,
-    relay: (raw.relay as string).replace(/\/+$/, ''),
-    trust: (raw.trust as string[]).map(abs),
-    folders: { export: abs(folders.export as string), import: abs(folders.import as string), spool: abs(folders.spool as string) },
-    ...(raw.agent && typeof raw.agent === 'object' ? { agent: raw.agent as Record<string, unknown> } : {}),
+    office: file.office,
+    serviceType: file.serviceType,
+    ...(file.name !== undefined ? { name: file.name } : {}),
+    p12: abs(file.p12),
+    passwordEnv: file.passwordEnv,
+    relay: file.relay.replace(/\/+$/, ''),
+    trust: file.trust.map(abs),
+    folders: { export: abs(file.folders.export), import: abs(file.folders.import), spool: abs(file.folders.spool) },
+    ...(file.agent ? { agent: file.agent } : {}),
     path: resolve(path),
   };
 }

@@ -3,38 +3,45 @@
 // journaled in the spool, so a crash at any point resumes without loss or a second import.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { asLocalizedError } from '../../shared/errors.js';
 import { formatText } from '../../shared/report/formatText.js';
 import { buildReport, reportHasErrors, validateBytes } from '../../shared/validator/index.js';
 import { certInfo } from '../../pki/certs.js';
 import { open as openEnvelope } from '../../pki/cms.js';
 import { IdentityError } from '../../pki/errors.js';
 import { decodeMs932 } from '../check/ms932.js';
-import type { BundleError} from './bundle.js';
 import { sha256, unpackBundle, type BundleFile } from './bundle.js';
 import { makeReceipt } from './receipts.js';
 import type { RelayMessage } from './relayClient.js';
 import type { Session } from './session.js';
 import { faultPoint } from './spool.js';
 
-export type InboxState = 'downloaded' | 'imported' | 'quarantined';
+const partySchema = z.object({ office: z.string(), serviceType: z.string() });
 
-export interface InboxRecord {
-  messageId: string;
-  sender: { office: string; serviceType: string };
-  receiver: { office: string; serviceType: string };
-  sequence: string;
-  month: string | null;
-  kinds: string[];
-  sha256: string;
-  state: InboxState;
-  importedFiles: string[];
-  files: string[];
-  signer: string | null;
-  signingTime: string | null;
-  reason: string | null;
-  receipts: string[];
-  downloadedAt: string;
-}
+export const inboxStateSchema = z.enum(['downloaded', 'imported', 'quarantined']);
+export type InboxState = z.infer<typeof inboxStateSchema>;
+
+/** The journal of one arrival: spool/{inbox,received,quarantine}/<messageId>.json. */
+export const inboxRecordSchema = z.object({
+  messageId: z.string(),
+  sender: partySchema,
+  receiver: partySchema,
+  sequence: z.string(),
+  month: z.string().nullable(),
+  kinds: z.array(z.string()),
+  sha256: z.string(),
+  state: inboxStateSchema,
+  importedFiles: z.array(z.string()),
+  files: z.array(z.string()),
+  signer: z.string().nullable(),
+  signingTime: z.string().nullable(),
+  reason: z.string().nullable(),
+  receipts: z.array(z.string()),
+  downloadedAt: z.string(),
+});
+
+export type InboxRecord = z.infer<typeof inboxRecordSchema>;
 
 export interface ReceiveSummary {
   imported: { messageId: string; sender: string; sequence: string; files: string[] }[];
@@ -84,7 +91,8 @@ export async function receiveAll(s: Session): Promise<ReceiveSummary> {
       summary.pending.push({ messageId: m.messageId, error: (e as Error).message });
     }
   }
-  const records = s.spool.list('inbox').map((id) => s.spool.readJson<InboxRecord>('inbox', `${id}.json`));
+  // A damaged record stops the receive with a SpoolRecordError naming it, as an unreadable one always did.
+  const records = s.spool.list('inbox').map((id) => s.spool.readRecord('inbox', `${id}.json`, inboxRecordSchema));
   records.sort((a, b) => a.sender.office.localeCompare(b.sender.office) || a.sequence.localeCompare(b.sequence) || a.messageId.localeCompare(b.messageId));
   for (const r of records) {
     try {
@@ -165,7 +173,9 @@ async function openUnit(s: Session, r: InboxRecord): Promise<BundleFile[]> {
   try {
     unit = unpackBundle(opened.content);
   } catch (e) {
-    throw new Quarantine(`送信単位の中身が壊れています: ${(e as BundleError).message}`, `The unit content is broken: ${(e as Error).message}`);
+    // A BundleError says what is wrong with the content; anything else still quarantines the unit.
+    const why = asLocalizedError(e);
+    throw new Quarantine(`送信単位の中身が壊れています: ${why.ja}`, `The unit content is broken: ${why.en}`);
   }
   const h = unit.header;
   if (h.messageId !== r.messageId || h.sender.office !== r.sender.office || h.receiver.office !== s.config.office || h.sequence !== r.sequence) {

@@ -3,28 +3,35 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { z } from 'zod';
+import { LocalizedError, type LocalizedText } from '../../shared/errors.js';
 import type { CheckReport } from '../../shared/report/types.js';
 import { reportHasErrors } from '../../shared/validator/index.js';
 import { certInfo, type CertInfo } from '../../pki/certs.js';
 import { buildChain, seal } from '../../pki/cms.js';
 import { checkPaths } from '../check/validation.js';
-import { packBundle, sha256, unitMessageId, type BundleFile, type UnitHeader } from './bundle.js';
+import { packBundle, sha256, unitHeaderSchema, unitMessageId, type BundleFile, type UnitHeader } from './bundle.js';
 import { RelayError } from './relayClient.js';
 import type { Session } from './session.js';
 import { faultPoint } from './spool.js';
 
-export interface OutboxRecord {
-  messageId: string;
-  header: UnitHeader;
-  files: string[];
-  size: number;
-  sha256: string;
-  createdAt: string;
-  attempts: number;
-  lastError: string | null;
-  acceptedAt?: string;
-  relayStatus?: string;
-}
+/** The journal of one unit on its way out: spool/{outbox,sent,failed}/<messageId>.json. */
+export const outboxRecordSchema = z.object({
+  messageId: z.string(),
+  header: unitHeaderSchema,
+  files: z.array(z.string()),
+  size: z.number(),
+  sha256: z.string(),
+  createdAt: z.string(),
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  acceptedAt: z.string().optional(),
+  relayStatus: z.string().optional(),
+  /** Set when the relay refused the unit for good and it moved to failed/. */
+  failedAt: z.string().optional(),
+});
+
+export type OutboxRecord = z.infer<typeof outboxRecordSchema>;
 
 export interface PreparedUnit {
   header: UnitHeader;
@@ -32,13 +39,10 @@ export interface PreparedUnit {
   paths: string[];
 }
 
-export class SendError extends Error {
+export class SendError extends LocalizedError {
   override name = 'SendError';
-  constructor(
-    readonly ja: string,
-    readonly en: string,
-  ) {
-    super(`${ja} / ${en}`);
+  constructor(text: LocalizedText) {
+    super('send', text);
   }
 }
 
@@ -58,7 +62,7 @@ export async function prepareUnits(paths: string[], s: Session): Promise<{ repor
   for (const unitPaths of groups.values()) {
     const first = byName.get(basename(unitPaths[0]!))!.meta!;
     if (first.sender.office !== s.config.office) {
-      throw new SendError(`送信元の事業所番号（${first.sender.office}）が自事業所（${s.config.office}）と違います: ${basename(unitPaths[0]!)}`, `the sender office ${first.sender.office} is not this office ${s.config.office}`);
+      throw new SendError({ ja: `送信元の事業所番号（${first.sender.office}）が自事業所（${s.config.office}）と違います: ${basename(unitPaths[0]!)}`, en: `the sender office ${first.sender.office} is not this office ${s.config.office}` });
     }
     const files = await Promise.all(unitPaths.map(async (p) => ({ name: basename(p), data: await readFile(p) })));
     const months = unitPaths.map((p) => byName.get(basename(p))!.meta!.serviceMonth).filter((m): m is string => m !== null && m !== '000000');
@@ -83,7 +87,7 @@ export async function recipientCertificate(s: Session, office: string): Promise<
   try {
     const { offices } = await s.client.directory({ q: office });
     const entry = offices.find((o) => o.office === office);
-    if (!entry) throw new SendError(`送信先の事業所（${office}）が連携サービスの名簿にありません`, `the receiving office ${office} is not in the relay directory`);
+    if (!entry) throw new SendError({ ja: `送信先の事業所（${office}）が連携サービスの名簿にありません`, en: `the receiving office ${office} is not in the relay directory` });
     pem = entry.certificate;
   } catch (e) {
     if (!(e instanceof RelayError && e.transient) || !existsSync(cached)) throw e;
@@ -92,7 +96,7 @@ export async function recipientCertificate(s: Session, office: string): Promise<
   const cert = certInfo(pem);
   const now = new Date();
   if (cert.subject.CN !== office || !buildChain(cert, [], s.trust) || now > cert.notAfter || now < cert.notBefore) {
-    throw new SendError(`送信先（${office}）の証明書を信頼できません`, `the certificate of the receiving office ${office} is not trusted`);
+    throw new SendError({ ja: `送信先（${office}）の証明書を信頼できません`, en: `the certificate of the receiving office ${office} is not trusted` });
   }
   if (!existsSync(cached) || readFileSync(cached, 'utf8') !== pem) s.spool.writePartner(office, pem);
   return cert;
@@ -143,7 +147,8 @@ export async function flushOutbox(s: Session, opts: FlushOptions = {}): Promise<
   const result: FlushResult = { accepted: [], failed: [], pending: [] };
   const sleep = opts.sleep ?? wait;
   const ids = s.spool.list('outbox').filter((id) => !opts.only || opts.only.includes(id));
-  const records = ids.map((id) => s.spool.readJson<OutboxRecord>('outbox', `${id}.json`));
+  // A damaged record stops the flush with a SpoolRecordError naming it, as an unreadable one always did.
+  const records = ids.map((id) => s.spool.readRecord('outbox', `${id}.json`, outboxRecordSchema));
   records.sort((a, b) => a.header.sequence.localeCompare(b.header.sequence) || a.messageId.localeCompare(b.messageId));
   for (const record of records) {
     const id = record.messageId;

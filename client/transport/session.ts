@@ -25,19 +25,19 @@ export function openSession(configPath: string, env: NodeJS.ProcessEnv = process
   try {
     p12 = readFileSync(config.p12);
   } catch {
-    throw new ConfigError(`証明書ファイルを読めません: ${config.p12}`, `cannot read the certificate file: ${config.p12}`);
+    throw new ConfigError({ ja: `証明書ファイルを読めません: ${config.p12}`, en: `cannot read the certificate file: ${config.p12}` }, { field: 'p12' });
   }
   const identity = loadPkcs12(p12, passwordFromEnv(config.passwordEnv, env));
   if (identity.officeNumber !== config.office) {
     identity.dispose();
-    throw new ConfigError(`証明書の事業所番号（${identity.officeNumber}）が設定の事業所番号（${config.office}）と違います`, `the certificate's office (${identity.officeNumber}) differs from the config (${config.office})`);
+    throw new ConfigError({ ja: `証明書の事業所番号（${identity.officeNumber}）が設定の事業所番号（${config.office}）と違います`, en: `the certificate's office (${identity.officeNumber}) differs from the config (${config.office})` }, { field: 'office' });
   }
   let trustPem = '';
   for (const t of config.trust) {
     try {
       trustPem += readFileSync(t, 'utf8');
     } catch {
-      throw new ConfigError(`CA 証明書を読めません: ${t}`, `cannot read the CA certificate: ${t}`);
+      throw new ConfigError({ ja: `CA 証明書を読めません: ${t}`, en: `cannot read the CA certificate: ${t}` }, { field: 'trust' });
     }
   }
   const trust = certsFromPem(trustPem);

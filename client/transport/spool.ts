@@ -2,6 +2,9 @@
 // files are written to tmp/ with fsync first. After a crash, what is in a folder is the truth.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { parseAtBoundary } from '../../shared/boundary.js';
+import { LocalizedError } from '../../shared/errors.js';
 
 export const SPOOL_STATES = ['outbox', 'sent', 'failed', 'inbox', 'received', 'quarantine'] as const;
 export type SpoolState = (typeof SPOOL_STATES)[number];
@@ -28,6 +31,35 @@ export function writeDurable(path: string, data: Buffer | string, tmpDir: string
   }
   renameSync(tmp, path);
   fsyncDir(join(path, '..'));
+}
+
+/**
+ * A spool record (or another JSON file the client wrote for itself) that cannot be read back as what
+ * it should be: damaged on disk, or written by another version. Names the file and the field.
+ */
+export class SpoolRecordError extends LocalizedError {
+  override name = 'SpoolRecordError';
+  constructor(
+    readonly path: string,
+    readonly field: string | null,
+    text: { ja: string; en: string },
+    options: { cause?: unknown } = {},
+  ) {
+    super('spool_record', text, options);
+  }
+}
+
+/** Parses a record file's bytes with its schema; anything that does not fit is a SpoolRecordError. */
+export function parseRecord<T>(bytes: Buffer, schema: z.ZodType<T>, path: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    throw new SpoolRecordError(path, null, { ja: `記録ファイルが壊れています（JSON として読めません）: ${path}`, en: `the record file is damaged (not valid JSON): ${path}` }, { cause: e });
+  }
+  const parsed = parseAtBoundary(schema, json);
+  if (!parsed.ok) throw new SpoolRecordError(path, parsed.problem.field, { ja: `記録ファイルが壊れています: ${path}: ${parsed.problem.ja}`, en: `the record file is damaged: ${path}: ${parsed.problem.en}` });
+  return parsed.data;
 }
 
 export class Spool {
@@ -63,8 +95,17 @@ export class Spool {
     return readFileSync(this.path(state, name));
   }
 
+  /** A JSON record, checked against its schema (a SpoolRecordError names the file and the field). */
+  readRecord<T>(state: SpoolState, name: string, schema: z.ZodType<T>): T {
+    return parseRecord(this.read(state, name), schema, this.path(state, name));
+  }
+
+  /**
+   * A JSON record whose shape the caller only asserts. Kept for callers not yet moved to readRecord;
+   * a file that is not JSON is still reported as a SpoolRecordError naming it.
+   */
   readJson<T>(state: SpoolState, name: string): T {
-    return JSON.parse(this.read(state, name).toString('utf8')) as T;
+    return this.readRecord(state, name, z.unknown()) as T;
   }
 
   exists(state: SpoolState, name: string): boolean {

@@ -1,148 +1,159 @@
 // The standard spec as the validator sees it. The data lives in specs/<csvVersion>/*.json;
-// this module only describes its shape and checks it on load, so a broken data file fails
-// loudly at start-up instead of silently weakening a rule.
+// this module describes its shape (zod schemas, also published as JSON Schemas in schemas/) and
+// checks it on load, so a broken data file fails loudly at start-up instead of silently weakening
+// a rule. The schemas are strict: a misspelt key in the data is an error, not a rule quietly lost.
+import { z } from 'zod';
+import { parseAtBoundary } from '../boundary.js';
+import { LocalizedError, type LocalizedText } from '../errors.js';
 
-export type ColumnType =
-  | 'csvVersion'
-  | 'insurerNo'
-  | 'insuredNo'
-  | 'officeNo'
-  | 'serviceType'
-  | 'serviceCode'
-  | 'itemCode'
-  | 'digits'
-  | 'integer'
-  | 'decimal'
-  | 'code'
-  | 'date'
-  | 'month'
-  | 'time'
-  | 'postal'
-  | 'dayFlags'
-  | 'text'
-  | 'freeText';
-
-export const COLUMN_TYPES: readonly ColumnType[] = [
+const COLUMN_TYPE_NAMES = [
   'csvVersion', 'insurerNo', 'insuredNo', 'officeNo', 'serviceType', 'serviceCode', 'itemCode',
   'digits', 'integer', 'decimal', 'code', 'date', 'month', 'time', 'postal', 'dayFlags', 'text', 'freeText',
-];
+] as const;
 
-/** Which aspects of a column rest on an UNCERTAIN reading of the spec: those rules warn instead of failing. */
-export interface Uncertainty {
-  required?: string;
-  length?: string;
-  format?: string;
-  note?: string;
+export type ColumnType = (typeof COLUMN_TYPE_NAMES)[number];
+
+export const COLUMN_TYPES: readonly ColumnType[] = COLUMN_TYPE_NAMES;
+
+/** Every object of the spec data may carry a `$comment` for the people who maintain it. */
+function specObject<T extends z.ZodRawShape>(shape: T) {
+  return z.strictObject({ $comment: z.string().optional(), ...shape });
 }
 
-export interface ColumnSpec {
-  no: number;
-  name: string;
-  type: ColumnType;
-  length?: number;
-  lengthKind?: 'fixed' | 'max';
-  required: boolean;
-  codes?: Record<string, string>;
-  /** Special values accepted besides the type's own format (e.g. 9999 for "no time"). */
-  allow?: string[];
-  /** Integer columns that may be negative (reductions). */
-  signed?: boolean;
-  range?: [number, number];
-  pattern?: string;
-  patternLabel?: string;
-  /** 第7表 pseudo service codes (xxAAAA, xxEEEE, xxZZZZ, 999999) are allowed. */
-  allowPseudo?: boolean;
-  quoted?: 'always';
-  personal?: boolean;
-  uncertain?: Uncertainty;
-  formatNote?: string;
-  notes?: string;
-  source: string[];
-}
+const schemaPointer = z.string().optional().describe("The editor's pointer to the published JSON Schema (schemas/); the loader does not read it.");
+const sixDigits = z.string().regex(/^\d{6}$/);
+const columnNo = z.number().int().min(1);
+const sources = z.array(z.string());
 
-export type FileRule =
-  | { rule: 'dateInMonth'; column: number; monthColumn: number; source: string }
-  | { rule: 'dayFlagsInMonth'; column: number; monthColumn: number; source: string }
-  | { rule: 'serviceTypeInScope'; column: number; source: string }
-  | { rule: 'welfareEquipmentItem'; serviceCodeColumn: number; serviceTypes: string[]; anyOf: number[]; source: string }
-  | {
-      rule: 'table7Totals';
-      serviceCodeColumn: number;
-      officeColumn: number;
-      unitsColumn: number;
-      emptyOnTotals: number[];
-      /** Why a missing subtotal row is only a warning. */
-      subtotalMissingWhy: string;
-      source: string;
-    }
-  | { rule: 'hosokuLink'; planDateColumn: number; monthColumn: number; source: string };
+export const uncertaintySchema = specObject({
+  required: z.string().optional(),
+  length: z.string().optional(),
+  format: z.string().optional(),
+  note: z.string().optional(),
+}).describe('Which aspects of a column rest on an UNCERTAIN reading of the spec, and why: those rules warn instead of failing.');
+export type Uncertainty = z.infer<typeof uncertaintySchema>;
 
-export type MonthPart = 'month' | 'monthOrZero' | 'none';
+export const columnSchema = specObject({
+  no: columnNo,
+  name: z.string().min(1),
+  type: z.enum(COLUMN_TYPE_NAMES),
+  length: z.number().int().positive().optional(),
+  lengthKind: z.enum(['fixed', 'max']).optional(),
+  required: z.boolean(),
+  codes: z.record(z.string(), z.string()).optional(),
+  allow: z.array(z.string()).optional().describe('Special values accepted besides the type\'s own format (e.g. 9999 for "no time").'),
+  signed: z.boolean().optional().describe('An integer column that may be negative (reductions).'),
+  range: z.tuple([z.number(), z.number()]).optional(),
+  pattern: z.string().optional(),
+  patternLabel: z.string().optional(),
+  allowPseudo: z.boolean().optional().describe('第7表 pseudo service codes (xxAAAA, xxEEEE, xxZZZZ, 999999) are allowed.'),
+  quoted: z.literal('always').optional(),
+  personal: z.boolean().optional(),
+  uncertain: uncertaintySchema.optional(),
+  formatNote: z.string().optional(),
+  notes: z.string().optional(),
+  source: sources.min(1),
+});
+export type ColumnSpec = z.infer<typeof columnSchema>;
 
-export interface LayoutSpec {
-  specEdition: string;
-  csvVersion: string;
-  prefix: string;
-  title: string;
-  jaName: string;
-  group: string;
-  direction?: string;
-  fileName: { monthPart: MonthPart; example: string; exampleForPlan?: string; note?: string };
-  monthColumn?: number;
-  userKey: number[];
-  /** Where a record names its provider and service code, for the 第6表 ↔ 第7表 cross-check. */
-  serviceLine?: { officeColumn: number; codeColumn: number };
-  deleteFile?: boolean;
-  columnCount: number;
-  columns: ColumnSpec[];
-  rules: FileRule[];
-  sources: string[];
-}
+export const fileRuleSchema = z.discriminatedUnion('rule', [
+  specObject({ rule: z.literal('dateInMonth'), column: columnNo, monthColumn: columnNo, source: z.string() }),
+  specObject({ rule: z.literal('dayFlagsInMonth'), column: columnNo, monthColumn: columnNo, source: z.string() }),
+  specObject({ rule: z.literal('serviceTypeInScope'), column: columnNo, source: z.string() }),
+  specObject({ rule: z.literal('welfareEquipmentItem'), serviceCodeColumn: columnNo, serviceTypes: z.array(z.string()), anyOf: z.array(columnNo), source: z.string() }),
+  specObject({
+    rule: z.literal('table7Totals'),
+    serviceCodeColumn: columnNo,
+    officeColumn: columnNo,
+    unitsColumn: columnNo,
+    emptyOnTotals: z.array(columnNo),
+    subtotalMissingWhy: z.string().describe('Why a missing subtotal row is only a warning.'),
+    source: z.string(),
+  }),
+  specObject({ rule: z.literal('hosokuLink'), planDateColumn: columnNo, monthColumn: columnNo, source: z.string() }),
+]);
+export type FileRule = z.infer<typeof fileRuleSchema>;
 
-export interface UnitMember {
-  prefix: string;
-  /** required: error when missing; expected: warning when missing; anchor: at least one anchor must be present; optional. */
-  need: 'required' | 'expected' | 'anchor' | 'optional';
-  month?: 'zero' | 'service';
-  requires?: string;
-  many?: boolean;
-  note?: string;
-}
+export const monthPartSchema = z.enum(['month', 'monthOrZero', 'none']);
+export type MonthPart = z.infer<typeof monthPartSchema>;
 
-export interface UnitLink {
-  from: string;
-  to: string;
-  fromKey: number[];
-  toKey: number[];
-}
+/** One file type's layout: specs/<csvVersion>/<PREFIX>.json. */
+export const layoutSchema = specObject({
+  $schema: schemaPointer,
+  specEdition: z.string(),
+  csvVersion: sixDigits,
+  prefix: z.string().regex(/^[A-Z0-9_]+$/),
+  title: z.string(),
+  jaName: z.string(),
+  group: z.string(),
+  direction: z.string().optional(),
+  fileName: specObject({ monthPart: monthPartSchema, example: z.union([z.string(), z.array(z.string())]), exampleForPlan: z.string().optional(), note: z.string().optional() }),
+  monthColumn: columnNo.optional(),
+  userKey: z.array(columnNo),
+  serviceLine: specObject({ officeColumn: columnNo, codeColumn: columnNo }).optional().describe('Where a record names its provider and service code, for the 第6表 ↔ 第7表 cross-check.'),
+  deleteFile: z.boolean().optional(),
+  recordUnit: z.string().nullable().optional().describe('What one record stands for, in words (documentation only).'),
+  rowEncoding: specObject({
+    summary: z.string(),
+    example: z.array(z.record(z.string(), z.union([z.string(), z.number()]))).optional(),
+    exampleNotes: z.string().optional(),
+    uncertain: z.string().optional(),
+  })
+    .optional()
+    .describe("How several values share one record, with the spec's example (documentation only)."),
+  requiredColumnsNote: z.string().optional(),
+  uncertain: z.string().optional().describe('Why parts of this layout are a best-effort reading of the spec (documentation only).'),
+  columnCount: z.number().int().positive(),
+  columns: z.array(columnSchema),
+  rules: z.array(fileRuleSchema),
+  sources,
+}).meta({ title: 'careplan-link spec layout', description: 'One file type of the standard spec (specs/<csvVersion>/<PREFIX>.json): its file name, columns and file rules.' });
+export type LayoutSpec = z.infer<typeof layoutSchema>;
 
-export interface SendUnitSpec {
-  id: string;
-  title: string;
-  members: UnitMember[];
-  sameMonth?: boolean;
-  links?: UnitLink[];
-  source: string[];
-}
+export const unitMemberSchema = specObject({
+  prefix: z.string(),
+  need: z.enum(['required', 'expected', 'anchor', 'optional']).describe('required: error when missing; expected: warning when missing; anchor: at least one anchor must be present; optional.'),
+  month: z.enum(['zero', 'service']).optional(),
+  requires: z.string().optional(),
+  many: z.boolean().optional(),
+  note: z.string().optional(),
+});
+export type UnitMember = z.infer<typeof unitMemberSchema>;
 
-export interface EditionManifest {
-  specEdition: string;
-  title: string;
-  csvVersion: string;
-  appliesFromServiceMonth: string;
-  csvVersionHistory: { value: string; appliesFromServiceMonth: string; edition: string }[];
-  lineEnding: { expected: 'CRLF'; uncertain?: string };
-  fileNameExtension: { expected: string; uncertain?: string };
-  serviceTypes: {
-    inScope: Record<string, string>;
-    outOfScope: Record<string, string>;
-    planning: Record<string, string>;
-  };
-  directions: { fromPlanningOffice: string[]; fromServiceOffice: string[] };
-  image: { prefix: string; title: string; extensions: string[]; branchDigits: number; companionOf: string };
-  sendUnits: SendUnitSpec[];
-  sources: Record<string, { what: string; url: string }>;
-}
+export const unitLinkSchema = specObject({ from: z.string(), to: z.string(), fromKey: z.array(columnNo), toKey: z.array(columnNo) });
+export type UnitLink = z.infer<typeof unitLinkSchema>;
+
+export const sendUnitSchema = specObject({
+  id: z.string(),
+  title: z.string(),
+  members: z.array(unitMemberSchema),
+  sameMonth: z.boolean().optional(),
+  links: z.array(unitLinkSchema).optional(),
+  source: sources,
+});
+export type SendUnitSpec = z.infer<typeof sendUnitSchema>;
+
+const codeNames = z.record(z.string(), z.string());
+
+/** The edition's own facts: specs/<csvVersion>/spec.json. */
+export const manifestSchema = specObject({
+  $schema: schemaPointer,
+  specEdition: z.string(),
+  title: z.string(),
+  issued: z.string().optional(),
+  csvVersion: sixDigits,
+  appliesFromServiceMonth: sixDigits,
+  csvVersionHistory: z.array(specObject({ value: sixDigits, appliesFromServiceMonth: sixDigits, edition: z.string() })),
+  encoding: specObject({ charset: z.string(), gaiji: z.string(), source: sources.optional() }).optional(),
+  lineEnding: specObject({ expected: z.literal('CRLF'), uncertain: z.string().optional() }),
+  fileNameExtension: specObject({ expected: z.string(), uncertain: z.string().optional() }),
+  serviceTypes: specObject({ inScope: codeNames, outOfScope: codeNames, planning: codeNames, source: sources.optional() }),
+  directions: specObject({ fromPlanningOffice: z.array(z.string()), fromServiceOffice: z.array(z.string()) }),
+  image: specObject({ prefix: z.string(), title: z.string(), extensions: z.array(z.string()), branchDigits: z.number().int().positive(), companionOf: z.string(), source: sources.optional() }),
+  sendUnits: z.array(sendUnitSchema),
+  sources: z.record(z.string(), specObject({ what: z.string(), url: z.string() })),
+}).meta({ title: 'careplan-link spec edition manifest', description: 'The edition-level facts of one standard-spec edition (specs/<csvVersion>/spec.json): CSV version, service types, send units, sources.' });
+export type EditionManifest = z.infer<typeof manifestSchema>;
 
 export interface Edition {
   manifest: EditionManifest;
@@ -156,78 +167,81 @@ export interface SpecCatalog {
   prefixes: string[];
 }
 
-export class SpecDataError extends Error {
+/** One spec data file as read: its name for messages (e.g. 202407/UPPLAN.json) and its parsed JSON. */
+export interface SpecFile {
+  name: string;
+  json: unknown;
+}
+
+export class SpecDataError extends LocalizedError {
   override name = 'SpecDataError';
+  constructor(text: LocalizedText, options: { cause?: unknown } = {}) {
+    super('spec_data', text, options);
+  }
 }
 
-function fail(where: string, what: string): never {
-  throw new SpecDataError(`spec data ${where}: ${what}`);
+/** The English text keeps the wording "spec data <where>: <what>" that logs and tests look for. */
+function fail(where: string, what: LocalizedText): never {
+  throw new SpecDataError({ ja: `仕様データ ${where} が正しくありません: ${what.ja}`, en: `spec data ${where}: ${what.en}` });
 }
 
-function checkColumn(where: string, c: unknown, index: number): ColumnSpec {
-  if (typeof c !== 'object' || c === null) fail(where, `column ${index + 1} is not an object`);
-  const col = c as ColumnSpec;
-  if (col.no !== index + 1) fail(where, `column ${index + 1} has no=${String(col.no)}`);
-  if (typeof col.name !== 'string' || col.name === '') fail(where, `column ${col.no} has no name`);
-  if (!COLUMN_TYPES.includes(col.type)) fail(where, `column ${col.no} has unknown type ${String(col.type)}`);
-  if (typeof col.required !== 'boolean') fail(where, `column ${col.no} has no required flag`);
-  if (col.type === 'code' && (!col.codes || Object.keys(col.codes).length === 0)) fail(where, `code column ${col.no} has no codes`);
-  if (col.length !== undefined && (!Number.isInteger(col.length) || col.length <= 0)) fail(where, `column ${col.no} has a bad length`);
-  if (!Array.isArray(col.source) || col.source.length === 0) fail(where, `column ${col.no} has no source`);
+function parseSpec<T>(schema: z.ZodType<T>, raw: unknown, where: string): T {
+  const parsed = parseAtBoundary(schema, raw);
+  if (!parsed.ok) fail(where, parsed.problem);
+  return parsed.data;
+}
+
+/** What the schema cannot say about a column: its number is its position, a code column lists its codes. */
+function checkColumn(where: string, col: ColumnSpec, index: number): void {
+  if (col.no !== index + 1) fail(where, { ja: `${index + 1} 番目の項目の no が ${col.no} です`, en: `column ${index + 1} has no=${col.no}` });
+  if (col.type === 'code' && (!col.codes || Object.keys(col.codes).length === 0)) fail(where, { ja: `コード項目 ${col.no} にコードの一覧がありません`, en: `code column ${col.no} has no codes` });
   if (col.pattern !== undefined) {
     try {
       new RegExp(col.pattern);
     } catch {
-      fail(where, `column ${col.no} has an invalid pattern`);
+      fail(where, { ja: `項目 ${col.no} の pattern が正規表現として正しくありません`, en: `column ${col.no} has an invalid pattern` });
     }
   }
-  return col;
 }
 
 export function checkLayout(raw: unknown, where: string): LayoutSpec {
-  if (typeof raw !== 'object' || raw === null) fail(where, 'not an object');
-  const l = raw as LayoutSpec;
-  if (typeof l.prefix !== 'string' || !/^[A-Z0-9_]+$/.test(l.prefix)) fail(where, 'bad prefix');
-  if (!/^\d{6}$/.test(l.csvVersion)) fail(where, 'bad csvVersion');
-  if (!Array.isArray(l.columns)) fail(where, 'no columns');
-  if (l.columns.length !== l.columnCount) fail(where, `columnCount ${l.columnCount} but ${l.columns.length} columns`);
-  l.columns.forEach((c, i) => checkColumn(`${where} ${l.prefix}`, c, i));
+  const l = parseSpec(layoutSchema, raw, where);
+  if (l.columns.length !== l.columnCount) fail(where, { ja: `columnCount は ${l.columnCount} ですが項目は ${l.columns.length} 個です`, en: `columnCount ${l.columnCount} but ${l.columns.length} columns` });
+  l.columns.forEach((c, i) => checkColumn(where, c, i));
   const maxNo = l.columns.length;
   const inRange = (n: number) => Number.isInteger(n) && n >= 1 && n <= maxNo;
-  if (l.monthColumn !== undefined && !inRange(l.monthColumn)) fail(where, 'monthColumn out of range');
-  if (!l.userKey.every(inRange)) fail(where, 'userKey out of range');
-  if (!['month', 'monthOrZero', 'none'].includes(l.fileName?.monthPart)) fail(where, 'bad fileName.monthPart');
+  const outOfRange = (what: string): LocalizedText => ({ ja: `${what} が項目の範囲（1〜${maxNo}）の外です`, en: `${what} out of range` });
+  if (l.monthColumn !== undefined && !inRange(l.monthColumn)) fail(where, outOfRange('monthColumn'));
+  if (!l.userKey.every(inRange)) fail(where, outOfRange('userKey'));
   for (const r of l.rules) {
     const cols = Object.entries(r)
       .filter(([k]) => /column$|Column$/.test(k))
       .map(([, v]) => v as number);
-    if (!cols.every(inRange)) fail(where, `rule ${r.rule} refers to a column out of range`);
+    if (!cols.every(inRange)) fail(where, { ja: `規則 ${r.rule} の項目番号が範囲（1〜${maxNo}）の外です`, en: `rule ${r.rule} refers to a column out of range` });
   }
   return l;
 }
 
 export function checkManifest(raw: unknown, where: string): EditionManifest {
-  if (typeof raw !== 'object' || raw === null) fail(where, 'not an object');
-  const m = raw as EditionManifest;
-  if (!/^\d{6}$/.test(m.csvVersion)) fail(where, 'bad csvVersion');
-  if (!m.serviceTypes?.inScope || !Array.isArray(m.sendUnits)) fail(where, 'missing serviceTypes or sendUnits');
-  return m;
+  return parseSpec(manifestSchema, raw, where);
 }
 
-/** Builds the catalog from raw JSON: one manifest plus its layouts per edition. */
-export function buildCatalog(raw: { manifest: unknown; layouts: unknown[] }[]): SpecCatalog {
-  if (raw.length === 0) throw new SpecDataError('spec data: no edition found');
-  const editions: Edition[] = raw.map((e, i) => {
-    const manifest = checkManifest(e.manifest, `edition ${i}`);
+/** Builds the catalog from the spec data files: one manifest plus its layouts per edition. */
+export function buildCatalog(raw: { manifest: SpecFile; layouts: SpecFile[] }[]): SpecCatalog {
+  if (raw.length === 0) throw new SpecDataError({ ja: '仕様データ: 版が一つもありません', en: 'spec data: no edition found' });
+  const editions: Edition[] = raw.map((e) => {
+    const manifest = checkManifest(e.manifest.json, e.manifest.name);
     const layouts = new Map<string, LayoutSpec>();
     for (const l of e.layouts) {
-      const layout = checkLayout(l, `edition ${manifest.csvVersion}`);
-      if (layout.csvVersion !== manifest.csvVersion) fail(manifest.csvVersion, `${layout.prefix} has csvVersion ${layout.csvVersion}`);
+      const layout = checkLayout(l.json, l.name);
+      if (layout.csvVersion !== manifest.csvVersion) {
+        fail(l.name, { ja: `${layout.prefix} の csvVersion ${layout.csvVersion} がフォルダの版 ${manifest.csvVersion} と違います`, en: `${layout.prefix} has csvVersion ${layout.csvVersion}, not ${manifest.csvVersion}` });
+      }
       layouts.set(layout.prefix, layout);
     }
     for (const u of manifest.sendUnits) {
       for (const m of u.members) {
-        if (!layouts.has(m.prefix) && m.prefix !== manifest.image.prefix) fail(manifest.csvVersion, `send unit ${u.id} names unknown ${m.prefix}`);
+        if (!layouts.has(m.prefix) && m.prefix !== manifest.image.prefix) fail(e.manifest.name, { ja: `送信単位 ${u.id} に知らないファイル種類 ${m.prefix} があります`, en: `send unit ${u.id} names unknown ${m.prefix}` });
       }
     }
     return { manifest, layouts };
