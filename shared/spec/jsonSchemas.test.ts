@@ -53,6 +53,15 @@ describe('published JSON Schemas', () => {
     expect(committed('spec-manifest.schema.json').safeParse({ ...readJson(join(EDITION, 'spec.json')), csvVersion: 202407 }).success).toBe(false);
   });
 
+  it("accept the README's example office config, which points to its schema", () => {
+    const blocks = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const example = blocks.find((b) => b.includes('"passwordEnv"'));
+    expect(example, 'an office config example in README.md').toBeDefined();
+    const config = JSON.parse(example!) as Record<string, unknown>;
+    expect(committed('office-config.schema.json').safeParse(config).success).toBe(true);
+    expect(resolve(ROOT, config.$schema as string)).toBe(join(SCHEMAS, 'office-config.schema.json'));
+  });
+
   it('describe the office config the app writes, and refuse one with a plain http relay', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cpl-schema-'));
     const profile = new Profile(dir);
