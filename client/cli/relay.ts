@@ -17,25 +17,25 @@ export async function runRelay(args: string[], io: Io): Promise<number> {
     'retention-days': { type: 'string', default: '90' },
     'rate-per-minute': { type: 'string', default: '600' },
   });
-  if (positionals.length) throw new UsageError(`余分な引数があります / unexpected arguments: ${positionals.join(' ')}`);
+  if (positionals.length) throw new UsageError({ ja: '余分な引数があります', en: `unexpected arguments: ${positionals.join(' ')}` });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port は 0〜65535 です / --port must be 0-65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError({ ja: '--port は 0〜65535 です', en: '--port must be 0-65535' });
   const num = (k: string) => {
     const n = Number(values[k]);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${k} は正の数です / --${k} must be a positive number`);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError({ ja: `--${k} は正の数です`, en: `--${k} must be a positive number` });
     return n;
   };
   const dataDir = resolve(values.data as string);
   const host = values.host as string;
   const custom = values['tls-cert'] !== undefined || values['tls-key'] !== undefined;
   if (custom && (!values['tls-cert'] || !values['tls-key'] || !values['client-ca'])) {
-    throw new UsageError('--tls-cert・--tls-key・--client-ca は3つそろえて指定します / give --tls-cert, --tls-key and --client-ca together');
+    throw new UsageError({ ja: '--tls-cert・--tls-key・--client-ca は3つそろえて指定します', en: 'give --tls-cert, --tls-key and --client-ca together' });
   }
   const read = (f: string) => {
     try {
       return readFileSync(f, 'utf8');
     } catch {
-      throw new UsageError(`ファイルを読めません / cannot read ${f}`);
+      throw new UsageError({ ja: 'ファイルを読めません', en: `cannot read ${f}` });
     }
   };
   const store = new SqliteStore(dataDir);
