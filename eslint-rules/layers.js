@@ -11,8 +11,9 @@ export const LAYERS = {
   shared: ['shared', 'specs'],
   specs: ['specs'],
   pki: ['pki', 'shared'],
-  relay: ['relay', 'shared', 'pki'],
-  client: ['client', 'shared', 'pki', 'specs', 'relay'],
+  platform: ['platform', 'shared'],
+  relay: ['relay', 'shared', 'pki', 'platform'],
+  client: ['client', 'shared', 'pki', 'specs', 'platform', 'relay'],
   electron: ['electron', 'client', 'shared'],
   renderer: ['renderer', 'shared'],
 };

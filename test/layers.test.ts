@@ -31,6 +31,11 @@ describe('lint zones (eslint-rules/layers.js)', () => {
     ['renderer/src/x.ts', "import x from 'node:fs';", /renderer\/ does not run in Node/],
     ['renderer/src/x.ts', "import x from 'better-sqlite3';", /'better-sqlite3' belongs to relay\/ only/],
     ['shared/x.ts', "import x from 'react';", /'react' belongs to renderer\/ only/],
+    ['platform/x.ts', "import x from '../client/transport/spool.js';", /platform\/ may not import client\//],
+    ['platform/x.ts', "import x from '../relay/index.js';", /platform\/ may not import relay\//],
+    ['platform/x.ts', "import x from '../pki/cms.js';", /platform\/ may not import pki\//],
+    ['shared/x.ts', "import x from '../platform/fs.js';", /shared\/ may not import platform\//],
+    ['pki/x.ts', "import x from '../platform/fs.js';", /pki\/ may not import platform\//],
   ])('%s: %s is refused', async (file, line, message) => {
     const found = await layerFindings(file, line);
     expect(found.some((m) => message.test(m)), found.join('\n')).toBe(true);
@@ -46,6 +51,10 @@ describe('lint zones (eslint-rules/layers.js)', () => {
     ['electron/main/x.ts', "import x from 'electron';"],
     ['renderer/src/x.ts', "import x from '../../shared/api/types.js';"],
     ['pki/x.ts', "import x from '../shared/errors.js';"],
+    ['platform/x.ts', "import x from '../shared/errors.js';"],
+    ['platform/x.ts', "import x from 'node:fs';"],
+    ['client/transport/x.ts', "import x from '../../platform/fs.js';"],
+    ['relay/x.ts', "import x from '../platform/fs.js';"],
   ])('%s: %s is allowed', async (file, line) => {
     expect(await layerFindings(file, line)).toEqual([]);
   });

@@ -1,0 +1,184 @@
+// Durable writes: the bytes go to a tmp file, are fsynced, and the tmp file is renamed over the target;
+// then the folder is fsynced so the rename itself survives a power cut — except on Windows, which
+// refuses fsync on a folder (EPERM) and does not need it (NTFS journals the rename). After a crash a
+// reader sees the old file or the new one, never half of one; leftovers in tmp are ours to clean.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { onWindows } from './os.js';
+import { PRIVATE_FILE_MODE } from './private.js';
+import { renameWithRetry, renameWithRetrySync, retryHeldSync, unlinkWithRetrySync, type RetryOptions } from './retry.js';
+
+/** Every tmp file the file layer makes starts with this, so cleanTmp removes only ours. */
+export const TMP_PREFIX = '.cpl-tmp-';
+
+/** How old a tmp file must be before cleanTmp calls it an orphan: no write takes this long. */
+export const ORPHAN_TMP_AGE_MS = 5 * 60_000;
+
+export interface DurableOptions extends RetryOptions {
+  /** Where the tmp file goes (default: beside the target). Must be on the same volume as the target. */
+  tmpDir?: string;
+  /** The new file's mode (default 0600: what we write is ours). Windows ignores it. */
+  mode?: number;
+}
+
+/** A fresh tmp path in `dir` (or beside `target`). */
+export function tmpPathFor(target: string, tmpDir?: string): string {
+  return path.join(tmpDir ?? path.dirname(target), `${TMP_PREFIX}${process.pid}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`);
+}
+
+const IGNORED_DIR_SYNC = new Set(['EINVAL', 'ENOTSUP', 'EISDIR']);
+
+/**
+ * Flushes a folder's entries (a rename into it) where the platform supports it. Not on Windows.
+ * Filesystems that cannot sync a folder (EINVAL, some network mounts) are skipped, as databases do.
+ */
+export function syncDirectory(dir: string): void {
+  if (onWindows()) return;
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, 'r');
+  } catch (e) {
+    if (IGNORED_DIR_SYNC.has((e as NodeJS.ErrnoException).code ?? '')) return;
+    throw e;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch (e) {
+    if (!IGNORED_DIR_SYNC.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export async function syncDirectoryAsync(dir: string): Promise<void> {
+  if (onWindows()) return;
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(dir, 'r');
+  } catch (e) {
+    if (IGNORED_DIR_SYNC.has((e as NodeJS.ErrnoException).code ?? '')) return;
+    throw e;
+  }
+  try {
+    await handle.sync();
+  } catch (e) {
+    if (!IGNORED_DIR_SYNC.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+  } finally {
+    await handle.close();
+  }
+}
+
+const asBuffers = (data: Buffer | string | readonly Buffer[]): readonly Buffer[] => (typeof data === 'string' ? [Buffer.from(data)] : Buffer.isBuffer(data) ? [data] : data);
+
+function dropTmp(tmp: string): void {
+  try {
+    fs.rmSync(tmp, { force: true });
+  } catch {
+    // Left for cleanTmp: it carries our prefix.
+  }
+}
+
+/** Writes `data` to `target` durably (see the top of this file); the file is created with `mode`. */
+export function writeDurable(target: string, data: Buffer | string | readonly Buffer[], options: DurableOptions = {}): void {
+  const tmp = tmpPathFor(target, options.tmpDir);
+  try {
+    const fd = fs.openSync(tmp, 'wx', options.mode ?? PRIVATE_FILE_MODE);
+    try {
+      for (const buf of asBuffers(data)) {
+        let off = 0;
+        while (off < buf.length) off += fs.writeSync(fd, buf, off);
+      }
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    // Replacing a file someone has open fails with EPERM on Windows until they let go.
+    renameWithRetrySync(tmp, target, options);
+  } catch (e) {
+    dropTmp(tmp);
+    throw e;
+  }
+  syncDirectory(path.dirname(target));
+}
+
+/** writeDurable without blocking the event loop (the relay's payload segments). */
+export async function writeDurableAsync(target: string, data: Buffer | string | readonly Buffer[], options: DurableOptions = {}): Promise<void> {
+  const tmp = tmpPathFor(target, options.tmpDir);
+  try {
+    const handle = await fs.promises.open(tmp, 'wx', options.mode ?? PRIVATE_FILE_MODE);
+    try {
+      const buffers = asBuffers(data);
+      const total = buffers.reduce((n, b) => n + b.length, 0);
+      let written = (await handle.writev(buffers as Buffer[])).bytesWritten;
+      // writev may stop short; write what is left from where it stopped.
+      if (written < total) {
+        const rest = Buffer.concat(buffers as Buffer[]).subarray(written);
+        let off = 0;
+        while (off < rest.length) off += (await handle.write(rest, off, rest.length - off, written + off)).bytesWritten;
+        written += off;
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await renameWithRetry(tmp, target, options);
+  } catch (e) {
+    dropTmp(tmp);
+    throw e;
+  }
+  await syncDirectoryAsync(path.dirname(target));
+}
+
+/**
+ * Copies `from` to `to` durably (tmp + fsync + rename, like writeDurable), replacing `to`. The copy
+ * gets `mode` (default 0600), not the source's mode: an archive copy of a care record is private.
+ */
+export function copyDurable(from: string, to: string, options: DurableOptions = {}): void {
+  const tmp = tmpPathFor(to, options.tmpDir);
+  try {
+    // Reading a file the care software still holds can fail for a moment, like a rename.
+    retryHeldSync(() => fs.copyFileSync(from, tmp, fs.constants.COPYFILE_EXCL), { path: from, action: 'copy', target: to }, options);
+    fs.chmodSync(tmp, options.mode ?? PRIVATE_FILE_MODE);
+    const fd = fs.openSync(tmp, 'r+');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    renameWithRetrySync(tmp, to, options);
+  } catch (e) {
+    dropTmp(tmp);
+    throw e;
+  }
+  syncDirectory(path.dirname(to));
+}
+
+/**
+ * Removes what crashed writes left in `dir`: only files carrying our tmp prefix, and only those older
+ * than `olderThanMs` (a write in progress elsewhere is younger). Returns the names removed. A missing
+ * folder has nothing to clean; a file that will not go now is left for next time.
+ */
+export function cleanTmp(dir: string, olderThanMs: number, now = Date.now()): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(TMP_PREFIX)) continue;
+    const file = path.join(dir, name);
+    try {
+      const st = fs.statSync(file);
+      if (!st.isFile() || now - st.mtimeMs < olderThanMs) continue;
+      unlinkWithRetrySync(file, { maxWaitMs: 200 });
+      removed.push(name);
+    } catch {
+      // Gone already, or held: next start.
+    }
+  }
+  return removed;
+}
