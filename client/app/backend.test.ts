@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch, type AppApi } from '../../shared/api/methods.js';
 import { generateFixtures } from '../../shared/fixtures/generate.js';
+import { localMonth } from '../../shared/time.js';
 import { startEmbedded, type Embedded } from '../cli/embeddedRelay.js';
 import { encodeMs932 } from '../check/ms932.js';
 import { loadCatalog } from '../check/specs.js';
@@ -92,8 +93,8 @@ describe('app back end', () => {
     expect(v.units[0]!.partner).toMatchObject({ office: '1310000029', name: 'ひまわり訪問介護ステーション' });
     const r = await cm.sendStaged({ batchId: v.batchId! });
     expect(r.outcomes).toEqual([expect.objectContaining({ state: 'accepted', partner: '1310000029' })]);
-    // The originals are kept in sent/YYYYMM/, never deleted.
-    const month = new Date().toISOString().slice(0, 7).replace('-', '');
+    // The originals are kept in sent/YYYYMM/ (the local month), never deleted.
+    const month = localMonth();
     expect(readdirSync(join(dir, 'offices', 'care-manager', 'export', 'sent', month)).sort()).toEqual([...TICKET].sort());
     await expect(cm.sendStaged({ batchId: v.batchId! })).rejects.toMatchObject({ code: 'unknown_batch' });
 

@@ -1,7 +1,9 @@
 // The history: every unit we sent (with the relay's view of it and its signed receipts) and every
-// unit that arrived, newest first, filtered as the history screen asks, and as CSV.
+// unit that arrived, newest first, filtered as the history screen asks, and as CSV for Excel.
 import type { Handlers } from '../../shared/api/methods.js';
 import type { HistoryEntry, HistoryFilter } from '../../shared/api/types.js';
+import { kindName } from '../../shared/spec/labels.js';
+import { localDate, localDateTimeText } from '../../shared/time.js';
 import { checkReceipt } from '../transport/receipts.js';
 import { RelayError, type RelayMessage } from '../transport/relayClient.js';
 import type { OutboxRecord } from '../transport/sender.js';
@@ -9,7 +11,6 @@ import type { Session } from '../transport/session.js';
 import type { BackendContext } from './context.js';
 import type { Partners } from './partners.js';
 import type { SpoolRecords } from './spoolRecords.js';
-import { historyCsv } from './views.js';
 
 /** Where a sent unit's story ends on the relay. */
 const FINAL = new Set(['imported', 'quarantined']);
@@ -112,8 +113,72 @@ export class History {
 
     historyCsv: async (filter) => {
       const { s, records } = this.ctx.need();
-      const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
-      return { fileName: `careplan-link-履歴-${s.config.office}-${stamp}.csv`, csv: historyCsv(this.entries(s, records, filter)) };
+      return historyCsvFile(s.config.office, this.entries(s, records, filter));
     },
   };
+}
+
+const CSV_HEADER = ['日時', '方向', '相手事業所番号', '相手事業所名', '種類', '対象年月', '連番', 'ファイル', '状態', '受領証', 'メッセージID', '詳細'];
+
+/** The history screen's words for each status (renderer/src/components/HistoryTable.tsx), for the CSV. */
+const STATUS_JA: Record<HistoryEntry['status'], string> = {
+  pending: '送信待ち（未送信）',
+  queued: '受付済み（相手の受信待ち）',
+  delivered: '相手が受信',
+  received: '相手が受領',
+  imported: '取り込み済み',
+  quarantined: '隔離',
+  failed: '失敗',
+  downloaded: '受信処理中',
+};
+
+const RECEIPT_JA: Record<HistoryEntry['receipt'], string> = { verified: '確認済み', invalid: '不正（署名を確認できません）', none: 'なし', given: '送付済み' };
+
+/** Quotes a CSV field when it holds a comma, a quote or a line break. */
+const quoted = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/**
+ * A field of text. Text that Excel would run as a formula (= + - @ first: a partner's name comes from
+ * the directory, not from us) gets a leading apostrophe, which Excel shows as plain text.
+ */
+const textCell = (v: string): string => quoted(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+
+/**
+ * An identifier of digits (office number 0110000011, sequence 20250425120002) or of base64url letters
+ * (a message id may begin with "-"): Excel would turn the first into a number (dropping the leading 0,
+ * writing 2.02504E+13) and the last into a formula. ="…" makes Excel keep it as the text it is.
+ */
+const idCell = (v: string): string => (v === '' ? '' : quoted(`="${v.replace(/"/g, '""')}"`));
+
+/** A stored UTC timestamp on the PC's clock; one that cannot be read stays as it was rather than failing the file. */
+const atText = (iso: string): string => (Number.isNaN(Date.parse(iso)) ? iso : localDateTimeText(new Date(iso)));
+
+const monthText = (m: string | null): string => (m && /^\d{6}$/.test(m) && m !== '000000' ? `${m.slice(0, 4)}年${Number(m.slice(4))}月` : '');
+
+/**
+ * The history as a CSV file for audits, as a clerk opens it in Excel on a Japanese Windows: UTF-8 with a
+ * BOM (Excel reads a BOM-less CSV as Shift_JIS; MS932 itself cannot hold every name a partner may have,
+ * 𠮷 for one), CRLF line ends, Japanese headers and values, times on Japan's clock (the PC's zone).
+ */
+export function historyCsv(entries: HistoryEntry[]): string {
+  const rows = entries.map((e) => [
+    textCell(atText(e.at)),
+    textCell(e.direction === 'sent' ? '送信' : '受信'),
+    idCell(e.partner.office),
+    textCell(e.partner.name ?? ''),
+    textCell(e.kinds.map((k) => kindName(k, 'ja')).join('・')),
+    textCell(monthText(e.month)),
+    idCell(e.sequence),
+    textCell(e.files.join(' ')),
+    textCell(STATUS_JA[e.status] ?? e.status),
+    textCell(RECEIPT_JA[e.receipt] ?? e.receipt),
+    idCell(e.messageId),
+    textCell(e.detail ?? ''),
+  ]);
+  return '\uFEFF' + [CSV_HEADER.map(textCell), ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n';
+}
+
+/** The CSV with its file name, dated by the local day the clerk saves it. */
+export function historyCsvFile(office: string, entries: HistoryEntry[], now = new Date()): { fileName: string; csv: string } {
+  return { fileName: `careplan-link-履歴-${office}-${localDate(now)}.csv`, csv: historyCsv(entries) };
 }

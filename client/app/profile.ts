@@ -6,13 +6,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Settings } from '../../shared/api/types.js';
+import { localDateText } from '../../shared/time.js';
 import { readOfficeConfigFile } from '../transport/config.js';
 import { writeDurable } from '../transport/spool.js';
 
 /** The environment variable name the office config names; the app fills it from the SecretStore. */
 export const APP_PASSWORD_ENV = 'CPL_P12_PASSWORD';
 
-export const DEFAULT_SETTINGS: Settings = { lang: 'ja', autoSend: true, pollSeconds: 60, notifications: true, startWithWindows: false };
+// rememberPassword is on by default: the desktop app is meant to go on exchanging after a reboot without
+// a clerk at the keyboard. It only takes effect where the SecretStore is persistent (safeStorage).
+export const DEFAULT_SETTINGS: Settings = { lang: 'ja', autoSend: true, pollSeconds: 60, notifications: true, startWithWindows: false, rememberPassword: true };
 
 export interface AppPrefs {
   settings: Settings;
@@ -31,6 +34,7 @@ const settingsSchema = z.object({
   pollSeconds: z.number().int().min(10).max(3600).catch(DEFAULT_SETTINGS.pollSeconds),
   notifications: z.boolean().catch(DEFAULT_SETTINGS.notifications),
   startWithWindows: z.boolean().catch(DEFAULT_SETTINGS.startWithWindows),
+  rememberPassword: z.boolean().catch(DEFAULT_SETTINGS.rememberPassword),
 }) satisfies z.ZodType<Settings>;
 
 const stringList = z
@@ -48,6 +52,8 @@ const prefsFileSchema = z
 
 /** Where the certificate password is kept between runs: Electron's safeStorage, or memory only. */
 export interface SecretStore {
+  /** It survives a restart (encrypted by the OS). A store without this flag is memory only. */
+  readonly persistent?: boolean;
   get(): string | null;
   set(password: string): void;
   clear(): void;
@@ -133,13 +139,13 @@ export class Profile {
 
   /**
    * Keeps the replaced certificate (never deleted: units still on their way may be encrypted for it)
-   * in retired/, named by date and fingerprint.
+   * in retired/, named by the local date (the day the clerk replaced it) and fingerprint.
    */
   retireCertificate(fingerprint: string, now = new Date()): string | null {
     if (!existsSync(this.p12Path)) return null;
     const dir = join(this.root, 'retired');
     mkdirSync(dir, { recursive: true });
-    const target = join(dir, `office-${now.toISOString().slice(0, 10)}-${fingerprint.replace(/:/g, '').slice(0, 16)}.p12`);
+    const target = join(dir, `office-${localDateText(now)}-${fingerprint.replace(/:/g, '').slice(0, 16)}.p12`);
     renameSync(this.p12Path, existsSync(target) ? `${target}.${Date.now()}` : target);
     return target;
   }

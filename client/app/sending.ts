@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ApiError, type Handlers } from '../../shared/api/methods.js';
 import type { SendOutcome } from '../../shared/api/types.js';
+import { localMonth } from '../../shared/time.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
 import { moveInto } from '../agent/folders.js';
 import { checkPaths, listCandidates } from '../check/validation.js';
@@ -37,7 +38,8 @@ export class Sending {
           return { outcomes, validation };
         }
         const outcomes: SendOutcome[] = [];
-        const month = new Date().toISOString().slice(0, 7).replace('-', '');
+        // The month on the office's clock: in UTC it is still last month in Japan until 09:00 on the 1st.
+        const month = localMonth();
         const sentDir = join(ctx.folders(s).sent, month);
         for (const [i, u] of units.entries()) {
           ctx.activity = { label: t('署名・暗号化して送っています', 'Signing, encrypting and sending'), done: i, total: units.length };

@@ -1,6 +1,6 @@
 // Turns what the core keeps (check reports, spool records, CSV bytes) into what the app's screens show.
 // Pure functions over plain data, so they are easy to test and the back end stays about I/O.
-import type { Arrival, CertificateSummary, CheckedFile, DocumentView, FormRecord, HistoryEntry, Text, UnitView, ValidationView } from '../../shared/api/types.js';
+import type { Arrival, CertificateSummary, CheckedFile, DocumentView, FormRecord, Text, UnitView, ValidationView } from '../../shared/api/types.js';
 import type { CheckReport } from '../../shared/report/types.js';
 import { newestEdition, type SpecCatalog } from '../../shared/spec/model.js';
 import { ticketGrids, ticketLines } from '../../shared/ticket/ticket.js';
@@ -75,18 +75,6 @@ export function arrivalOf(r: InboxRecord, nameOf: NameOf): Arrival {
     reason: r.reason,
     receivedAt: r.downloadedAt,
   };
-}
-
-const CSV_HEADER = ['日時', '方向', '相手事業所番号', '相手事業所名', '種類', '対象年月', '連番', 'ファイル', '状態', '受領証', 'メッセージID', '詳細'];
-
-function csvCell(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-/** History as CSV for audits: UTF-8 with a BOM so that Excel on a Japanese Windows opens it right. */
-export function historyCsv(entries: HistoryEntry[]): string {
-  const rows = entries.map((e) => [e.at, e.direction === 'sent' ? '送信' : '受信', e.partner.office, e.partner.name ?? '', e.kinds.join('+'), e.month ?? '', e.sequence, e.files.join(' '), e.status, e.receipt, e.messageId, e.detail ?? '']);
-  return '\uFEFF' + [CSV_HEADER, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 /** A standard-spec file as people read it: 第6表 as the paper grid, everything else as a form. */

@@ -1,11 +1,7 @@
+import { localMonth } from '../../shared/time.js';
 import { isValidMonth } from '../../shared/validator/calendar.js';
 import { writeFixtures } from '../fixturesWriter.js';
 import { EXIT_OK, parse, UsageError, type Io } from './run.js';
-
-function currentMonth(): string {
-  const d = new Date();
-  return `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}`;
-}
 
 export async function runFixtures(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -16,7 +12,7 @@ export async function runFixtures(args: string[], io: Io): Promise<number> {
   });
   if (positionals.length) throw new UsageError({ ja: '余分な引数があります', en: `unexpected arguments: ${positionals.join(' ')}` });
   if (!values.out) throw new UsageError({ ja: '--out で出力先フォルダを指定してください', en: '--out is required' });
-  const month = (values.month as string | undefined) ?? currentMonth();
+  const month = (values.month as string | undefined) ?? localMonth();
   if (!isValidMonth(month)) throw new UsageError({ ja: '--month は YYYYMM です', en: `--month must be YYYYMM: ${month}` });
   if (month < '202504') throw new UsageError({ ja: '--month は 202504 以降です（第4.1版の適用開始）', en: '--month must be 202504 or later (edition 4.1)' });
   const users = Number(values.users);

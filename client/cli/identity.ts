@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { localDateTimeText, localIsoWithOffset } from '../../shared/time.js';
 import { certsFromPem, type CertInfo } from '../../pki/certs.js';
 import { signCms, verifyCms, type VerifyResult } from '../../pki/cms.js';
 import { IdentityError } from '../../pki/errors.js';
@@ -73,7 +74,7 @@ export async function runIdentity(args: string[], io: Io): Promise<number> {
           `事業所番号 / office number : ${summary.officeNumber}`,
           `主体者 / subject           : ${summary.subject}`,
           `発行者 / issuer            : ${summary.issuer}`,
-          `有効期間 / validity        : ${summary.notBefore.slice(0, 10)} 〜 ${summary.notAfter.slice(0, 10)}`,
+          `有効期間 / validity        : ${localDateTimeText(new Date(summary.notBefore))} 〜 ${localDateTimeText(new Date(summary.notAfter))}`,
           `残り日数 / days left       : ${summary.daysLeft}`,
           `SHA-256                    : ${summary.fingerprint256}`,
           '',
@@ -160,7 +161,7 @@ export async function runVerify(args: string[], io: Io): Promise<number> {
     io.stdout(JSON.stringify({ files: results, summary: { files: results.length, valid: results.filter((r) => r.valid).length, invalid: results.filter((r) => !r.valid).length } }, null, 2) + '\n');
   } else {
     for (const r of results) {
-      io.stdout(`${r.valid ? '✔' : '✖'} ${r.path}: ${r.messageJa} / ${r.messageEn}${r.signer ? `  [${r.signer.subject}${r.signingTime ? `, ${r.signingTime}` : ''}]` : ''}\n`);
+      io.stdout(`${r.valid ? '✔' : '✖'} ${r.path}: ${r.messageJa} / ${r.messageEn}${r.signer ? `  [${r.signer.subject}${r.signingTime ? `, ${localIsoWithOffset(new Date(r.signingTime))}` : ''}]` : ''}\n`);
     }
   }
   return results.every((r) => r.valid) ? EXIT_OK : results.length ? EXIT_FINDINGS : EXIT_USAGE;
