@@ -1,4 +1,5 @@
 // careplan-link agent: the hands-free exchange as a plain Node process, until SIGINT/SIGTERM.
+import { localIsoWithOffset } from '../../shared/time.js';
 import { Agent } from '../agent/agent.js';
 import type { Session } from '../transport/session.js';
 import { EXIT_OK, parse, UsageError, type Io } from './run.js';
@@ -16,7 +17,8 @@ async function runUntilStopped(session: Session, io: Io): Promise<number> {
   const original = agent.log.bind(agent);
   agent.log = (event: string, detail = '') => {
     original(event, detail);
-    io.stdout(`${new Date().toISOString()} ${event}${detail ? ` ${detail}` : ''}\n`);
+    // The console is read by a person at the office: local time, with its offset so it stays unambiguous.
+    io.stdout(`${localIsoWithOffset()} ${event}${detail ? ` ${detail}` : ''}\n`);
   };
   await agent.start();
   io.stdout(
