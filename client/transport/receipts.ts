@@ -19,7 +19,10 @@ export interface ReceiptCheck {
   disposition: Disposition;
   reason: string | null;
   at: string;
+  /** What is wrong, in English (null when valid); stable wording that logs and tests look for. */
   problem: string | null;
+  /** The same in Japanese. */
+  problemJa: string | null;
 }
 
 function readStatement(statement: string): ReceiptStatement | 'unreadable' | 'not a receipt statement' {
@@ -33,14 +36,30 @@ function readStatement(statement: string): ReceiptStatement | 'unreadable' | 'no
   return said.success ? said.data : 'not a receipt statement';
 }
 
-/** Checks a receipt as evidence: signed by the receiving office, about this message and these bytes. */
-export function checkReceipt(r: Receipt, expect: { messageId: string; sha256: string; receiver: string }, trust: CertInfo[]): ReceiptCheck {
+const DISPOSITION_JA: Record<Disposition, string> = { received: '受信', imported: '取込', quarantined: '隔離' };
+
+/**
+ * Checks a receipt as evidence: signed by the receiving office, about this message and these bytes.
+ * The disposition, reason and time the relay lists beside the statement are only copies: they must
+ * be the signed ones, or a relay (or anyone between) could show a quarantine as an import. With
+ * `expect.disposition`, the receipt must also be that outcome.
+ */
+export function checkReceipt(r: Receipt, expect: { messageId: string; sha256: string; receiver: string; disposition?: Disposition }, trust: CertInfo[]): ReceiptCheck {
   const base = { disposition: r.disposition, reason: r.reason, at: r.at };
+  const refuse = (ja: string, en: string): ReceiptCheck => ({ ...base, valid: false, problem: en, problemJa: ja });
   const s = readStatement(r.statement);
-  if (typeof s === 'string') return { ...base, valid: false, problem: `statement ${s}` };
+  if (s === 'unreadable') return refuse('受領証の内容を読めません', 'statement unreadable');
+  if (typeof s === 'string') return refuse('受領証の内容が受領証の形式ではありません', 'statement not a receipt statement');
   const v = verifyCms(Buffer.from(r.signature, 'base64'), { content: Buffer.from(r.statement, 'utf8'), trustAnchors: trust });
-  if (!v.valid) return { ...base, valid: false, problem: v.messageEn };
-  if (v.signer?.officeNumber !== expect.receiver || s.office !== expect.receiver) return { ...base, valid: false, problem: 'not signed by the receiving office' };
-  if (s.messageId !== expect.messageId || s.sha256 !== expect.sha256) return { ...base, valid: false, problem: 'about another message or other bytes' };
-  return { ...base, valid: true, problem: null };
+  if (!v.valid) return refuse(v.messageJa, v.messageEn);
+  if (v.signer?.officeNumber !== expect.receiver || s.office !== expect.receiver) return refuse('受信した事業所の署名ではありません', 'not signed by the receiving office');
+  if (s.messageId !== expect.messageId) return refuse('別のメッセージの受領証です', 'about another message');
+  if (s.sha256 !== expect.sha256) return refuse('送ったものとは別の内容についての受領証です', 'about other bytes');
+  if (s.disposition !== r.disposition) return refuse('表示された処理結果が署名された処理結果と違います', 'the listed disposition is not the signed one');
+  if (s.reason !== r.reason) return refuse('表示された理由が署名された理由と違います', 'the listed reason is not the signed one');
+  if (s.at !== r.at) return refuse('表示された日時が署名された日時と違います', 'the listed time is not the signed one');
+  if (expect.disposition && s.disposition !== expect.disposition) {
+    return refuse(`処理結果が「${DISPOSITION_JA[s.disposition]}」で、「${DISPOSITION_JA[expect.disposition]}」ではありません`, `signed as ${s.disposition}, not ${expect.disposition}`);
+  }
+  return { ...base, valid: true, problem: null, problemJa: null };
 }
