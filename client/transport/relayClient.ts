@@ -46,16 +46,33 @@ export class RelayError extends LocalizedError {
   }
 }
 
-function connectionError(e: NodeJS.ErrnoException, url: string): RelayError {
+/**
+ * Names what went wrong with the connection. A reset means different things: on a kept-alive socket
+ * that was reused it is a connection that died while idle (the relay restarted, a router forgot it);
+ * on a new connection before any answer it is how a TLS 1.3 relay refuses a client certificate (the
+ * client's side of the handshake has finished by then, so no TLS error is raised).
+ */
+function connectionError(e: NodeJS.ErrnoException, url: string, reused: boolean): RelayError {
   const code = e.code ?? 'ECONN';
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code) || /certificate|handshake|alert/i.test(e.message)) {
     return new RelayError(0, 'tls', `連携サービスとの安全な接続（TLS）に失敗しました: ${e.message}`, `TLS with the relay failed: ${e.message}`);
   }
   if (code === 'ECONNRESET' || code === 'EPIPE') {
-    // Under TLS 1.3 a relay that refuses our certificate simply closes the connection.
+    if (reused) {
+      return new RelayError(0, 'dropped', `連携サービスとの接続が切れていました（連携サービスの再起動や長い無通信のあと）。もう一度お試しください（${url}）`, `The connection to the relay had dropped (after a relay restart or a long pause); try again (${url})`);
+    }
     return new RelayError(0, 'refused', `連携サービスが接続を切りました。事業所の証明書が受け入れられていない可能性があります（${url}）`, `The relay closed the connection; it may not accept this office's certificate (${url})`);
   }
   return new RelayError(0, 'connect', `連携サービスに接続できません（${url}）: ${code}`, `Cannot connect to the relay (${url}): ${code}`);
+}
+
+/** Retry-After in milliseconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | null {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return null;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? Math.max(0, at - now) : null;
 }
 
 interface RelayResponse {
@@ -88,6 +105,8 @@ export interface RelayClientOptions {
 
 export class RelayClient {
   private readonly agent: Agent;
+  /** For the one retry after a reused socket was reset: always a new connection, never kept. */
+  private readonly freshAgent: Agent;
   readonly url: string;
   private readonly timeoutMs: number;
 
@@ -96,22 +115,46 @@ export class RelayClient {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     const { key, cert } = opts.identity.tlsOptions();
     // The TLS layer needs the key in PEM; it stays in this process's memory only.
-    this.agent = new Agent({ key: key.export({ format: 'pem', type: 'pkcs8' }), cert, ca: opts.trustPem, keepAlive: true, maxSockets: 8, minVersion: 'TLSv1.2' });
+    const tls = { key: key.export({ format: 'pem', type: 'pkcs8' }), cert, ca: opts.trustPem, minVersion: 'TLSv1.2' as const };
+    this.agent = new Agent({ ...tls, keepAlive: true, maxSockets: 8 });
+    this.freshAgent = new Agent({ ...tls, keepAlive: false });
   }
 
   close(): void {
     this.agent.destroy();
+    this.freshAgent.destroy();
   }
 
-  private call(method: string, path: string, body?: Buffer, headers: Record<string, string> = {}): Promise<RelayResponse> {
+  /**
+   * One request. When a kept-alive socket turns out to be dead, an idempotent request is sent once
+   * more on a new connection; the other idle sockets are dropped too, since they led to the same dead
+   * server. Every v1 call is idempotent (GETs, PUT, and POSTs keyed by message id and disposition), so
+   * sending one again can never make a second message or receipt.
+   */
+  private async call(method: string, path: string, body?: Buffer, headers: Record<string, string> = {}, idempotent = true): Promise<RelayResponse> {
+    try {
+      return await this.attempt(this.agent, method, path, body, headers);
+    } catch (e) {
+      if (!(e instanceof RelayError && e.code === 'dropped') || !idempotent) throw e;
+      this.dropIdleSockets();
+      return this.attempt(this.freshAgent, method, path, body, headers);
+    }
+  }
+
+  private dropIdleSockets(): void {
+    for (const sockets of Object.values(this.agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+  }
+
+  private attempt(agent: Agent, method: string, path: string, body: Buffer | undefined, headers: Record<string, string>): Promise<RelayResponse> {
     const url = new URL(this.url + path);
     return new Promise((resolve, reject) => {
       const req = request(
-        { method, hostname: url.hostname, port: url.port || 443, path: url.pathname + url.search, agent: this.agent, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) }, timeout: this.timeoutMs },
+        { method, hostname: url.hostname, port: url.port || 443, path: url.pathname + url.search, agent, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) }, timeout: this.timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (e) => reject(connectionError(e as NodeJS.ErrnoException, this.url)));
+          // The answer had begun: whatever breaks now is neither a refused certificate nor a stale socket.
+          res.on('error', () => reject(new RelayError(0, 'aborted', '連携サービスとの通信が途中で切れました', 'The connection to the relay broke off')));
           res.on('aborted', () => reject(new RelayError(0, 'aborted', '連携サービスとの通信が途中で切れました', 'The connection to the relay broke off')));
           res.on('end', () => {
             if (!res.complete) {
@@ -123,7 +166,7 @@ export class RelayClient {
         },
       );
       req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-      req.on('error', (e) => reject(connectionError(e as NodeJS.ErrnoException, this.url)));
+      req.on('error', (e) => reject(connectionError(e as NodeJS.ErrnoException, this.url, req.reusedSocket)));
       req.end(body);
     });
   }
@@ -145,8 +188,7 @@ export class RelayClient {
       const refusal = errorResponseSchema.safeParse(data);
       if (!refusal.success) throw unexpectedShape(res.status, refusal.error);
       const { code, message, messageEn } = refusal.data.error;
-      const retry = Number(res.headers['retry-after']);
-      throw new RelayError(res.status, code, message, messageEn, Number.isFinite(retry) ? retry * 1000 : null);
+      throw new RelayError(res.status, code, message, messageEn, retryAfterMs(res.headers['retry-after']));
     }
     const answer = schema.safeParse(data);
     if (!answer.success) throw unexpectedShape(res.status, answer.error);
