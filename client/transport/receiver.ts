@@ -11,7 +11,9 @@ import { certInfo } from '../../pki/certs.js';
 import { open as openEnvelope } from '../../pki/cms.js';
 import { IdentityError } from '../../pki/errors.js';
 import { decodeMs932 } from '../check/ms932.js';
+import { checkContentOffices, checkFileNames, checkNameOffices, isSpecFileName, Quarantine } from './arrivalChecks.js';
 import { sha256, unpackBundle, type BundleFile } from './bundle.js';
+import { RateLimitGate, type RateLimitOptions } from './rateLimit.js';
 import { makeReceipt } from './receipts.js';
 import type { RelayMessage } from './relayClient.js';
 import type { Session } from './session.js';
@@ -49,17 +51,6 @@ export interface ReceiveSummary {
   pending: { messageId: string; error: string }[];
 }
 
-class Quarantine extends Error {
-  constructor(
-    readonly ja: string,
-    readonly en: string,
-    readonly files: BundleFile[] = [],
-    readonly report: string | null = null,
-  ) {
-    super(`${ja} / ${en}`);
-  }
-}
-
 function writeFileSynced(path: string, data: Buffer): void {
   const fd = openSync(path, 'w');
   try {
@@ -71,13 +62,26 @@ function writeFileSynced(path: string, data: Buffer): void {
   }
 }
 
+export interface ReceiveOptions {
+  /** How to wait when the relay answers 429 (Retry-After), and for how long at most. */
+  rateLimit?: RateLimitOptions;
+}
+
+/** One receive run: the session and the gate every relay call goes through. */
+interface Run {
+  s: Session;
+  relay: <T>(call: () => Promise<T>) => Promise<T>;
+}
+
 /** Fetches what is waiting at the relay into the spool, then processes the spool in order. */
-export async function receiveAll(s: Session): Promise<ReceiveSummary> {
+export async function receiveAll(s: Session, options: ReceiveOptions = {}): Promise<ReceiveSummary> {
+  const gate = new RateLimitGate(options.rateLimit);
+  const run: Run = { s, relay: (call) => gate.run(call) };
   const summary: ReceiveSummary = { imported: [], quarantined: [], pending: [] };
   let after = 0;
   const listed: RelayMessage[] = [];
   for (;;) {
-    const page = await s.client.inbox(after, 200);
+    const page = await run.relay(() => s.client.inbox(after, 200));
     listed.push(...page.messages);
     if (page.messages.length === 0) break;
     after = page.next;
@@ -86,7 +90,7 @@ export async function receiveAll(s: Session): Promise<ReceiveSummary> {
     const name = `${m.messageId}.json`;
     if (s.spool.exists('inbox', name) || s.spool.exists('received', name) || s.spool.exists('quarantine', name)) continue;
     try {
-      await download(s, m);
+      await download(run, m);
     } catch (e) {
       summary.pending.push({ messageId: m.messageId, error: (e as Error).message });
     }
@@ -96,7 +100,7 @@ export async function receiveAll(s: Session): Promise<ReceiveSummary> {
   records.sort((a, b) => a.sender.office.localeCompare(b.sender.office) || a.sequence.localeCompare(b.sequence) || a.messageId.localeCompare(b.messageId));
   for (const r of records) {
     try {
-      await processRecord(s, r, summary);
+      await processRecord(run, r, summary);
     } catch (e) {
       summary.pending.push({ messageId: r.messageId, error: (e as Error).message });
     }
@@ -104,8 +108,8 @@ export async function receiveAll(s: Session): Promise<ReceiveSummary> {
   return summary;
 }
 
-async function download(s: Session, m: RelayMessage): Promise<void> {
-  const { payload } = await s.client.download(m.messageId);
+async function download({ s, relay }: Run, m: RelayMessage): Promise<void> {
+  const { payload } = await relay(() => s.client.download(m.messageId));
   if (sha256(payload) !== m.sha256) throw new Error(`download incomplete: hash mismatch for ${m.messageId}`);
   const record: InboxRecord = {
     messageId: m.messageId,
@@ -132,11 +136,11 @@ async function download(s: Session, m: RelayMessage): Promise<void> {
 const directoryCache = new WeakMap<Session, Map<string, string | null>>();
 
 /** Fingerprint of the sender's certificate in the relay directory (null: not listed). */
-async function directoryCertificate(s: Session, office: string): Promise<string | null> {
+async function directoryCertificate({ s, relay }: Run, office: string): Promise<string | null> {
   let cache = directoryCache.get(s);
   if (!cache) directoryCache.set(s, (cache = new Map()));
   if (!cache.has(office)) {
-    const { offices } = await s.client.directory({ q: office });
+    const { offices } = await relay(() => s.client.directory({ q: office }));
     const entry = offices.find((o) => o.office === office);
     cache.set(office, entry ? certInfo(entry.certificate).fingerprint256 : null);
   }
@@ -148,7 +152,8 @@ function save(s: Session, r: InboxRecord): void {
 }
 
 /** Decrypts and checks a downloaded unit; any problem becomes a Quarantine with a readable reason. */
-async function openUnit(s: Session, r: InboxRecord): Promise<BundleFile[]> {
+async function openUnit(run: Run, r: InboxRecord): Promise<BundleFile[]> {
+  const s = run.s;
   const envelope = s.spool.read('inbox', `${r.messageId}.cms`);
   let opened;
   try {
@@ -165,7 +170,7 @@ async function openUnit(s: Session, r: InboxRecord): Promise<BundleFile[]> {
     throw new Quarantine(`署名した事業所（${v.signer?.officeNumber ?? '?'}）が送信元（${r.sender.office}）と違います`, `Signed by office ${v.signer?.officeNumber ?? '?'}, not by the sender ${r.sender.office}`);
   }
   // The signer must also be the certificate the directory holds for the sender.
-  const listed = await directoryCertificate(s, r.sender.office);
+  const listed = await directoryCertificate(run, r.sender.office);
   if (listed && v.signer.fingerprint256 !== listed) {
     throw new Quarantine('署名した証明書が連携サービスの名簿にある送信元の証明書と違います', "The signing certificate is not the one the relay directory holds for the sender");
   }
@@ -181,18 +186,29 @@ async function openUnit(s: Session, r: InboxRecord): Promise<BundleFile[]> {
   if (h.messageId !== r.messageId || h.sender.office !== r.sender.office || h.receiver.office !== s.config.office || h.sequence !== r.sequence) {
     throw new Quarantine('署名された中身と連携サービスの情報（送信元・送信先・連番）が一致しません', 'The signed content does not match the relay metadata (sender, receiver, sequence)', unit.files);
   }
+  // Names first: they become paths on this machine, and they say who sent the file to whom.
+  // The signer is the relay's sender (checked above): every file must speak for that office.
+  const parties = { signer: r.sender.office, me: s.config.office };
+  checkFileNames(unit.files, s.catalog);
+  checkNameOffices(unit.files, s.catalog, parties);
   const results = unit.files.map((f) => validateBytes(f.name, f.data, { catalog: s.catalog, decoder: decodeMs932 }));
   const report = buildReport(results, s.catalog, { units: true });
   if (reportHasErrors(report)) {
     throw new Quarantine('受け取ったファイルが標準仕様に合っていません（詳細は 理由.txt）', 'The received files do not conform to the standard spec (see reason.txt)', unit.files, formatText(report));
   }
+  // The records' sender columns are read once the validator has found the files well formed.
+  checkContentOffices(unit.files, s.catalog, parties);
   return unit.files;
 }
 
-function quarantine(s: Session, r: InboxRecord, q: Quarantine): void {
+/**
+ * Keeps the unit's files and the reason in spool/quarantine/<messageId>/ for a person to look at.
+ * Only files with spec names are written there: any other name could be a path or a device.
+ */
+function writeQuarantine(s: Session, r: InboxRecord, q: Quarantine): void {
   const dir = s.spool.path('quarantine', r.messageId);
   mkdirSync(dir, { recursive: true });
-  for (const f of q.files) writeFileSync(join(dir, f.name), f.data);
+  for (const f of q.files) if (isSpecFileName(f.name, s.catalog)) writeFileSync(join(dir, f.name), f.data);
   const reason = [
     `理由: ${q.ja}`,
     `Reason: ${q.en}`,
@@ -202,8 +218,23 @@ function quarantine(s: Session, r: InboxRecord, q: Quarantine): void {
   ].join('\n');
   writeFileSync(join(dir, '理由.txt'), reason);
   writeFileSync(join(dir, 'reason.txt'), reason);
+}
+
+/**
+ * Marks the unit quarantined. The decision stands even when its folder cannot be written (disk full,
+ * something in the way): the problem goes into the record's reason, and the unit is still finished —
+ * moved out of the inbox and answered with a quarantined receipt — instead of being retried for ever.
+ */
+function quarantine(s: Session, r: InboxRecord, q: Quarantine): void {
+  let unsaved = '';
+  try {
+    writeQuarantine(s, r, q);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    unsaved = ` [隔離フォルダに保存できませんでした / could not be saved in the quarantine folder: ${why}]`;
+  }
   r.state = 'quarantined';
-  r.reason = `${q.ja} / ${q.en}`;
+  r.reason = `${q.ja} / ${q.en}${unsaved}`;
   save(s, r);
 }
 
@@ -224,20 +255,27 @@ function importFile(s: Session, r: InboxRecord, f: BundleFile): void {
   renameSync(tmp, target);
 }
 
-async function sendReceipt(s: Session, r: InboxRecord, disposition: 'received' | 'imported' | 'quarantined'): Promise<void> {
+/** Final dispositions: once one has been given, the other is never given for the same message. */
+const FINAL: readonly string[] = ['imported', 'quarantined'];
+
+async function sendReceipt({ s, relay }: Run, r: InboxRecord, disposition: 'received' | 'imported' | 'quarantined'): Promise<void> {
   if (r.receipts.includes(disposition)) return;
+  // A message told "imported" is never told "quarantined" afterwards (nor the reverse): the sender
+  // keeps the first final receipt as evidence, and the relay's status must not go back.
+  if (FINAL.includes(disposition) && r.receipts.some((given) => FINAL.includes(given))) return;
   const { statement, signature } = makeReceipt(s.identity, { messageId: r.messageId, sha256: r.sha256, disposition, reason: disposition === 'quarantined' ? r.reason : null });
-  await s.client.receipt(r.messageId, statement, signature);
+  await relay(() => s.client.receipt(r.messageId, statement, signature));
   r.receipts.push(disposition);
   save(s, r);
 }
 
-async function processRecord(s: Session, r: InboxRecord, summary: ReceiveSummary): Promise<void> {
+async function processRecord(run: Run, r: InboxRecord, summary: ReceiveSummary): Promise<void> {
+  const s = run.s;
   if (r.state === 'downloaded') {
     let files: BundleFile[];
     try {
-      files = await openUnit(s, r);
-      await sendReceipt(s, r, 'received');
+      files = await openUnit(run, r);
+      await sendReceipt(run, r, 'received');
       mkdirSync(s.config.folders.import, { recursive: true });
       // Check every target first: a unit goes in whole or is quarantined whole.
       for (const f of files) if (!r.importedFiles.includes(f.name)) importTarget(s, f);
@@ -257,11 +295,11 @@ async function processRecord(s: Session, r: InboxRecord, summary: ReceiveSummary
     }
   }
   if (r.state === 'imported') {
-    await sendReceipt(s, r, 'imported');
+    await sendReceipt(run, r, 'imported');
     s.spool.move('inbox', 'received', [`${r.messageId}.cms`, `${r.messageId}.json`]);
     summary.imported.push({ messageId: r.messageId, sender: r.sender.office, sequence: r.sequence, files: r.importedFiles });
   } else if (r.state === 'quarantined') {
-    await sendReceipt(s, r, 'quarantined');
+    await sendReceipt(run, r, 'quarantined');
     s.spool.move('inbox', 'quarantine', [`${r.messageId}.cms`, `${r.messageId}.json`]);
     summary.quarantined.push({ messageId: r.messageId, sender: r.sender.office, sequence: r.sequence, reason: r.reason ?? '' });
   }
