@@ -5,10 +5,12 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { localIsoWithOffset } from '../../shared/time.js';
 import { startEmbedded, startEmbeddedRelay } from './embeddedRelay.js';
-import { startBridge } from '../bridge/server.js';
+import { startBridge, type RunningBridge } from '../bridge/server.js';
 import { packageRoot } from '../paths.js';
-import { EXIT_OK, parse, UsageError, type Io } from './run.js';
+import { bridgePorts, listenOn } from './ports.js';
+import { EXIT_OK, EXIT_USAGE, parse, UsageError, type Io } from './run.js';
 
 /** The Electron binary, when the optional dependency installed it (it cannot be downloaded everywhere). */
 export function electronBinary(): string | null {
@@ -33,27 +35,46 @@ export async function runApp(args: string[], io: Io): Promise<number> {
   if (![relayPort, port].every((p) => Number.isInteger(p) && p >= 0 && p <= 65535)) throw new UsageError({ ja: 'ポート番号は 0〜65535 です', en: 'ports must be 0-65535' });
   const dataDir = resolve(values.data as string);
   const root = packageRoot();
+  // The console is read by a person on the office PC: local time, with its offset.
+  const relayLog = (l: string) => io.stderr(`${localIsoWithOffset()} relay ${l}\n`);
 
   const electron = values.browser ? null : electronBinary();
   const main = join(root, 'dist', 'electron-main', 'main.cjs');
   if (electron && existsSync(main)) {
     // The relay stays in this Node process (its storage is a native module built for Node); the
     // Electron process runs the two demo offices' windows against it.
-    const embedded = await startEmbeddedRelay({ dataDir, relayPort, log: (l) => io.stderr(`${new Date().toISOString()} relay ${l}\n`) });
+    const embedded = await startEmbeddedRelay({ dataDir, relayPort, log: relayLog });
     io.stdout(`careplan-link: Electron で起動します / starting in Electron（連携サービス / linkage service ${embedded.relay.url}）\n`);
     const child = spawn(electron, [main, '--embedded', `--data=${dataDir}`, `--relay-url=${embedded.relay.url}`], { stdio: 'inherit' });
-    const code = await new Promise<number>((done) => child.on('exit', (c) => done(c ?? 0)));
+    // An Electron that cannot start at all emits 'error' and never 'exit': without this the relay
+    // would stay up with no window.
+    const code = await new Promise<number>((done) => {
+      child.once('exit', (c) => done(c ?? 0));
+      child.once('error', (e) => {
+        io.stderr(`エラー / error: Electron を起動できません / cannot start Electron: ${e.message}\n`);
+        done(EXIT_USAGE);
+      });
+    });
     await embedded.close();
     return code;
   }
 
   const staticDir = join(root, 'dist', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) throw new UsageError({ ja: '画面がビルドされていません。npm run build を実行してください', en: 'the renderer is not built: run npm run build' });
-  const embedded = await startEmbedded({ dataDir, relayPort, shell: 'browser', log: (l) => io.stderr(`${new Date().toISOString()} relay ${l}\n`) });
-  const bridges = [];
-  for (const [i, b] of embedded.backends.entries()) {
-    const bridge = await startBridge({ handlers: b.backend.handlers, staticDir, port: port === 0 ? 0 : port + i, log: (l) => io.stderr(`${l}\n`) });
-    bridges.push({ ...b, bridge });
+  const embedded = await startEmbedded({ dataDir, relayPort, shell: 'browser', log: relayLog });
+  const bridges: { name: string; bridge: RunningBridge }[] = [];
+  try {
+    const ports = bridgePorts(port, embedded.backends.length, embedded.relay.port);
+    for (const [i, b] of embedded.backends.entries()) {
+      const p = ports[i]!;
+      const bridge = await listenOn(p, '--port', () => startBridge({ handlers: b.backend.handlers, staticDir, port: p, log: (l) => io.stderr(`${l}\n`) }));
+      bridges.push({ name: b.name, bridge });
+    }
+  } catch (e) {
+    // One page could not open its port: close what did start, so no half-started app is left running.
+    for (const b of bridges) await b.bridge.close();
+    await embedded.close();
+    throw e;
   }
   const timer = setInterval(() => {
     for (const b of embedded.backends) void b.backend.refresh();

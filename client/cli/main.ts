@@ -4,8 +4,13 @@
 // (Read by libuv when its thread pool starts, which happens after this line.)
 process.env.UV_THREADPOOL_SIZE ??= '16';
 const { runCli } = await import('./run.js');
+const { quietOnClosedPipe } = await import('./pipes.js');
+
+// `careplan-link check … | head -1`: the reader goes away; stop writing and leave without a stack trace.
+const out = quietOnClosedPipe(process.stdout);
+const err = quietOnClosedPipe(process.stderr);
 
 process.exitCode = await runCli(process.argv.slice(2), {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
+  stdout: (s) => out.write(s),
+  stderr: (s) => err.write(s),
 });
