@@ -216,9 +216,13 @@ describe('commands without a relay, and the relay on its defaults', () => {
     expect(r.stderr).toContain('パスワードが違います');
   });
 
-  it('`careplan-link relay` with no flags starts on 127.0.0.1 with a development PKI and demo offices that work', async () => {
+  it('`careplan-link relay` with no flags but the port starts on 127.0.0.1 with a development PKI and demo offices that work', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cpl-defaults-'));
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'careplan-link.js'), 'relay'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Everything on its defaults except the port: the default 8443 may be taken on a test machine, so
+    // --port 0 lets the system pick one and the relay prints the real address (and writes it into the
+    // demo configs). The default itself is what the usage text says.
+    expect(cli(['--help']).stdout).toContain('careplan-link relay [--port 8443]');
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'careplan-link.js'), 'relay', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const out = await new Promise<string>((resolve, reject) => {
         let text = '';
@@ -229,9 +233,15 @@ describe('commands without a relay, and the relay on its defaults', () => {
         child.stderr!.resume();
         child.once('exit', (code) => reject(new Error(`relay exited (${code}): ${text}`)));
       });
-      expect(out).toContain('careplan-link relay: https://127.0.0.1:8443');
+      const url = out.match(/careplan-link relay: (https:\/\/127\.0\.0\.1:(\d+)) /);
+      expect(url).not.toBeNull();
+      expect(Number(url![2])).toBeGreaterThan(0);
+      // The data folder defaults to the working directory.
+      expect(out).toContain(join(cwd, 'careplan-link-relay-data'));
       const configs = [...out.matchAll(/--config (\S+\.json)/g)].map((m) => m[1]!);
       expect(configs.length).toBeGreaterThanOrEqual(2);
+      // The printed configs point at the port the relay really has.
+      for (const c of configs) expect((JSON.parse(readFileSync(c, 'utf8')) as { relay: string }).relay).toBe(url![1]);
       const demoEnv = { CPL_DEMO_P12_PASSWORD: out.match(/CPL_DEMO_P12_PASSWORD=(\S+)/)![1]! };
       for (const c of configs.slice(0, 2)) expect(cli(['receive', '--config', c], { env: demoEnv }).status).toBe(0);
       const offices = cli(['offices', '--config', configs[0]!], { env: demoEnv });
