@@ -123,6 +123,7 @@ describe('cleanTmp', () => {
     expect(fs.readdirSync(dir).sort()).toEqual([`${TMP_PREFIX}2-young`, `${TMP_PREFIX}folder`, '20261201.seg', 'UPPLAN_1.CSV', 'm1.json', 'x.tmp'].sort());
     expect(cleanTmp(dir, 0)).toEqual([`${TMP_PREFIX}2-young`]);
     expect(cleanTmp(join(dir, 'not-there'), 0)).toEqual([]);
+    expect(cleanTmp(dir, 10 * 60_000, Date.now(), (n) => n.endsWith('.tmp'))).toEqual(['x.tmp']);
   });
 
   it('names its tmp files with the prefix, beside the target unless told otherwise', () => {

@@ -155,11 +155,12 @@ export function copyDurable(from: string, to: string, options: DurableOptions = 
 }
 
 /**
- * Removes what crashed writes left in `dir`: only files carrying our tmp prefix, and only those older
- * than `olderThanMs` (a write in progress elsewhere is younger). Returns the names removed. A missing
- * folder has nothing to clean; a file that will not go now is left for next time.
+ * Removes what crashed writes left in `dir`: only files carrying our tmp prefix (or that `alsoOurs`
+ * recognises, e.g. an older version's tmp names), and only those older than `olderThanMs` (a write in
+ * progress elsewhere is younger). Returns the names removed. A missing folder has nothing to clean; a
+ * file that will not go now is left for next time.
  */
-export function cleanTmp(dir: string, olderThanMs: number, now = Date.now()): string[] {
+export function cleanTmp(dir: string, olderThanMs: number, now = Date.now(), alsoOurs: (name: string) => boolean = () => false): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -169,7 +170,7 @@ export function cleanTmp(dir: string, olderThanMs: number, now = Date.now()): st
   }
   const removed: string[] = [];
   for (const name of names) {
-    if (!name.startsWith(TMP_PREFIX)) continue;
+    if (!name.startsWith(TMP_PREFIX) && !alsoOurs(name)) continue;
     const file = path.join(dir, name);
     try {
       const st = fs.statSync(file);

@@ -1,10 +1,10 @@
 // Relay storage: metadata in SQLite, payloads in segment files written with fsync + atomic rename
 // (one segment per group commit, so a burst costs one fsync, not one per unit).
 // Everything goes through the RelayStore interface so a PostgreSQL backend can follow.
-import { closeSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { ensurePrivateDir, ensurePrivateFile, unlinkWithRetrySync, writeDurableAsync } from '../platform/fs.js';
 import type { DirectoryEntry, MessageMeta, MessageStatus, PublicMessage, Receipt } from '../shared/protocol/index.js';
 
 /** A message as the relay holds it is exactly what it answers with (shared/protocol). */
@@ -74,9 +74,11 @@ export class SqliteStore implements RelayStore {
   }
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
+    // Owner-only: care records and who sent them. SQLite gives its -wal and -shm files the database's mode.
+    ensurePrivateDir(dataDir);
     this.payloads = join(dataDir, 'payloads');
-    mkdirSync(this.payloads, { recursive: true });
+    ensurePrivateDir(this.payloads);
+    ensurePrivateFile(join(dataDir, 'relay.sqlite'));
     this.db = new Database(join(dataDir, 'relay.sqlite'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -146,22 +148,8 @@ export class SqliteStore implements RelayStore {
 
   async putMessages(entries: { meta: MessageMeta; payload: Buffer; audit: Omit<AuditEvent, 'at'> }[], now: Date): Promise<StoredMessage[]> {
     const segment = this.newSegment(now);
-    const path = join(this.payloads, segment);
-    const tmp = `${path}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writev(entries.map((e) => e.payload));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-    const dir = await open(this.payloads, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    // tmp + fsync + rename, the folder fsynced where the OS allows (not Windows), file 0600.
+    await writeDurableAsync(join(this.payloads, segment), entries.map((e) => e.payload));
     const at = now.toISOString();
     const insert = this.sql(
       `INSERT INTO messages (id, sender_office, sender_type, receiver_office, receiver_type, sequence, month, kinds, files, size, sha256, status, created_at, segment, segment_offset)
@@ -278,7 +266,7 @@ export class SqliteStore implements RelayStore {
     // A segment goes when no message still points into it.
     for (const segment of new Set(rows.map((r) => r.segment))) {
       const left = this.sql('SELECT COUNT(*) AS n FROM messages WHERE segment = ?').get(segment) as { n: number };
-      if (left.n === 0) rmSync(join(this.payloads, segment), { force: true });
+      if (left.n === 0) unlinkWithRetrySync(join(this.payloads, segment), { maxWaitMs: 1_000 });
     }
     return ids;
   }

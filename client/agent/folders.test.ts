@@ -1,10 +1,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fsPlatform } from '../../platform/fs.js';
 import { freeName, moveInto, renameWithRetry, Settler } from './folders.js';
 
 const err = (code: string) => Object.assign(new Error(code), { code });
+const realPlatform = fsPlatform.name;
+afterEach(() => {
+  fsPlatform.name = realPlatform;
+});
 
 describe('agent file moves', () => {
   it('retries a rename while the file is locked (EBUSY/EPERM), and gives up on other errors at once', async () => {
@@ -35,6 +40,31 @@ describe('agent file moves', () => {
     expect(readFileSync(join(target, 'A.CSV'), 'utf8')).toBe('first');
     expect(readFileSync(second, 'utf8')).toBe('second');
     expect(freeName(target, 'B.CSV')).toBe(join(target, 'B.CSV'));
+  });
+
+  it('on Windows a name that differs only in case is taken: the move picks a free name instead of replacing it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpl-move-'));
+    const errors = join(dir, 'errors');
+    await moveInto((writeFileSync(join(dir, 'UPPLAN_1.CSV'), 'first'), join(dir, 'UPPLAN_1.CSV')), errors);
+    writeFileSync(join(dir, 'upplan_1.csv'), 'second');
+    fsPlatform.name = 'win32';
+    expect(freeName(errors, 'upplan_1.csv')).toBe(join(errors, 'upplan_1 (2).csv'));
+    expect(await moveInto(join(dir, 'upplan_1.csv'), errors)).toBe(join(errors, 'upplan_1 (2).csv'));
+    expect(readFileSync(join(errors, 'UPPLAN_1.CSV'), 'utf8')).toBe('first');
+  });
+
+  it('a move that stays blocked ends in FILE_BUSY naming the file (care software or antivirus holding it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpl-move-'));
+    writeFileSync(join(dir, 'UPPLAN_利用者.CSV'), 'x');
+    const busy = moveInto(join(dir, 'UPPLAN_利用者.CSV'), join(dir, 'processing'), {
+      maxWaitMs: 100,
+      rename: () => {
+        throw err('EBUSY');
+      },
+    });
+    await expect(busy).rejects.toMatchObject({ code: 'FILE_BUSY', path: join(dir, 'UPPLAN_利用者.CSV') });
+    await expect(busy).rejects.toThrow(/UPPLAN_利用者\.CSV/);
+    expect(readFileSync(join(dir, 'UPPLAN_利用者.CSV'), 'utf8')).toBe('x');
   });
 
   it('calls a file complete only after size and mtime stay the same for the settle window', () => {

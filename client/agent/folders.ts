@@ -1,47 +1,22 @@
 // File moves for the agent: claim by rename (retrying the locks antivirus and care software hold on
-// Windows), and moves that never overwrite what is already there.
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+// Windows), and moves that never overwrite what is already there. The moves are the file layer's
+// (platform/fs.ts); this module keeps the names the agent and the app import.
+import { renameSync, statSync } from 'node:fs';
+import { FileBusyError, renameWithRetry as renameWhileHeld } from '../../platform/fs.js';
 
-const LOCKED = new Set(['EPERM', 'EBUSY', 'EACCES']);
+export { freeName, moveInto, moveIntoSync, sameName } from '../../platform/fs.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Renames, retrying while the file is locked (up to `maxWaitMs`, doubling the pause). */
+/**
+ * The agent's first rename-with-retry, kept with its signature and contract: when the wait runs out
+ * it throws the last system error (EBUSY, EACCES…), not FILE_BUSY. New code calls the file layer's
+ * renameWithRetry, whose FILE_BUSY names the file for the clerk.
+ */
 export async function renameWithRetry(from: string, to: string, maxWaitMs = 60_000, rename: (a: string, b: string) => void = renameSync): Promise<void> {
-  let pause = 50;
-  let waited = 0;
-  for (;;) {
-    try {
-      rename(from, to);
-      return;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? '';
-      if (!LOCKED.has(code) || waited >= maxWaitMs) throw e;
-      await sleep(pause);
-      waited += pause;
-      pause = Math.min(pause * 2, 5_000);
-    }
+  try {
+    await renameWhileHeld(from, to, { maxWaitMs, rename });
+  } catch (e) {
+    throw e instanceof FileBusyError ? e.cause : e;
   }
-}
-
-/** A free name in `dir` for `name`: the name itself, or name (2).ext, name (3).ext, … */
-export function freeName(dir: string, name: string): string {
-  if (!existsSync(join(dir, name))) return join(dir, name);
-  const ext = extname(name);
-  const stem = basename(name, ext);
-  for (let i = 2; ; i++) {
-    const candidate = join(dir, `${stem} (${i})${ext}`);
-    if (!existsSync(candidate)) return candidate;
-  }
-}
-
-/** Moves a file into `dir` without ever replacing a file already there; returns the new path. */
-export async function moveInto(path: string, dir: string): Promise<string> {
-  mkdirSync(dir, { recursive: true });
-  const target = freeName(dir, basename(path));
-  await renameWithRetry(path, target);
-  return target;
 }
 
 export interface Sighting {

@@ -69,7 +69,7 @@ export class OfficeSession {
   private async open(password: string): Promise<void> {
     const { ctx } = this;
     await this.stop();
-    const s = openSession(ctx.profile.configPath, { [APP_PASSWORD_ENV]: password });
+    const s = openSession(ctx.profile.configPath, { [APP_PASSWORD_ENV]: password }, 'app');
     const records = new SpoolRecords(s.spool);
     ctx.session = s;
     ctx.records = records;

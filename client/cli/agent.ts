@@ -9,7 +9,7 @@ export async function runAgent(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { config: { type: 'string' } });
   if (typeof values.config !== 'string') throw new UsageError({ ja: '--config で事業所の設定ファイルを指定してください', en: '--config is required' });
   if (positionals.length) throw new UsageError({ ja: '余分な引数があります', en: `unexpected arguments: ${positionals.join(' ')}` });
-  return withSession(values.config, io, (session) => runUntilStopped(session, io));
+  return withSession(values.config, io, (session) => runUntilStopped(session, io), 'agent');
 }
 
 async function runUntilStopped(session: Session, io: Io): Promise<number> {

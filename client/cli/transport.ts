@@ -7,14 +7,18 @@ import { receiveAll } from '../transport/receiver.js';
 import { RelayError } from '../transport/relayClient.js';
 import { flushOutbox, prepareUnits, SendError, spoolUnit, type OutboxRecord } from '../transport/sender.js';
 import { announce, openSession, type Session } from '../transport/session.js';
+import type { LockProgram } from '../../platform/fs.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parse, UsageError, type Io } from './run.js';
 
-/** Runs a command with an open office session; config, certificate and relay errors become exit codes. */
-export async function withSession(configPath: unknown, io: Io, fn: (s: Session) => Promise<number>): Promise<number> {
+/**
+ * Runs a command with an open office session; config, certificate and relay errors become exit codes.
+ * `writer` takes the spool's lock (null: the command only reads the spool, e.g. status beside a running agent).
+ */
+export async function withSession(configPath: unknown, io: Io, fn: (s: Session) => Promise<number>, writer: LockProgram | null = 'cli'): Promise<number> {
   if (typeof configPath !== 'string') throw new UsageError({ ja: '--config で事業所の設定ファイルを指定してください', en: '--config is required' });
   let s: Session;
   try {
-    s = openSession(configPath);
+    s = openSession(configPath, process.env, writer);
   } catch (e) {
     if (e instanceof ConfigError) {
       io.stderr(`${e.ja}\n${e.en}\n`);
@@ -120,7 +124,7 @@ export async function runStatus(args: string[], io: Io): Promise<number> {
       io.stdout(`手元 / local: 送信待ち ${local.outbox}・送信失敗 ${local.failed}・受信処理中 ${local.inbox}・隔離 ${local.quarantined}\n`);
     }
     return EXIT_OK;
-  });
+  }, null);
 }
 
 export async function runOffices(args: string[], io: Io): Promise<number> {
@@ -132,5 +136,5 @@ export async function runOffices(args: string[], io: Io): Promise<number> {
     else for (const o of offices) io.stdout(`${o.office}  ${o.serviceTypes.join(',').padEnd(8)}  ${o.name}\n`);
     if (offices.length === 0 && values.format !== 'json') io.stdout('見つかりません / no office found\n');
     return EXIT_OK;
-  });
+  }, null);
 }

@@ -8,6 +8,7 @@ import { loadCatalog } from '../check/specs.js';
 import { loadConfig, ConfigError, type OfficeConfig } from './config.js';
 import { RelayClient } from './relayClient.js';
 import { Spool } from './spool.js';
+import type { LockProgram } from '../../platform/fs.js';
 
 export interface Session {
   config: OfficeConfig;
@@ -19,7 +20,12 @@ export interface Session {
   close(): void;
 }
 
-export function openSession(configPath: string, env: NodeJS.ProcessEnv = process.env): Session {
+/**
+ * `writer` is the program that will write the office's spool ('app', 'agent', 'cli'): it takes the
+ * spool's lock, so a second program on the same config is refused (SpoolLockedError) until close().
+ * `null` opens the spool for reading only (status, the directory).
+ */
+export function openSession(configPath: string, env: NodeJS.ProcessEnv = process.env, writer: LockProgram | null = 'cli'): Session {
   const config = loadConfig(configPath);
   let p12: Buffer;
   try {
@@ -41,17 +47,25 @@ export function openSession(configPath: string, env: NodeJS.ProcessEnv = process
     }
   }
   const trust = certsFromPem(trustPem);
+  let spool: Spool;
+  try {
+    spool = writer ? Spool.openForWriting(config.folders.spool, writer) : new Spool(config.folders.spool);
+  } catch (e) {
+    identity.dispose();
+    throw e;
+  }
   const client = new RelayClient({ url: config.relay, identity, trustPem });
   return {
     config,
     identity,
     trust,
     client,
-    spool: new Spool(config.folders.spool),
+    spool,
     catalog: loadCatalog(),
     close() {
       client.close();
       identity.dispose();
+      spool.close();
     },
   };
 }

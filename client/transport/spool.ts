@@ -1,7 +1,10 @@
 // A durable, Maildir-like spool. Each state is a folder; each state change is one atomic rename;
 // files are written to tmp/ with fsync first. After a crash, what is in a folder is the truth.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
+// All of it goes through the file layer (platform/fs.ts): no folder fsync on Windows, renames that
+// wait out antivirus, owner-only files. One program writes a spool at a time (Spool.openForWriting).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { acquireLock, cleanTmp, ensurePrivateDir, ORPHAN_TMP_AGE_MS, renameWithRetrySync, syncDirectory, writeDurable as writeFileDurable, type HeldLock, type LockProgram } from '../../platform/fs.js';
 import { z } from 'zod';
 import { parseAtBoundary } from '../../shared/boundary.js';
 import { LocalizedError } from '../../shared/errors.js';
@@ -9,28 +12,9 @@ import { LocalizedError } from '../../shared/errors.js';
 export const SPOOL_STATES = ['outbox', 'sent', 'failed', 'inbox', 'received', 'quarantine'] as const;
 export type SpoolState = (typeof SPOOL_STATES)[number];
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
+/** The file layer's writeDurable with the tmp folder as third argument, as callers here use it. */
 export function writeDurable(path: string, data: Buffer | string, tmpDir: string): void {
-  const tmp = join(tmpDir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-  const fd = openSync(tmp, 'w');
-  try {
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  fsyncDir(join(path, '..'));
+  writeFileDurable(path, data, { tmpDir });
 }
 
 /**
@@ -62,12 +46,35 @@ export function parseRecord<T>(bytes: Buffer, schema: z.ZodType<T>, path: string
   return parsed.data;
 }
 
+/** The tmp names writeDurable used before the file layer (`<pid>-<ms>-<random>`), still ours to clean. */
+const isOldTmpName = (name: string) => /^\d+-\d+-[0-9a-z]+$/.test(name);
+
 export class Spool {
   readonly tmp: string;
+  private lock: HeldLock | null = null;
 
+  /** A spool to read (or to write in a test); a program that writes opens it with openForWriting. */
   constructor(readonly root: string) {
     this.tmp = join(root, 'tmp');
-    for (const d of ['tmp', 'partners', ...SPOOL_STATES]) mkdirSync(join(root, d), { recursive: true });
+    for (const d of ['tmp', 'partners', ...SPOOL_STATES]) ensurePrivateDir(join(root, d));
+  }
+
+  /**
+   * The spool for the one program that writes it (`spool/.lock`): a second writer — the app and a CLI
+   * agent on the same office config — gets a SpoolLockedError naming the first. What crashed writes
+   * left in tmp/ is cleaned. close() lets go.
+   */
+  static openForWriting(root: string, program: LockProgram): Spool {
+    const spool = new Spool(root);
+    spool.lock = acquireLock(root, { app: program });
+    cleanTmp(spool.tmp, ORPHAN_TMP_AGE_MS, Date.now(), isOldTmpName);
+    return spool;
+  }
+
+  /** Releases the writer's lock (nothing to do for a reader). */
+  close(): void {
+    this.lock?.release();
+    this.lock = null;
   }
 
   /** Certificates of partners already met, so units for them can be sealed while offline. */
@@ -114,9 +121,9 @@ export class Spool {
 
   /** Moves entries between states: the data file first, the JSON record (the commit marker) last. */
   move(from: SpoolState, to: SpoolState, names: string[]): void {
-    for (const n of names) if (existsSync(this.path(from, n))) renameSync(this.path(from, n), this.path(to, n));
-    fsyncDir(this.dir(to));
-    fsyncDir(this.dir(from));
+    for (const n of names) if (existsSync(this.path(from, n))) renameWithRetrySync(this.path(from, n), this.path(to, n));
+    syncDirectory(this.dir(to));
+    syncDirectory(this.dir(from));
   }
 
   /** Entries of a state, by their JSON record (a data file without its record is an unfinished write). */
