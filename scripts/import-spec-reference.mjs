@@ -54,29 +54,51 @@ function baseType(prefix, c) {
   throw new Error(`unmapped type ${prefix} No.${c.no} ${c.name} ${t}`);
 }
 
-// Overlays: facts the digest states in prose, or policy for UNCERTAIN facts.
+// Overlays: facts the digest states in prose, or policy for UNCERTAIN facts. Where docs/spec-audit.md
+// (read against the source text) corrects the digest, the overlay follows the audit and says which
+// row; `uncertain: null` drops the digest's UNCERTAIN note because the source settles the point.
+const ITEM_CODE_EXAMPLE = '例: 00001－000010（原文の例は全角の「－」）/ e.g. 00001-000010 (the source writes a full-width minus)';
+const ITEM_CODE_WHY = '書式は例示「00001－000010」（全角の「－」）のみで、定義はない。/ Only an example is given, 00001－000010 with a full-width minus; no format is defined.';
+const END_OF_DAY = '2400（24時）は本文で認められても禁じられてもいない（第3表の様式の時間軸は24:00まで）。終了時刻に限り警告で受け付ける。/ 2400 is neither allowed nor forbidden by the spec (the 第3表 form\'s time axis runs to 24:00): accepted with a warning, end times only.';
+const ENTRUSTED_WHY = '「どちらの場合も記入」とあり印は一つ（必要の列）。必要の列の意味が説明されていないため空欄は警告。/ The note says to fill it in either case and one mark is printed (in the 必要 column, whose meaning is not explained): empty is a warning.';
+const SHORT_STAY_22 = 'S1 利用者補足情報 No.20 (「短期入所療養介護の場合は22:短期入所療養介護（介護老人保健施設）を設定する」)';
+const HOSOKU_SLOTS = [20, 24, 28, 32, 36, 40, 44, 48, 52];
+const MED_31 = '居宅療養管理指導は区分支給限度の対象外とされ（公式文書での確認なし）、区分支給対象の小計行を持たないことがあるため警告。/ 居宅療養管理指導 lies outside the 区分支給限度 (not confirmed from an official page), so it may have no subtotal row: a warning.';
+
 const OVERLAY = {
   'UPPLAN|UPJSK': {
     6: { uncertain: { required: 'PDF本文では No.1〜7 に必須印が7つあるが、公開実装は No.6〜7 を任意扱い。確認まで警告。/ The PDF text shows 7 required marks (No.1-7); a public implementation treats No.6-7 as optional. Warning until confirmed.' } },
     7: { uncertain: { required: 'No.6 と同じ理由。/ Same as No.6.' } },
     8: { signed: true, notes: '割引後の単位数。共生型減算は月初日のみ、他の日は0。/ Units after discount.' },
-    11: { uncertain: { length: '30日・28日の月でも31桁固定かは明記なし（31桁固定と解釈）。/ Whether the string is 31 characters in shorter months is not stated (31 assumed).' } },
+    // Audit F13: the source says 「日割対象日は31桁で…」 with no exception for short months.
+    11: { uncertain: null, notes: 'Always 31 characters when filled (audit F13).' },
     12: { allow: ['9999'] },
-    13: { allow: ['9999'] },
-    16: { uncertain: { format: '書式は例示「00001-000010」のみ。/ Format known only from the example 00001-000010.' } },
-    17: { uncertain: { format: '書式は例示「00001-000010」のみ。/ Format known only from the example 00001-000010.' } },
+    13: { allow: ['9999'], allowUncertain: { 2400: END_OF_DAY } },
+    16: { formatNote: ITEM_CODE_EXAMPLE, uncertain: { format: ITEM_CODE_WHY } },
+    17: { formatNote: ITEM_CODE_EXAMPLE, uncertain: { format: ITEM_CODE_WHY } },
     19: { length: 2, lengthKind: 'max', uncertain: { length: 'PDF本文で項目長が読めない（公開実装は2）。/ Length unreadable in the PDF text (an implementation uses 2).' } },
   },
   UPSIKYU: {
     9: { allowPseudo: true },
+    // Audit F3/F4: only an example is given, written with a full-width minus, as in 第6表 No.16/17.
+    10: { formatNote: ITEM_CODE_EXAMPLE, uncertain: { format: ITEM_CODE_WHY } },
+    11: { formatNote: ITEM_CODE_EXAMPLE, uncertain: { format: ITEM_CODE_WHY } },
     13: { signed: true },
-    14: { uncertain: { length: '項目長は崩れたPDF本文からの読み取り。/ Length read from garbled PDF text.' } },
-    15: { signed: true, uncertain: { length: '項目長は崩れたPDF本文からの読み取り。/ Length read from garbled PDF text.' } },
-    17: { uncertain: { length: '項目長5は位置からの推定。/ Length 5 is a positional reading.' } },
+    // Audit F7-F10 (Appendix D-3/D-4): the lengths map onto rows 14-18 and 19-37 in exactly one order.
+    14: { uncertain: null },
+    15: { signed: true, uncertain: null },
+    17: { uncertain: null },
     23: { pattern: '^\\d{1,3}\\.\\d{2}$', patternLabel: '99.99' },
-    25: { uncertain: { length: '項目長6は読み取りどおり（実値は2〜3桁）。/ Length 6 as read; real values have 2-3 digits.' } },
-    30: { length: 5, uncertain: { length: '第4.1版本文は2だが第3.2版で5に拡張済み。5まで許容。/ 4.1 text shows 2, 3.2 raised it to 5; up to 5 accepted.' } },
-    34: { uncertain: { format: '「9999999999固定」の注記が No.34 か No.35 のものか不明。/ The 9999999999-fixed note may belong to No.35.' } },
+    25: { uncertain: null },
+    // Audit F11: the 4.1 cell says 2, the 3.2 revision says 5; more than 5 is wrong under both readings.
+    30: { length: 5, uncertain: null, notes: '4.1 layout cell: 2; 3.2 revision: 2 -> 5. Up to 5 accepted, more is an error (audit F11).' },
+    // Audit F5 (Appendix D-4): the note 「9999999999を固定でセット」 is No.34's own format entry.
+    34: {
+      type: 'text', length: 10, lengthKind: 'fixed', required: true, pattern: '^9999999999$', patternLabel: '9999999999（固定）',
+      uncertain: { required: '「9999999999を固定でセット」とあるが必須印はない。空欄は警告。/ The spec says to set 9999999999 as a fixed value but prints no required mark; empty is a warning.' },
+    },
+    // Audit F6: no format is printed for No.35 (its format slot is empty): only the length is known.
+    35: { type: 'text', length: 10, lengthKind: 'max', uncertain: { note: '書式の記載なし（項目長10のみ）。/ No format printed (length 10 only).' } },
   },
   UPHOSOKU: {
     4: { allow: ['00000000'] },
@@ -88,16 +110,31 @@ const OVERLAY = {
     63: { allow: ['000000'] },
   },
   UP1KYO: {
-    15: { uncertain: { required: '必須印の位置合わせからの推定。/ Required mark read from OCR column alignment.' } },
+    // Audit F2 (Appendix D-1): the ○ is printed on No.15's own line.
+    15: { uncertain: null },
+  },
+  UP3KYO: {
+    9: { allowUncertain: { 2400: END_OF_DAY } },
+    12: { allowUncertain: { 2400: END_OF_DAY } },
   },
   UP2KYO: {
     6: { range: [1, 99] }, 8: { range: [1, 99] }, 13: { range: [1, 99] },
   },
-  'UPKIHON': { 35: { uncertain: { format: '書式の記載なし。/ No format shown.' } } },
+  'UPKIHON': {
+    6: { required: true, uncertain: { required: ENTRUSTED_WHY } },
+    35: { uncertain: { format: '書式の記載なし。/ No format shown.' } },
+    // Audit F22: the naming rule printed under No.62.
+    62: {
+      pattern: '^UPKIHON_IMAGE_\\d{10}_[0-9A-Z]{2}_\\d{10}_[0-9A-Z]{2}_\\d{14}_\\d{4}\\.(?:jpg|JPG)$',
+      patternLabel: 'UPKIHON_IMAGE_送信元事業所番号10桁_種類2桁_送信先事業所番号10桁_種類2桁_連番14桁_枝番4桁.jpg',
+    },
+  },
+  'UPYOBO': { 6: { required: true, uncertain: { required: ENTRUSTED_WHY } } },
+  // Audit F26 (Appendix D-8): the format column holds 13 「フリーテキスト」 entries for rows 5-17.
   'UPYOBO_SUB': {
-    5: { uncertain: { format: 'NO列の書式は「フリーテキスト」とも読める。/ The NO columns may be free text.' } },
-    10: { uncertain: { format: 'No.5 と同じ。/ Same as No.5.' } },
-    14: { uncertain: { format: 'No.5 と同じ。/ Same as No.5.' } },
+    5: { type: 'freeText', quoted: 'always', length: 2, lengthKind: 'max', uncertain: null },
+    10: { type: 'freeText', quoted: 'always', length: 2, lengthKind: 'max', uncertain: null },
+    14: { type: 'freeText', quoted: 'always', length: 2, lengthKind: 'max', uncertain: null },
   },
 };
 function overlayFor(prefix) {
@@ -133,18 +170,35 @@ const RULES = {
     { rule: 'dayFlagsInMonth', column: 11, monthColumn: 5, source: 'derived from S1 (日割対象日: position n = day n)' },
     { rule: 'serviceTypeInScope', column: 15, source: 'S2 §1.3/1.4' },
     { rule: 'welfareEquipmentItem', serviceCodeColumn: 15, serviceTypes: ['17', '67'], anyOf: [16, 17], source: 'S1 第6表 No.16 note' },
+    {
+      rule: 'onlyForServiceTypes', column: 19, serviceCodeColumn: 15, serviceTypes: ['17'],
+      uncertainTypes: { 67: '本文は「17:福祉用具貸与」以外は空とするとだけ書き、予防の 67 には触れていない。/ The text names only 17; its 予防 counterpart 67 is not mentioned.' },
+      source: 'S1 第6表 No.19 (「「17:福祉用具貸与」以外の場合は「Null（空）」とする」; audit F15)',
+    },
   ],
   UPSIKYU: [
     { rule: 'serviceTypeInScope', column: 9, source: 'S2 §1.3/1.4' },
     { rule: 'welfareEquipmentItem', serviceCodeColumn: 9, serviceTypes: ['17', '67'], anyOf: [10, 11], source: 'S1 第7表 No.10 note' },
     {
       rule: 'table7Totals', serviceCodeColumn: 9, officeColumn: 7, unitsColumn: 13, emptyOnTotals: [14, 15],
-      subtotalMissingWhy: '小計行は区分支給限度の対象となる種類で複数コードがあるときに必要とされるが、対象かどうかはサービスコード表なしには判定できない（区分支給対象外の加算もある）ため警告。/ The subtotal is required for limit-managed types with several codes; without the service code table the validator cannot tell which codes count, so this is a warning.',
-      source: 'S1 第7表 (subtotal rows xxAAAA/EEEE/ZZZZ, total 999999/9999999999)',
+      subtotalRequiredWhy: '本文: 区分支給対象種類別小計（CD+AAAA）は「サービスコードが複数行の場合は必須」。区分支給限度外の加算を含む場合も、この字義どおりの読み方では必要。/ The spec: the xxAAAA subtotal is "required when there are several service-code rows"; read literally, this holds even when some rows are outside the limit.',
+      subtotalWarnOnly: { 31: MED_31, 34: MED_31 },
+      source: 'S1 第7表 No.9 (subtotal rows xxAAAA/EEEE/ZZZZ, total 999999/9999999999; audit F12)',
     },
+  ],
+  UPKIHON: [
+    { rule: 'requiredWhen', column: 9, whenColumn: 8, values: ['03'], source: 'S1 利用者基本情報 No.8 (「「03:その他」の場合は、「相談方法(その他の内容)」に内容を記載する。」; audit F20)' },
+    { rule: 'requiredWhen', column: 13, whenColumn: 12, values: ['02'], source: 'S1 利用者基本情報 No.12 (「「02:入院又は入所中」の場合は、「本人の現況(状況補足)」に内容を記載する。」; audit F21)' },
+    { rule: 'companionFileName', column: 62, prefix: 'UPKIHON_IMAGE', source: 'S1 利用者基本情報 No.62 (「…は紐づく利用者基本情報のファイルと同様とする」; audit F22)' },
+  ],
+  UPYOBO_SUB: [
+    { rule: 'blankOnRepeat', keyColumns: [2, 3, 4, 5], columns: [6, 7, 8, 9], source: 'S1 支援計画 (補足) 「課題の入力について、NO以外の項目は最初の行のみに内容を記載して2回目以降は空欄とする」; audit F27' },
+    { rule: 'blankOnRepeat', keyColumns: [2, 3, 4, 5, 10], columns: [11, 12, 13], source: 'S1 支援計画 (補足), the same for 支援計画 (numbered within its 課題, per the row encoding); audit F27' },
   ],
   UPHOSOKU: [
     { rule: 'hosokuLink', planDateColumn: 4, monthColumn: 63, source: 'S1 利用者補足情報 No.4/No.63' },
+    { rule: 'slotsInOrder', slotColumns: HOSOKU_SLOTS, width: 4, source: 'S1 利用者補足情報 No.20-55 (「サービス種類別限度額管理が必要な場合は１枠から順番に設定する」; audit F17)' },
+    { rule: 'codeInstead', columns: HOSOKU_SLOTS, codes: { 23: '22', '2A': '22' }, source: `${SHORT_STAY_22}; audit F17` },
   ],
 };
 RULES.UPJSK = RULES.UPPLAN;
@@ -161,11 +215,13 @@ function convertColumn(prefix, c, overlay) {
   const o = overlay[c.no] ?? {};
   for (const [k, v] of Object.entries(o)) {
     if (k === 'notes') continue;
-    col[k] = v;
+    if (v === null) delete col[k];
+    else col[k] = v;
   }
+  if (col.type !== 'freeText') delete col.quoted;
   const notes = [c.notes, o.notes].filter(Boolean).join(' ');
   if (notes) col.notes = notes;
-  if (c.uncertain && !col.uncertain) col.uncertain = { note: c.uncertain };
+  if (c.uncertain && !('uncertain' in o)) col.uncertain = { note: c.uncertain };
   col.source = c.src ?? ['S1'];
   return col;
 }
@@ -183,6 +239,7 @@ for (const { f } of files) {
   if (!columns && f.columnsSameAs) columns = tickets.files.find((x) => x.id === f.columnsSameAs).columns;
   const overlay = overlayFor(prefix);
   const spec = {
+    $schema: '../../schemas/spec-layout.schema.json',
     $comment: 'Generated by scripts/import-spec-reference.mjs from the team digest; edit the script, not this file.',
     specEdition: '4.1',
     csvVersion: '202407',

@@ -42,6 +42,10 @@ export const columnSchema = specObject({
   required: z.boolean(),
   codes: z.record(z.string(), z.string()).optional(),
   allow: z.array(z.string()).optional().describe('Special values accepted besides the type\'s own format (e.g. 9999 for "no time").'),
+  allowUncertain: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Values the spec neither allows nor forbids (value → why): accepted with a warning instead of failing the type check (e.g. 2400 as an end time).'),
   signed: z.boolean().optional().describe('An integer column that may be negative (reductions).'),
   range: z.tuple([z.number(), z.number()]).optional(),
   pattern: z.string().optional(),
@@ -67,10 +71,50 @@ export const fileRuleSchema = z.discriminatedUnion('rule', [
     officeColumn: columnNo,
     unitsColumn: columnNo,
     emptyOnTotals: z.array(columnNo),
-    subtotalMissingWhy: z.string().describe('Why a missing subtotal row is only a warning.'),
+    subtotalRequiredWhy: z.string().describe('The reading behind the error for a service type with several detail rows and no xxAAAA row.'),
+    subtotalWarnOnly: z.record(z.string(), z.string()).describe('Service types (→ why) for which a missing subtotal row is only a warning.'),
     source: z.string(),
   }),
   specObject({ rule: z.literal('hosokuLink'), planDateColumn: columnNo, monthColumn: columnNo, source: z.string() }),
+  specObject({
+    rule: z.literal('onlyForServiceTypes'),
+    column: columnNo,
+    serviceCodeColumn: columnNo,
+    serviceTypes: z.array(z.string()).describe('Types of the service code for which the column may be filled.'),
+    uncertainTypes: z.record(z.string(), z.string()).optional().describe('Types (→ why) for which a filled column is only a warning.'),
+    source: z.string(),
+  }).describe('The column stays empty unless the record\'s service type is one of serviceTypes.'),
+  specObject({
+    rule: z.literal('requiredWhen'),
+    column: columnNo,
+    whenColumn: columnNo,
+    values: z.array(z.string()),
+    source: z.string(),
+  }).describe('The column must be filled when whenColumn holds one of values.'),
+  specObject({
+    rule: z.literal('slotsInOrder'),
+    slotColumns: z.array(columnNo).describe('The first column of each slot, in slot order.'),
+    width: z.number().int().positive().describe('Columns per slot.'),
+    source: z.string(),
+  }).describe('Repeated slots are filled from slot 1 on: a filled slot after an empty one is an error.'),
+  specObject({
+    rule: z.literal('codeInstead'),
+    columns: z.array(columnNo),
+    codes: z.record(z.string(), z.string()).describe('Code written → the code the spec asks for instead.'),
+    source: z.string(),
+  }),
+  specObject({
+    rule: z.literal('companionFileName'),
+    column: columnNo,
+    prefix: z.string(),
+    source: z.string(),
+  }).describe("A file name in the column must share this file's sender, receiver and sequence."),
+  specObject({
+    rule: z.literal('blankOnRepeat'),
+    keyColumns: z.array(columnNo).describe('Columns that identify the group (user and NO).'),
+    columns: z.array(columnNo).describe('Columns filled on the group\'s first row only.'),
+    source: z.string(),
+  }).describe("Rows of one group after its first leave the group's columns empty (a warning)."),
 ]);
 export type FileRule = z.infer<typeof fileRuleSchema>;
 
@@ -112,10 +156,15 @@ export type LayoutSpec = z.infer<typeof layoutSchema>;
 
 export const unitMemberSchema = specObject({
   prefix: z.string(),
-  need: z.enum(['required', 'expected', 'anchor', 'optional']).describe('required: error when missing; expected: warning when missing; anchor: at least one anchor must be present; optional.'),
+  need: z
+    .enum(['required', 'expected', 'anchor', 'optional'])
+    .describe('required: error when missing; expected: warning when missing (with `requires`: only when that file is in the unit); anchor: at least one anchor must be present; optional.'),
   month: z.enum(['zero', 'service']).optional(),
   requires: z.string().optional(),
   many: z.boolean().optional(),
+  namedBy: specObject({ prefix: z.string(), column: columnNo })
+    .optional()
+    .describe('Files of this member are named in that column of that file: a named file must be in the unit; an unnamed one is a warning.'),
   note: z.string().optional(),
 });
 export type UnitMember = z.infer<typeof unitMemberSchema>;
@@ -214,9 +263,11 @@ export function checkLayout(raw: unknown, where: string): LayoutSpec {
   if (l.monthColumn !== undefined && !inRange(l.monthColumn)) fail(where, outOfRange('monthColumn'));
   if (!l.userKey.every(inRange)) fail(where, outOfRange('userKey'));
   for (const r of l.rules) {
+    // Every number a rule names under a *column*/*Columns key, or in anyOf/emptyOnTotals, is a column.
     const cols = Object.entries(r)
-      .filter(([k]) => /column$|Column$/.test(k))
-      .map(([, v]) => v as number);
+      .filter(([k]) => /column|Column|^anyOf$|^emptyOnTotals$/.test(k))
+      .flatMap(([, v]) => (Array.isArray(v) ? v : [v]))
+      .filter((v): v is number => typeof v === 'number');
     if (!cols.every(inRange)) fail(where, { ja: `規則 ${r.rule} の項目番号が範囲（1〜${maxNo}）の外です`, en: `rule ${r.rule} refers to a column out of range` });
   }
   return l;

@@ -10,9 +10,12 @@ export interface CodeInfo {
   en: string;
   hintJa: string;
   hintEn: string;
+  /** Set when the validator no longer raises the code; the code stays listed so it is never reused. */
+  retired?: string;
 }
 
 const c = (severity: Severity, ja: string, en: string, hintJa: string, hintEn: string): CodeInfo => ({ severity, ja, en, hintJa, hintEn });
+const retired = (info: CodeInfo, why: string): CodeInfo => ({ ...info, retired: why });
 
 export const CODES = {
   // ── file name ──────────────────────────────────────────────────────────
@@ -51,7 +54,7 @@ export const CODES = {
   E_ENCODING_INVALID_BYTES: c('error', 'MS932 として読めないバイトがあります', 'Bytes that are not valid MS932',
     '文字化けしている箇所を直すか、MS932 で出力し直してください。', 'Fix the garbled text or export again as MS932.'),
   E_ENCODING_GAIJI: c('error', '外字（ユーザー定義文字）が使われています', 'A user-defined (gaiji) character is used',
-    '外字は使えません。通常の文字（例: 髙→高）に置き換えてください。', 'Gaiji are not allowed; replace them with standard characters.'),
+    '外字（私用領域 U+E000〜U+F8FF の文字）は使えません。MS932 にある文字に置き換えてください。なお「髙」「﨑」などは MS932 の文字なので使えます。', 'Gaiji (private-use characters, U+E000-U+F8FF) are not allowed; replace them with MS932 characters. Characters such as 髙 and 﨑 are in MS932 and are fine.'),
   E_FIELD_CONTROL_CHARACTER: c('error', '制御文字（{value}）が含まれています', 'A control character ({value}) is present',
     '改行とタブ以外の制御文字（NUL など）を取り除いてください。', 'Remove control characters other than line breaks and tabs.'),
 
@@ -66,8 +69,10 @@ export const CODES = {
     '"…" の直後はカンマか改行にしてください。', 'A closing quote must be followed by a comma or a line break.'),
   E_CSV_FIELD_COUNT: c('error', '項目数が {actual} 個です（{expected} 個のはず）', 'The record has {actual} fields ({expected} expected)',
     '{kind}は{expected}項目です。カンマの数と、文中のカンマが "…" で囲まれているか確認してください。', '{kind} has {expected} fields; check the commas and that text with commas is quoted.'),
-  E_CSV_BLANK_LINE: c('error', '空行があります', 'A blank line',
-    '空行を削除してください。', 'Remove the blank line.'),
+  E_CSV_BLANK_LINE: retired(c('error', '空行があります', 'A blank line',
+    '空行を削除してください。', 'Remove the blank line.'), 'W_CSV_BLANK_LINE'),
+  W_CSV_BLANK_LINE: c('warning', '空行があります', 'A blank line',
+    '標準仕様は空行について何も定めていないため警告です。受け取る側で誤読されないよう削除してください。', 'The spec says nothing about blank lines, so this is a warning; remove it so no receiver misreads it.'),
   W_CSV_LINE_ENDING: c('warning', '改行コードが CRLF ではありません（{value}、{count}か所）', 'Line breaks are not CRLF ({value}, {count} places)',
     'Windows の改行（CRLF）で出力してください。', 'Export with Windows line breaks (CRLF).'),
   E_CSV_FIELD_TOO_LARGE: c('error', '1項目が大きすぎます（{value} 文字超）', 'A field is too large (over {value} characters)',
@@ -130,6 +135,8 @@ export const CODES = {
     '{field}の形式: {format}', 'Format of {field}: {format}'),
   W_FIELD_ITEM_CODE_FORMAT: c('warning', 'コードの形式が例（00001-000010）と違います: {value}', 'The code differs from the example form 00001-000010: {value}',
     'TAISコード・届出コードは「5桁-6桁」です。理由: {why}', 'TAIS and notification codes look like 5 digits-6 digits. Why uncertain: {why}'),
+  W_FIELD_VALUE_UNCERTAIN: c('warning', '値 {value} が使えるかどうか仕様に明記がありません', 'The spec neither allows nor forbids the value {value}',
+    '理由: {why}', 'Why uncertain: {why}'),
   W_FIELD_FORMAT_UNCERTAIN: c('warning', '形式が仕様の読み取りと違う可能性があります: {value}', 'The value may not match the spec reading: {value}',
     '理由: {why}', 'Why uncertain: {why}'),
   E_FIELD_FREE_TEXT_UNQUOTED: c('error', 'フリーテキスト項目が " で囲まれていません', 'A free-text field is not wrapped in double quotes',
@@ -140,6 +147,20 @@ export const CODES = {
     '月末より後の桁は 0 にしてください。', 'Flags after the month’s last day must be 0.'),
   E_FIELD_WELFARE_ITEM_CODE_MISSING: c('error', '福祉用具貸与（{value}）の行に TAISコードも福祉用具届出コードもありません', 'A welfare-equipment rental row ({value}) has neither a TAIS code nor a notification code',
     'TAISコードか福祉用具届出コードのどちらかを入力してください。', 'Fill in the TAIS code or the notification code.'),
+  E_FIELD_NOT_FOR_SERVICE_TYPE: c('error', '{field}はサービス種類 {types} の行にだけ入れます（この行の種類は {value}）', '{field} is filled only on rows of service type {types} (this row: {value})',
+    'この行では{field}を空にしてください。', 'Leave {field} empty on this row.'),
+  W_FIELD_NOT_FOR_SERVICE_TYPE_UNCERTAIN: c('warning', '{field}はサービス種類 {types} の行にだけ入れるとされています（この行の種類は {value}）', '{field} is meant for rows of service type {types} (this row: {value})',
+    '理由: {why}', 'Why uncertain: {why}'),
+  E_FIELD_REQUIRED_WHEN: c('error', '{when}が「{value}」のときは{field}を記入します', '{field} must be filled when {when} is "{value}"',
+    '{field}に内容を記載してください。', 'Describe it in {field}.'),
+  E_FIELD_SLOT_GAP: c('error', '{slot}枠目が設定されていますが、その前の{empty}枠目が空です', 'Slot {slot} is filled but slot {empty} before it is empty',
+    '枠は1枠目から順番に詰めて設定します。', 'Fill the slots in order from slot 1.'),
+  E_FIELD_CODE_INSTEAD: c('error', '{field}には {value} ではなく {instead} を設定します', '{field} takes {instead}, not {value}',
+    '標準仕様の指定です: {rule}', 'The spec asks for it: {rule}'),
+  E_FIELD_COMPANION_NAME: c('error', 'ファイル名の送信元・送信先・連番がこのファイル（{expected}）と違います: {value}', 'The named file’s sender, receiver and sequence differ from this file’s ({expected}): {value}',
+    '{prefix} のファイル名は、紐づくこのファイルと同じ送信元・送信先・連番にします。', 'A {prefix} name uses the same sender, receiver and sequence as this file.'),
+  W_FIELD_REPEAT_NOT_BLANK: c('warning', '{key} が同じ2行目以降ですが、{field}が空欄ではありません', 'A later row of the same {key}, but {field} is not empty',
+    'NO以外の項目は最初の行だけに記載し、2行目以降は空欄にします。', 'Only the first row of a group carries these columns; later rows leave them empty.'),
   E_FIELD_HOSOKU_PLAN_DATE: c('error', '{detail}', '{detailEn}',
     '第1〜3表と送る補足情報はファイル名の年月 000000・No.4 に計画作成日、第6・7表と送る補足情報は No.4 を 00000000 にします。', 'With 第1-3表: month 000000 and No.4 the plan date; with 第6/7表: No.4 is 00000000.'),
 
@@ -170,6 +191,8 @@ export const CODES = {
     '小計行（xxAAAA 等）と合計行の単位数は 0 にします。', 'Subtotal and total rows carry 0 units.'),
   E_TABLE7_PSEUDO_NOT_EMPTY: c('error', '小計・合計行では{field}は空にします: {value}', '{field} must be empty on subtotal/total rows: {value}',
     '小計・合計行の割引後率・割引後単位数は空欄です。', 'Discount columns stay empty on subtotal and total rows.'),
+  E_TABLE7_SUBTOTAL_MISSING: c('error', '利用者 {user} のサービス種類 {value} は明細が{count}行ありますが、小計行（{value}AAAA）がありません', 'User {user}: service type {value} has {count} detail rows but no subtotal row ({value}AAAA)',
+    '同じ種類のサービスコードが複数行あるときは種類別小計行（{value}AAAA）を出力します。{why}', 'With several service-code rows of one type, write the subtotal row ({value}AAAA). {why}'),
   W_TABLE7_SUBTOTAL_MISSING: c('warning', '利用者 {user} のサービス種類 {value} は明細が{count}行ありますが、小計行（{value}AAAA）がありません', 'User {user}: service type {value} has {count} detail rows but no subtotal row ({value}AAAA)',
     '同じ種類に複数のサービスコードがある場合は区分支給限度の小計行を出力します。理由: {why}', 'With several codes of one type, a subtotal row is expected. Why a warning: {why}'),
 
@@ -188,6 +211,10 @@ export const CODES = {
     '同じ連番のファイルは同じ対象年月にします。', 'Files of one unit share one service month.'),
   E_UNIT_USER_MISSING: c('error', '{from} の利用者 {user} が {to} にありません', 'User {user} of {from} is missing from {to}',
     '同じ送信単位のファイルには同じ利用者を含めてください。', 'The files of one unit cover the same users.'),
+  E_UNIT_NAMED_FILE_MISSING: c('error', '{from} の{field}にある {value} が送信単位にありません', '{value}, named in {field} of {from}, is not in the send unit',
+    '{value} も同じ連番で送ってください。', 'Send {value} with the same sequence.'),
+  W_UNIT_FILE_NOT_NAMED: c('warning', '{value} は {from} のどの行の{field}にも書かれていません', '{value} is not named in {field} of any {from} record',
+    '{from} の{field}にこのファイル名を書くか、不要なら送らないでください。', 'Name it in {field} of {from}, or leave it out.'),
   E_UNIT_INVALID_MEMBER: c('error', '送信単位のファイル {value} にエラーがあります', 'File {value} of the send unit has errors',
     'ファイルのエラーを直すまで、この送信単位は送れません。', 'The unit cannot be sent until that file is fixed.'),
   W_UNIT_PLAN_CODE_NOT_IN_TABLE7: c('warning', '第6表の利用者 {user} のサービスコード {value}（事業所 {office}）が第7表にありません', '第6表 service code {value} (office {office}) of user {user} is not in 第7表',

@@ -40,6 +40,7 @@ export function compileColumn(col: ColumnSpec, ctx: FieldContext): ColumnCheck {
   const field = col.name;
   const column = col.no;
   const allow = new Set(col.allow ?? []);
+  const allowUncertain = new Map(Object.entries(col.allowUncertain ?? {}));
   const uncertainFormat = col.uncertain?.format;
   const emit = (code: FindingCode, row: number, line: number, value: string, extra: Record<string, string | number> = {}) =>
     sink.emit(code, { row, line, column, field }, { value: displayValue(col, value, ctx.redact), ...extra });
@@ -73,6 +74,11 @@ export function compileColumn(col: ColumnSpec, ctx: FieldContext): ColumnCheck {
       return;
     }
     if (allow.has(value)) return;
+    const why = allowUncertain.get(value);
+    if (why !== undefined) {
+      emit('W_FIELD_VALUE_UNCERTAIN', row, line, value, { why });
+      return;
+    }
     typeCheck(value, quoted, row, line);
   };
 }
@@ -193,9 +199,15 @@ function typeChecker(
         if (re && !re.test(v)) formatProblem('E_FIELD_PATTERN', row, line, v, { format: col.patternLabel ?? col.pattern ?? '' });
       };
     }
-    case 'freeText':
+    case 'freeText': {
+      // Most free text has no length (―); the few that have one (UPYOBO_SUB's NO columns) or a
+      // naming rule (UPKIHON No.62) are checked after the quoting.
+      const re = col.pattern ? new RegExp(col.pattern) : null;
       return (v, quoted, row, line) => {
         if (!quoted) emit('E_FIELD_FREE_TEXT_UNQUOTED', row, line, v);
+        if (!lengthCheck(v, row, line)) return;
+        if (re && !re.test(v)) formatProblem('E_FIELD_PATTERN', row, line, v, { format: col.patternLabel ?? col.pattern ?? '' });
       };
+    }
   }
 }

@@ -1,13 +1,17 @@
 // Validates one file as a stream of byte chunks: name → encoding → CSV framing → fields → file rules.
 // Memory stays flat in the file size; only per-user facts for the send-unit checks are kept.
 import type { Finding, FileReport, FileStats } from '../report/types.js';
-import { editionFor, newestEdition, type ColumnSpec, type Edition, type LayoutSpec, type SpecCatalog } from '../spec/model.js';
-import { daysInYearMonth, isValidDate, isValidMonth } from './calendar.js';
+import { editionFor, newestEdition, type Edition, type LayoutSpec, type SpecCatalog } from '../spec/model.js';
+import { isValidMonth } from './calendar.js';
 import { CsvReader, MAX_FIELD_CHARS, type CsvIssue, type CsvRecord } from './csv.js';
 import { compileColumn, displayValue, type ColumnCheck } from './fields.js';
 import { FindingSink, makeFinding, sortFindings } from './findings.js';
 import { parseFileName, type ParsedName } from './fileName.js';
+import { isPseudoCode, KEY_SEP } from './keys.js';
+import { RuleChecker } from './rules.js';
 import { Utf8Sniffer } from './utf8.js';
+
+export { isPseudoCode, KEY_SEP, showUserKey } from './keys.js';
 
 /** Turns MS932 bytes into text, chunk by chunk; injected so shared/ stays free of Node. */
 export interface StreamDecoder {
@@ -28,6 +32,8 @@ export interface FileFacts {
   keys: Map<string, Set<string>>;
   /** UPPLAN: user|office|serviceCode; UPSIKYU: user|office|serviceCode of detail rows. */
   serviceLines: Set<string> | null;
+  /** Column number → the file names written in it, for unit members that are named by this file (UPKIHON No.62). */
+  namedFiles: Map<number, Set<string>>;
 }
 
 export interface FileResult {
@@ -37,14 +43,6 @@ export interface FileResult {
 
 // eslint-disable-next-line no-control-regex -- detecting control characters is the point
 const SUSPICIOUS = /[\uFFFD\uE000-\uF8FF\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x80]/;
-const PSEUDO_SUBTOTAL = /^[0-9A-Z]{2}(?:AAAA|EEEE|ZZZZ)$/;
-
-interface Table7User {
-  totals: number;
-  firstLine: number;
-  detailByType: Map<string, number>;
-  subtotalTypes: Set<string>;
-}
 
 export class FileValidator {
   private readonly sink = new FindingSink();
@@ -52,10 +50,11 @@ export class FileValidator {
   private readonly edition: Edition;
   private layout: LayoutSpec | null;
   private checks: ColumnCheck[] = [];
+  private rules: RuleChecker | null = null;
   private readonly reader: CsvReader | null;
   private readonly decoder: ReturnType<DecoderFactory> | null;
   private readonly sniffer = new Utf8Sniffer();
-  private readonly facts: FileFacts = { keys: new Map(), serviceLines: null };
+  private readonly facts: FileFacts = { keys: new Map(), serviceLines: null, namedFiles: new Map() };
   /** Key columns with their set; `last` skips the insert while one user's records follow each other. */
   private readonly keySlots: { cols: number[]; set: Set<string>; last: string }[] = [];
   private lastServiceLine = '';
@@ -66,8 +65,6 @@ export class FileValidator {
   private versionKnown = true;
   /** Serial of the last decoded chunk holding a suspicious character (0: none yet). */
   private lastSuspiciousChunk = 0;
-  private readonly table7 = new Map<string, Table7User>();
-  private table7Why = '';
   private readonly redact: boolean;
 
   constructor(
@@ -96,6 +93,9 @@ export class FileValidator {
       }
       this.addKeySet(this.layout.userKey);
       if (this.layout.serviceLine) this.facts.serviceLines = new Set();
+      for (const u of this.edition.manifest.sendUnits) {
+        for (const m of u.members) if (m.namedBy?.prefix === prefix) this.facts.namedFiles.set(m.namedBy.column, new Set());
+      }
     } else {
       this.reader = null;
       this.decoder = null;
@@ -114,6 +114,7 @@ export class FileValidator {
   private compile(layout: LayoutSpec): void {
     const ctx = { sink: this.sink, manifest: this.edition.manifest, redact: this.redact };
     this.checks = layout.columns.map((c) => compileColumn(c, ctx));
+    this.rules = new RuleChecker({ ...ctx, layout, meta: this.parsed.meta });
   }
 
   write(chunk: Uint8Array): void {
@@ -200,7 +201,7 @@ export class FileValidator {
       const kinds = [e.lf ? `LF ${e.lf}` : '', e.cr ? `CR ${e.cr}` : ''].filter(Boolean).join('・');
       this.sink.emit('W_CSV_LINE_ENDING', { line: e.firstOddLine }, { value: kinds, count: e.lf + e.cr });
     }
-    this.finishTable7();
+    this.rules!.finish();
   }
 
   private onIssue(issue: CsvIssue): void {
@@ -216,7 +217,8 @@ export class FileValidator {
         this.sink.emit('E_CSV_TEXT_AFTER_QUOTE', place);
         break;
       case 'blankLine':
-        this.sink.emit('E_CSV_BLANK_LINE', place);
+        // The spec says nothing about blank lines (audit F28, G-7): a warning, not an error.
+        this.sink.emit('W_CSV_BLANK_LINE', place);
         break;
       case 'fieldTooLarge':
         this.sink.emit('E_CSV_FIELD_TOO_LARGE', place, { value: MAX_FIELD_CHARS });
@@ -246,7 +248,7 @@ export class FileValidator {
     const checks = this.checks;
     for (let i = 0; i < checks.length; i++) checks[i]!(fields[i]!, quoted[i]!, row, line);
     this.checkMonth(layout, fields, row, line);
-    this.applyRules(layout, fields, row, line);
+    this.rules!.record(fields, row, line);
     this.collectFacts(layout, fields);
   }
 
@@ -315,133 +317,6 @@ export class FileValidator {
     }
   }
 
-  private applyRules(layout: LayoutSpec, fields: string[], row: number, line: number): void {
-    for (const rule of layout.rules) {
-      switch (rule.rule) {
-        case 'dateInMonth': {
-          const date = fields[rule.column - 1]!;
-          const month = fields[rule.monthColumn - 1]!;
-          if (isValidDate(date) && isValidMonth(month) && !date.startsWith(month)) {
-            this.emitAt(layout, rule.column, 'E_FIELD_DATE_OUTSIDE_MONTH', row, line, { value: date, month });
-          }
-          break;
-        }
-        case 'dayFlagsInMonth': {
-          const flags = fields[rule.column - 1]!;
-          const month = fields[rule.monthColumn - 1]!;
-          if (flags === '' || !isValidMonth(month)) break;
-          const days = daysInYearMonth(month);
-          const late = flags.indexOf('1', days);
-          if (late !== -1) this.emitAt(layout, rule.column, 'E_FIELD_DAY_FLAGS_BEYOND_MONTH', row, line, { day: late + 1, month });
-          break;
-        }
-        case 'serviceTypeInScope': {
-          const code = fields[rule.column - 1]!;
-          if (code.length !== 6 || isPseudoCode(code)) break;
-          const type = code.slice(0, 2);
-          const types = this.edition.manifest.serviceTypes;
-          if (type in types.inScope) break;
-          if (type in types.outOfScope) {
-            this.emitAt(layout, rule.column, 'E_FIELD_SERVICE_TYPE_OUT_OF_SCOPE', row, line, { value: type, label: types.outOfScope[type]! });
-          } else {
-            this.emitAt(layout, rule.column, 'E_FIELD_SERVICE_TYPE_UNKNOWN', row, line, { value: type });
-          }
-          break;
-        }
-        case 'welfareEquipmentItem': {
-          const code = fields[rule.serviceCodeColumn - 1]!;
-          if (!rule.serviceTypes.includes(code.slice(0, 2)) || isPseudoCode(code)) break;
-          if (rule.anyOf.every((c) => fields[c - 1] === '')) {
-            this.emitAt(layout, rule.anyOf[0]!, 'E_FIELD_WELFARE_ITEM_CODE_MISSING', row, line, { value: code });
-          }
-          break;
-        }
-        case 'table7Totals':
-          this.table7Why = rule.subtotalMissingWhy;
-          this.table7Row(layout, rule, fields, row, line);
-          break;
-        case 'hosokuLink': {
-          const month = this.parsed.meta?.serviceMonth;
-          const planDate = fields[rule.planDateColumn - 1]!;
-          if (!month || planDate === '') break;
-          if (month === '000000' && planDate === '00000000') {
-            this.emitAt(layout, rule.planDateColumn, 'E_FIELD_HOSOKU_PLAN_DATE', row, line, {
-              value: planDate,
-              detail: '第1〜3表と送る利用者補足情報（年月 000000）なのに居宅サービス計画作成（変更）日が 00000000 です',
-              detailEn: 'Plan-linked 利用者補足情報 (month 000000) but No.4 is 00000000',
-            });
-          } else if (month !== '000000' && planDate !== '00000000') {
-            this.emitAt(layout, rule.planDateColumn, 'E_FIELD_HOSOKU_PLAN_DATE', row, line, {
-              value: planDate,
-              detail: '第6・7表と送る利用者補足情報（年月あり）では居宅サービス計画作成（変更）日を 00000000 にします',
-              detailEn: 'Ticket-linked 利用者補足情報 (with a month) must have No.4 = 00000000',
-            });
-          }
-          break;
-        }
-      }
-    }
-  }
-
-  private emitAt(layout: LayoutSpec, columnNo: number, code: Parameters<FindingSink['emit']>[0], row: number, line: number, params: Record<string, string | number>): void {
-    const col: ColumnSpec = layout.columns[columnNo - 1]!;
-    this.sink.emit(code, { row, line, column: col.no, field: col.name }, params);
-  }
-
-  private table7Row(
-    layout: LayoutSpec,
-    rule: Extract<LayoutSpec['rules'][number], { rule: 'table7Totals' }>,
-    fields: string[],
-    row: number,
-    line: number,
-  ): void {
-    const code = fields[rule.serviceCodeColumn - 1]!;
-    const user = fields[1] + KEY_SEP + fields[2];
-    let u = this.table7.get(user);
-    if (!u) {
-      u = { totals: 0, firstLine: line, detailByType: new Map(), subtotalTypes: new Set() };
-      this.table7.set(user, u);
-    }
-    const pseudo = isPseudoCode(code);
-    if (code === '999999') {
-      u.totals++;
-      const office = fields[rule.officeColumn - 1]!;
-      if (office !== '9999999999') this.emitAt(layout, rule.officeColumn, 'E_TABLE7_TOTAL_OFFICE', row, line, { value: office });
-    } else if (pseudo) {
-      const type = code.slice(0, 2);
-      if (code.endsWith('AAAA')) u.subtotalTypes.add(type);
-      const types = this.edition.manifest.serviceTypes;
-      if (!(type in types.inScope)) this.emitAt(layout, rule.serviceCodeColumn, 'E_FIELD_SERVICE_TYPE_UNKNOWN', row, line, { value: type });
-    } else if (code.length === 6) {
-      const type = code.slice(0, 2);
-      u.detailByType.set(type, (u.detailByType.get(type) ?? 0) + 1);
-      if (fields[rule.officeColumn - 1] === '9999999999') this.emitAt(layout, rule.officeColumn, 'E_TABLE7_DETAIL_OFFICE', row, line, {});
-    }
-    if (pseudo) {
-      const units = fields[rule.unitsColumn - 1]!;
-      if (units !== '' && Number(units) !== 0) this.emitAt(layout, rule.unitsColumn, 'E_TABLE7_PSEUDO_UNITS', row, line, { value: units });
-      for (const c of rule.emptyOnTotals) {
-        const v = fields[c - 1]!;
-        if (v !== '') this.emitAt(layout, c, 'E_TABLE7_PSEUDO_NOT_EMPTY', row, line, { value: v });
-      }
-    }
-  }
-
-  private finishTable7(): void {
-    for (const [user, u] of this.table7) {
-      const shown = this.showUser(user);
-      if (u.totals === 0) this.sink.emit('E_TABLE7_TOTAL_MISSING', { line: u.firstLine }, { user: shown });
-      else if (u.totals > 1) this.sink.emit('E_TABLE7_TOTAL_DUPLICATE', { line: u.firstLine }, { user: shown, count: u.totals });
-      for (const [type, count] of u.detailByType) {
-        if (count > 1 && !u.subtotalTypes.has(type)) this.sink.emit('W_TABLE7_SUBTOTAL_MISSING', { line: u.firstLine }, { user: shown, value: type, count, why: this.table7Why });
-      }
-    }
-  }
-
-  private showUser(key: string): string {
-    return showUserKey(key, this.redact);
-  }
-
   private collectFacts(layout: LayoutSpec, fields: string[]): void {
     if (!this.versionKnown) return;
     for (const slot of this.keySlots) {
@@ -459,19 +334,9 @@ export class FileValidator {
       if (line !== this.lastServiceLine && !isPseudoCode(code)) this.facts.serviceLines.add(line);
       this.lastServiceLine = line;
     }
+    for (const [column, names] of this.facts.namedFiles) {
+      const name = fields[column - 1]!;
+      if (name !== '') names.add(name);
+    }
   }
-}
-
-/** Joins key parts; a unit separator cannot occur in a valid field, so keys split back unambiguously. */
-export const KEY_SEP = '\u001f';
-
-export function isPseudoCode(code: string): boolean {
-  return code === '999999' || PSEUDO_SUBTOTAL.test(code);
-}
-
-/** Shows a user key (insurer-insured[-date]) with the insured number masked under --redact. */
-export function showUserKey(key: string, redact: boolean): string {
-  const parts = key.split(KEY_SEP);
-  if (redact && parts[1] !== undefined) parts[1] = parts[1].length <= 2 ? '**' : '*'.repeat(parts[1].length - 2) + parts[1].slice(-2);
-  return parts.join('-');
 }

@@ -43,13 +43,15 @@ describe('validator regressions', () => {
     const sub = r.findIndex((x) => x[8] === '11AAAA');
     r[sub]![8] = '99AAAA';
     const result = validateBytes(f.name, encode('UPSIKYU', r), opts);
+    // 11 now has two detail rows and no subtotal. Since audit F12 that is an error (「サービスコードが
+    // 複数行の場合は必須」), and the hint quotes the reading it rests on.
     expect(codes(result)).toEqual([
+      ['E_TABLE7_SUBTOTAL_MISSING', null, null],
       ['E_TABLE7_DETAIL_OFFICE', 1, 7],
       ['E_FIELD_SERVICE_TYPE_UNKNOWN', sub + 1, 9],
     ]);
-    // 11 now has two detail rows and no subtotal: a warning that says why it is only a warning.
-    const w = result.report.warnings.find((x) => x.code === 'W_TABLE7_SUBTOTAL_MISSING')!;
-    expect(w.hint).toContain('サービスコード表');
+    const e = result.report.errors.find((x) => x.code === 'E_TABLE7_SUBTOTAL_MISSING')!;
+    expect(e.hint).toContain('複数行の場合は必須');
   });
 
   it('a TAIS code of the wrong shape is a warning, never a length error (its format is uncertain)', () => {

@@ -4,7 +4,8 @@
 import type { Finding, FileMeta, UnitReport } from '../report/types.js';
 import { newestEdition, type SendUnitSpec, type SpecCatalog, type UnitMember } from '../spec/model.js';
 import { makeFinding, sortFindings } from './findings.js';
-import { showUserKey, type FileResult } from './fileValidator.js';
+import type { FileResult } from './fileValidator.js';
+import { showUserKey } from './keys.js';
 
 export function unitKey(meta: FileMeta): string {
   return `${meta.sender.office}_${meta.sender.serviceType}>${meta.receiver.office}_${meta.receiver.serviceType}#${meta.sequence}`;
@@ -40,8 +41,33 @@ function bestFit(specs: SendUnitSpec[], files: FileResult[]): Fit {
 
 const MAX_USER_FINDINGS_PER_LINK = 50;
 
+/**
+ * Files that another file of the unit names in a column (UPKIHON No.62 → UPKIHON_IMAGE): a named
+ * file must be there; a file nobody names is only a warning (audit F23).
+ */
+function checkNamedFiles(member: UnitMember, covered: FileResult[], field: string): Finding[] {
+  const by = member.namedBy!;
+  const namer = covered.find((f) => f.report.meta!.kind === by.prefix);
+  const names = namer?.facts.namedFiles.get(by.column);
+  if (!namer || !names || namer.report.stats.csvVersion === null) return [];
+  const present = new Set(covered.filter((f) => memberMatches(member, f.report.meta!)).map((f) => f.report.name));
+  const out: Finding[] = [];
+  for (const name of names) {
+    if (out.length >= MAX_USER_FINDINGS_PER_LINK) break;
+    if (!present.has(name)) out.push(makeFinding('E_UNIT_NAMED_FILE_MISSING', {}, { from: by.prefix, field, value: name }));
+  }
+  let unnamed = 0;
+  for (const name of [...present].sort()) {
+    if (names.has(name) || unnamed++ >= MAX_USER_FINDINGS_PER_LINK) continue;
+    out.push(makeFinding('W_UNIT_FILE_NOT_NAMED', {}, { from: by.prefix, field, value: name }));
+  }
+  return out;
+}
+
 export function checkUnits(results: FileResult[], catalog: SpecCatalog, redact = false): UnitReport[] {
-  const manifest = newestEdition(catalog).manifest;
+  const edition = newestEdition(catalog);
+  const manifest = edition.manifest;
+  const columnName = (prefix: string, no: number) => edition.layouts.get(prefix)?.columns[no - 1]?.name ?? `No.${no}`;
   const groups = new Map<string, FileResult[]>();
   for (const r of results) {
     const meta = r.report.meta;
@@ -68,9 +94,11 @@ export function checkUnits(results: FileResult[], catalog: SpecCatalog, redact =
       const present = covered.filter((f) => memberMatches(member, f.report.meta!));
       const label = member.month === 'zero' ? `${member.prefix}(000000)` : member.month === 'service' ? `${member.prefix}(対象年月)` : member.prefix;
       if (present.length > 1 && !member.many) add(makeFinding('E_UNIT_DUPLICATE_FILE', {}, { value: member.prefix, count: present.length }));
+      const parentPresent = !member.requires || covered.some((f) => f.report.meta!.kind === member.requires);
       if (present.length === 0) {
         if (member.need === 'required') add(makeFinding('E_UNIT_MISSING_FILE', {}, { unit: spec.title, value: label }));
-        if (member.need === 'expected') add(makeFinding('W_UNIT_MISSING_EXPECTED_FILE', {}, { unit: spec.title, value: label, note: member.note ?? '' }));
+        // An expected annex (別表) is only missed where its main file is sent (audit F24/F25).
+        if (member.need === 'expected' && parentPresent) add(makeFinding('W_UNIT_MISSING_EXPECTED_FILE', {}, { unit: spec.title, value: label, note: member.note ?? '' }));
       } else if (member.requires && !covered.some((f) => f.report.meta!.kind === member.requires)) {
         add(makeFinding('E_UNIT_REQUIRES', {}, { value: member.prefix, required: member.requires }));
       }
@@ -84,6 +112,8 @@ export function checkUnits(results: FileResult[], catalog: SpecCatalog, redact =
       const months = [...new Set(covered.map((f) => f.report.meta!.serviceMonth).filter((m): m is string => m !== null))];
       if (months.length > 1) add(makeFinding('E_UNIT_MONTH_MISMATCH', {}, { value: months.join('・') }));
     }
+
+    for (const member of spec.members) if (member.namedBy) for (const f of checkNamedFiles(member, covered, columnName(member.namedBy.prefix, member.namedBy.column))) add(f);
 
     for (const link of spec.links ?? []) {
       const from = covered.find((f) => f.report.meta!.kind === link.from);
