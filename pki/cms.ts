@@ -5,6 +5,7 @@
 // explicit status: an exception is never read as "unsigned" or "valid".
 import { constants, createHash, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import { allowsEku, allowsSigning, certFields, certInfo, EKU_CLIENT_AUTH, EKU_EMAIL_PROTECTION, issuedBy, publicKeyOf, type CertInfo } from './certs.js';
+import { revocationOf, type Crl } from './crl.js';
 import { oidText, TAG } from './der.js';
 import { decryptEnvelope, encryptEnvelope } from './envelopedData.js';
 import { IdentityError } from './errors.js';
@@ -55,6 +56,7 @@ export type VerifyStatus =
   | 'expired-at-signing'
   | 'not-yet-valid-at-signing'
   | 'wrong-key-usage'
+  | 'revoked'
   | 'signing-time-in-future'
   | 'unreadable'
   | 'unsupported-algorithm';
@@ -69,6 +71,7 @@ const VERDICTS: Record<VerifyStatus, [string, string]> = {
   'expired-at-signing': ['署名した時点で証明書の有効期限が切れていました', 'The certificate had expired when the file was signed'],
   'not-yet-valid-at-signing': ['署名した時点で証明書がまだ有効ではありませんでした', 'The certificate was not yet valid when the file was signed'],
   'wrong-key-usage': ['この証明書は署名用ではありません', 'The certificate is not for signing'],
+  revoked: ['署名した証明書は失効しています（CA の失効リスト）', 'The signing certificate has been revoked (CA revocation list)'],
   'unsupported-algorithm': ['署名の方式に対応していません', 'The signature algorithm is not supported'],
   'signing-time-in-future': ['署名時刻が未来になっています（署名した端末の時計を確認してください）', 'The signing time lies in the future (check the signer\'s clock)'],
   unreadable: ['署名ファイルを読めません', 'The signature file cannot be read'],
@@ -97,6 +100,8 @@ export interface VerifyOptions {
   /** Detached content; omit to verify the content carried inside the signature. */
   content?: Buffer;
   now?: Date;
+  /** Revocation lists (pki/crl.ts loadCrls): a certificate on one, anywhere in the chain, fails as `revoked`. */
+  crls?: readonly Crl[];
 }
 
 function sameCert(a: CertInfo, b: CertInfo): boolean {
@@ -194,6 +199,11 @@ export function verifyCms(signature: Buffer, options: VerifyOptions): VerifyResu
       if (at > c.notAfter) return withSigner(result('expired-at-signing', { detail: `${c.subjectText} until ${c.notAfter.toISOString()}` }), signer, signingTime, chain);
       if (at < c.notBefore) return withSigner(result('not-yet-valid-at-signing', { detail: `${c.subjectText} from ${c.notBefore.toISOString()}` }), signer, signingTime, chain);
     }
+    // Revoked means revoked whenever it signed: the signing time is the signer's own claim.
+    for (const c of options.crls?.length ? chain : []) {
+      const revoked = revocationOf(c, options.crls!);
+      if (revoked) return withSigner(result('revoked', { detail: `${c.subjectText} ${revoked.revokedAt.toISOString()}` }), signer, signingTime, chain);
+    }
     if (!allowsSigning(signer) || !allowsEku(signer, EKU_EMAIL_PROTECTION, EKU_CLIENT_AUTH)) return withSigner(result('wrong-key-usage'), signer, signingTime, chain);
     const ok2 = withSigner(result('valid'), signer, signingTime, chain);
     if (options.content === undefined) ok2.content = content;
@@ -243,9 +253,9 @@ export interface Opened {
 }
 
 /** Decrypts with the recipient's key, then verifies the sender's signature against the trust anchors. */
-export async function open(envelope: Buffer, recipient: OfficeIdentity, trustAnchors: CertInfo[], now?: Date): Promise<Opened> {
+export async function open(envelope: Buffer, recipient: OfficeIdentity, trustAnchors: CertInfo[], now?: Date, crls?: readonly Crl[]): Promise<Opened> {
   const signed = await decryptCms(envelope, recipient);
-  const verification = verifyCms(signed, { trustAnchors, ...(now ? { now } : {}) });
+  const verification = verifyCms(signed, { trustAnchors, ...(now ? { now } : {}), ...(crls ? { crls } : {}) });
   return { content: verification.valid ? (verification.content ?? null) : null, verification };
 }
 
