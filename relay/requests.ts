@@ -15,6 +15,7 @@ import {
   type DirectoryQuery,
   type ErrorResponse,
   type MessageMeta,
+  type MetaHeader,
   type PageQuery,
   type ReceiptStatement,
 } from '../shared/protocol/index.js';
@@ -45,25 +46,20 @@ export function headerValue(req: IncomingMessage, name: string): string | undefi
   return v === undefined ? undefined : String(v);
 }
 
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const tooLarge = () => new HttpError(413, 'too_large', `送信単位が大きすぎます（上限 ${limit} バイト）`, `The unit is too large (limit ${limit} bytes)`);
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 function json(bytes: Buffer): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(bytes.toString('utf8')) as unknown };
   } catch {
     return { ok: false };
+  }
+}
+
+/** A message id from a path: a broken percent-encoding is a bad id (400), not a crash. */
+export function decodeMessageIdSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'bad_message_id', 'メッセージIDが正しくありません', 'Invalid message id in the path');
   }
 }
 
@@ -87,6 +83,11 @@ const META_FIELDS = ['sequence', 'month', 'sender', 'receiver', 'kinds', 'files'
 
 /** `Careplan-Meta`: base64url of the meta JSON; the id, size and hash come from the request itself. */
 export function readMeta(raw: string | undefined, id: string, size: number, sha256: string): MessageMeta {
+  return { messageId: id, ...readMetaHeader(raw), size, sha256 };
+}
+
+/** The meta header alone, read before the body so that a unit refused for its meta costs no upload. */
+export function readMetaHeader(raw: string | undefined): MetaHeader {
   const bad = (why: string) => new HttpError(400, 'bad_meta', `送信単位の情報（Careplan-Meta）が正しくありません: ${why}`, `Careplan-Meta is invalid: ${why}`);
   if (!raw) throw bad('missing');
   const decoded = json(Buffer.from(raw, 'base64url'));
@@ -96,7 +97,7 @@ export function readMeta(raw: string | undefined, id: string, size: number, sha2
     const wrong = new Set(meta.error.issues.map((i) => i.path[0]));
     throw bad(META_FIELDS.find((f) => wrong.has(f)) ?? 'not a JSON object');
   }
-  return { messageId: id, ...meta.data, size, sha256 };
+  return meta.data;
 }
 
 // The digest is compared with the stored one rather than pattern-checked here, so that any wrong

@@ -1,18 +1,20 @@
 // The careplan-link linkage service: HTTPS with mutual TLS. Every request carries an office
 // certificate; the office number comes from it, never from what the client claims. The service
 // stores only the signed-and-encrypted envelopes the offices send each other. API: relay/API.md.
-import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { pipeline } from 'node:stream/promises';
+import type { TLSSocket } from 'node:tls';
 import { certsFromPem, type CertInfo } from '../pki/certs.js';
 import { verifyCms } from '../pki/cms.js';
 import {
   API_VERSION,
   HEADERS,
+  MAX_UNIT_CIPHERTEXT_BYTES,
   MESSAGE_ID_PATTERN,
-  OFFICE_PATTERN,
   type DirectoryList,
   type Disposition,
   type ErrorResponse,
@@ -22,17 +24,23 @@ import {
   type MessageStatus,
   type PublicMessage,
 } from '../shared/protocol/index.js';
-import { checkDigest, errorResponse, headerValue, HttpError, readBody, readDirectoryQuery, readDirectoryUpdate, readMessageId, readMeta, readPageQuery, readReceipt } from './requests.js';
+import { BodyReader, requireMediaType, type BodyStats } from './bodies.js';
+import { EXPLAINED_TLS_ERRORS, Offices } from './offices.js';
+import { checkDigest, decodeMessageIdSegment, errorResponse, headerValue, HttpError, readDirectoryQuery, readDirectoryUpdate, readMessageId, readMetaHeader, readPageQuery, readReceipt } from './requests.js';
 import type { RelayStore, StoredMessage } from './store.js';
 
 export { API_VERSION };
 
 export interface RelayOptions {
   store: RelayStore;
-  tls: { key: string | Buffer; cert: string | Buffer; clientCa: string };
+  /** `crl`: the client CAs' revocation lists (PEM, one per client CA), honoured by TLS and by the relay. */
+  tls: { key: string | Buffer; cert: string | Buffer; clientCa: string; crl?: string | Buffer };
   host?: string;
   port?: number;
+  /** The largest unit (ciphertext bytes); default MAX_UNIT_CIPHERTEXT_BYTES (shared/protocol). */
   maxUnitBytes?: number;
+  /** Bytes all uploads in progress may reserve together; above it 503 busy. Default 256 MiB, never below maxUnitBytes. */
+  maxInFlightBytes?: number;
   rate?: { requests: number; perMs: number };
   retentionDays?: number;
   now?: () => Date;
@@ -46,11 +54,19 @@ export interface RunningRelay {
   port: number;
   server: Server;
   purge(): string[];
+  /** What request bodies hold in memory and reserve (tests, traces). */
+  stats(): BodyStats;
+  /** Takes new revocation lists (PEM or DER) for new connections and for the ones already open; throws CrlError if they cannot serve. */
+  setCrl(crl: string | Buffer | undefined): void;
   close(): Promise<void>;
 }
 
 const STATUS_OF: Record<Disposition, MessageStatus> = { received: 'received', imported: 'imported', quarantined: 'quarantined' };
 const RANK: Record<MessageStatus, number> = { queued: 0, delivered: 1, received: 2, imported: 3, quarantined: 3 };
+/** Outcomes that never change: the first of them wins (API.md, “Message states”). */
+const FINAL = new Set<string>(['imported', 'quarantined']);
+const FINAL_LABEL: Record<string, [string, string]> = { imported: ['取込済み', 'imported'], quarantined: ['隔離済み', 'quarantined'] };
+const DEFAULT_MAX_IN_FLIGHT_BYTES = 256 * 1024 * 1024;
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const data = Buffer.from(JSON.stringify(body));
@@ -86,24 +102,29 @@ const ENVELOPED_OID = Buffer.from('06092a864886f70d010703', 'hex');
  * cannot decrypt anything, it only refuses what is plainly not ciphertext.
  */
 export function isEnvelopedData(body: Buffer): boolean {
-  if (body.length < 16 || body[0] !== 0x30) return false;
+  return looksEnveloped(body.subarray(0, 32), body.length, body.subarray(-2));
+}
+
+/** The same check from what a streamed upload keeps: its first 32 bytes, its size and its last 2 bytes. */
+export function looksEnveloped(head: Buffer, size: number, tail: Buffer): boolean {
+  if (size < 16 || head[0] !== 0x30) return false;
   let i = 1;
-  const first = body[i++]!;
+  const first = head[i++]!;
   if (first === 0x80) {
     // BER indefinite length (PKI.js writes it): the content ends with two zero bytes.
-    if (body[body.length - 1] !== 0 || body[body.length - 2] !== 0) return false;
+    if (tail.length < 2 || tail[1] !== 0 || tail[0] !== 0) return false;
   } else {
     let length = first;
     if (first & 0x80) {
       const n = first & 0x7f;
       if (n < 1 || n > 4) return false;
       length = 0;
-      for (let k = 0; k < n; k++) length = length * 256 + body[i++]!;
+      for (let k = 0; k < n; k++) length = length * 256 + head[i++]!;
     }
-    if (i + length !== body.length) return false;
+    if (i + length !== size) return false;
   }
-  if (!body.subarray(i, i + ENVELOPED_OID.length).equals(ENVELOPED_OID)) return false;
-  return body[i + ENVELOPED_OID.length] === 0xa0;
+  if (!head.subarray(i, i + ENVELOPED_OID.length).equals(ENVELOPED_OID)) return false;
+  return head[i + ENVELOPED_OID.length] === 0xa0;
 }
 
 interface Bucket {
@@ -114,18 +135,23 @@ interface Bucket {
 export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const store = opts.store;
   const now = opts.now ?? (() => new Date());
-  const limit = opts.maxUnitBytes ?? 20 * 1024 * 1024;
+  const limit = opts.maxUnitBytes ?? MAX_UNIT_CIPHERTEXT_BYTES;
+  const maxInFlight = opts.maxInFlightBytes ?? Math.max(DEFAULT_MAX_IN_FLIGHT_BYTES, limit);
+  if (maxInFlight < limit) throw new Error(`maxInFlightBytes (${maxInFlight}) is below maxUnitBytes (${limit}): no unit could ever be accepted`);
   const rate = opts.rate ?? { requests: 600, perMs: 60_000 };
   const retentionDays = opts.retentionDays ?? 90;
   const anchors: CertInfo[] = certsFromPem(opts.tls.clientCa.toString());
   const buckets = new Map<string, Bucket>();
-  const seen = new Map<string, { fingerprint: string; at: number }>();
   const log = opts.log ?? (() => {});
+  const bodies = new BodyReader({ maxUnitBytes: limit, maxInFlightBytes: maxInFlight });
+  const offices = new Offices(store, anchors, now);
+  // A list that cannot serve stops the start: OpenSSL would otherwise refuse every office of that CA.
+  if (opts.tls.crl !== undefined) offices.setCrl(opts.tls.crl);
 
-  // Group commit: submissions that arrive together share one round of fsyncs and one transaction.
+  // Group commit: submissions that arrive together share one round of fsyncs, one folder fsync and one transaction.
   const pending = new Map<string, Promise<StoredMessage>>();
   type Audit = { office: string; action: string; messageId: string; detail: string };
-  let batch: { meta: MessageMeta; payload: Buffer; audit: Audit; resolve: (m: StoredMessage) => void; reject: (e: unknown) => void }[] = [];
+  let batch: { meta: MessageMeta; file: string; audit: Audit; resolve: (m: StoredMessage) => void; reject: (e: unknown) => void }[] = [];
   let flushing = false;
   let scheduled = false;
   const flush = async () => {
@@ -135,8 +161,8 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       batch = [];
       const t0 = performance.now();
       try {
-        const stored = await store.putMessages(
-          current.map((c) => ({ meta: c.meta, payload: c.payload, audit: c.audit })),
+        const stored = await store.putMessageFiles(
+          current.map((c) => ({ meta: c.meta, file: c.file, audit: c.audit })),
           now(),
         );
         current.forEach((c, i) => c.resolve(stored[i]!));
@@ -147,9 +173,9 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     }
     flushing = false;
   };
-  const commit = (meta: MessageMeta, payload: Buffer, audit: Audit) =>
+  const commit = (meta: MessageMeta, file: string, audit: Audit) =>
     new Promise<StoredMessage>((resolve, reject) => {
-      batch.push({ meta, payload, audit, resolve, reject });
+      batch.push({ meta, file, audit, resolve, reject });
       if (!flushing && !scheduled) {
         scheduled = true;
         // A moment's wait lets a burst share one commit; a lone request waits 2 ms at most.
@@ -181,116 +207,113 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     buckets.set(office, b);
   }
 
-  // One TLS connection carries one certificate: read it once per connection.
-  const socketOffices = new WeakMap<TLSSocket, string>();
-
-  /** The office behind the TLS client certificate (the TLS layer has already checked the chain). */
-  function officeOf(req: IncomingMessage): { office: string } {
-    const socket = req.socket as TLSSocket;
-    const known = socketOffices.get(socket);
-    if (known && Date.now() - (seen.get(known)?.at ?? 0) < 60_000) return { office: known };
-    const peer = socket.getPeerCertificate(false);
-    const office = peer?.subject?.CN;
-    if (!socket.authorized || !peer?.raw || typeof office !== 'string' || !OFFICE_PATTERN.test(office)) {
-      throw new HttpError(403, 'no_office', '事業所の証明書が必要です', 'An office certificate is required');
-    }
-    const eku = (peer as PeerCertificate & { ext_key_usage?: string[] }).ext_key_usage;
-    if (eku && !eku.includes('1.3.6.1.5.5.7.3.2')) throw new HttpError(403, 'not_client_cert', 'クライアント認証用の証明書ではありません', 'Not a client-authentication certificate');
-    const fingerprint = peer.fingerprint256;
-    const last = seen.get(office);
-    if (!last || last.fingerprint !== fingerprint || Date.now() - last.at > 60_000) {
-      const pem = `-----BEGIN CERTIFICATE-----\n${peer.raw.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`.replace(/\n\n/g, '\n');
-      const existing = store.getOffice(office);
-      store.upsertOffice({ office, name: existing?.name ?? (typeof peer.subject.O === 'string' ? peer.subject.O : office), certificate: pem, lastSeen: now().toISOString() });
-      seen.set(office, { fingerprint, at: Date.now() });
-    }
-    socketOffices.set(socket, office);
-    return { office };
-  }
-
   function ownMessage(id: string, office: string, as: 'receiver' | 'either'): StoredMessage {
-    const m = MESSAGE_ID_PATTERN.test(id) ? store.getMessage(id) : undefined;
+    const m = MESSAGE_ID_PATTERN.test(id) ? store.findMessage(id, office, as) : undefined;
     // Someone else's message answers exactly like a missing one: existence is not revealed.
-    if (!m || !(m.receiver.office === office || (as === 'either' && m.sender.office === office))) {
-      throw new HttpError(404, 'not_found', 'メッセージが見つかりません', 'Message not found');
-    }
+    if (!m) throw new HttpError(404, 'not_found', 'メッセージが見つかりません', 'Message not found');
     return m;
   }
 
+  const idConflict = () => new HttpError(409, 'id_conflict', 'このメッセージIDは別の内容で使われています', 'This message id is already used for other content');
+
   async function submit(req: IncomingMessage, res: ServerResponse, office: string): Promise<void> {
+    // Everything the headers can tell is checked before a byte of the body is read.
     const id = readMessageId(req, HEADERS.messageId);
-    const body = await readBody(req, limit);
-    const sha256 = createHash('sha256').update(body).digest('hex');
-    checkDigest(req, HEADERS.sha256, sha256);
-    const meta = readMeta(headerValue(req, HEADERS.meta), id, body.length, sha256);
-    if (meta.sender.office !== office) {
-      store.audit({ office, action: 'refused-forged-sender', messageId: id, detail: `claimed ${meta.sender.office}` });
-      throw new HttpError(403, 'forged_sender', `送信元（${meta.sender.office}）が証明書の事業所（${office}）と違います`, `The sender (${meta.sender.office}) is not the certificate's office (${office})`);
+    requireMediaType(req, 'application/cms');
+    const declared = readMetaHeader(headerValue(req, HEADERS.meta));
+    if (declared.sender.office !== office) {
+      store.audit({ office, action: 'refused-forged-sender', messageId: id, detail: `claimed ${declared.sender.office}` });
+      throw new HttpError(403, 'forged_sender', `送信元（${declared.sender.office}）が証明書の事業所（${office}）と違います`, `The sender (${declared.sender.office}) is not the certificate's office (${office})`);
     }
-    if (!isEnvelopedData(body)) throw new HttpError(400, 'not_encrypted', '送信データが暗号化（CMS EnvelopedData）されていません', 'The payload is not CMS EnvelopedData');
-    const existing = store.getMessage(id);
-    if (existing) {
-      if (existing.sender.office === office && existing.sha256 === sha256) {
+    if (!store.getOffice(declared.receiver.office)) throw new HttpError(404, 'unknown_receiver', `送信先の事業所（${declared.receiver.office}）は連携サービスに登録されていません`, `The receiving office (${declared.receiver.office}) is not registered`);
+    const release = bodies.reserve(req);
+    let upload: string | null = store.uploadPath();
+    try {
+      const body = await bodies.toFile(req, upload);
+      checkDigest(req, HEADERS.sha256, body.sha256);
+      if (!looksEnveloped(body.head, body.size, body.tail)) throw new HttpError(400, 'not_encrypted', '送信データが暗号化（CMS EnvelopedData）されていません', 'The payload is not CMS EnvelopedData');
+      const meta: MessageMeta = { messageId: id, ...declared, size: body.size, sha256: body.sha256 };
+      // Ids are per sender: another office's message under the same id is neither found nor disturbed.
+      const existing = store.getMessage(id, office);
+      if (existing) {
+        if (existing.sha256 !== body.sha256) throw idConflict();
         store.audit({ office, action: 'submit-duplicate', messageId: id, detail: null });
         send(res, 200, publicMessage(existing));
         return;
       }
-      throw new HttpError(409, 'id_conflict', 'このメッセージIDは別の内容で使われています', 'This message id is already used for other content');
-    }
-    if (!store.getOffice(meta.receiver.office)) throw new HttpError(404, 'unknown_receiver', `送信先の事業所（${meta.receiver.office}）は連携サービスに登録されていません`, `The receiving office (${meta.receiver.office}) is not registered`);
-    faultAt('before-commit');
-    const inFlight = pending.get(id);
-    if (inFlight) {
-      // The same id is being committed by a concurrent request (a client retry racing itself).
-      const first = await inFlight;
-      if (first.sha256 !== sha256) throw new HttpError(409, 'id_conflict', 'このメッセージIDは別の内容で使われています', 'This message id is already used for other content');
-      send(res, 200, publicMessage(first));
-      return;
-    }
-    const committed = commit(meta, body, { office, action: 'submit', messageId: id, detail: `to ${meta.receiver.office} seq ${meta.sequence} ${meta.kinds.join('+')} ${body.length} B` });
-    pending.set(id, committed);
-    let stored: StoredMessage;
-    try {
-      stored = await committed;
+      faultAt('before-commit');
+      const key = `${office}/${id}`;
+      const inFlight = pending.get(key);
+      if (inFlight) {
+        // The same id is being committed by a concurrent request (a client retry racing itself).
+        const first = await inFlight;
+        if (first.sha256 !== body.sha256) throw idConflict();
+        send(res, 200, publicMessage(first));
+        return;
+      }
+      const committed = commit(meta, body.file, { office, action: 'submit', messageId: id, detail: `to ${meta.receiver.office} seq ${meta.sequence} ${meta.kinds.join('+')} ${body.size} B` });
+      pending.set(key, committed);
+      let stored: StoredMessage;
+      try {
+        stored = await committed;
+        upload = null;
+      } finally {
+        pending.delete(key);
+      }
+      faultAt('after-commit');
+      send(res, 201, publicMessage(stored));
     } finally {
-      pending.delete(id);
+      release();
+      if (upload) await rm(upload, { force: true });
     }
-    faultAt('after-commit');
-    send(res, 201, publicMessage(stored));
   }
 
   async function download(res: ServerResponse, m: StoredMessage, office: string): Promise<void> {
-    const payload = store.readPayload(m.messageId);
-    store.markDelivered(m.messageId, now());
+    const where = store.payloadFile(m.cursor);
+    store.markDelivered(m.cursor, now());
     store.audit({ office, action: 'download', messageId: m.messageId, detail: null });
-    res.writeHead(200, { 'content-type': 'application/cms', 'content-length': String(payload.length), 'careplan-sha256': m.sha256 });
+    res.writeHead(200, { 'content-type': 'application/cms', 'content-length': String(where.size), 'careplan-sha256': m.sha256 });
     if (opts.fault === 'during-download') {
-      res.write(payload.subarray(0, Math.floor(payload.length / 2)));
+      const half = Buffer.alloc(Math.floor(where.size / 2));
+      const fh = await open(where.file, 'r');
+      await fh.read(half, 0, half.length, where.offset).finally(() => fh.close());
+      res.write(half);
       await new Promise((r) => setTimeout(r, 50));
       faultAt('during-download');
     }
-    res.end(payload);
+    // Streamed from the segment: a download holds a chunk at a time, not the unit.
+    try {
+      await pipeline(createReadStream(where.file, { start: where.offset, end: where.offset + where.size - 1 }), res);
+    } catch (e) {
+      // The receiver went away, or the file could not be read: the body is cut short, which the
+      // receiver notices (Content-Length, Careplan-Sha256) and downloads again.
+      log(`download of ${m.messageId} cut short: ${(e as Error).message}`);
+      res.destroy();
+    }
   }
 
   async function receipt(req: IncomingMessage, res: ServerResponse, m: StoredMessage, office: string): Promise<void> {
-    const { statement, signature, said } = readReceipt(await readBody(req, 256 * 1024), { messageId: m.messageId, sha256: m.sha256, office });
-    const verdict = verifyCms(Buffer.from(signature, 'base64'), { content: Buffer.from(statement, 'utf8'), trustAnchors: anchors });
+    const { statement, signature, said } = readReceipt(await bodies.json(req, 256 * 1024), { messageId: m.messageId, sha256: m.sha256, office });
+    const verdict = verifyCms(Buffer.from(signature, 'base64'), { content: Buffer.from(statement, 'utf8'), trustAnchors: anchors, crls: offices.revocationLists });
     if (!verdict.valid || verdict.signer?.officeNumber !== office) {
       throw new HttpError(400, 'receipt_signature', `受領証の署名を確認できません（${verdict.messageJa}）`, `The receipt signature does not verify (${verdict.messageEn})`);
     }
     const { disposition, reason } = said;
-    const same = m.receipts.find((r) => r.disposition === disposition);
-    if (!same) {
-      const status = RANK[STATUS_OF[disposition]] >= RANK[m.status] ? STATUS_OF[disposition] : m.status;
-      store.addReceipt(m.messageId, { disposition, reason, at: said.at, statement, signature }, status);
-      store.audit({ office, action: `receipt-${disposition}`, messageId: m.messageId, detail: reason === null ? null : reason.slice(0, 200) });
+    if (m.receipts.some((r) => r.disposition === disposition)) return send(res, 200, publicMessage(m));
+    // The status never moves back, and the first final outcome is the outcome.
+    if (FINAL.has(m.status) && FINAL.has(disposition)) {
+      const [ja, en] = FINAL_LABEL[m.status]!;
+      throw new HttpError(409, 'receipt_final', `この送信単位は既に${ja}です（結果は変えられません）`, `This unit is already ${en}; its outcome cannot change`);
     }
-    send(res, same ? 200 : 201, publicMessage(store.getMessage(m.messageId)!));
+    const status = RANK[STATUS_OF[disposition]] > RANK[m.status] ? STATUS_OF[disposition] : m.status;
+    store.addReceipt(m.cursor, { disposition, reason, at: said.at, statement, signature }, status);
+    store.audit({ office, action: `receipt-${disposition}`, messageId: m.messageId, detail: reason === null ? null : reason.slice(0, 200) });
+    send(res, 201, publicMessage(store.getMessage(m.messageId, m.sender.office)!));
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, ctx: { office: string | null }): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://relay.invalid');
-    const { office } = officeOf(req);
+    const office = offices.officeOf(req);
     ctx.office = office;
     takeToken(office);
     const path = url.pathname;
@@ -304,55 +327,64 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     }
     const msg = path.match(/^\/v1\/messages\/([^/]+)(\/payload|\/receipt)?$/);
     if (msg) {
-      const id = decodeURIComponent(msg[1]!);
+      const id = decodeMessageIdSegment(msg[1]!);
       if (method === 'GET' && !msg[2]) return send(res, 200, publicMessage(ownMessage(id, office, 'either')));
       if (method === 'GET' && msg[2] === '/payload') return download(res, ownMessage(id, office, 'receiver'), office);
       if (method === 'POST' && msg[2] === '/receipt') return receipt(req, res, ownMessage(id, office, 'receiver'), office);
     }
     if (method === 'GET' && path === '/v1/directory') {
       const { q, type, limit } = readDirectoryQuery(url);
-      return send(res, 200, { offices: store.findOffices({ ...(q ? { q } : {}), ...(type ? { serviceType: type } : {}), limit }) } satisfies DirectoryList);
+      const found = store.findOffices({ ...(q ? { q } : {}), ...(type ? { serviceType: type } : {}), limit });
+      return send(res, 200, { offices: found.map((r) => offices.entry(r)) } satisfies DirectoryList);
     }
     if (method === 'PUT' && path === '/v1/directory/me') {
-      const { name, serviceTypes: types } = readDirectoryUpdate(await readBody(req, 16 * 1024));
+      const { name, serviceTypes: types } = readDirectoryUpdate(await bodies.json(req, 16 * 1024));
       const current = store.getOffice(office)!;
-      const entry = store.upsertOffice({ ...current, ...(name ? { name } : {}), serviceTypes: types, lastSeen: now().toISOString() });
-      store.audit({ office, action: 'directory-update', messageId: null, detail: `${entry.name} ${entry.serviceTypes.join(',')}` });
-      return send(res, 200, entry);
+      const record = store.upsertOffice({ office, name: name ?? current.name, serviceTypes: types, lastSeen: now().toISOString() });
+      store.audit({ office, action: 'directory-update', messageId: null, detail: `${record.name} ${record.serviceTypes.join(',')}` });
+      return send(res, 200, offices.entry(record));
     }
     throw new HttpError(404, 'no_route', 'そのような API はありません', 'No such API');
   }
 
-  const server = createServer(
-    {
-      key: opts.tls.key,
-      cert: opts.tls.cert,
-      ca: opts.tls.clientCa,
-      requestCert: true,
-      rejectUnauthorized: true,
-      minVersion: 'TLSv1.2',
-    },
-    (req, res) => {
-      const ctx: { office: string | null } = { office: null };
-      route(req, res, ctx).catch((e: unknown) => {
-        if (e instanceof HttpError) {
-          // Every refusal is audited (rate-limit refusals excepted: a flood must not flood the log).
-          if (e.status !== 429 && e.code !== 'forged_sender') {
-            try {
-              store.audit({ office: ctx.office, action: `refused-${e.code}`, messageId: null, detail: `${req.method} ${req.url?.slice(0, 200)}` });
-            } catch {
-              /* the refusal itself matters more than its log line */
-            }
+  // Verification results are read by the relay rather than by the TLS layer's own refusal, so that a
+  // revoked office is told why (403 certificate_revoked) instead of seeing its connection drop.
+  const tlsOptions = () => ({
+    key: opts.tls.key,
+    cert: opts.tls.cert,
+    ca: opts.tls.clientCa,
+    ...(offices.crl ? { crl: offices.crl } : {}),
+    requestCert: true,
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.2' as const,
+  });
+  const server = createServer(tlsOptions(), (req, res) => {
+    const ctx: { office: string | null } = { office: null };
+    route(req, res, ctx).catch((e: unknown) => {
+      if (e instanceof HttpError) {
+        // Every refusal is audited (rate-limit refusals excepted: a flood must not flood the log).
+        if (e.status !== 429 && e.code !== 'forged_sender') {
+          try {
+            // A certificate refused by officeOf is logged under the office it names (a CA vouched for it).
+            store.audit({ office: ctx.office ?? offices.claimed(req), action: `refused-${e.code}`, messageId: null, detail: `${req.method} ${req.url?.slice(0, 200)}` });
+          } catch {
+            /* the refusal itself matters more than its log line */
           }
-          send(res, e.status, errorResponse(e), e.headers);
-          return;
         }
-        log(`internal error: ${(e as Error).stack ?? String(e)}`);
-        if (!res.headersSent) send(res, 500, { error: { code: 'internal', message: '連携サービスの内部エラーです', messageEn: 'Internal relay error' } } satisfies ErrorResponse);
+        if (!res.headersSent) send(res, e.status, errorResponse(e), e.headers);
         else res.destroy();
-      });
-    },
-  );
+        return;
+      }
+      log(`internal error: ${(e as Error).stack ?? String(e)}`);
+      if (!res.headersSent) send(res, 500, { error: { code: 'internal', message: '連携サービスの内部エラーです', messageEn: 'Internal relay error' } } satisfies ErrorResponse);
+      else res.destroy();
+    });
+  });
+  // Runs before the HTTP layer sees the connection: anything the CAs do not vouch for (no
+  // certificate, a foreign CA, expired, bad signature) is dropped here, as rejectUnauthorized did.
+  server.prependListener('secureConnection', (socket: TLSSocket) => {
+    if (!socket.authorized && !EXPLAINED_TLS_ERRORS.has(socket.authorizationError as unknown as string)) socket.destroy();
+  });
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;
 
@@ -362,6 +394,12 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     if (ids.length) store.audit({ office: null, action: 'purge', messageId: null, detail: `${ids.length} messages older than ${cutoff.toISOString()}` });
     return ids;
   };
+  // Nothing is in flight yet: whatever a crash left in the payload area can go.
+  const orphans = store.sweepOrphans();
+  if (orphans.length) {
+    store.audit({ office: null, action: 'orphan-segments-removed', messageId: null, detail: orphans.join(' ').slice(0, 1000) });
+    log(`removed ${orphans.length} payload file(s) no message refers to (left by a crash)`);
+  }
   purge();
   const timer = setInterval(purge, 3_600_000);
   timer.unref();
@@ -377,6 +415,11 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     port,
     server,
     purge,
+    stats: () => bodies.stats(),
+    setCrl(crl) {
+      offices.setCrl(crl);
+      server.setSecureContext(tlsOptions());
+    },
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
@@ -385,4 +428,3 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       }),
   };
 }
-

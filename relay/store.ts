@@ -1,11 +1,14 @@
 // Relay storage: metadata in SQLite, payloads in segment files written with fsync + atomic rename
 // (one segment per group commit, so a burst costs one fsync, not one per unit).
 // Everything goes through the RelayStore interface so a PostgreSQL backend can follow.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { renameWithRetry, syncDirectoryAsync, TMP_PREFIX, tmpPathFor } from '../platform/fs.js';
 import { ensurePrivateDir, ensurePrivateFile, unlinkWithRetrySync, writeDurableAsync } from '../platform/fs.js';
-import type { DirectoryEntry, MessageMeta, MessageStatus, PublicMessage, Receipt } from '../shared/protocol/index.js';
+import type { MessageMeta, MessageStatus, PublicMessage, Receipt } from '../shared/protocol/index.js';
+import { prepareSchema } from './schema.js';
 
 /** A message as the relay holds it is exactly what it answers with (shared/protocol). */
 export type StoredMessage = PublicMessage;
@@ -18,24 +21,71 @@ export interface AuditEvent {
   detail: string | null;
 }
 
+/** A certificate an office has connected with (the directory lists those valid now). */
+export interface StoredCertificate {
+  fingerprint: string;
+  pem: string;
+  notBefore: string;
+  notAfter: string;
+  firstSeen: string;
+  lastSeen: string;
+  /** 'active' for every certificate today; enrollment by an operator (a later issue) will add others. */
+  state: string;
+}
+
+/** An office as the store keeps it; the server makes the directory entry of the protocol from it. */
+export interface OfficeRecord {
+  office: string;
+  name: string;
+  serviceTypes: string[];
+  lastSeen: string;
+  certificates: StoredCertificate[];
+}
+
+type MessageEntry = { meta: MessageMeta; audit: Omit<AuditEvent, 'at'> };
+
 export interface RelayStore {
-  getMessage(id: string): StoredMessage | undefined;
+  /** Message ids are per sender: without `sender`, the oldest message with this id. */
+  getMessage(id: string, sender?: string): StoredMessage | undefined;
+  /** The oldest message with this id that `office` receives (or, with 'either', sends). */
+  findMessage(id: string, office: string, as: 'receiver' | 'either'): StoredMessage | undefined;
   /**
    * Group commit: the payloads are written and fsynced in parallel, then all messages (and their
    * audit lines) are inserted in one transaction. Nothing is visible until everything is durable.
    */
-  putMessages(entries: { meta: MessageMeta; payload: Buffer; audit: Omit<AuditEvent, 'at'> }[], now: Date): Promise<StoredMessage[]>;
+  putMessages(entries: (MessageEntry & { payload: Buffer })[], now: Date): Promise<StoredMessage[]>;
+  /** A fresh path in the payload area (same volume) to stream a request body into before putMessageFiles. */
+  uploadPath(): string;
+  /**
+   * Group commit of bodies already on disk (uploadPath): each file is fsynced (all at once) and
+   * renamed into a segment of its own, the folder is fsynced once, then one transaction inserts
+   * the rows. Nothing is visible until everything is durable; the files are moved, not copied.
+   */
+  putMessageFiles(entries: (MessageEntry & { file: string })[], now: Date): Promise<StoredMessage[]>;
   readPayload(id: string): Buffer;
+  /** Where a message's payload lies, so that it can be streamed rather than read into memory. */
+  payloadFile(cursor: number): { file: string; offset: number; size: number };
   inbox(office: string, after: number, limit: number): StoredMessage[];
   outbox(office: string, after: number, limit: number): StoredMessage[];
-  markDelivered(id: string, now: Date): void;
-  addReceipt(id: string, receipt: Receipt, status: MessageStatus): void;
-  upsertOffice(entry: Omit<DirectoryEntry, 'serviceTypes'> & { serviceTypes?: string[] }): DirectoryEntry;
-  getOffice(office: string): DirectoryEntry | undefined;
-  findOffices(query: { q?: string; serviceType?: string; limit?: number }): DirectoryEntry[];
+  markDelivered(cursor: number, now: Date): void;
+  addReceipt(cursor: number, receipt: Receipt, status: MessageStatus): void;
+  upsertOffice(entry: { office: string; name: string; serviceTypes?: string[]; lastSeen: string }): OfficeRecord;
+  /**
+   * Records that `office` connected with this certificate: registers the office on first contact
+   * (named `name`), adds the certificate if new (never replacing another) or notes it seen again.
+   * Returns whether the certificate was new.
+   */
+  registerCertificate(office: string, name: string, cert: { fingerprint: string; pem: string; notBefore: Date; notAfter: Date }, now: Date): boolean;
+  getOffice(office: string): OfficeRecord | undefined;
+  findOffices(query: { q?: string; serviceType?: string; limit?: number }): OfficeRecord[];
   audit(event: Omit<AuditEvent, 'at'> & { at?: string }): void;
   auditLog(limit?: number): AuditEvent[];
   purgeBefore(cutoff: Date): string[];
+  /**
+   * At start, before any request: removes payload segments that no message points to (a crash
+   * between a segment's rename and its rows' commit) and uploads a crash cut short. Returns the names.
+   */
+  sweepOrphans(): string[];
   close(): void;
 }
 
@@ -61,7 +111,7 @@ export class SqliteStore implements RelayStore {
   private readonly db: Database.Database;
   private readonly payloads: string;
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly offices = new Map<string, DirectoryEntry>();
+  private readonly offices = new Map<string, OfficeRecord>();
 
   /** Prepared statements are reused: preparing costs more than running. */
   private sql(text: string): Database.Statement {
@@ -82,34 +132,7 @@ export class SqliteStore implements RelayStore {
     this.db = new Database(join(dataDir, 'relay.sqlite'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS messages (
-        cursor INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        sender_office TEXT NOT NULL, sender_type TEXT NOT NULL,
-        receiver_office TEXT NOT NULL, receiver_type TEXT NOT NULL,
-        sequence TEXT NOT NULL, month TEXT, kinds TEXT NOT NULL, files TEXT NOT NULL,
-        size INTEGER NOT NULL, sha256 TEXT NOT NULL,
-        status TEXT NOT NULL, created_at TEXT NOT NULL, delivered_at TEXT,
-        segment TEXT NOT NULL, segment_offset INTEGER NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS messages_receiver ON messages (receiver_office, cursor);
-      CREATE INDEX IF NOT EXISTS messages_sender ON messages (sender_office, cursor);
-      CREATE TABLE IF NOT EXISTS receipts (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        message_id TEXT NOT NULL, disposition TEXT NOT NULL, reason TEXT, at TEXT NOT NULL,
-        statement TEXT NOT NULL, signature TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS receipts_message ON receipts (message_id);
-      CREATE TABLE IF NOT EXISTS offices (
-        office TEXT PRIMARY KEY, name TEXT NOT NULL, service_types TEXT NOT NULL,
-        certificate TEXT NOT NULL, last_seen TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS audit (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, office TEXT, action TEXT NOT NULL,
-        message_id TEXT, detail TEXT
-      );
-    `);
+    prepareSchema(this.db);
   }
 
   private segmentSerial = 0;
@@ -121,8 +144,8 @@ export class SqliteStore implements RelayStore {
 
   private toMessage(row: MessageRow): StoredMessage {
     const receipts = this
-      .sql('SELECT disposition, reason, at, statement, signature FROM receipts WHERE message_id = ? ORDER BY id')
-      .all(row.id) as Receipt[];
+      .sql('SELECT disposition, reason, at, statement, signature FROM receipts WHERE message_cursor = ? ORDER BY id')
+      .all(row.cursor) as Receipt[];
     return {
       cursor: row.cursor,
       messageId: row.id,
@@ -141,15 +164,56 @@ export class SqliteStore implements RelayStore {
     };
   }
 
-  getMessage(id: string): StoredMessage | undefined {
-    const row = this.sql('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+  getMessage(id: string, sender?: string): StoredMessage | undefined {
+    const row = (
+      sender === undefined ? this.sql('SELECT * FROM messages WHERE id = ? ORDER BY cursor LIMIT 1').get(id) : this.sql('SELECT * FROM messages WHERE id = ? AND sender_office = ?').get(id, sender)
+    ) as MessageRow | undefined;
     return row ? this.toMessage(row) : undefined;
   }
 
-  async putMessages(entries: { meta: MessageMeta; payload: Buffer; audit: Omit<AuditEvent, 'at'> }[], now: Date): Promise<StoredMessage[]> {
+  findMessage(id: string, office: string, as: 'receiver' | 'either'): StoredMessage | undefined {
+    const row = this.sql('SELECT * FROM messages WHERE id = ? AND (receiver_office = ? OR (? AND sender_office = ?)) ORDER BY cursor LIMIT 1').get(id, office, as === 'either' ? 1 : 0, office) as MessageRow | undefined;
+    return row ? this.toMessage(row) : undefined;
+  }
+
+  async putMessages(entries: (MessageEntry & { payload: Buffer })[], now: Date): Promise<StoredMessage[]> {
     const segment = this.newSegment(now);
     // tmp + fsync + rename, the folder fsynced where the OS allows (not Windows), file 0600.
     await writeDurableAsync(join(this.payloads, segment), entries.map((e) => e.payload));
+    let offset = 0;
+    return this.insertMessages(
+      entries.map((e) => {
+        const placed = { ...e, segment, offset };
+        offset += e.payload.length;
+        return placed;
+      }),
+      now,
+    );
+  }
+
+  uploadPath(): string {
+    return tmpPathFor(join(this.payloads, 'upload'));
+  }
+
+  async putMessageFiles(entries: (MessageEntry & { file: string })[], now: Date): Promise<StoredMessage[]> {
+    const placed = entries.map((e) => ({ ...e, segment: this.newSegment(now), offset: 0 }));
+    await Promise.all(
+      placed.map(async (e) => {
+        const fh = await open(e.file, 'r+');
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        await renameWithRetry(e.file, join(this.payloads, e.segment));
+      }),
+    );
+    await syncDirectoryAsync(this.payloads);
+    return this.insertMessages(placed, now);
+  }
+
+  /** One transaction for the rows (and audit lines) of a commit whose payloads are already durable. */
+  private insertMessages(entries: (MessageEntry & { segment: string; offset: number })[], now: Date): StoredMessage[] {
     const at = now.toISOString();
     const insert = this.sql(
       `INSERT INTO messages (id, sender_office, sender_type, receiver_office, receiver_type, sequence, month, kinds, files, size, sha256, status, created_at, segment, segment_offset)
@@ -157,21 +221,19 @@ export class SqliteStore implements RelayStore {
     );
     const audit = this.sql('INSERT INTO audit (at, office, action, message_id, detail) VALUES (?, ?, ?, ?, ?)');
     this.db.transaction(() => {
-      let offset = 0;
-      for (const { meta, payload, audit: a } of entries) {
+      for (const { meta, audit: a, segment, offset } of entries) {
         insert.run(meta.messageId, meta.sender.office, meta.sender.serviceType, meta.receiver.office, meta.receiver.serviceType, meta.sequence, meta.month, JSON.stringify(meta.kinds), JSON.stringify(meta.files), meta.size, meta.sha256, at, segment, offset);
-        offset += payload.length;
         audit.run(at, a.office, a.action, a.messageId, a.detail);
         // The directory learns which service types an office sends as, in the same transaction.
         const sender = this.getOffice(meta.sender.office);
         if (sender && !sender.serviceTypes.includes(meta.sender.serviceType)) this.upsertOffice({ ...sender, serviceTypes: [meta.sender.serviceType], lastSeen: at });
       }
     })();
-    return entries.map((e) => this.getMessage(e.meta.messageId)!);
+    return entries.map((e) => this.getMessage(e.meta.messageId, e.meta.sender.office)!);
   }
 
   readPayload(id: string): Buffer {
-    const row = this.sql('SELECT segment, segment_offset AS offset, size FROM messages WHERE id = ?').get(id) as { segment: string; offset: number; size: number } | undefined;
+    const row = this.sql('SELECT segment, segment_offset AS offset, size FROM messages WHERE id = ? ORDER BY cursor LIMIT 1').get(id) as { segment: string; offset: number; size: number } | undefined;
     if (!row) throw new Error(`no payload for ${id}`);
     const fd = openSync(join(this.payloads, row.segment), 'r');
     try {
@@ -188,9 +250,21 @@ export class SqliteStore implements RelayStore {
     }
   }
 
+  payloadFile(cursor: number): { file: string; offset: number; size: number } {
+    const row = this.sql('SELECT segment, segment_offset AS offset, size FROM messages WHERE cursor = ?').get(cursor) as { segment: string; offset: number; size: number } | undefined;
+    if (!row) throw new Error(`no payload for message ${cursor}`);
+    return { file: join(this.payloads, row.segment), offset: row.offset, size: row.size };
+  }
+
   inbox(office: string, after: number, limit: number): StoredMessage[] {
+    // A later message from another sender under an id the receiver already has is left out: the
+    // receiver's id-based routes would reach the older one (ids are per sender, see findMessage).
     const rows = this
-      .sql(`SELECT * FROM messages WHERE receiver_office = ? AND cursor > ? AND status IN ('queued', 'delivered') ORDER BY cursor LIMIT ?`)
+      .sql(
+        `SELECT * FROM messages m WHERE receiver_office = ? AND cursor > ? AND status IN ('queued', 'delivered')
+           AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.id = m.id AND o.receiver_office = m.receiver_office AND o.cursor < m.cursor)
+         ORDER BY cursor LIMIT ?`,
+      )
       .all(office, after, limit) as MessageRow[];
     return rows.map((r) => this.toMessage(r));
   }
@@ -200,42 +274,64 @@ export class SqliteStore implements RelayStore {
     return rows.map((r) => this.toMessage(r));
   }
 
-  markDelivered(id: string, now: Date): void {
-    this.sql(`UPDATE messages SET status = 'delivered', delivered_at = COALESCE(delivered_at, ?) WHERE id = ? AND status = 'queued'`).run(now.toISOString(), id);
+  markDelivered(cursor: number, now: Date): void {
+    this.sql(`UPDATE messages SET status = 'delivered', delivered_at = COALESCE(delivered_at, ?) WHERE cursor = ? AND status = 'queued'`).run(now.toISOString(), cursor);
   }
 
-  addReceipt(id: string, receipt: Receipt, status: MessageStatus): void {
+  addReceipt(cursor: number, receipt: Receipt, status: MessageStatus): void {
     const tx = this.db.transaction(() => {
-      this.sql('INSERT INTO receipts (message_id, disposition, reason, at, statement, signature) VALUES (?, ?, ?, ?, ?, ?)').run(id, receipt.disposition, receipt.reason, receipt.at, receipt.statement, receipt.signature);
-      this.sql('UPDATE messages SET status = ? WHERE id = ?').run(status, id);
+      this
+        .sql('INSERT INTO receipts (message_id, message_cursor, disposition, reason, at, statement, signature) SELECT id, cursor, ?, ?, ?, ?, ? FROM messages WHERE cursor = ?')
+        .run(receipt.disposition, receipt.reason, receipt.at, receipt.statement, receipt.signature, cursor);
+      this.sql('UPDATE messages SET status = ? WHERE cursor = ?').run(status, cursor);
     });
     tx();
   }
 
-  upsertOffice(entry: Omit<DirectoryEntry, 'serviceTypes'> & { serviceTypes?: string[] }): DirectoryEntry {
+  upsertOffice(entry: { office: string; name: string; serviceTypes?: string[]; lastSeen: string }): OfficeRecord {
     const existing = this.getOffice(entry.office);
     const serviceTypes = [...new Set([...(existing?.serviceTypes ?? []), ...(entry.serviceTypes ?? [])])].sort();
+    // offices.certificate is what relays before issue 11 read; the certificates live in office_certificates.
     this
       .sql(
-        `INSERT INTO offices (office, name, service_types, certificate, last_seen) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(office) DO UPDATE SET name = excluded.name, service_types = excluded.service_types, certificate = excluded.certificate, last_seen = excluded.last_seen`,
+        `INSERT INTO offices (office, name, service_types, certificate, last_seen) VALUES (?, ?, ?, '', ?)
+         ON CONFLICT(office) DO UPDATE SET name = excluded.name, service_types = excluded.service_types, last_seen = excluded.last_seen`,
       )
-      .run(entry.office, entry.name, JSON.stringify(serviceTypes), entry.certificate, entry.lastSeen);
+      .run(entry.office, entry.name, JSON.stringify(serviceTypes), entry.lastSeen);
     this.offices.delete(entry.office);
     return this.getOffice(entry.office)!;
   }
 
-  getOffice(office: string): DirectoryEntry | undefined {
+  registerCertificate(office: string, name: string, cert: { fingerprint: string; pem: string; notBefore: Date; notAfter: Date }, now: Date): boolean {
+    const at = now.toISOString();
+    const added = this.db.transaction(() => {
+      this.sql(`INSERT INTO offices (office, name, service_types, certificate, last_seen) VALUES (?, ?, '[]', ?, ?) ON CONFLICT(office) DO UPDATE SET last_seen = excluded.last_seen`).run(office, name, cert.pem, at);
+      const seenAgain = this.sql('UPDATE office_certificates SET last_seen = ? WHERE office = ? AND fingerprint = ?').run(at, office, cert.fingerprint);
+      if (seenAgain.changes > 0) return false;
+      this
+        .sql('INSERT INTO office_certificates (office, fingerprint, pem, not_before, not_after, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(office, cert.fingerprint, cert.pem, cert.notBefore.toISOString(), cert.notAfter.toISOString(), at, at);
+      this.sql('UPDATE offices SET certificate = ? WHERE office = ?').run(cert.pem, office);
+      return true;
+    })();
+    this.offices.delete(office);
+    return added;
+  }
+
+  getOffice(office: string): OfficeRecord | undefined {
     const cached = this.offices.get(office);
     if (cached) return cached;
-    const row = this.sql('SELECT * FROM offices WHERE office = ?').get(office) as { office: string; name: string; service_types: string; certificate: string; last_seen: string } | undefined;
+    const row = this.sql('SELECT * FROM offices WHERE office = ?').get(office) as { office: string; name: string; service_types: string; last_seen: string } | undefined;
     if (!row) return undefined;
-    const entry = { office: row.office, name: row.name, serviceTypes: JSON.parse(row.service_types) as string[], certificate: row.certificate, lastSeen: row.last_seen };
+    const certificates = this
+      .sql('SELECT fingerprint, pem, not_before AS notBefore, not_after AS notAfter, first_seen AS firstSeen, last_seen AS lastSeen, state FROM office_certificates WHERE office = ? ORDER BY first_seen, fingerprint')
+      .all(office) as StoredCertificate[];
+    const entry: OfficeRecord = { office: row.office, name: row.name, serviceTypes: JSON.parse(row.service_types) as string[], lastSeen: row.last_seen, certificates };
     this.offices.set(office, entry);
     return entry;
   }
 
-  findOffices(query: { q?: string; serviceType?: string; limit?: number }): DirectoryEntry[] {
+  findOffices(query: { q?: string; serviceType?: string; limit?: number }): OfficeRecord[] {
     const rows = this.sql('SELECT office FROM offices ORDER BY office').all() as { office: string }[];
     const q = query.q?.trim() ?? '';
     return rows
@@ -254,12 +350,12 @@ export class SqliteStore implements RelayStore {
   }
 
   purgeBefore(cutoff: Date): string[] {
-    const rows = this.sql('SELECT id, segment FROM messages WHERE created_at < ?').all(cutoff.toISOString()) as { id: string; segment: string }[];
+    const rows = this.sql('SELECT cursor, id, segment FROM messages WHERE created_at < ?').all(cutoff.toISOString()) as { cursor: number; id: string; segment: string }[];
     const ids = rows.map((r) => r.id);
     const tx = this.db.transaction(() => {
-      for (const id of ids) {
-        this.sql('DELETE FROM receipts WHERE message_id = ?').run(id);
-        this.sql('DELETE FROM messages WHERE id = ?').run(id);
+      for (const { cursor } of rows) {
+        this.sql('DELETE FROM receipts WHERE message_cursor = ?').run(cursor);
+        this.sql('DELETE FROM messages WHERE cursor = ?').run(cursor);
       }
     });
     tx();
@@ -269,6 +365,19 @@ export class SqliteStore implements RelayStore {
       if (left.n === 0) unlinkWithRetrySync(join(this.payloads, segment), { maxWaitMs: 1_000 });
     }
     return ids;
+  }
+
+  sweepOrphans(): string[] {
+    const referenced = new Set((this.sql('SELECT DISTINCT segment FROM messages').all() as { segment: string }[]).map((r) => r.segment));
+    const removed: string[] = [];
+    for (const name of readdirSync(this.payloads)) {
+      // Only our own kinds of file: segments and the tmp files of writes and uploads (platform/).
+      const ours = name.endsWith('.seg') || name.endsWith('.seg.tmp') || name.startsWith(TMP_PREFIX);
+      if (!ours || referenced.has(name)) continue;
+      rmSync(join(this.payloads, name), { force: true });
+      removed.push(name);
+    }
+    return removed;
   }
 
   close(): void {

@@ -41,6 +41,16 @@ export function countParam(fallback: number, cap: number) {
     });
 }
 
+/**
+ * The largest send unit on the wire: the CMS EnvelopedData a sender submits, 20 MiB. The relay
+ * refuses a larger body (413 too_large) and uses this as its default `maxUnitBytes`; a sender can
+ * check before uploading and a receiver need never accept more. It leaves room for the largest
+ * plaintext a sender seals (pki/limits.ts MAX_UNIT_BYTES, 16 MiB: sealing adds the signature with
+ * its certificates and about 0.4 %, about 16.07 MiB in all); relay/hardening.test.ts checks that
+ * the two stay consistent. The plaintext limit cannot be imported here (shared/ does not import pki/).
+ */
+export const MAX_UNIT_CIPHERTEXT_BYTES = 20 * 1024 * 1024;
+
 /** The request headers of `POST /v1/messages` (HTTP lowercases header names). */
 export const HEADERS = {
   messageId: 'careplan-message-id',

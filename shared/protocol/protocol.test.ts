@@ -6,6 +6,8 @@ import {
   directoryQuerySchema,
   directoryUpdateSchema,
   errorResponseSchema,
+  MAX_DISPLAY_NAME_LENGTH,
+  sanitizeDisplayName,
   messageMetaSchema,
   messagePageSchema,
   metaHeaderSchema,
@@ -116,6 +118,25 @@ describe('directory', () => {
     expect(directoryUpdateSchema.parse({ name: 7 })).toEqual({ name: undefined, serviceTypes: [] });
     expect(directoryUpdateSchema.parse({ name: 'あ'.repeat(300), serviceTypes: [] }).name).toHaveLength(200);
     expect(directoryUpdateSchema.safeParse(null).success).toBe(false);
+  });
+});
+
+describe('directory certificates and names (issue 11)', () => {
+  const cert = { pem: '-----BEGIN CERTIFICATE-----\n…', fingerprint: 'AB:CD', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z', current: true };
+
+  it('lists every valid certificate beside the current one, and still reads entries of relays without the list', () => {
+    expect(directoryEntrySchema.parse({ ...entry, certificates: [cert, { ...cert, fingerprint: 'EF:01', current: false }] }).certificates).toHaveLength(2);
+    expect(directoryEntrySchema.parse(entry).certificates).toBeUndefined();
+    expect(wrongFields(directoryEntrySchema.safeParse({ ...entry, certificates: [{ ...cert, current: 'yes' }] }))).toEqual(['certificates']);
+  });
+
+  it('keeps names free of controls, bidi and zero-width characters, Japanese spaces kept', () => {
+    expect(sanitizeDisplayName('ひまわり\u202Eスパム\u200B')).toBe('ひまわりスパム');
+    expect(sanitizeDisplayName('ひまわり\u3000訪問介護')).toBe('ひまわり\u3000訪問介護');
+    expect(sanitizeDisplayName('a\r\n\tb\u2028c\u0007')).toBe('a b c');
+    expect(sanitizeDisplayName('\u2066\u2069 \u0000')).toBeUndefined();
+    expect(sanitizeDisplayName('😀'.repeat(MAX_DISPLAY_NAME_LENGTH + 5))).toBe('😀'.repeat(MAX_DISPLAY_NAME_LENGTH));
+    expect(directoryUpdateSchema.parse({ name: '\u202E', serviceTypes: [] }).name).toBeUndefined();
   });
 });
 
