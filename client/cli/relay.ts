@@ -1,6 +1,8 @@
 // careplan-link relay: runs the linkage service in the foreground until SIGINT/SIGTERM.
-import { readFileSync } from 'node:fs';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { resolve } from 'node:path';
+import { LocalizedError } from '../../shared/errors.js';
+import { MAX_UNIT_CIPHERTEXT_BYTES } from '../../shared/protocol/index.js';
 import { DEMO_PASSWORD, DEMO_PASSWORD_ENV, ensureDevSetup } from '../../relay/dev.js';
 import { SqliteStore, startRelay } from '../../relay/index.js';
 import { EXIT_OK, parse, UsageError, type Io } from './run.js';
@@ -13,7 +15,9 @@ export async function runRelay(args: string[], io: Io): Promise<number> {
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'client-ca': { type: 'string' },
-    'max-unit-mb': { type: 'string', default: '20' },
+    crl: { type: 'string' },
+    'max-unit-mb': { type: 'string', default: String(MAX_UNIT_CIPHERTEXT_BYTES / (1024 * 1024)) },
+    'max-inflight-mb': { type: 'string', default: '256' },
     'retention-days': { type: 'string', default: '90' },
     'rate-per-minute': { type: 'string', default: '600' },
   });
@@ -38,20 +42,49 @@ export async function runRelay(args: string[], io: Io): Promise<number> {
       throw new UsageError({ ja: 'ファイルを読めません', en: `cannot read ${f}` });
     }
   };
-  const store = new SqliteStore(dataDir);
+  const readBytes = (f: string) => {
+    try {
+      return readFileSync(f);
+    } catch {
+      throw new UsageError({ ja: `ファイルを読めません: ${f}`, en: `cannot read ${f}` });
+    }
+  };
+  const crlPath = values.crl === undefined ? undefined : resolve(values.crl as string);
+  const crl = crlPath === undefined ? undefined : readBytes(crlPath);
   const urlFor = (p: number) => `https://${host}:${p}`;
   const dev = custom ? null : ensureDevSetup(dataDir, urlFor(port));
+  const tls = dev ? { key: dev.serverKeyPem, cert: dev.serverCertPem, clientCa: dev.caPem } : { key: read(values['tls-key'] as string), cert: read(values['tls-cert'] as string), clientCa: read(values['client-ca'] as string) };
+  const store = new SqliteStore(dataDir);
   const relay = await startRelay({
     store,
     host,
     port,
-    tls: dev ? { key: dev.serverKeyPem, cert: dev.serverCertPem, clientCa: dev.caPem } : { key: read(values['tls-key'] as string), cert: read(values['tls-cert'] as string), clientCa: read(values['client-ca'] as string) },
+    tls: { ...tls, ...(crl ? { crl } : {}) },
     maxUnitBytes: num('max-unit-mb') * 1024 * 1024,
+    maxInFlightBytes: Math.max(num('max-inflight-mb'), num('max-unit-mb')) * 1024 * 1024,
     retentionDays: num('retention-days'),
     rate: { requests: num('rate-per-minute'), perMs: 60_000 },
     ...(process.env.CPL_RELAY_FAULT ? { fault: process.env.CPL_RELAY_FAULT } : {}),
     log: (l) => io.stderr(`${new Date().toISOString()} ${l}\n`),
+  }).catch((e: unknown) => {
+    // A CRL that cannot serve (or a port in use) stops the start: the database is let go.
+    store.close();
+    throw e;
   });
+  if (crlPath) {
+    // The CA publishes a new list before the old one's nextUpdate: the relay takes it when the file
+    // changes (replace it atomically, e.g. write beside it and rename). A list that cannot serve is
+    // refused and the previous one stays in force.
+    watchFile(crlPath, { interval: 60_000 }, () => {
+      try {
+        relay.setCrl(readFileSync(crlPath));
+        io.stderr(`${new Date().toISOString()} 失効リストを読み直しました / reloaded the CRL: ${crlPath}\n`);
+      } catch (e) {
+        const why = e instanceof LocalizedError ? `${e.ja} / ${e.en}` : (e as Error).message;
+        io.stderr(`${new Date().toISOString()} 失効リストを読み直せません（前のリストのまま） / cannot reload the CRL (keeping the previous one): ${why}\n`);
+      }
+    });
+  }
   const lines = [`careplan-link relay: ${relay.url} （データ / data: ${dataDir}）`];
   if (dev) {
     // With --port 0 the real port is known only now: rewrite the demo configs to it.
@@ -71,6 +104,7 @@ export async function runRelay(args: string[], io: Io): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  if (crlPath) unwatchFile(crlPath);
   await relay.close();
   store.close();
   io.stderr('careplan-link relay: 停止しました / stopped\n');

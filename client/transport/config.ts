@@ -15,6 +15,8 @@ export interface OfficeConfig {
   passwordEnv: string;
   relay: string;
   trust: string[];
+  /** The trusted CAs' revocation lists (CRL files, PEM or DER); a certificate on one is not trusted (issue 11). */
+  crl?: string[];
   folders: { export: string; import: string; spool: string };
   /** Agent settings (issue 5); kept here so one file configures everything. */
   agent?: AgentConfig;
@@ -42,6 +44,7 @@ const FIELD_HINTS = {
   passwordEnv: { ja: 'パスワードを入れた環境変数の名前', en: 'name of the environment variable' },
   relay: { ja: 'https:// で始まる URL', en: 'an https:// URL' },
   trust: { ja: 'CA 証明書のパスの一覧', en: 'list of CA certificate paths' },
+  crl: { ja: 'CA の失効リスト（CRL）ファイルのパスの一覧（任意）', en: 'list of CA revocation list (CRL) file paths (optional)' },
   folders: { ja: 'export・import・spool のフォルダ', en: 'the export, import and spool folders' },
   'folders.export': { ja: '介護ソフトが書き出すフォルダ', en: 'the folder the care software exports into' },
   'folders.import': { ja: '受け取ったファイルを置く取込フォルダ', en: 'the folder received files are imported into' },
@@ -63,6 +66,7 @@ export const officeConfigSchema = z
     passwordEnv: z.string().min(1).meta(described(FIELD_HINTS.passwordEnv)),
     relay: z.string().regex(/^https:\/\/[^\s]+$/).meta(described(FIELD_HINTS.relay)),
     trust: z.array(z.string().min(1)).min(1).meta(described(FIELD_HINTS.trust)),
+    crl: z.array(z.string().min(1)).optional().meta(described(FIELD_HINTS.crl)),
     folders: z
       .looseObject({ export: path(FIELD_HINTS['folders.export']), import: path(FIELD_HINTS['folders.import']), spool: path(FIELD_HINTS['folders.spool']) })
       .meta(described(FIELD_HINTS.folders)),
@@ -104,6 +108,7 @@ export function loadConfig(path: string): OfficeConfig {
     passwordEnv: file.passwordEnv,
     relay: file.relay.replace(/\/+$/, ''),
     trust: file.trust.map(abs),
+    ...(file.crl ? { crl: file.crl.map(abs) } : {}),
     folders: { export: abs(file.folders.export), import: abs(file.folders.import), spool: abs(file.folders.spool) },
     ...(file.agent ? { agent: file.agent } : {}),
     path: resolve(path),
