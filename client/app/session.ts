@@ -66,6 +66,17 @@ export class OfficeSession {
     await this.status.settle();
   }
 
+  /**
+   * Keeps the password for the next start (the clerk's 「パスワードを記憶する」) or forgets it. A choice
+   * made on the setup or unlock screen becomes the saved setting, so the settings screen shows it.
+   */
+  private keepPassword(password: string, remember?: boolean): void {
+    const { ctx } = this;
+    if (remember !== undefined && remember !== ctx.prefs.settings.rememberPassword) ctx.savePrefs({ ...ctx.prefs, settings: { ...ctx.prefs.settings, rememberPassword: remember } });
+    if (ctx.prefs.settings.rememberPassword) ctx.opts.secrets.set(password);
+    else ctx.opts.secrets.clear();
+  }
+
   private async open(password: string): Promise<void> {
     const { ctx } = this;
     await this.stop();
@@ -135,7 +146,7 @@ export class OfficeSession {
       if (certsFromPem(trustPem).length === 0) throw new ApiError('no_trust', '連携サービスの CA 証明書（PEM）を指定してください', 'Give the CA certificate (PEM) of the linkage service');
       ensureFolders([r.exportDir, r.importDir]);
       ctx.profile.writeOffice({ ...r, autoSend: ctx.prefs.settings.autoSend, pollSeconds: ctx.prefs.settings.pollSeconds }, p12, trustPem);
-      ctx.opts.secrets.set(r.password);
+      this.keepPassword(r.password, r.remember);
       await this.open(r.password);
       return this.status.state();
     },
@@ -146,10 +157,10 @@ export class OfficeSession {
       return this.handlers.completeSetup({ office: d.office, serviceType: d.serviceType, name: d.name, p12Base64: readFileSync(d.p12Path).toString('base64'), password: d.password, relayUrl: d.relayUrl, trustPem: d.trustPem, exportDir: d.exportDir, importDir: d.importDir });
     },
 
-    unlock: async ({ password }) => {
+    unlock: async ({ password, remember }) => {
       if (!this.ctx.profile.configured) throw new ApiError('not_configured', '先に初期設定をしてください', 'Complete the setup first');
       await this.open(password);
-      this.ctx.opts.secrets.set(password);
+      this.keepPassword(password, remember);
       return this.status.state();
     },
 
@@ -180,7 +191,7 @@ export class OfficeSession {
         ctx.savePrefs({ ...ctx.prefs, previousExportDirs: [...new Set([...(ctx.prefs.previousExportDirs ?? []), old.export])] });
         if (existsSync(old.processing)) for (const n of readdirSync(old.processing)) if (!n.startsWith('.')) await moveInto(join(old.processing, n), r.exportDir);
       }
-      if (renewed) ctx.opts.secrets.set(password);
+      if (renewed) this.keepPassword(password);
       this.status.resetExpiryWarning();
       await this.open(password);
       return this.status.state();
@@ -191,6 +202,11 @@ export class OfficeSession {
       const settings: Settings = { ...ctx.prefs.settings, ...patch };
       ctx.savePrefs({ ...ctx.prefs, settings });
       if (patch.startWithWindows !== undefined) ctx.opts.setStartWithWindows?.(settings.startWithWindows);
+      // Turned on: the open session's password is kept from now on; off: it is forgotten at once.
+      if (patch.rememberPassword !== undefined) {
+        if (!settings.rememberPassword) ctx.opts.secrets.clear();
+        else if (this.password !== null) ctx.opts.secrets.set(this.password);
+      }
       // The running agent takes the change at its next pass; the config file keeps it for the CLI agent.
       if (ctx.agent) {
         ctx.agent.settings.autoSend = settings.autoSend;

@@ -3,7 +3,7 @@
 // state, the relay's view of what we sent, copies of arrivals, and notifications.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Handlers } from '../../shared/api/methods.js';
+import { ApiError, type Handlers } from '../../shared/api/methods.js';
 import type { AppState, AttentionItem } from '../../shared/api/types.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
 import { daysLeft } from '../../pki/certs.js';
@@ -24,6 +24,8 @@ const DAY = 86_400_000;
 const STUCK_MS = 60 * 60_000;
 
 const localDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+const notAvailable = () => new ApiError('not_available', 'この画面ではファイルを選ぶ画面を開けません。場所を入力するか、ファイルを選んでください', 'No file dialog here: type the path or choose the file');
 
 export class Status {
   private seenArrivals: Set<string> | null = null;
@@ -147,12 +149,22 @@ export class Status {
       setupDefaults: configured ? null : (opts.setupDefaults ?? null),
       demoOffices: configured ? [] : (opts.demoOffices ?? []).map(({ id, office, serviceType, name }) => ({ id, office, serviceType, name })),
       shell: opts.shell,
+      // Electron's main process answers the pickers itself (native dialogs); the browser has none.
+      capabilities: { pickers: opts.shell === 'electron', rememberPassword: opts.secrets.persistent === true },
       settings: this.ctx.prefs.settings,
     };
   }
 
-  readonly handlers: Pick<Handlers, 'getState' | 'home'> = {
+  readonly handlers: Pick<Handlers, 'getState' | 'home' | 'pickFolder' | 'pickCertificate'> = {
     getState: async () => this.state(),
+
+    // Only reached where no native dialog exists (the browser; capabilities.pickers is false there).
+    pickFolder: async () => {
+      throw notAvailable();
+    },
+    pickCertificate: async () => {
+      throw notAvailable();
+    },
 
     home: async () => {
       const open = this.ctx.need();

@@ -26,6 +26,9 @@ export const METHOD_NAMES = [
   'history',
   'historyCsv',
   'saveSettings',
+  // Native dialogs: answered by Electron's main process itself; the browser's back end says "not available".
+  'pickFolder',
+  'pickCertificate',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

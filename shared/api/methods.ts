@@ -17,6 +17,7 @@ import type {
   HistoryEntry,
   HomeSummary,
   Partner,
+  PickedCertificate,
   ReceiveResult,
   SendResult,
   Settings,
@@ -61,10 +62,12 @@ export const requestSchemas = {
       trustPem: z.string().max(1024 * 1024),
       exportDir: path,
       importDir: path,
+      /** Keep the password (encrypted by the OS) so the app opens by itself after a restart; absent = the saved setting. */
+      remember: z.boolean().optional(),
     })
     .strict(),
   setupDemo: z.object({ id: z.string().min(1).max(64) }).strict(),
-  unlock: z.object({ password: z.string().max(1024) }).strict(),
+  unlock: z.object({ password: z.string().max(1024), remember: z.boolean().optional() }).strict(),
   updateProfile: z
     .object({
       name: z.string().min(1).max(200),
@@ -100,8 +103,11 @@ export const requestSchemas = {
       pollSeconds: z.number().int().min(10).max(3600).optional(),
       notifications: z.boolean().optional(),
       startWithWindows: z.boolean().optional(),
+      rememberPassword: z.boolean().optional(),
     })
     .strict(),
+  pickFolder: z.object({ purpose: z.enum(['export', 'import']), current: z.string().max(4096).optional() }).strict(),
+  pickCertificate: empty,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export { METHOD_NAMES, type MethodName };
@@ -134,6 +140,10 @@ export interface Responses {
   history: HistoryEntry[];
   historyCsv: { fileName: string; csv: string };
   saveSettings: Settings;
+  /** The folder chosen, or null when the dialog was cancelled. */
+  pickFolder: { path: string | null };
+  /** The certificate file chosen (its bytes, never a password), or null when cancelled. */
+  pickCertificate: PickedCertificate | null;
 }
 
 /** What the renderer holds: one async function per method. */

@@ -53,7 +53,24 @@ export interface AppState {
   demoOffices: { id: string; office: string; serviceType: string; name: string }[];
   /** Where the app runs: affects only what the shell can do (tray, start with Windows). */
   shell: 'electron' | 'browser';
+  /** What this shell offers beyond the common screens; the renderer shows a control only when it works. */
+  capabilities: Capabilities;
   settings: Settings;
+}
+
+export interface Capabilities {
+  /** Native pickers (pickFolder, pickCertificate): the desktop app. The browser keeps the text fields. */
+  pickers: boolean;
+  /** The certificate password can be kept across restarts, encrypted by the OS (Electron's safeStorage). */
+  rememberPassword: boolean;
+}
+
+/** A certificate file picked in a native dialog: its bytes go on to the back end like a chosen file's. */
+export interface PickedCertificate {
+  path: string;
+  /** The file name alone, for the screen. */
+  name: string;
+  p12Base64: string;
 }
 
 export interface Settings {
@@ -64,6 +81,8 @@ export interface Settings {
   pollSeconds: number;
   notifications: boolean;
   startWithWindows: boolean;
+  /** Keep the certificate password (encrypted by the OS) so the app opens by itself after a restart. */
+  rememberPassword: boolean;
 }
 
 export interface SetupRequest {

@@ -26,7 +26,7 @@ export const CARE_MANAGER = '1310000011';
 export const HOME_HELP = '1310000029';
 export const DAY_CARE = '1310000037';
 
-export const settings: Settings = { lang: 'ja', autoSend: false, pollSeconds: 60, notifications: true, startWithWindows: false };
+export const settings: Settings = { lang: 'ja', autoSend: false, pollSeconds: 60, notifications: true, startWithWindows: false, rememberPassword: true };
 
 export const certificate: CertificateSummary = {
   officeNumber: CARE_MANAGER,
@@ -57,8 +57,15 @@ export const readyState: AppState = {
   setupDefaults: null,
   demoOffices: [],
   shell: 'electron',
+  // Off unless a test asks: the controls they enable appear only where the shell offers them.
+  capabilities: { pickers: false, rememberPassword: false },
   settings,
 };
+
+/** The desktop app's state where its native dialogs and the OS-encrypted password store are there. */
+export const desktopCapabilities: AppState['capabilities'] = { pickers: true, rememberPassword: true };
+
+export const PICKED_P12_BASE64 = btoa('picked-p12-bytes');
 
 export const setupState: AppState = {
   ...readyState,
@@ -433,6 +440,8 @@ export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState
       state = { ...state, settings: { ...state.settings, ...patch } };
       return structuredClone(state.settings);
     },
+    pickFolder: async ({ purpose }) => ({ path: purpose === 'export' ? 'D:\\選んだ\\書き出し' : 'D:\\選んだ\\取り込み' }),
+    pickCertificate: async () => ({ path: 'C:\\証明書\\picked.p12', name: 'picked.p12', p12Base64: PICKED_P12_BASE64 }),
   } satisfies AppApi;
 
   const impl: AppApi = { ...base, ...overrides };
