@@ -1,7 +1,7 @@
 // The receiving side against a sender that holds a valid certificate but lies in what it sends:
 // files that claim another office (in their names or in their records), files for another office,
 // file names that are paths; and a unit whose quarantine cannot be written still gets finished.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,15 @@ describe('receiving units whose files speak for another office', () => {
     expect(summary.imported.map((m) => m.messageId)).toEqual(['honest-unit']);
     expect(imported().filter((n) => n.includes(seq)).sort()).toEqual(files.map((f) => f.name).sort());
     expect(await statusAtRelay(cm, 'honest-unit')).toBe('imported');
+    // Written through the file layer (tmp + rename): no tmp left beside them, and the mode any program
+    // gets in the clerk's folder, not the spool's owner-only one (the care software may be another user).
+    expect(imported().filter((n) => n.startsWith('.'))).toEqual([]);
+    if (process.platform !== 'win32') {
+      const probe = join(dir, 'home-help', 'import', 'probe.txt');
+      writeFileSync(probe, '');
+      expect(statSync(join(dir, 'home-help', 'import', files[0]!.name)).mode & 0o777).toBe(statSync(probe).mode & 0o777);
+      rmSync(probe);
+    }
   });
 
   it('quarantines a signed unit holding a file named "..", finishes it and tells the sender', async () => {

@@ -1,9 +1,10 @@
 // Receiving: download → decrypt → verify the sender → validate → write into the import folder in
 // sequence order per sender (tmp + rename, never a half file) → signed receipt. Every step is
 // journaled in the spool, so a crash at any point resumes without loss or a second import.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ensurePrivateDir, writeDurable } from '../../platform/fs.js';
 import { asLocalizedError } from '../../shared/errors.js';
 import { formatText } from '../../shared/report/formatText.js';
 import { buildReport, reportHasErrors, validateBytes } from '../../shared/validator/index.js';
@@ -49,17 +50,6 @@ export interface ReceiveSummary {
   imported: { messageId: string; sender: string; sequence: string; files: string[] }[];
   quarantined: { messageId: string; sender: string; sequence: string; reason: string }[];
   pending: { messageId: string; error: string }[];
-}
-
-function writeFileSynced(path: string, data: Buffer): void {
-  const fd = openSync(path, 'w');
-  try {
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export interface ReceiveOptions {
@@ -207,8 +197,8 @@ async function openUnit(run: Run, r: InboxRecord): Promise<BundleFile[]> {
  */
 function writeQuarantine(s: Session, r: InboxRecord, q: Quarantine): void {
   const dir = s.spool.path('quarantine', r.messageId);
-  mkdirSync(dir, { recursive: true });
-  for (const f of q.files) if (isSpecFileName(f.name, s.catalog)) writeFileSync(join(dir, f.name), f.data);
+  ensurePrivateDir(dir);
+  for (const f of q.files) if (isSpecFileName(f.name, s.catalog)) writeDurable(join(dir, f.name), f.data);
   const reason = [
     `理由: ${q.ja}`,
     `Reason: ${q.en}`,
@@ -216,8 +206,8 @@ function writeQuarantine(s: Session, r: InboxRecord, q: Quarantine): void {
     '',
     q.report ?? '',
   ].join('\n');
-  writeFileSync(join(dir, '理由.txt'), reason);
-  writeFileSync(join(dir, 'reason.txt'), reason);
+  writeDurable(join(dir, '理由.txt'), reason);
+  writeDurable(join(dir, 'reason.txt'), reason);
 }
 
 /**
@@ -246,13 +236,15 @@ function importTarget(s: Session, f: BundleFile): 'write' | 'done' {
   throw new Quarantine(`取込フォルダに同じ名前の別のファイルがあります（上書きしません）: ${f.name}`, `A different file of the same name is in the import folder (not overwritten): ${f.name}`, [f]);
 }
 
-/** Writes one file into the import folder: whole or not at all. */
-function importFile(s: Session, r: InboxRecord, f: BundleFile): void {
+/**
+ * Writes one file into the import folder: whole or not at all (tmp beside it, fsync, rename; the
+ * rename retried while the care software or antivirus holds the folder's files on Windows). The
+ * import folder is the hand-over to the care software, maybe under another account: the file gets
+ * the mode any program would give it there (0666 less the umask), not the spool's owner-only 0600.
+ */
+function importFile(s: Session, f: BundleFile): void {
   if (importTarget(s, f) === 'done') return;
-  const target = join(s.config.folders.import, f.name);
-  const tmp = join(s.config.folders.import, `${f.name}.${r.messageId.slice(0, 8)}.part`);
-  writeFileSynced(tmp, f.data);
-  renameSync(tmp, target);
+  writeDurable(join(s.config.folders.import, f.name), f.data, { mode: 0o666 });
 }
 
 /** Final dispositions: once one has been given, the other is never given for the same message. */
@@ -281,7 +273,7 @@ async function processRecord(run: Run, r: InboxRecord, summary: ReceiveSummary):
       for (const f of files) if (!r.importedFiles.includes(f.name)) importTarget(s, f);
       for (const f of files) {
         if (r.importedFiles.includes(f.name)) continue;
-        importFile(s, r, f);
+        importFile(s, f);
         r.importedFiles.push(f.name);
         save(s, r);
         faultPoint('mid-import');
