@@ -1,19 +1,22 @@
 // Sending: validate → sign → encrypt for the recipient → spool (outbox) → submit with the same
 // message id until the relay accepts → sent/. No network call happens before the spool holds the unit.
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { LocalizedError, type LocalizedText } from '../../shared/errors.js';
 import type { CheckReport } from '../../shared/report/types.js';
+import { parseFileName } from '../../shared/validator/fileName.js';
 import { reportHasErrors } from '../../shared/validator/index.js';
+import { unitKey } from '../../shared/validator/units.js';
 import { certInfo, type CertInfo } from '../../pki/certs.js';
 import { buildChain, seal } from '../../pki/cms.js';
-import { checkPaths } from '../check/validation.js';
+import { checkPaths, listCandidates } from '../check/validation.js';
 import { packBundle, sha256, unitHeaderSchema, unitMessageId, type BundleFile, type UnitHeader } from './bundle.js';
 import { RelayError } from './relayClient.js';
 import type { Session } from './session.js';
 import { faultPoint } from './spool.js';
+import { checkUnitFileSizes } from './unitSize.js';
 
 /** The journal of one unit on its way out: spool/{outbox,sent,failed}/<messageId>.json. */
 export const outboxRecordSchema = z.object({
@@ -46,11 +49,42 @@ export class SendError extends LocalizedError {
   }
 }
 
-/** Validates files and groups them into send units. Nothing is prepared when anything has an error. */
+/**
+ * Validates files and groups them into send units. Nothing is prepared when anything has an error.
+ * A unit whose files are too large to send is refused first, by their sizes (UNIT_TOO_LARGE).
+ */
 export async function prepareUnits(paths: string[], s: Session): Promise<{ report: CheckReport; units: PreparedUnit[] }> {
+  await checkSizesByUnit(paths, s);
   // What is sent is always judged unit by unit, even a single file.
   const report = await checkPaths(paths, { catalog: s.catalog, units: true });
   if (reportHasErrors(report)) return { report, units: [] };
+  return { report, units: await unitsFromReport(report, s) };
+}
+
+/** The size check of prepareUnits: the files (folders as checkPaths reads them) grouped as units by name. */
+async function checkSizesByUnit(paths: string[], s: Session): Promise<void> {
+  const files: string[] = [];
+  for (const p of paths) {
+    const st = await stat(p).catch(() => null);
+    // A missing path is checkPaths's to report, as it always was.
+    if (st?.isDirectory()) files.push(...(await listCandidates(p)).files);
+    else if (st) files.push(p);
+  }
+  const units = new Map<string, string[]>();
+  for (const f of files) {
+    const meta = parseFileName(basename(f), s.catalog).meta;
+    const key = meta ? unitKey(meta) : f;
+    units.set(key, [...(units.get(key) ?? []), f]);
+  }
+  for (const unit of units.values()) checkUnitFileSizes(unit);
+}
+
+/**
+ * The send units of a report without errors, with their files' bytes: the caller validated them once
+ * (the agent judges the report itself first). A file that changed after it was validated is refused,
+ * so what is signed is always what was checked.
+ */
+export async function unitsFromReport(report: CheckReport, s: Session): Promise<PreparedUnit[]> {
   const units: PreparedUnit[] = [];
   const byName = new Map(report.files.map((f) => [f.name, f]));
   const groups = new Map<string, string[]>();
@@ -65,6 +99,10 @@ export async function prepareUnits(paths: string[], s: Session): Promise<{ repor
       throw new SendError({ ja: `送信元の事業所番号（${first.sender.office}）が自事業所（${s.config.office}）と違います: ${basename(unitPaths[0]!)}`, en: `the sender office ${first.sender.office} is not this office ${s.config.office}` });
     }
     const files = await Promise.all(unitPaths.map(async (p) => ({ name: basename(p), data: await readFile(p) })));
+    for (const f of files) {
+      const checked = byName.get(f.name)!.sha256;
+      if (checked !== undefined && checked !== sha256(f.data)) throw new UnitChangedError(f.name);
+    }
     const months = unitPaths.map((p) => byName.get(basename(p))!.meta!.serviceMonth).filter((m): m is string => m !== null && m !== '000000');
     const base = { sender: { office: first.sender.office, serviceType: first.sender.serviceType! }, receiver: { office: first.receiver.office, serviceType: first.receiver.serviceType! }, sequence: first.sequence };
     units.push({
@@ -74,7 +112,15 @@ export async function prepareUnits(paths: string[], s: Session): Promise<{ repor
     });
   }
   units.sort((a, b) => a.header.sequence.localeCompare(b.header.sequence));
-  return { report, units };
+  return units;
+}
+
+/** A file rewritten between its check and its reading (the care software exported it again): checked again next time. */
+export class UnitChangedError extends LocalizedError {
+  override name = 'UnitChangedError';
+  constructor(readonly file: string) {
+    super('UNIT_CHANGED', { ja: `検査の後にファイルが書き換えられました。検査からやり直します: ${file}`, en: `the file changed after it was checked; it will be checked again: ${file}` });
+  }
 }
 
 /**
@@ -142,6 +188,19 @@ export interface FlushOptions {
 
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * A refusal the relay will give again however often the unit is sent (4xx: too large, malformed, not
+ * this office's to send): the unit moves to failed/ and is never shown as sent. Not so a timeout
+ * (408), the rate limit (429), the relay's own trouble (5xx), the network, or a receiver the relay
+ * does not know (404) — an office may register later, as the agent holds a unit for an office not in
+ * the directory; those stay in the outbox and are tried again.
+ */
+export function isPermanentRefusal(e: RelayError): boolean {
+  if (e.transient || e.status === 408) return false;
+  if (e.status === 404 && e.code === 'unknown_receiver') return false;
+  return e.status >= 400 && e.status < 500;
+}
+
 /** Submits everything in the outbox, oldest sequence first, retrying with backoff and the same id. */
 export async function flushOutbox(s: Session, opts: FlushOptions = {}): Promise<FlushResult> {
   const result: FlushResult = { accepted: [], failed: [], pending: [] };
@@ -178,7 +237,7 @@ export async function flushOutbox(s: Session, opts: FlushOptions = {}): Promise<
       } catch (e) {
         const err = e instanceof RelayError ? e : new RelayError(0, 'error', String((e as Error).message), String((e as Error).message));
         record.lastError = `${err.ja} / ${err.en}`;
-        if (!err.transient) {
+        if (isPermanentRefusal(err)) {
           s.spool.write('outbox', `${id}.json`, JSON.stringify({ ...record, failedAt: new Date().toISOString() }, null, 2));
           s.spool.move('outbox', 'failed', [`${id}.cms`, `${id}.json`]);
           result.failed.push({ ...record, reason: record.lastError });
