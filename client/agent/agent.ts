@@ -1,27 +1,19 @@
 // The hands-free exchange: whatever the care software exports is checked, signed and sent;
 // whatever arrives lands in the import folder. The watcher only hints; a periodic rescan is the
 // truth. Every step is a rename or a spool record, so a crash or reboot resumes where it was.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
-import { z } from 'zod';
-import { formatText } from '../../shared/report/formatText.js';
-import type { CheckReport } from '../../shared/report/types.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
-import { reportHasErrors } from '../../shared/validator/index.js';
-import { unitKey } from '../../shared/validator/units.js';
-import { checkPaths } from '../check/validation.js';
 import { receiveAll, type ReceiveSummary } from '../transport/receiver.js';
-import { flushOutbox, prepareUnits, spoolUnit } from '../transport/sender.js';
 import { announce, type Session } from '../transport/session.js';
-import { faultPoint, parseRecord } from '../transport/spool.js';
+import { Filing } from './filing.js';
 import { moveInto, Settler } from './folders.js';
+import { Outgoing } from './outgoing.js';
 import { agentSettings, type AgentSettings } from './settings.js';
+import { errorText } from './troubles.js';
 
 export { agentSettings, DEFAULT_AGENT_SETTINGS, type AgentSettings } from './settings.js';
-
-/** The journal of a unit's files on their way from processing/ to sent/YYYYMM/ (processing/.moving-*.json). */
-const moveJournalSchema = z.object({ to: z.string().min(1), files: z.array(z.string().min(1)) });
 
 export interface AgentStatus {
   office: string;
@@ -32,18 +24,14 @@ export interface AgentStatus {
   lastError: string | null;
   counts: { sent: number; received: number; quarantined: number; errors: number; outbox: number };
   incomplete: { unit: string; files: string[]; missing: string[]; since: string; reported: boolean }[];
-  /** Valid units that could not be sealed yet (the receiver is not on the service, or we are offline); tried again later. */
+  /**
+   * Units not sent yet, tried again later: the receiver is not on the service, the relay is out of
+   * reach (sealed and waiting in the outbox; the originals stay in processing/ until the relay has
+   * them), or a file cannot be read (tried a few times, then moved to errors/).
+   */
   held: { unit: string; files: string[]; reason: string; since: string }[];
   ignored: string[];
   recent: { at: string; event: string; detail: string }[];
-}
-
-/** Japanese / English when the error carries both (our own errors do), else its message. */
-function errorText(e: unknown): string {
-  const x = e as { ja?: string; en?: string; messageJa?: string; messageEn?: string; message?: string };
-  if (x.ja && x.en) return `${x.ja} / ${x.en}`;
-  if (x.messageJa && x.messageEn) return `${x.messageJa} / ${x.messageEn}`;
-  return String(x.message ?? e);
 }
 
 function stoppedError(): Error {
@@ -64,6 +52,8 @@ export class Agent {
   private readonly statusPath: string;
   private readonly logPath: string;
   private readonly settler: Settler;
+  private readonly filing: Filing;
+  private readonly outgoing: Outgoing;
   private watcher: FSWatcher | null = null;
   private timers: NodeJS.Timeout[] = [];
   private running: Promise<void> | null = null;
@@ -73,9 +63,6 @@ export class Agent {
   private receiveWanted = true;
   private lastReceive = 0;
   private stopped = false;
-  private readonly firstIncomplete = new Map<string, number>();
-  /** Held units: when they were first held, and not to be tried again before `retryAt`. */
-  private readonly held = new Map<string, { since: number; retryAt: number; reason: string }>();
   readonly status: AgentStatus;
 
   constructor(
@@ -93,6 +80,7 @@ export class Agent {
     this.statusPath = join(session.spool.root, 'agent-status.json');
     this.logPath = join(session.spool.root, 'logs', 'agent.log');
     this.settler = new Settler(this.settings.settleMs);
+    this.filing = new Filing({ processing: this.processing, sent: this.sentDir, errors: this.errorsDir }, (event, detail) => this.log(event, detail));
     this.status = {
       office: session.config.office,
       state: 'starting',
@@ -106,6 +94,15 @@ export class Agent {
       ignored: [],
       recent: [],
     };
+    this.outgoing = new Outgoing({
+      session,
+      settings: this.settings,
+      status: this.status,
+      processing: this.processing,
+      filing: this.filing,
+      log: (event, detail) => this.log(event, detail),
+      fail: (step, e) => this.fail(step, e),
+    });
   }
 
   log(event: string, detail = ''): void {
@@ -207,14 +204,15 @@ export class Agent {
   }
 
   async tick(): Promise<void> {
-    await this.resumeMoves();
-    // The sending half may fail (offline, a broken file system); receiving must go on regardless.
+    // The sending half may fail (offline, a broken file system, a file held past the wait while its
+    // unit's moves are completed); receiving must go on regardless.
     try {
+      await this.filing.resume();
       if (this.settings.autoSend) {
         await this.claimSettled();
-        await this.processUnits();
+        await this.outgoing.processUnits();
       }
-      await this.flush();
+      await this.outgoing.flush();
     } catch (e) {
       this.fail('send', e);
     }
@@ -242,16 +240,6 @@ export class Agent {
     return summary;
   }
 
-  /** Submits whatever waits in the outbox (one attempt each; the next pass retries). */
-  private async flush(): Promise<void> {
-    if (this.session.spool.list('outbox').length === 0) return;
-    const r = await flushOutbox(this.session, { maxAttempts: 1 });
-    for (const a of r.accepted) this.log('accepted', `${a.header.sequence} ${a.header.kinds.join('+')} → ${a.header.receiver.office} ${a.messageId}`);
-    for (const f of r.failed) this.log('send-failed', `${f.header.sequence} ${f.reason}`);
-    this.status.counts.sent += r.accepted.length;
-    if (r.pending.length) this.status.lastError = `${new Date().toISOString()} send: ${r.pending[0]!.lastError ?? ''}`;
-  }
-
   /** Claims complete standard-spec files into processing/ (one rename: picked up exactly once). */
   private async claimSettled(): Promise<void> {
     const present = new Set<string>();
@@ -275,104 +263,5 @@ export class Agent {
     }
     this.settler.keepOnly(present);
     this.status.ignored = ignored.sort();
-  }
-
-  private async processUnits(): Promise<void> {
-    const groups = new Map<string, string[]>();
-    for (const name of readdirSync(this.processing).sort()) {
-      const path = join(this.processing, name);
-      const meta = parseFileName(name, this.session.catalog).meta;
-      if (!meta) continue;
-      const key = unitKey(meta);
-      groups.set(key, [...(groups.get(key) ?? []), path]);
-    }
-    const incomplete: AgentStatus['incomplete'] = [];
-    const held: AgentStatus['held'] = [];
-    for (const key of [...groups.keys()].sort((a, b) => a.split('#')[1]!.localeCompare(b.split('#')[1]!))) {
-      const paths = groups.get(key)!;
-      const report = await checkPaths(paths, { catalog: this.session.catalog, units: true });
-      const unit = report.units[0];
-      const filesOk = report.files.every((f) => f.valid);
-      const onlyMissing = unit !== undefined && unit.errors.length > 0 && unit.errors.every((e) => e.code === 'E_UNIT_MISSING_FILE' || e.code === 'E_UNIT_REQUIRES');
-      if (filesOk && onlyMissing) {
-        const since = this.firstIncomplete.get(key) ?? Date.now();
-        this.firstIncomplete.set(key, since);
-        const due = Date.now() - since >= this.settings.incompleteWaitMs;
-        const missing = unit.errors.map((e) => e.message);
-        const entry = { unit: key, files: paths.map((p) => basename(p)), missing, since: new Date(since).toISOString(), reported: due };
-        incomplete.push(entry);
-        if (due && !this.status.incomplete.some((i) => i.unit === key && i.reported)) this.log('incomplete-held', `${key}: ${missing.join(' / ')}`);
-        continue;
-      }
-      this.firstIncomplete.delete(key);
-      if (reportHasErrors(report)) {
-        await this.reject(paths, report);
-        continue;
-      }
-      const h = this.held.get(key);
-      if (h && Date.now() < h.retryAt) {
-        held.push({ unit: key, files: paths.map((p) => basename(p)), reason: h.reason, since: new Date(h.since).toISOString() });
-        continue;
-      }
-      try {
-        await this.sendUnit(paths);
-        this.held.delete(key);
-      } catch (e) {
-        // A receiver not on the service yet, or no connection to look its certificate up: the unit stays
-        // in processing/ and is tried again later; nothing else waits for it.
-        const reason = errorText(e);
-        const since = h?.since ?? Date.now();
-        this.held.set(key, { since, retryAt: Date.now() + Math.min(this.settings.pollMs, 60_000), reason });
-        held.push({ unit: key, files: paths.map((p) => basename(p)), reason, since: new Date(since).toISOString() });
-        if (!h) this.log('send-held', `${key}: ${reason}`);
-        continue;
-      }
-      await this.flush();
-    }
-    this.status.incomplete = incomplete;
-    this.status.held = held;
-  }
-
-  /** Invalid files go to errors/ with a Japanese report beside each: what to fix in the care software. */
-  private async reject(paths: string[], report: CheckReport): Promise<void> {
-    for (const p of paths) {
-      const moved = await moveInto(p, this.errorsDir);
-      const name = basename(moved);
-      const mine: CheckReport = { ...report, files: report.files.filter((f) => f.name === basename(p)) };
-      writeFileSync(join(this.errorsDir, `${name}.errors.txt`), `このファイルは送信していません。介護ソフトで直して、もう一度出力してください。\nThis file was not sent: fix it in the care software and export it again.\n\n${formatText(mine)}`);
-      writeFileSync(join(this.errorsDir, `${name}.errors.json`), JSON.stringify(mine, null, 2));
-      this.status.counts.errors++;
-      this.log('rejected', `${name} → ${this.settings.folders.errors}/`);
-    }
-  }
-
-  private async sendUnit(paths: string[]): Promise<void> {
-    const { units } = await prepareUnits(paths, this.session);
-    for (const u of units) {
-      const r = await spoolUnit(u, this.session);
-      this.log(r.state === 'spooled' ? 'spooled' : r.state, `${u.header.sequence} ${u.header.kinds.join('+')} → ${u.header.receiver.office} ${r.messageId}`);
-    }
-    // The originals are kept, never deleted: sent/YYYYMM/ (the month they were sent). A journal
-    // names the files first, so a crash halfway through the moves cannot leave half a unit behind.
-    const month = new Date().toISOString().slice(0, 7).replace('-', '');
-    const journal = join(this.processing, `.moving-${Date.now()}-${process.pid}.json`);
-    writeFileSync(journal, JSON.stringify({ to: join(this.sentDir, month), files: paths.map((p) => basename(p)) }));
-    faultPoint('agent-before-move');
-    await this.finishMoves(journal);
-  }
-
-  private async finishMoves(journal: string): Promise<void> {
-    // A damaged journal fails the pass with a SpoolRecordError naming it, as an unreadable one always did.
-    const { to, files } = parseRecord(readFileSync(journal), moveJournalSchema, journal);
-    for (const f of files) {
-      const p = join(this.processing, f);
-      if (existsSync(p)) await moveInto(p, to);
-    }
-    rmSync(journal, { force: true });
-  }
-
-  /** Completes moves a crash interrupted. */
-  private async resumeMoves(): Promise<void> {
-    for (const n of readdirSync(this.processing)) if (n.startsWith('.moving-') && n.endsWith('.json')) await this.finishMoves(join(this.processing, n));
   }
 }

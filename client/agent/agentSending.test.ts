@@ -1,0 +1,263 @@
+// The agent's sending half when a unit goes wrong, against a real relay (in-process, real TLS) and
+// real folders: one unit that cannot be read, is too large, or is refused by the relay is reported
+// and filed on its own, and never holds up or hides the others. Reads are observed (and made to fail
+// — as root, chmod 000 does not stop a read) through node:fs's createReadStream, which the validator uses.
+import type * as NodeFs from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Readable } from 'node:stream';
+import iconv from 'iconv-lite';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SqliteStore, startRelay, type RunningRelay } from '../../relay/index.js';
+import { generateFixtures } from '../../shared/fixtures/generate.js';
+import { loadCatalog } from '../check/specs.js';
+import { RelayError } from '../transport/relayClient.js';
+import { openSession, type Session } from '../transport/session.js';
+import { Agent } from './agent.js';
+import { READ_TRIES } from './troubles.js';
+
+const reads = vi.hoisted(() => ({
+  /** Names whose reads fail with EACCES, as a file the agent may not read. */
+  unreadable: new Set<string>(),
+  /** How many times each name was opened for reading through createReadStream. */
+  opened: new Map<string, number>(),
+}));
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof NodeFs>();
+  const createReadStream = ((path: string, options?: unknown) => {
+    const name = basename(String(path));
+    reads.opened.set(name, (reads.opened.get(name) ?? 0) + 1);
+    if (!reads.unreadable.has(name)) return fs.createReadStream(path, options as Parameters<typeof fs.createReadStream>[1]);
+    const error = Object.assign(new Error(`EACCES: permission denied, open '${String(path)}'`), { code: 'EACCES', errno: -13, syscall: 'open', path: String(path) });
+    return new Readable({
+      read() {
+        this.destroy(error);
+      },
+    });
+  }) as typeof fs.createReadStream;
+  return { ...fs, createReadStream, default: { ...fs, createReadStream } };
+});
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const PKI = join(ROOT, 'fixtures', 'pki');
+const pem = (f: string) => readFileSync(join(PKI, f), 'utf8');
+const env = { CPL_PW: 'test-password' };
+const FAST = { settleMs: 300, rescanMs: 100, pollMs: 400, incompleteWaitMs: 500 };
+const catalog = loadCatalog();
+
+function config(dir: string, id: string, office: string, type: string, url: string): string {
+  for (const f of ['export', 'import', 'spool']) mkdirSync(join(dir, id, f), { recursive: true });
+  const p = join(dir, `${id}.json`);
+  writeFileSync(p, JSON.stringify({ office, serviceType: type, p12: join(PKI, `${id}.p12`), passwordEnv: 'CPL_PW', relay: url, trust: [join(PKI, 'ca.pem')], folders: { export: `${id}/export`, import: `${id}/import`, spool: `${id}/spool` } }));
+  return p;
+}
+
+async function waitFor(what: string, test: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await test())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The ticket unit (UPPLAN + UPSIKYU + UPHOSOKU) of a month, as MS932 bytes; its sequence grows with the month. */
+function ticketUnit(month: string): { name: string; data: Buffer }[] {
+  return generateFixtures(catalog, { month, users: 1 })
+    .filter((f) => ['UPPLAN', 'UPSIKYU'].includes(f.kind) || (f.kind === 'UPHOSOKU' && f.name.includes(`_${month}_`)))
+    .map((f) => ({ name: f.name, data: iconv.encode(f.text!, 'cp932') }));
+}
+
+const names = (unit: { name: string }[]) => unit.map((f) => f.name).sort();
+const csvIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.CSV')).sort() : []);
+
+describe('the agent when one unit goes wrong', () => {
+  let dir: string;
+  let relay: RunningRelay;
+  let store: SqliteStore;
+  let cm: Session, hh: Session;
+  let agents: Agent[] = [];
+  let exp: string;
+
+  async function setup(relayOptions: { maxUnitBytes?: number } = {}): Promise<void> {
+    reads.unreadable.clear();
+    reads.opened.clear();
+    dir = mkdtempSync(join(tmpdir(), 'cpl-agent-send-'));
+    store = new SqliteStore(join(dir, 'relay'));
+    relay = await startRelay({ store, port: 0, tls: { key: pem('relay-server.key.pem'), cert: pem('relay-server.pem'), clientCa: pem('ca.pem') }, rate: { requests: 100_000, perMs: 60_000 }, ...relayOptions });
+    cm = openSession(config(dir, 'care-manager', '1310000011', '43', relay.url), env);
+    hh = openSession(config(dir, 'home-help', '1310000029', '11', relay.url), env);
+    exp = cm.config.folders.export;
+    agents = [];
+    await agent(hh); // the provider is on the directory
+  }
+
+  afterEach(async () => {
+    for (const a of agents) await a.stop();
+    cm.close();
+    hh.close();
+    await relay.close();
+    store.close();
+  });
+
+  async function agent(s: Session): Promise<Agent> {
+    const a = new Agent(s, FAST);
+    agents.push(a);
+    await a.start();
+    return a;
+  }
+
+  const submitted = () => store.auditLog(100_000).filter((e) => e.action === 'submit' && e.office === '1310000011').map((e) => e.messageId);
+  const drop = (unit: { name: string; data: Buffer }[]) => {
+    for (const f of unit) writeFileSync(join(exp, f.name), f.data);
+  };
+
+  it('sends the other units while one cannot be read; retries it, then moves it to errors/ with the reason', async () => {
+    await setup();
+    const [blocked, flaky, fine] = [ticketUnit('202504'), ticketUnit('202505'), ticketUnit('202506')];
+    // The earliest sequence cannot be read at all; the next one only at first.
+    reads.unreadable.add(blocked[0]!.name);
+    reads.unreadable.add(flaky[0]!.name);
+    for (const u of [blocked, flaky, fine]) drop(u);
+    const a = await agent(cm);
+    const readFailures = (unit: { name: string }[]) => a.status.recent.filter((e) => e.event === 'read-failed' && e.detail.includes(unit[0]!.name.split('_').pop()!.slice(0, 14)));
+
+    await waitFor('the readable unit to be accepted', () => submitted().length >= 1);
+    // It went out while the blocked unit, first in line, was failing: not after it gave up.
+    expect(readFailures(blocked).length).toBeGreaterThanOrEqual(1);
+    expect(readFailures(blocked).length).toBeLessThan(READ_TRIES);
+    expect(csvIn(join(exp, 'processing'))).toEqual(expect.arrayContaining(names(blocked)));
+    // The status is written at the end of a pass: the blocked unit is reported there, to be tried again.
+    const heldBlocked = () => a.status.held.find((h) => h.files.includes(blocked[0]!.name));
+    await waitFor('the blocked unit to be reported', () => heldBlocked() !== undefined);
+    expect(heldBlocked()?.reason).toContain('ファイルを読めません');
+    expect(heldBlocked()?.reason).toContain('EACCES');
+    expect(readFileSync(join(cm.spool.root, 'logs', 'agent.log'), 'utf8')).toContain('read-failed');
+
+    // The flaky file becomes readable: its unit goes out on a later try.
+    reads.unreadable.delete(flaky[0]!.name);
+    await waitFor('the flaky unit to be accepted', () => submitted().length === 2);
+
+    // The blocked one is given up after READ_TRIES tries: errors/, with the reason beside each file.
+    const errors = join(exp, 'errors');
+    await waitFor('the unreadable unit to be moved to errors/', () => csvIn(errors).length === 3, 60_000);
+    expect(csvIn(errors)).toEqual(names(blocked));
+    const report = readFileSync(join(errors, `${blocked[0]!.name}.errors.txt`), 'utf8');
+    expect(report).toContain('このファイルは送信していません');
+    expect(report).toContain(`${READ_TRIES} 回読もうとしましたが読めませんでした`);
+    expect(report).toContain('EACCES');
+    expect(report).toContain('This file was not sent');
+    expect(existsSync(join(errors, `${blocked[2]!.name}.errors.json`))).toBe(true);
+    await waitFor('the hold to clear', () => a.status.held.length === 0);
+    expect(readFailures(blocked)).toHaveLength(READ_TRIES);
+    expect(submitted()).toHaveLength(2);
+    const sentMonths = readdirSync(join(exp, 'sent'));
+    expect(sentMonths.flatMap((m) => csvIn(join(exp, 'sent', m))).sort()).toEqual([...names(flaky), ...names(fine)].sort());
+  }, 90_000);
+
+  it('refuses a unit too large to send by its size, before reading it, and files it in errors/ saying how to split it', async () => {
+    await setup();
+    const big = ticketUnit('202504');
+    const fine = ticketUnit('202505');
+    drop(big);
+    // 200 MB on disk without writing 200 MB (sparse): the size alone must decide.
+    truncateSync(join(exp, big[0]!.name), 200 * 1024 * 1024);
+    drop(fine);
+    await agent(cm);
+    const errors = join(exp, 'errors');
+    await waitFor('the large unit to be moved to errors/', () => csvIn(errors).length === 3);
+    await waitFor('the other unit to be accepted', () => submitted().length === 1);
+    expect(csvIn(errors)).toEqual(names(big));
+    const report = readFileSync(join(errors, `${big[0]!.name}.errors.txt`), 'utf8');
+    expect(report).toContain('送信単位が大きすぎます');
+    expect(report).toContain('月や利用者で分けて書き出してください');
+    expect(report).toContain('The send unit is too large');
+    // Not read, not validated, not sealed.
+    expect(reads.opened.get(big[0]!.name) ?? 0).toBe(0);
+    expect(cm.spool.list('failed')).toEqual([]);
+  });
+
+  it('never shows a unit the relay refuses for good (413) as sent: errors/ with the reason, failed/ in the spool', async () => {
+    // A relay configured far below our own limit: it answers 413 to any real unit.
+    await setup({ maxUnitBytes: 1024 });
+    const unit = ticketUnit('202504');
+    drop(unit);
+    const a = await agent(cm);
+    const errors = join(exp, 'errors');
+    await waitFor('the refused unit to be moved to errors/', () => csvIn(errors).length === 3);
+    expect(csvIn(errors)).toEqual(names(unit));
+    const report = readFileSync(join(errors, `${unit[0]!.name}.errors.txt`), 'utf8');
+    expect(report).toContain('連携サービスが受け付けませんでした');
+    expect(report).toContain('送信単位が大きすぎます（上限 1024 バイト）');
+    expect(report).toContain('The unit is too large (limit 1024 bytes)');
+    expect(readdirSync(join(exp, 'sent'))).toEqual([]);
+    expect(cm.spool.list('sent')).toEqual([]);
+    expect(cm.spool.list('outbox')).toEqual([]);
+    expect(cm.spool.list('failed')).toHaveLength(1);
+    expect(a.status.counts.sent).toBe(0);
+    expect(a.status.counts.errors).toBe(3);
+    expect(a.status.lastError).toContain('The unit is too large');
+    expect(a.status.recent.map((e) => e.event)).toContain('send-failed');
+  });
+
+  it('keeps the originals of a unit waiting for the relay in processing/, shown as held; refused later, they go to errors/', async () => {
+    await setup();
+    const unit = ticketUnit('202504');
+    const submit = cm.client.submit.bind(cm.client);
+    let answer: RelayError | null = new RelayError(503, 'unavailable', '連携サービスが混み合っています', 'The relay is busy');
+    cm.client.submit = (meta, payload) => (answer ? Promise.reject(answer) : submit(meta, payload));
+    drop(unit);
+    const a = await agent(cm);
+    await waitFor('the unit to wait in the outbox, held', () => a.status.held.some((h) => h.reason.includes('The relay is busy')));
+    expect(cm.spool.list('outbox')).toHaveLength(1);
+    expect(csvIn(join(exp, 'processing'))).toEqual(names(unit));
+    expect(readdirSync(join(exp, 'sent'))).toEqual([]);
+    // The relay now refuses it for good.
+    answer = new RelayError(400, 'bad_meta', '送信単位の情報が正しくありません', 'Careplan-Meta is invalid');
+    const errors = join(exp, 'errors');
+    await waitFor('the refused unit to be moved to errors/', () => csvIn(errors).length === 3);
+    expect(readFileSync(join(errors, `${unit[1]!.name}.errors.txt`), 'utf8')).toContain('Careplan-Meta is invalid');
+    expect(cm.spool.list('failed')).toHaveLength(1);
+    expect(readdirSync(join(exp, 'sent'))).toEqual([]);
+    await waitFor('the hold to clear', () => a.status.held.length === 0);
+  });
+
+  it('keeps receiving when a unit\'s interrupted moves cannot be completed (a damaged journal)', async () => {
+    await setup();
+    mkdirSync(join(exp, 'processing'), { recursive: true });
+    writeFileSync(join(exp, 'processing', '.moving-1-1.json'), '{"to": "sent/2025');
+    const a = await agent(cm);
+    await waitFor('a receive to run', () => a.status.lastReceiveAt !== null);
+    expect(a.status.lastError).toContain('記録ファイルが壊れています');
+  });
+
+  it('reads each file once to check it, not twice', async () => {
+    await setup();
+    const unit = ticketUnit('202504');
+    drop(unit);
+    await agent(cm);
+    await waitFor('the unit to be accepted', () => submitted().length === 1);
+    for (const f of unit) expect(reads.opened.get(f.name)).toBe(1);
+  });
+
+  it('files what it sends at 08:30 on 1 December in Japan under sent/202612 (the local month, not UTC)', async () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo';
+    // Only Date is faked, and it keeps moving: the settle window and the relay's timers run as usual.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-30T23:30:00Z'), shouldAdvanceTime: true });
+    try {
+      expect(new Date().getMonth()).toBe(11);
+      await setup();
+      const unit = ticketUnit('202611');
+      drop(unit);
+      await agent(cm);
+      await waitFor('the unit to be filed as sent', () => csvIn(join(exp, 'sent', '202612')).length === 3);
+      expect(readdirSync(join(exp, 'sent'))).toEqual(['202612']);
+    } finally {
+      vi.useRealTimers();
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+});

@@ -1,0 +1,237 @@
+// The sending half of the agent's pass: the units waiting in processing/ are checked once, sealed,
+// spooled and submitted, one after the other, oldest sequence first. One unit's failure is that
+// unit's: it is reported (status, log) and skipped, and the units after it go on. Its originals stay
+// in processing/ until the relay decides, then go to sent/YYYYMM/ or, refused for good, to errors/.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseFileName } from '../../shared/validator/fileName.js';
+import { reportHasErrors } from '../../shared/validator/index.js';
+import { unitKey } from '../../shared/validator/units.js';
+import { checkPaths } from '../check/validation.js';
+import { unitMessageId } from '../transport/bundle.js';
+import { flushOutbox, outboxRecordSchema, spoolUnit, unitsFromReport, type OutboxRecord, type PreparedUnit } from '../transport/sender.js';
+import type { Session } from '../transport/session.js';
+import { checkUnitFileSizes } from '../transport/unitSize.js';
+import type { AgentStatus } from './agent.js';
+import type { Filing } from './filing.js';
+import type { AgentSettings } from './settings.js';
+import { errorText, isFileTrouble, notSentReason, READ_TRIES, Troubles } from './troubles.js';
+
+/** What the sending half shares with the agent: its session, folders, status and log. */
+export interface OutgoingContext {
+  session: Session;
+  settings: AgentSettings;
+  status: AgentStatus;
+  processing: string;
+  filing: Filing;
+  log(event: string, detail?: string): void;
+  fail(step: string, e: unknown): void;
+}
+
+export class Outgoing {
+  private readonly firstIncomplete = new Map<string, number>();
+  /** Held units: when they were first held, and not to be tried again before `retryAt`. */
+  private readonly held = new Map<string, { since: number; retryAt: number; reason: string }>();
+  /** Units whose files could not be read: tried READ_TRIES times, then moved to errors/. */
+  private readonly troubles = new Troubles();
+
+  constructor(private readonly ctx: OutgoingContext) {}
+
+  /**
+   * Submits whatever waits in the outbox (one attempt each; the next pass retries), then files the
+   * originals still in processing/ of what the relay decided on: sent/YYYYMM/ when it accepted,
+   * errors/ with its reason when it refused for good (the record is in the spool's failed/).
+   */
+  async flush(): Promise<void> {
+    if (this.ctx.session.spool.list('outbox').length === 0) return;
+    const r = await flushOutbox(this.ctx.session, { maxAttempts: 1 });
+    for (const a of r.accepted) this.ctx.log('accepted', `${a.header.sequence} ${a.header.kinds.join('+')} → ${a.header.receiver.office} ${a.messageId}`);
+    for (const f of r.failed) this.ctx.log('send-failed', `${f.header.sequence} ${f.reason}`);
+    this.ctx.status.counts.sent += r.accepted.length;
+    if (r.pending.length) this.ctx.status.lastError = `${new Date().toISOString()} send: ${r.pending[0]!.lastError ?? ''}`;
+    for (const a of r.accepted) await this.ctx.filing.sent(this.originals(a));
+    for (const f of r.failed) await this.refused(f);
+  }
+
+  /** The relay refused a unit for good: never shown as sent. Its originals go to errors/ with the reason. */
+  private async refused(record: OutboxRecord): Promise<void> {
+    const names = this.originals(record);
+    this.ctx.status.lastError = `${new Date().toISOString()} send: ${record.header.sequence}: ${record.lastError ?? ''}`;
+    this.ctx.status.counts.errors += names.length;
+    if (names.length === 0) return;
+    const reason = record.lastError ?? '';
+    await this.ctx.filing.notSent(names, {
+      code: 'REFUSED',
+      ja: `連携サービスが受け付けませんでした: ${reason}`,
+      en: `the linkage service refused the unit: ${reason}`,
+      hint: { ja: '理由を確かめて、介護ソフトで直すか分けて書き出し直してください。送信の記録は送信待ちフォルダ（spool）の failed に残っています', en: 'Check the reason, then fix or split the export in the care software. The spool keeps the record in failed/' },
+    });
+  }
+
+  /**
+   * The names in processing/ of a record's originals: the agent's own units wait there until the relay
+   * decides. Only when they are the very files sealed (same message id): files exported again under
+   * the same names are another unit, checked and sent on their own.
+   */
+  private originals(record: OutboxRecord): string[] {
+    const names = record.files.filter((n) => existsSync(join(this.ctx.processing, n)));
+    if (names.length < record.files.length) return names;
+    const { sender, receiver, sequence } = record.header;
+    try {
+      const files = names.map((name) => ({ name, data: readFileSync(join(this.ctx.processing, name)) }));
+      return unitMessageId({ sender, receiver, sequence }, files) === record.messageId ? names : [];
+    } catch (e) {
+      // Unreadable now: left in processing/; the next pass checks them again and files them then.
+      this.ctx.log('file-later', `${record.header.sequence}: ${errorText(e)}`);
+      return [];
+    }
+  }
+
+  /** The outbox's records by unit: a unit waiting there is not checked or sealed again. */
+  private queuedUnits(): Map<string, OutboxRecord> {
+    const queued = new Map<string, OutboxRecord>();
+    for (const id of this.ctx.session.spool.list('outbox')) {
+      const r = this.ctx.session.spool.readRecord('outbox', `${id}.json`, outboxRecordSchema);
+      const { sender, receiver, sequence } = r.header;
+      queued.set(`${sender.office}_${sender.serviceType}>${receiver.office}_${receiver.serviceType}#${sequence}`, r);
+    }
+    return queued;
+  }
+
+  async processUnits(): Promise<void> {
+    const groups = new Map<string, string[]>();
+    for (const name of readdirSync(this.ctx.processing).sort()) {
+      const path = join(this.ctx.processing, name);
+      const meta = parseFileName(name, this.ctx.session.catalog).meta;
+      if (!meta) continue;
+      const key = unitKey(meta);
+      groups.set(key, [...(groups.get(key) ?? []), path]);
+    }
+    this.troubles.keepOnly(new Set(groups.keys()));
+    const queued = this.queuedUnits();
+    const incomplete: AgentStatus['incomplete'] = [];
+    const held: AgentStatus['held'] = [];
+    for (const key of [...groups.keys()].sort((a, b) => a.split('#')[1]!.localeCompare(b.split('#')[1]!))) {
+      const paths = groups.get(key)!;
+      const files = paths.map((p) => basename(p));
+      const waiting = queued.get(key);
+      if (waiting && waiting.files.every((f) => files.includes(f))) {
+        // Sealed and in the outbox; the flush tries it again and files the originals once the relay decides.
+        held.push({ unit: key, files, reason: waiting.lastError ?? '送信待ちです / waiting to be sent', since: waiting.createdAt });
+        continue;
+      }
+      const trouble = this.troubles.get(key);
+      if (trouble && Date.now() < trouble.retryAt) {
+        held.push({ unit: key, files, reason: trouble.reason, since: new Date(trouble.since).toISOString() });
+        continue;
+      }
+      // One unit's failure is that unit's: it is reported and skipped, and the units after it go on.
+      let stage: 'read' | 'send' = 'read';
+      try {
+        // Before a byte is read: a unit too large to send is refused by its files' sizes.
+        checkUnitFileSizes(paths);
+        const report = await checkPaths(paths, { catalog: this.ctx.session.catalog, units: true });
+        const unit = report.units[0];
+        const filesOk = report.files.every((f) => f.valid);
+        const onlyMissing = unit !== undefined && unit.errors.length > 0 && unit.errors.every((e) => e.code === 'E_UNIT_MISSING_FILE' || e.code === 'E_UNIT_REQUIRES');
+        if (filesOk && onlyMissing) {
+          const since = this.firstIncomplete.get(key) ?? Date.now();
+          this.firstIncomplete.set(key, since);
+          const due = Date.now() - since >= this.ctx.settings.incompleteWaitMs;
+          const missing = unit.errors.map((e) => e.message);
+          const entry = { unit: key, files, missing, since: new Date(since).toISOString(), reported: due };
+          incomplete.push(entry);
+          if (due && !this.ctx.status.incomplete.some((i) => i.unit === key && i.reported)) this.ctx.log('incomplete-held', `${key}: ${missing.join(' / ')}`);
+          continue;
+        }
+        this.firstIncomplete.delete(key);
+        if (reportHasErrors(report)) {
+          await this.ctx.filing.reject(paths, report);
+          this.ctx.status.counts.errors += paths.length;
+          continue;
+        }
+        const h = this.held.get(key);
+        if (h && Date.now() < h.retryAt) {
+          held.push({ unit: key, files, reason: h.reason, since: new Date(h.since).toISOString() });
+          continue;
+        }
+        // The report just made is the one check: the bytes read now are the bytes it checked.
+        const units = await unitsFromReport(report, this.ctx.session);
+        this.troubles.clear(key);
+        stage = 'send';
+        const waits = await this.sendUnit(units);
+        this.held.delete(key);
+        if (waits) held.push({ unit: key, files, reason: waits.lastError ?? '送信待ちです / waiting to be sent', since: waits.createdAt });
+      } catch (e) {
+        const entry = await this.unitFailed(key, paths, stage, e);
+        if (entry) held.push(entry);
+      }
+    }
+    this.ctx.status.incomplete = incomplete;
+    this.ctx.status.held = held;
+  }
+
+  /**
+   * One unit failed; the pass goes on. Too large: errors/ at once (it will not shrink). Its files
+   * unreadable: tried again later, READ_TRIES times, then errors/. Anything else (a receiver not on
+   * the service yet, no connection to look its certificate up): held in processing/, tried again later.
+   */
+  private async unitFailed(key: string, paths: string[], stage: 'read' | 'send', e: unknown): Promise<AgentStatus['held'][number] | null> {
+    const files = paths.map((p) => basename(p));
+    const code = (e as { code?: unknown }).code;
+    const retryMs = Math.min(this.ctx.settings.pollMs, 60_000);
+    try {
+      if (code === 'UNIT_TOO_LARGE') {
+        this.ctx.log('too-large', `${key}: ${errorText(e)}`);
+        this.ctx.status.counts.errors += files.length;
+        await this.ctx.filing.notSent(files, notSentReason(e, { code: 'UNIT_TOO_LARGE', ja: errorText(e), en: errorText(e) }));
+        return null;
+      }
+      if (stage === 'read' && isFileTrouble(e)) {
+        const t = this.troubles.fail(key, '', retryMs);
+        t.reason = `ファイルを読めません（${t.tries}/${READ_TRIES} 回目、あとで自動でやり直します） / cannot read the unit's files (try ${t.tries} of ${READ_TRIES}; retried automatically): ${errorText(e)}`;
+        this.ctx.log('read-failed', `${key} (${t.tries}/${READ_TRIES}): ${errorText(e)}`);
+        if (t.tries < READ_TRIES) return { unit: key, files, reason: t.reason, since: new Date(t.since).toISOString() };
+        this.troubles.clear(key);
+        this.ctx.status.counts.errors += files.length;
+        const why = errorText(e);
+        await this.ctx.filing.notSent(files, {
+          code: 'UNREADABLE',
+          ja: `ファイルを ${READ_TRIES} 回読もうとしましたが読めませんでした: ${why}`,
+          en: `the files could not be read in ${READ_TRIES} tries: ${why}`,
+          hint: { ja: 'ファイルを開いているプログラムを閉じ、読み取りの権限を確かめてから、介護ソフトからもう一度書き出してください', en: 'Close any program that has the file open and check that it may be read, then export it again from the care software' },
+        });
+        return null;
+      }
+    } catch (moveError) {
+      // Even the move to errors/ failed (the file is held): reported, and tried again next pass.
+      this.ctx.fail('send', moveError);
+      return { unit: key, files, reason: errorText(moveError), since: new Date().toISOString() };
+    }
+    const reason = errorText(e);
+    const h = this.held.get(key);
+    const since = h?.since ?? Date.now();
+    this.held.set(key, { since, retryAt: Date.now() + retryMs, reason });
+    if (!h) this.ctx.log('send-held', `${key}: ${reason}`);
+    return { unit: key, files, reason, since: new Date(since).toISOString() };
+  }
+
+  /**
+   * Seals and spools the unit, then submits. The originals stay in processing/ until the relay decides
+   * (flush files them); returns the outbox record when the unit is still waiting there.
+   */
+  private async sendUnit(units: PreparedUnit[]): Promise<OutboxRecord | null> {
+    const ids: string[] = [];
+    for (const u of units) {
+      const r = await spoolUnit(u, this.ctx.session);
+      this.ctx.log(r.state === 'spooled' ? 'spooled' : r.state, `${u.header.sequence} ${u.header.kinds.join('+')} → ${u.header.receiver.office} ${r.messageId}`);
+      // Accepted before (a crash came between the relay's answer and the moves): only the filing is left.
+      if (r.state === 'already-sent') await this.ctx.filing.sent(this.originals(this.ctx.session.spool.readRecord('sent', `${r.messageId}.json`, outboxRecordSchema)));
+      else ids.push(r.messageId);
+    }
+    if (ids.length === 0) return null;
+    await this.flush();
+    const waiting = ids.find((id) => this.ctx.session.spool.exists('outbox', `${id}.json`));
+    return waiting ? this.ctx.session.spool.readRecord('outbox', `${waiting}.json`, outboxRecordSchema) : null;
+  }
+}
