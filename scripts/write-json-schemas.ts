@@ -10,6 +10,8 @@ import { officeConfigSchema } from '../client/transport/config.js';
 import { packageRoot } from '../client/paths.js';
 import { labelsFileSchema } from '../shared/spec/labels.js';
 import { layoutSchema, manifestSchema } from '../shared/spec/model.js';
+import { serviceCodeMasterSchema } from '../shared/spec/serviceCodes.js';
+import { serviceTypesFileSchema } from '../shared/spec/serviceTypes.js';
 
 /** File name in schemas/ → the schema it publishes. */
 export const JSON_SCHEMAS = {
@@ -17,6 +19,8 @@ export const JSON_SCHEMAS = {
   'spec-manifest.schema.json': manifestSchema,
   'spec-layout.schema.json': layoutSchema,
   'spec-labels.schema.json': labelsFileSchema,
+  'spec-service-types.schema.json': serviceTypesFileSchema,
+  'service-code-master.schema.json': serviceCodeMasterSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The text of each file: the schema of what may be written (the input side), two-space JSON. */

@@ -17,6 +17,8 @@ export interface Finding {
   hintEn: string;
   /** The offending value, shortened; masked for personal columns under --redact. */
   value?: string;
+  /** With a service-code master (check --service-codes): the record's service code and its name there, e.g. "111111 身体介護１". */
+  service?: string;
 }
 
 export interface OfficeRef {

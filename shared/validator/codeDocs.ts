@@ -108,4 +108,8 @@ export const CODE_DOCS = {
   W_UNIT_FILE_NOT_NAMED: d('どこにも書かれていない画像', '`…_0003.jpg` を No.62 に書いた行がない', 'f23'),
   E_UNIT_INVALID_MEMBER: d('誤りのあるファイルを含む', '送信単位の UPPLAN にエラーがある', null),
   W_UNIT_PLAN_CODE_NOT_IN_TABLE7: d('第7表にないサービスコード', '第6表の 151111 が第7表の明細にない', 'g-25'),
+  // Only with a service-code master (check --service-codes).
+  W_FIELD_SERVICE_CODE_UNKNOWN: d('サービスコード表にないコード', '表に種類 11 のコードはあるが 119999 はない', 'upplan-15'),
+  E_TABLE7_LIMIT_UNITS_NOT_EMPTY: d('区分支給限度外の給付管理単位数', '表で限度額対象外の 311111 の行の No.18 に `500`', 'upsikyu-18'),
+  E_TABLE7_LIMIT_SUBTOTAL_MISSING: d('区分支給対象の小計行なし（コード表による）', '表で限度額対象の 311111・312111 があるのに 31AAAA がない', 'upsikyu-9'),
 } as const satisfies Record<FindingCode, CodeDoc>;

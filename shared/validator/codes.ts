@@ -219,6 +219,14 @@ export const CODES = {
     'ファイルのエラーを直すまで、この送信単位は送れません。', 'The unit cannot be sent until that file is fixed.'),
   W_UNIT_PLAN_CODE_NOT_IN_TABLE7: c('warning', '第6表の利用者 {user} のサービスコード {value}（事業所 {office}）が第7表にありません', '第6表 service code {value} (office {office}) of user {user} is not in 第7表',
     '第7表の明細に同じサービスコードがあるか確認してください。', 'Check that 第7表 lists the same service codes.'),
+
+  // ── only with a service-code master (check --service-codes; shared/validator/serviceCodeRules.ts) ──
+  W_FIELD_SERVICE_CODE_UNKNOWN: c('warning', 'サービスコード {value} はサービスコード表（{master}）にありません', 'Service code {value} is not in the service-code master ({master})',
+    'この表には{label}のコードがありますが、このコードはありません。コードと対象年月を確かめ、表が古ければ最新のものを指定してください。', 'The master lists codes of {labelEn} but not this one. Check the code and the service month; give a current master if this one is old.'),
+  E_TABLE7_LIMIT_UNITS_NOT_EMPTY: c('error', 'サービスコード {value}（{name}）は区分支給限度の対象外なので、{field}は空にします: {units}', 'Service code {value} ({name}) lies outside the 区分支給限度, so {field} stays empty: {units}',
+    '本文:「区分支給限度外のサービスの場合はNull（空） 固定」。対象外かどうかはサービスコード表（{master}）によります。', 'The spec: 「区分支給限度外のサービスの場合はNull（空） 固定」. Whether a code lies outside the limit comes from the master ({master}).'),
+  E_TABLE7_LIMIT_SUBTOTAL_MISSING: c('error', '利用者 {user} のサービス種類 {value} には区分支給限度の対象となる明細が{count}行ありますが、小計行（{value}AAAA）がありません', 'User {user}: service type {value} has {count} detail rows within the 区分支給限度 but no subtotal row ({value}AAAA)',
+    'サービスコード表（{master}）では区分支給限度の対象となるコードが複数あるため、区分支給対象種類別小計（{value}AAAA）が必要です。', 'The master ({master}) puts several of these codes within the limit, so the 区分支給対象 subtotal ({value}AAAA) is required.'),
 } as const satisfies Record<string, CodeInfo>;
 
 export type FindingCode = keyof typeof CODES;

@@ -2,6 +2,7 @@
 // Memory stays flat in the file size; only per-user facts for the send-unit checks are kept.
 import type { Finding, FileReport, FileStats } from '../report/types.js';
 import { editionFor, newestEdition, type Edition, type LayoutSpec, type SpecCatalog } from '../spec/model.js';
+import type { ServiceCodeMaster } from '../spec/serviceCodes.js';
 import { isValidMonth } from './calendar.js';
 import { CsvReader, MAX_FIELD_CHARS, type CsvIssue, type CsvRecord } from './csv.js';
 import { compileColumn, displayValue, type ColumnCheck } from './fields.js';
@@ -24,6 +25,8 @@ export interface ValidateOptions {
   catalog: SpecCatalog;
   decoder: DecoderFactory;
   redact?: boolean;
+  /** A service-code master (check --service-codes): turns on the rules of serviceCodeRules.ts. */
+  serviceCodes?: ServiceCodeMaster;
 }
 
 /** What the send-unit checks need to know about a file, beyond its report. */
@@ -114,7 +117,7 @@ export class FileValidator {
   private compile(layout: LayoutSpec): void {
     const ctx = { sink: this.sink, manifest: this.edition.manifest, redact: this.redact };
     this.checks = layout.columns.map((c) => compileColumn(c, ctx));
-    this.rules = new RuleChecker({ ...ctx, layout, meta: this.parsed.meta });
+    this.rules = new RuleChecker({ ...ctx, layout, meta: this.parsed.meta, serviceCodes: this.options.serviceCodes });
   }
 
   write(chunk: Uint8Array): void {

@@ -3,10 +3,12 @@
 // compiled once per layout into a closure, so the per-record loop only calls what the layout has.
 import type { FileMeta } from '../report/types.js';
 import type { EditionManifest, FileRule, LayoutSpec } from '../spec/model.js';
+import type { ServiceCodeMaster } from '../spec/serviceCodes.js';
 import { daysInYearMonth, isValidDate, isValidMonth } from './calendar.js';
 import type { FindingCode } from './codes.js';
 import type { FindingSink, Params } from './findings.js';
 import { isPseudoCode, KEY_SEP, showUserKey } from './keys.js';
+import { masterRules } from './serviceCodeRules.js';
 
 export interface RuleContext {
   sink: FindingSink;
@@ -15,6 +17,8 @@ export interface RuleContext {
   /** The file's parsed name (null when the name is broken). */
   meta: FileMeta | null;
   redact: boolean;
+  /** The service-code master given with check --service-codes, if any. */
+  serviceCodes?: ServiceCodeMaster | undefined;
 }
 
 type RecordCheck = (fields: string[], row: number, line: number) => void;
@@ -33,6 +37,12 @@ export class RuleChecker {
 
   constructor(private readonly ctx: RuleContext) {
     this.checks = ctx.layout.rules.map((r) => this.compile(r));
+    // The rules that need a service-code master live in serviceCodeRules.ts; without one, none run.
+    const master = ctx.serviceCodes ? masterRules({ ...ctx, fileMonth: ctx.meta?.serviceMonth ?? null, master: ctx.serviceCodes }) : null;
+    if (master) {
+      this.checks.push(master.record);
+      this.finishers.push(master.finish);
+    }
   }
 
   record(fields: string[], row: number, line: number): void {
