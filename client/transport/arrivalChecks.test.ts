@@ -48,12 +48,14 @@ describe('the sender columns', () => {
     expect(q.en).toContain('names office 1310000029, but office 1310000037 signed it');
   });
 
-  it('let an empty optional sender column through (it claims nothing)', () => {
+  it('let an empty or ALL9 sender column through (it claims no office)', () => {
     const plan = valid.find((f) => f.name === PLAN)!;
-    // Empty No.24 (更新業者コード) on every record; No.6 still names the signer.
-    const text = plan.data.toString('latin1').replace(/,1310000011,\r\n/g, ',,\r\n');
-    expect(text).not.toBe(plan.data.toString('latin1'));
-    expect(() => checkContentOffices([{ name: PLAN, data: Buffer.from(text, 'latin1') }], catalog, { signer: '1310000011', me: '1310000029' })).not.toThrow();
+    // No.24 (更新業者コード) empty, then ALL9, on every record; No.6 still names the signer.
+    for (const value of ['', '9999999999']) {
+      const text = plan.data.toString('latin1').replace(/,1310000011,\r\n/g, `,${value},\r\n`);
+      expect(text).not.toBe(plan.data.toString('latin1'));
+      expect(() => checkContentOffices([{ name: PLAN, data: Buffer.from(text, 'latin1') }], catalog, { signer: '1310000011', me: '1310000029' })).not.toThrow();
+    }
   });
 });
 

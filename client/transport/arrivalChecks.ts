@@ -98,7 +98,8 @@ export function checkNameOffices(files: BundleFile[], catalog: SpecCatalog, p: P
  *  UP1KYO   No.13 介護支援事業者コード, No.27 更新業者コード
  *  UP2KYO   No.21 更新業者コード; No.17 is the provider's
  *  UPHOSOKU No.60 同意書受付業者, No.61 更新業者コード (both 居宅支援事業者番号)
- * An empty value claims nothing and is let through (most of these columns are optional).
+ * An empty value claims nothing and is let through (most of these columns are optional), and so is
+ * ALL9 (9999999999), the spec's placeholder on total rows: it names no office that could be posed as.
  */
 export const SENDER_COLUMNS: Readonly<Record<string, readonly number[]>> = {
   UPPLAN: [6, 24],
@@ -109,6 +110,9 @@ export const SENDER_COLUMNS: Readonly<Record<string, readonly number[]>> = {
   UP2KYO: [21],
   UPHOSOKU: [60, 61],
 };
+
+/** The spec's "all offices" placeholder (第7表 totals, UPSIKYU No.7/No.34). */
+const ALL9 = '9999999999';
 
 interface Claim {
   row: number;
@@ -128,7 +132,7 @@ function foreignClaim(f: BundleFile, kind: string, catalog: SpecCatalog, signer:
       if (found) return;
       for (const no of columns) {
         const value = r.fields[no - 1] ?? '';
-        if (value !== '' && value !== signer) {
+        if (value !== '' && value !== ALL9 && value !== signer) {
           found = { row: r.row, column: no, field: layout.columns[no - 1]!.name, office: value };
           return;
         }
