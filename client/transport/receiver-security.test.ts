@@ -1,7 +1,7 @@
 // The receiving side against a sender that holds a valid certificate but lies in what it sends:
 // files that claim another office (in their names or in their records), files for another office,
 // file names that are paths; and a unit whose quarantine cannot be written still gets finished.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -205,5 +205,20 @@ describe('receiving units whose files speak for another office', () => {
     const atRelay = (await cm.client.outbox()).messages.find((m) => m.messageId === 'imported-stays')!;
     expect(atRelay.status).toBe('imported');
     expect(atRelay.receipts.map((r) => r.disposition)).toEqual(['received', 'imported']);
+  });
+
+  it('clears what a receive killed mid-write left in the import folder, and only that', async () => {
+    const importDir = join(dir, 'home-help', 'import');
+    const old = new Date(Date.now() - 10 * 60_000);
+    const names = { ourOld: '.cpl-tmp-4242-old-0badf00d', ourYoung: '.cpl-tmp-4242-young-0badf00d', olderVersion: `UPPLAN_202504_${A}_43_${B}_11_20250509090000.CSV.abcd1234.part`, notOurs: 'notes.part' };
+    for (const n of Object.values(names)) writeFileSync(join(importDir, n), 'half');
+    for (const n of [names.ourOld, names.olderVersion, names.notOurs]) utimesSync(join(importDir, n), old, old);
+    expect((await receiveAll(hh)).pending).toEqual([]);
+    const left = imported();
+    expect(left).not.toContain(names.ourOld);
+    expect(left).not.toContain(names.olderVersion);
+    // Young enough to be a write in progress, or not a name we ever write: left alone.
+    expect(left).toContain(names.ourYoung);
+    expect(left).toContain(names.notOurs);
   });
 });

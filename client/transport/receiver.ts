@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ensurePrivateDir, writeDurable } from '../../platform/fs.js';
+import { cleanTmp, ensurePrivateDir, ORPHAN_TMP_AGE_MS, writeDurable } from '../../platform/fs.js';
 import { asLocalizedError } from '../../shared/errors.js';
 import { formatText } from '../../shared/report/formatText.js';
 import { buildReport, reportHasErrors, validateBytes } from '../../shared/validator/index.js';
@@ -63,8 +63,24 @@ interface Run {
   relay: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
+/** What versions before the file layer left when killed mid-write: <spec name>.<message id, 8>.part. */
+const OLD_PART = /^[A-Za-z0-9_]+\.(?:CSV|csv|jpg|JPG)\.[A-Za-z0-9_-]{1,8}\.part$/;
+
+/**
+ * Removes what a receive killed mid-write left in the import folder, so the care software never sees
+ * it and it does not pile up: only our tmp names, only old enough not to be a write in progress.
+ */
+function clearHalfWritten(s: Session): void {
+  try {
+    cleanTmp(s.config.folders.import, ORPHAN_TMP_AGE_MS, Date.now(), (name) => OLD_PART.test(name));
+  } catch {
+    // An unreadable import folder shows itself when a file is written there; this is only tidying.
+  }
+}
+
 /** Fetches what is waiting at the relay into the spool, then processes the spool in order. */
 export async function receiveAll(s: Session, options: ReceiveOptions = {}): Promise<ReceiveSummary> {
+  clearHalfWritten(s);
   const gate = new RateLimitGate(options.rateLimit);
   const run: Run = { s, relay: (call) => gate.run(call) };
   const summary: ReceiveSummary = { imported: [], quarantined: [], pending: [] };
