@@ -204,10 +204,9 @@ export class Agent {
   }
 
   async tick(): Promise<void> {
-    // The sending half may fail (offline, a broken file system, a file held past the wait while its
-    // unit's moves are completed); receiving must go on regardless.
+    await this.filing.resume();
+    // The sending half may fail (offline, a broken file system); receiving must go on regardless.
     try {
-      await this.filing.resume();
       if (this.settings.autoSend) {
         await this.claimSettled();
         await this.outgoing.processUnits();
