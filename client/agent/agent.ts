@@ -204,6 +204,10 @@ export class Agent {
   }
 
   async tick(): Promise<void> {
+    // lastError says what is wrong now: a pass that reached the relay (a receive) and in which nothing
+    // failed clears it (every failure writes a new one with its own time, so an unchanged value means
+    // none happened this pass).
+    const errorBefore = this.status.lastError;
     await this.filing.resume();
     // The sending half may fail (offline, a broken file system); receiving must go on regardless.
     try {
@@ -220,7 +224,16 @@ export class Agent {
       rmSync(trigger, { force: true });
       this.receiveWanted = true;
     }
-    if (this.receiveWanted || Date.now() - this.lastReceive >= this.settings.pollMs) await this.receive();
+    let received = false;
+    if (this.receiveWanted || Date.now() - this.lastReceive >= this.settings.pollMs) {
+      try {
+        await this.receive();
+        received = true;
+      } catch (e) {
+        this.fail('receive', e);
+      }
+    }
+    if (received && this.status.lastError === errorBefore) this.status.lastError = null;
     this.status.lastScanAt = new Date().toISOString();
     this.writeStatus();
   }
