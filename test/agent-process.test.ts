@@ -9,6 +9,7 @@ import { loadCatalog } from '../client/check/specs.js';
 import { generateFixtures } from '../shared/fixtures/generate.js';
 import { cli, ROOT } from './cli.js';
 import { freePort, office, RelayProcess } from './processes.js';
+import { localMonth } from '../shared/time.js';
 
 const ENV = { CPL_TEST_P12_PASSWORD: 'test-password' };
 const FAST = { settleMs: 200, rescanMs: 100, pollMs: 500 };
@@ -96,7 +97,7 @@ describe('agent process: crash and restart', () => {
       const exp = join(dir, 'care-manager', 'export');
       expect(readdirSync(exp).filter((n) => n.endsWith('.CSV'))).toEqual([]);
       expect(readdirSync(join(exp, 'processing')).filter((n) => !n.startsWith('.'))).toEqual([]);
-      const month = new Date().toISOString().slice(0, 7).replace('-', '');
+      const month = localMonth(new Date());
       expect(readdirSync(join(exp, 'sent', month))).toHaveLength(90);
 
       const r = cli(['receive', '--config', hh, '--format', 'json'], { env: ENV });

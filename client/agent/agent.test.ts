@@ -9,6 +9,7 @@ import { generateFixtures } from '../../shared/fixtures/generate.js';
 import { loadCatalog } from '../check/specs.js';
 import { openSession, type Session } from '../transport/session.js';
 import { Agent, type AgentStatus } from './agent.js';
+import { localMonth } from '../../shared/time.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PKI = join(ROOT, 'fixtures', 'pki');
@@ -98,7 +99,7 @@ describe('careplan-link agent', () => {
     expect(sentByCm()).toBe(1);
     await waitFor('the provider to import it', () => readdirSync(hh.config.folders.import).length === 3);
     expect(readFileSync(join(hh.config.folders.import, slow.name)).equals(slow.data)).toBe(true);
-    const month = new Date().toISOString().slice(0, 7).replace('-', '');
+    const month = localMonth(new Date());
     expect(readdirSync(join(exp, 'sent', month)).sort()).toEqual(unit.map((f) => f.name).sort());
   });
 
