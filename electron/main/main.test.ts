@@ -1,118 +1,53 @@
 // Electron's main process without Electron (its binary cannot be installed here): the electron module
-// is replaced by a recording fake, so these tests check what main asks of Electron — the window's
-// security settings, one IPC channel per API method with the sender checked and payloads validated,
-// navigation, new windows and permissions refused, the CSP on every response.
+// is replaced by a recording fake (testing/fakeElectron.ts), and the utility process by the real back
+// end host served in this process over an in-memory MessageChannel, in front of a fake AppBackend. So
+// these tests check what main asks of Electron — the window's security settings, one IPC channel per
+// API method with the sender checked and payloads validated, navigation, new windows and permissions
+// refused, the CSP — and the path of a call through the port, the pickers, the tray, hide-on-close,
+// the kept password and quitting.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { ipcChannel, METHOD_NAMES } from '../../shared/api/channels.js';
+import { ipcChannel, METHOD_NAMES, type MethodName } from '../../shared/api/channels.js';
 import { resultEnvelopeSchema } from '../../shared/errors.js';
+import { fakeBackend } from './testing/fakeBackend.js';
+import { fakeCiphertext, rec } from './testing/fakeElectron.js';
 
-const rec = vi.hoisted(() => ({
-  windows: [] as { options: Record<string, unknown>; events: Map<string, (...a: unknown[]) => void>; openHandler: (() => unknown) | null; url: string | null }[],
-  ipc: new Map<string, (e: unknown, payload: unknown) => Promise<unknown>>(),
-  permission: null as null | ((wc: unknown, perm: string, cb: (ok: boolean) => void) => void),
-  headers: null as null | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
-  schemes: [] as unknown[],
-  protocolHandler: null as null | ((req: { url: string }) => Response),
-  menus: [] as unknown[],
-  handlerCalls: [] as [string, unknown][],
-  started: [] as [string, Record<string, unknown>][],
-}));
-
-vi.mock('electron', () => {
-  class BrowserWindow {
-    webContents: { id: number; on: (ev: string, fn: (...a: unknown[]) => void) => void; setWindowOpenHandler: (fn: () => unknown) => void };
-    constructor(options: Record<string, unknown>) {
-      const entry = { options, events: new Map<string, (...a: unknown[]) => void>(), openHandler: null as (() => unknown) | null, url: null as string | null };
-      rec.windows.push(entry);
-      this.webContents = { id: rec.windows.length, on: (ev, fn) => entry.events.set(ev, fn), setWindowOpenHandler: (fn) => (entry.openHandler = fn) };
-      this.entry = entry;
-    }
-    private entry;
-    on(): void {}
-    loadURL(url: string): Promise<void> {
-      this.entry.url = url;
-      return Promise.resolve();
-    }
-    show(): void {}
-  }
-  return {
-    app: {
-      requestSingleInstanceLock: () => true,
-      whenReady: () => Promise.resolve(),
-      on: () => undefined,
-      quit: () => undefined,
-      getPath: () => '/tmp/careplan-link-main-test',
-      getVersion: () => '0.0.0',
-      setLoginItemSettings: vi.fn(),
-    },
-    BrowserWindow,
-    ipcMain: { handle: (ch: string, fn: (e: unknown, p: unknown) => Promise<unknown>) => rec.ipc.set(ch, fn) },
-    protocol: { registerSchemesAsPrivileged: (s: unknown) => rec.schemes.push(s), handle: (_s: string, fn: (req: { url: string }) => Response) => (rec.protocolHandler = fn) },
-    session: { defaultSession: { setPermissionRequestHandler: (fn: typeof rec.permission) => (rec.permission = fn), webRequest: { onHeadersReceived: (fn: typeof rec.headers) => (rec.headers = fn) } } },
-    Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => rec.menus.push(m) },
-    Tray: class {
-      setToolTip(): void {}
-      setContextMenu(): void {}
-    },
-    nativeImage: { createFromPath: () => ({}) },
-    Notification: class {
-      static isSupported = () => false;
-      show(): void {}
-    },
-    safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
-    shell: { openPath: async () => '' },
-    dialog: { showMessageBox: async () => ({}) },
-  };
-});
-
-vi.mock('../../client/app/offices.js', async () => {
-  const { ApiError } = await import('../../shared/api/methods.js');
-  // unlock fails the way the back end words its refusals; home fails the way a bug would.
-  const handle = async (m: string, req: unknown) => {
-    rec.handlerCalls.push([m, req]);
-    if (m === 'unlock') throw new ApiError('P12_WRONG_PASSWORD', '証明書ファイルのパスワードが違います', 'Wrong password for the certificate file');
-    if (m === 'home') throw new Error('disk on fire');
-    return { ok: m };
-  };
-  const fake = () => ({
-    backends: [
-      {
-        id: 'care-manager',
-        name: 'ケアプランリンク居宅介護支援センター',
-        backend: {
-          refresh: async () => undefined,
-          handlers: new Proxy({}, { get: (_t, m: string) => (req: unknown) => handle(m, req) }),
-        },
-      },
-    ],
-    close: async () => undefined,
-  });
-  return {
-    startDemoOffices: async (o: Record<string, unknown>) => (rec.started.push(['demo', o]), fake()),
-    startOffice: async (o: Record<string, unknown>) => (rec.started.push(['office', o]), fake()),
-  };
-});
+vi.mock('electron', async () => (await import('./testing/fakeElectron.js')).electron);
+vi.mock('../../client/app/backend.js', async (importOriginal) => ({ ...(await importOriginal<object>()), AppBackend: (await import('./testing/fakeBackend.js')).FakeAppBackend }));
 
 beforeAll(async () => {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const dir = mkdtempSync(join(tmpdir(), 'cpl-main-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>app</title>');
   process.env.CPL_RENDERER_DIR = dir;
+  rec.userData = mkdtempSync(join(tmpdir(), 'cpl-main-userdata-'));
+  // A password kept at an earlier run (as safeStorage left it).
+  writeFileSync(join(rec.userData, 'secret.bin'), fakeCiphertext('kept-password'));
   await import('./main.js');
-  await vi.waitFor(() => expect(rec.ipc.size).toBe(METHOD_NAMES.length));
+  // The back end host and the real modules behind it load on the first fork: give it time.
+  await vi.waitFor(() => expect(rec.windows).toHaveLength(1), { timeout: 30_000 });
 });
 
-const trusted = (payload: unknown, method = 'searchPartners') => rec.ipc.get(ipcChannel(method as (typeof METHOD_NAMES)[number]))!({ senderFrame: { url: 'app://careplan/index.html' }, sender: { id: 1 } }, payload);
+const call = (method: MethodName, payload: unknown, sender = { senderFrame: { url: 'app://careplan/index.html' }, sender: { id: 1 } }) => rec.ipc.get(ipcChannel(method))!(sender, payload);
+const trusted = (payload: unknown, method: MethodName = 'searchPartners') => call(method, payload);
+const tray = () => rec.trays[0]!;
 
 describe('Electron main process', () => {
-  it('serves one real office when installed (no embedded relay, no demo offices), with the password in safeStorage', () => {
-    expect(rec.started.map(([kind]) => kind)).toEqual(['office']);
-    const o = rec.started[0]![1] as { shell: string; secrets: object; setupDefaults: { exportDir: string } };
-    expect(o.shell).toBe('electron');
-    expect(o.secrets.constructor.name).toBe('SafeStorageSecrets');
-    expect(o.setupDefaults.exportDir).toContain('ケアプランリンク');
+  it('runs the back end in a utility process, with the kept password only in its first message', () => {
+    expect(rec.forks).toHaveLength(1);
+    const child = rec.forks[0]!;
+    expect(child.modulePath).toMatch(/backend\.cjs$/);
+    expect(child.args).toEqual([]);
+    expect(child.options).not.toHaveProperty('env');
+    expect(child.init).toMatchObject({ type: 'init', mode: 'office', dataDir: rec.userData, password: 'kept-password', persistentSecrets: true });
+    expect((child.init!.setupDefaults as { exportDir: string }).exportDir).toContain('ケアプランリンク');
+    // One real office (no embedded relay, no demo offices), in the app's folder, with the password.
+    const { opts } = fakeBackend.instances[0]!;
+    expect(opts.shell).toBe('electron');
+    expect(opts.dataDir).toBe(join(rec.userData, 'office'));
+    expect(opts.secrets.persistent).toBe(true);
+    expect(opts.secrets.get()).toBe('kept-password');
   });
 
   it('opens the window sandboxed, isolated, without Node, on its own scheme', () => {
@@ -128,19 +63,19 @@ describe('Electron main process', () => {
     expect([...rec.ipc.keys()].sort()).toEqual(METHOD_NAMES.map(ipcChannel).sort());
   });
 
-  it('dispatches a trusted, valid call to the back end', async () => {
+  it('dispatches a trusted, valid call to the back end over the port', async () => {
     await expect(trusted({ query: 'ひまわり' })).resolves.toEqual({ ok: true, result: { ok: 'searchPartners' } });
-    expect(rec.handlerCalls.at(-1)).toEqual(['searchPartners', { query: 'ひまわり' }]);
+    expect(fakeBackend.calls.at(-1)).toEqual(['searchPartners', { query: 'ひまわり' }]);
   });
 
   it('refuses calls from other frames and payloads that fail the schema, before the back end sees them', async () => {
-    const before = rec.handlerCalls.length;
-    const foreign = rec.ipc.get(ipcChannel('getState'))!({ senderFrame: { url: 'https://evil.example/' }, sender: { id: 1 } }, {});
-    await expect(foreign).resolves.toMatchObject({ ok: false, error: { code: 'untrusted' } });
-    const unknownWindow = rec.ipc.get(ipcChannel('getState'))!({ senderFrame: { url: 'app://careplan/index.html' }, sender: { id: 99 } }, {});
-    await expect(unknownWindow).resolves.toMatchObject({ ok: false, error: { code: 'untrusted' } });
+    const before = fakeBackend.calls.length;
+    await expect(call('getState', {}, { senderFrame: { url: 'https://evil.example/' }, sender: { id: 1 } })).resolves.toMatchObject({ ok: false, error: { code: 'untrusted' } });
+    await expect(call('getState', {}, { senderFrame: { url: 'app://careplan/index.html' }, sender: { id: 99 } })).resolves.toMatchObject({ ok: false, error: { code: 'untrusted' } });
     await expect(trusted({ office: 'x', favourite: 1 }, 'setFavourite')).resolves.toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    expect(rec.handlerCalls.length).toBe(before);
+    await expect(trusted({ purpose: 'desktop' }, 'pickFolder')).resolves.toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(fakeBackend.calls.length).toBe(before);
+    expect(rec.dialogs).toHaveLength(0);
   });
 
   it('answers a failing handler with an error envelope instead of throwing across IPC', async () => {
@@ -150,16 +85,16 @@ describe('Electron main process', () => {
     // An unexpected failure is marked internal; its stack never crosses.
     const broken = (await trusted({}, 'home')) as { ok: false; error: Record<string, unknown> };
     expect(broken).toMatchObject({ ok: false, error: { code: 'internal' } });
-    expect(JSON.stringify(broken)).not.toMatch(/at .*main\.test/);
+    expect(JSON.stringify(broken)).not.toMatch(/at .*fakeBackend/);
   });
 
   it('blocks navigation away from the app and every new window', () => {
     const w = rec.windows[0]!;
     const away = { preventDefault: vi.fn() };
-    w.events.get('will-navigate')!(away, 'https://example.com/');
+    w.webContents.events.get('will-navigate')!(away, 'https://example.com/');
     expect(away.preventDefault).toHaveBeenCalled();
     const inside = { preventDefault: vi.fn() };
-    w.events.get('will-navigate')!(inside, 'app://careplan/index.html');
+    w.webContents.events.get('will-navigate')!(inside, 'app://careplan/index.html');
     expect(inside.preventDefault).not.toHaveBeenCalled();
     expect(w.openHandler!()).toEqual({ action: 'deny' });
   });
@@ -174,6 +109,13 @@ describe('Electron main process', () => {
     expect(headers['Content-Security-Policy']![0]).toContain("script-src 'self'");
   });
 
+  it('sends the same CSP as the web bridge (one policy for both doors)', async () => {
+    const { RENDERER_CSP } = await import('../../shared/api/csp.js');
+    const bridge = await import('../../client/bridge/server.js');
+    expect(bridge.RENDERER_CSP).toBe(RENDERER_CSP);
+    expect(rec.protocolHandler!({ url: 'app://careplan/index.html' }).headers.get('content-security-policy')).toBe(RENDERER_CSP);
+  });
+
   it('serves the renderer on its scheme with the CSP, and nothing outside its folder', async () => {
     const page = rec.protocolHandler!({ url: 'app://careplan/index.html' });
     expect(page.status).toBe(200);
@@ -182,5 +124,137 @@ describe('Electron main process', () => {
     // Encoded slashes are not normalised away by URL parsing: this reaches the folder guard.
     expect(rec.protocolHandler!({ url: 'app://careplan/..%2f..%2f..%2fetc%2fpasswd' }).status).toBe(404);
     expect(rec.protocolHandler!({ url: 'app://careplan/missing.js' }).status).toBe(404);
+  });
+});
+
+describe('native dialogs', () => {
+  it('picks a folder in a dialog over the asking window, starting at the current one', async () => {
+    const before = fakeBackend.calls.length;
+    rec.dialogAnswers.push({ canceled: false, filePaths: ['D:\\介護ソフト\\出力'] });
+    await expect(trusted({ purpose: 'export', current: 'C:\\old' }, 'pickFolder')).resolves.toEqual({ ok: true, result: { path: 'D:\\介護ソフト\\出力' } });
+    const d = rec.dialogs.at(-1)!;
+    expect(d.parent).toBe(rec.windows[0]);
+    expect(d.options).toMatchObject({ defaultPath: 'C:\\old', properties: expect.arrayContaining(['openDirectory']) });
+    expect(String(d.options.title)).toContain('書き出し');
+    await expect(trusted({ purpose: 'import' }, 'pickFolder')).resolves.toEqual({ ok: true, result: { path: null } });
+    // Answered by main itself: the back end never sees a picker.
+    expect(fakeBackend.calls.length).toBe(before);
+  });
+
+  it('reads the chosen certificate file and hands over its bytes; refuses a file far too large', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpl-pick-'));
+    writeFileSync(join(dir, 'office.p12'), Buffer.from([0x30, 0x82, 0x01, 0x02]));
+    rec.dialogAnswers.push({ canceled: false, filePaths: [join(dir, 'office.p12')] });
+    await expect(trusted({}, 'pickCertificate')).resolves.toEqual({ ok: true, result: { path: join(dir, 'office.p12'), name: 'office.p12', p12Base64: 'MIIBAg==' } });
+    expect(rec.dialogs.at(-1)!.options.filters).toEqual(expect.arrayContaining([expect.objectContaining({ extensions: ['p12', 'pfx'] })]));
+    writeFileSync(join(dir, 'video.p12'), Buffer.alloc(2 * 1024 * 1024));
+    rec.dialogAnswers.push({ canceled: false, filePaths: [join(dir, 'video.p12')] });
+    await expect(trusted({}, 'pickCertificate')).resolves.toMatchObject({ ok: false, error: { code: 'certificate_too_large' } });
+    await expect(trusted({}, 'pickCertificate')).resolves.toEqual({ ok: true, result: null });
+  });
+
+  it('opens the folder the back end names in Explorer (shell.openPath)', async () => {
+    await expect(trusted({ which: 'export' }, 'openFolder')).resolves.toEqual({ ok: true, result: { path: '/office/export', opened: true } });
+    expect(rec.opened).toEqual(['/office/export']);
+  });
+});
+
+describe('the kept password', () => {
+  it('is written only as safeStorage ciphertext, and removed when forgotten', async () => {
+    const file = join(rec.userData, 'secret.bin');
+    const password = '新しいパスワード-2026';
+    fakeBackend.instances[0]!.opts.secrets.set(password);
+    await vi.waitFor(() => expect(rec.encrypted).toContain(password));
+    await vi.waitFor(() => expect(readFileSync(file)).toEqual(fakeCiphertext(password)));
+    const written = readFileSync(file);
+    expect(written.includes(Buffer.from(password, 'utf8'))).toBe(false);
+    expect(written.toString('latin1')).not.toContain('パスワード');
+    fakeBackend.instances[0]!.opts.secrets.clear();
+    await vi.waitFor(() => expect(existsSync(file)).toBe(false));
+  });
+});
+
+describe('start at login', () => {
+  it('registers the installed app to start hidden in the tray, and never a development run', async () => {
+    await trusted({ startWithWindows: true }, 'saveSettings');
+    expect(rec.app.loginItems).toEqual([]);
+    rec.app.isPackaged = true;
+    try {
+      await trusted({ startWithWindows: true }, 'saveSettings');
+      await vi.waitFor(() => expect(rec.app.loginItems).toEqual([{ openAtLogin: true, args: ['--hidden'] }]));
+      await trusted({ startWithWindows: false }, 'saveSettings');
+      await vi.waitFor(() => expect(rec.app.loginItems.at(-1)).toEqual({ openAtLogin: false, args: ['--hidden'] }));
+    } finally {
+      rec.app.isPackaged = false;
+    }
+  });
+});
+
+describe('the tray', () => {
+  it('offers 開く, 今すぐ受信, 送信を一時停止 and 終了', () => {
+    expect(tray().menu.map((i) => i.label ?? i.type)).toEqual(['開く', 'separator', '今すぐ受信', '送信を一時停止', 'separator', '終了']);
+    expect(tray().tooltip).toContain('ケアプランリンク');
+  });
+
+  it('receives now and tells the result', async () => {
+    tray().item('今すぐ受信').click!({ checked: false });
+    await vi.waitFor(() => expect(rec.notifications).toContainEqual({ title: '今すぐ受信', body: '1 件を受け取り、取り込みました' }));
+    expect(fakeBackend.calls.at(-1)).toEqual(['receiveNow', {}]);
+  });
+
+  it('pauses and resumes automatic sending, and shows it', async () => {
+    tray().item('送信を一時停止').click!({ checked: true });
+    await vi.waitFor(() => expect(fakeBackend.calls.at(-1)).toEqual(['saveSettings', { autoSend: false }]));
+    await vi.waitFor(() => expect(tray().tooltip).toContain('送信を一時停止しています'));
+    expect(tray().item('送信を一時停止').checked).toBe(true);
+    tray().item('送信を一時停止').click!({ checked: false });
+    await vi.waitFor(() => expect(fakeBackend.calls.at(-1)).toEqual(['saveSettings', { autoSend: true }]));
+    await vi.waitFor(() => expect(tray().item('送信を一時停止').checked).toBe(false));
+  });
+
+  it('changes its icon and tooltip while something needs attention', async () => {
+    expect(tray().image).toBe('tray.png');
+    fakeBackend.attention = 2;
+    await trusted({ notifications: true }, 'saveSettings');
+    await vi.waitFor(() => expect(tray().tooltip).toContain('確認が必要なことが 2 件あります'));
+    expect(tray().image).toBe('tray-attention.png');
+    fakeBackend.phase = 'locked';
+    await trusted({ notifications: true }, 'saveSettings');
+    await vi.waitFor(() => expect(tray().tooltip).toContain('証明書のパスワードを入力してください'));
+    fakeBackend.attention = 0;
+    fakeBackend.phase = 'ready';
+    await trusted({ notifications: true }, 'saveSettings');
+    await vi.waitFor(() => expect(tray().image).toBe('tray.png'));
+    expect(tray().tooltip).not.toContain('確認');
+  });
+});
+
+describe('closing and quitting', () => {
+  it('hides the window on close (exchange goes on), says so once, and the tray opens it again', () => {
+    const w = rec.windows[0]!;
+    expect(w.userCloses()).toBe(false);
+    expect(w.visible).toBe(false);
+    expect(w.destroyed).toBe(false);
+    w.show();
+    w.userCloses();
+    expect(rec.notifications.filter((n) => n.title.includes('通知領域'))).toHaveLength(1);
+    tray().item('開く').click!({ checked: false });
+    expect(w.visible).toBe(true);
+    expect(rec.windows).toHaveLength(1);
+  });
+
+  it('quits from the tray only after the back end has stopped its agents', async () => {
+    const quits = rec.app.quits;
+    tray().item('終了').click!({ checked: false });
+    expect(rec.app.quits).toBe(quits + 1);
+    const event = { preventDefault: vi.fn() };
+    rec.app.events.get('before-quit')!(event);
+    expect(event.preventDefault).toHaveBeenCalled();
+    await vi.waitFor(() => expect(rec.app.quits).toBe(quits + 2));
+    expect(fakeBackend.stopped).toBe(1);
+    expect(rec.backendClosed).toBe(1);
+    expect(tray().destroyed).toBe(true);
+    // Now a close really closes.
+    expect(rec.windows[0]!.userCloses()).toBe(true);
   });
 });
