@@ -6,7 +6,9 @@ import { basename, join, resolve } from 'node:path';
 import { LocalizedError, type LocalizedText } from '../../shared/errors.js';
 import type { CheckReport } from '../../shared/report/types.js';
 import type { SpecCatalog } from '../../shared/spec/model.js';
+import type { ServiceCodeMaster } from '../../shared/spec/serviceCodes.js';
 import { buildReport, FileValidator, type FileResult } from '../../shared/validator/index.js';
+import { nameUnitServices } from '../../shared/validator/serviceCodeRules.js';
 import { decodeMs932 } from './ms932.js';
 import { loadCatalog } from './specs.js';
 
@@ -15,11 +17,13 @@ export interface CheckOptions {
   catalog?: SpecCatalog;
   /** Check send units too; by default only for a directory or several files. */
   units?: boolean;
+  /** A service-code master (check --service-codes): the rules that need one run, and findings name services. */
+  serviceCodes?: ServiceCodeMaster;
 }
 
 export async function validatePath(path: string, options: CheckOptions = {}): Promise<FileResult> {
   const catalog = options.catalog ?? loadCatalog();
-  const v = new FileValidator(path, basename(path), { catalog, decoder: decodeMs932, redact: options.redact === true });
+  const v = new FileValidator(path, basename(path), { catalog, decoder: decodeMs932, redact: options.redact === true, ...(options.serviceCodes ? { serviceCodes: options.serviceCodes } : {}) });
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
     const buf = chunk as Buffer;
@@ -83,5 +87,7 @@ export async function checkPaths(inputs: string[], options: CheckOptions = {}): 
   if (unique.length === 0) throw new InputError({ ja: '検査する標準仕様のファイル（.CSV / .jpg）がありません', en: 'no standard-spec files (.CSV / .jpg) to check' });
   const results: FileResult[] = [];
   for (const f of unique) results.push(await validatePath(f, { ...options, catalog }));
-  return buildReport(results, catalog, { units: options.units ?? (sawDirectory || unique.length > 1), redact: options.redact === true, ignored });
+  const report = buildReport(results, catalog, { units: options.units ?? (sawDirectory || unique.length > 1), redact: options.redact === true, ignored });
+  if (options.serviceCodes) nameUnitServices(report.units, options.serviceCodes);
+  return report;
 }

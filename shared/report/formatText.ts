@@ -1,5 +1,6 @@
 // The readable report: one block per file and per send unit, a table of findings, a summary line.
-import type { CheckReport, FileReport, Finding, UnitReport } from './types.js';
+import { serviceTypeLabel } from '../spec/serviceTypes.js';
+import type { CheckReport, FileReport, Finding, OfficeRef, UnitReport } from './types.js';
 
 export type Lang = 'ja' | 'en';
 
@@ -63,7 +64,8 @@ function findingRows(findings: Finding[], lang: Lang): string[][] {
     f.line === null ? '-' : String(f.line),
     f.column === null ? '-' : String(f.column),
     f.field ?? '-',
-    lang === 'ja' ? f.message : f.messageEn,
+    // With --service-codes the record's service is named (e.g. [111111 身体介護１]).
+    (lang === 'ja' ? f.message : f.messageEn) + (f.service ? ` [${f.service}]` : ''),
     lang === 'ja' ? f.hint : f.hintEn,
   ]);
 }
@@ -78,20 +80,25 @@ function block(title: string, findings: Finding[], lang: Lang): string[] {
   return out;
 }
 
+/** An office with its service type named: 1310000029(11 訪問介護). */
+function office(o: OfficeRef, lang: Lang): string {
+  return `${o.office}(${o.serviceType === null ? '' : serviceTypeLabel(o.serviceType, lang)})`;
+}
+
 function fileTitle(f: FileReport, lang: Lang): string {
   const mark = f.valid ? '✔' : '✖';
   const parts = [`${mark} ${f.path}`];
   if (f.meta) {
     parts.push(f.meta.title);
     if (f.meta.serviceMonth) parts.push(L[lang].month(f.meta.serviceMonth));
-    parts.push(`${f.meta.sender.office}(${f.meta.sender.serviceType}) → ${f.meta.receiver.office}(${f.meta.receiver.serviceType})`);
+    parts.push(`${office(f.meta.sender, lang)} → ${office(f.meta.receiver, lang)}`);
   }
   return parts.join('  ');
 }
 
 function unitTitle(u: UnitReport, lang: Lang): string {
   const t = L[lang];
-  return `${u.valid ? '✔' : '✖'} ${t.unit} ${u.sender.office}(${u.sender.serviceType}) → ${u.receiver.office}(${u.receiver.serviceType})  ${t.seq} ${u.sequence}  ${u.title ?? ''}  [${u.files.join(', ')}]`;
+  return `${u.valid ? '✔' : '✖'} ${t.unit} ${office(u.sender, lang)} → ${office(u.receiver, lang)}  ${t.seq} ${u.sequence}  ${u.title ?? ''}  [${u.files.join(', ')}]`;
 }
 
 export function formatText(report: CheckReport, lang: Lang = 'ja'): string {

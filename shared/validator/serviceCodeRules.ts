@@ -6,7 +6,7 @@
 //   - 第7表 No.18 給付管理単位数 filled for a code outside the 区分支給限度: E_TABLE7_LIMIT_UNITS_NOT_EMPTY
 //   - 第7表: 2+ detail rows of a type within the limit and no xxAAAA, where rules.ts only warns: E_TABLE7_LIMIT_SUBTOTAL_MISSING
 //   - every finding on a record with a known code carries that code and its name (Finding.service)
-import type { Finding } from '../report/types.js';
+import type { Finding, UnitReport } from '../report/types.js';
 import type { FileRule, LayoutSpec } from '../spec/model.js';
 import type { ServiceCodeMaster } from '../spec/serviceCodes.js';
 import { serviceTypeLabel } from '../spec/serviceTypes.js';
@@ -117,6 +117,20 @@ function nameService(sink: FindingSink, row: number, service: string): void {
       const f: Finding = list[i]!;
       if (f.row !== row) break;
       f.service ??= service;
+    }
+  }
+}
+
+/**
+ * Unit findings that name a service code as their value (W_UNIT_PLAN_CODE_NOT_IN_TABLE7) get its name
+ * too. Called after the unit checks, by whoever gave the master (client/check/validation.ts).
+ */
+export function nameUnitServices(units: UnitReport[], master: ServiceCodeMaster): void {
+  for (const u of units) {
+    for (const f of [...u.errors, ...u.warnings]) {
+      if (f.service !== undefined || f.value === undefined || !CODE_SHAPE.test(f.value)) continue;
+      const label = master.label(f.value, { month: u.serviceMonth });
+      if (label) f.service = label;
     }
   }
 }
