@@ -46,14 +46,14 @@ const dropRng: Record<Direction, ReturnType<typeof random>> = { 'cm-hh': random(
 const takeRng = random(seed + 3);
 
 let relayPort = 0;
-const relay = new Proc('relay', () => ['relay', '--port', String(relayPort), '--data', join(work, 'relay-data'), '--tls-cert', join(PKI, 'relay-server.pem'), '--tls-key', join(PKI, 'relay-server.key.pem'), '--client-ca', join(PKI, 'ca.pem'), '--rate-per-minute', '100000'], logs);
-const RELAY_READY = 'careplan-link relay: https://';
+const relay = new Proc('relay', () => ['relay', '--port', String(relayPort), '--data', join(work, 'relay-data'), '--tls-cert', join(PKI, 'relay-server.pem'), '--tls-key', join(PKI, 'relay-server.key.pem'), '--client-ca', join(PKI, 'ca.pem'), '--rate-per-minute', '100000'], logs, 'careplan-link relay: https://');
+const AGENT_READY = 'careplan-link agent:';
 
 /** The relay again on its port (the offices' configs name it); a port still closing is tried again. */
 async function startRelay(): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await relay.start(RELAY_READY);
+      await relay.start();
       return;
     } catch (e) {
       if (attempt >= 20) throw e;
@@ -62,19 +62,23 @@ async function startRelay(): Promise<void> {
   }
 }
 
-const out = await relay.start(RELAY_READY);
+const out = await relay.start();
 relayPort = Number(out.match(/https:\/\/127\.0\.0\.1:(\d+)/)![1]);
 const relayUrl = `https://127.0.0.1:${relayPort}`;
 const office = { 'care-manager': makeOffice(work, 'care-manager', relayUrl), 'home-help': makeOffice(work, 'home-help', relayUrl) };
 const agents: Record<OfficeId, Proc> = {
-  'care-manager': new Proc('agent-care-manager', () => ['agent', '--config', office['care-manager'].config], logs),
-  'home-help': new Proc('agent-home-help', () => ['agent', '--config', office['home-help'].config], logs),
+  'care-manager': new Proc('agent-care-manager', () => ['agent', '--config', office['care-manager'].config], logs, AGENT_READY),
+  'home-help': new Proc('agent-home-help', () => ['agent', '--config', office['home-help'].config], logs, AGENT_READY),
 };
 const clis: Record<OfficeId, Proc> = {
-  'care-manager': new Proc('cli-care-manager', () => [cliCommand, '--config', office['care-manager'].config, ...(cliCommand === 'send' ? ['--retries', '1'] : [])], logs),
-  'home-help': new Proc('cli-home-help', () => [cliCommand, '--config', office['home-help'].config, ...(cliCommand === 'send' ? ['--retries', '1'] : [])], logs),
+  'care-manager': new Proc('cli-care-manager', () => cliArgs('care-manager'), logs),
+  'home-help': new Proc('cli-home-help', () => cliArgs('home-help'), logs),
 };
-let cliCommand: 'send' | 'receive' = 'receive';
+/** The command each office's next CLI episode runs: send (flushes the outbox) or receive. */
+const cliCommand: Record<OfficeId, 'send' | 'receive'> = { 'care-manager': 'receive', 'home-help': 'receive' };
+function cliArgs(id: OfficeId): string[] {
+  return [cliCommand[id], '--config', office[id].config, ...(cliCommand[id] === 'send' ? ['--retries', '1'] : [])];
+}
 const all = [relay, ...Object.values(agents), ...Object.values(clis)];
 const abort = async () => {
   for (const p of all) await p.kill();
@@ -84,7 +88,7 @@ process.once('SIGINT', () => void abort());
 
 const cli = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'careplan-link.js'), ...args], { env: { ...process.env, ...PASSWORD_ENV }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 
-for (const a of Object.values(agents)) await a.start();
+await Promise.all(Object.values(agents).map((a) => a.start()));
 // Each agent announces its office; the first unit needs the partner's certificate from the directory.
 for (;;) {
   const r = cli(['offices', '--config', office['care-manager'].config]);
@@ -141,14 +145,18 @@ async function take(): Promise<void> {
 const producers = [produce('cm-hh', 2_500), produce('hh-cm', 3_000)];
 const taker = take();
 
-// --- The faults. ---
+// --- The faults. Restarts run in the background, so a slow start does not slow the kills down and
+// several programs may be down at once; only a program at work (printed its ready line) is killed. ---
 let crashes = 0;
 let cliRuns = 0;
+/** Programs being restarted, or an office in a CLI episode: not to be killed or restarted by anyone else. */
+const busy = new Set<Proc>();
+const background: Promise<void>[] = [];
+
 /** A program that ended by itself (not by our kill) is a finding; it is counted and started again. */
-async function keepRunning(except?: OfficeId): Promise<void> {
-  for (const p of [relay, ...(Object.keys(agents) as OfficeId[]).filter((id) => id !== except).map((id) => agents[id])]) {
-    if (p.alive) continue;
-    // Our kills are followed by a start at once: a program found dead here ended by itself.
+async function keepRunning(): Promise<void> {
+  for (const p of [relay, ...Object.values(agents)]) {
+    if (p.alive || busy.has(p)) continue;
     crashes++;
     note(`${p.name} exited by itself (${p.child?.exitCode ?? p.child?.signalCode ?? 'not started'})`);
     if (p === relay) await startRelay();
@@ -156,39 +164,56 @@ async function keepRunning(except?: OfficeId): Promise<void> {
   }
 }
 
-const kills = () => all.reduce((n, p) => n + p.kills, 0);
-let overheadMs = 1_000;
-while (Date.now() < chaosEnd) {
-  const perKill = (chaosEnd - Date.now()) / Math.max(1, TARGET_KILLS - kills());
-  await sleep(Math.round(chaosRng.between(20, 180) / 100 * Math.max(50, perKill - overheadMs)));
-  if (Date.now() >= chaosEnd) break;
-  const began = Date.now();
-  const victim = chaosRng.pick(['relay', 'relay', 'relay', 'care-manager', 'care-manager', 'home-help', 'home-help', 'cli', 'cli', 'cli'] as const);
-  const restartDelay = chaosRng.between(0, 800);
-  if (victim === 'relay') {
-    if (await relay.kill()) note('kill -9 relay');
-    await sleep(restartDelay);
-    await startRelay();
-  } else if (victim === 'cli') {
-    // A clerk's command while that office's agent is down: never two writers on one spool.
-    const id = chaosRng.pick(['care-manager', 'home-help'] as const);
-    cliCommand = chaosRng.pick(['send', 'receive'] as const);
-    const cliKillAfter = chaosRng.between(100, 2_500);
-    if (await agents[id].kill()) note(`kill -9 agent ${id} (for the CLI)`);
+async function restart(p: Proc, delayMs: number): Promise<void> {
+  try {
+    await sleep(delayMs);
+    if (p === relay) await startRelay();
+    else await p.start();
+  } catch (e) {
+    note(`${p.name} did not start again: ${(e as Error).message}`);
+  } finally {
+    busy.delete(p);
+  }
+}
+
+/** A clerk's command while that office's agent is down (never two writers on one spool), killed after a while. */
+async function cliEpisode(id: OfficeId, command: 'send' | 'receive', killAfterMs: number, restartDelayMs: number): Promise<void> {
+  try {
+    cliCommand[id] = command;
     await clis[id].start();
     cliRuns++;
-    await Promise.race([clis[id].exited(), sleep(cliKillAfter)]);
-    if (await clis[id].kill()) note(`kill -9 cli ${cliCommand} ${id} after ${cliKillAfter} ms`);
-    await sleep(restartDelay);
-    await agents[id].start();
-  } else {
-    if (await agents[victim].kill()) note(`kill -9 agent ${victim}`);
-    await sleep(restartDelay);
-    await agents[victim].start();
+    await Promise.race([clis[id].exited(), sleep(killAfterMs)]);
+    if (await clis[id].kill()) note(`kill -9 cli ${command} ${id} after ${killAfterMs} ms`);
+  } finally {
+    await restart(agents[id], restartDelayMs);
   }
-  await keepRunning();
-  overheadMs = 0.8 * overheadMs + 0.2 * (Date.now() - began);
 }
+
+const kills = () => all.reduce((n, p) => n + p.kills, 0);
+/** Who is killed, weighted: the relay, either agent, or an office's agent followed by a CLI command. */
+const VICTIMS = ['relay', 'care-manager', 'cli', 'relay', 'home-help', 'cli', 'relay', 'care-manager', 'cli', 'home-help'] as const;
+while (Date.now() < chaosEnd) {
+  const perKill = (chaosEnd - Date.now()) / Math.max(1, TARGET_KILLS - kills());
+  // Every draw is made whatever happens next, so the seeded stream stays the same.
+  const gap = Math.round((chaosRng.between(20, 180) / 100) * Math.max(50, perKill));
+  const start = chaosRng.between(0, VICTIMS.length - 1);
+  const restartDelay = chaosRng.between(0, 800);
+  const cliOffice = chaosRng.pick(['care-manager', 'home-help'] as const);
+  const cliCommandNow = chaosRng.pick(['send', 'receive'] as const);
+  const cliKillAfter = chaosRng.between(100, 2_500);
+  await sleep(gap);
+  if (Date.now() >= chaosEnd) break;
+  // The drawn victim, or the next one in the list that is at work (a program still starting is passed over).
+  const targetOf = (v: (typeof VICTIMS)[number]) => (v === 'relay' ? relay : agents[v === 'cli' ? cliOffice : v]);
+  const victim = [...VICTIMS.slice(start), ...VICTIMS.slice(0, start)].find((v) => !busy.has(targetOf(v)) && targetOf(v).ready);
+  if (!victim) continue;
+  const target = targetOf(victim);
+  busy.add(target);
+  if (await target.kill()) note(`kill -9 ${target.name}${victim === 'cli' ? ' (for the CLI)' : ''}`);
+  background.push(victim === 'cli' ? cliEpisode(cliOffice, cliCommandNow, cliKillAfter, restartDelay) : restart(target, restartDelay));
+  await keepRunning();
+}
+await Promise.all(background);
 
 // --- Quiet: everything running, no new units; wait until all has arrived and nothing is left over. ---
 producing = false;

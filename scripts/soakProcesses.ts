@@ -25,16 +25,22 @@ export function random(seed: number): { next: () => number; between: (lo: number
   return { next, between: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), pick: (xs) => xs[Math.floor(next() * xs.length)]! };
 }
 
-/** One program of the soak, started again after each kill; its output goes to logs/<name>.log. */
+/**
+ * One program of the soak, started again after each kill; its output goes to logs/<name>.log. `ready`
+ * is the line it prints once it is at work (none for one-shot commands).
+ */
 export class Proc {
   child: ChildProcess | null = null;
   starts = 0;
   kills = 0;
+  /** Printed its ready line and not killed since: a kill now hits a program at work, not one starting up. */
+  ready = false;
 
   constructor(
     readonly name: string,
     private readonly args: () => string[],
     private readonly logDir: string,
+    private readonly readyLine?: string,
   ) {}
 
   get alive(): boolean {
@@ -42,10 +48,11 @@ export class Proc {
     return c !== null && c.exitCode === null && c.signalCode === null;
   }
 
-  /** Starts the program; with `ready`, waits until its output contains it (or fails if it exits first). */
-  async start(ready?: string, timeoutMs = 30_000): Promise<string> {
+  /** Starts the program; resolves with its output so far once it is ready (at once without a ready line). */
+  async start(timeoutMs = 60_000): Promise<string> {
     const child = spawn(process.execPath, [BIN, ...this.args()], { env: { ...process.env, ...PASSWORD_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    this.ready = false;
     this.starts++;
     const log = join(this.logDir, `${this.name}.log`);
     appendFileSync(log, `\n=== start ${this.starts} pid ${child.pid} at ${new Date().toISOString()}\n`);
@@ -53,13 +60,15 @@ export class Proc {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       appendFileSync(log, d);
+      if (this.readyLine && this.child === child && out.includes(this.readyLine)) this.ready = true;
     });
     child.stderr!.on('data', (d: Buffer) => appendFileSync(log, d));
-    if (!ready) return '';
+    const line = this.readyLine;
+    if (!line) return '';
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${this.name} did not start within ${timeoutMs} ms`)), timeoutMs);
       const check = () => {
-        if (out.includes(ready)) {
+        if (out.includes(line)) {
           clearTimeout(timer);
           resolve(out);
         }
@@ -80,6 +89,7 @@ export class Proc {
 
   /** kill -9 at this moment, whatever it is doing. Counts only a process that was running. */
   async kill(): Promise<boolean> {
+    this.ready = false;
     if (!this.alive) return false;
     this.child!.kill('SIGKILL');
     this.kills++;
