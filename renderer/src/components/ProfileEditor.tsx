@@ -5,6 +5,7 @@ import { useAction } from '../hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { readAsBase64, readAsText } from '../util/files.js';
 import { ErrorAlert, Notice } from './Alert.js';
+import { BrowseCertificateButton, BrowseFolderButton } from './ShellControls.js';
 
 /** A labelled one-line input; its id is also its test id. */
 function TextField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (v: string) => void }) {
@@ -16,12 +17,27 @@ function TextField({ id, label, value, onChange }: { id: string; label: string; 
   );
 }
 
+/** A folder's field, with 「参照…」 beside it where the desktop app has a folder dialog. */
+function FolderField({ id, purpose, label, value, onChange, pickers }: { id: string; purpose: 'export' | 'import'; label: string; value: string; onChange: (v: string) => void; pickers: boolean }) {
+  if (!pickers) return <TextField id={id} label={label} value={value} onChange={onChange} />;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <div className="field-row">
+        <input id={id} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)} />
+        <BrowseFolderButton purpose={purpose} current={value} onPicked={onChange} testId={`${id}-browse`} />
+      </div>
+    </div>
+  );
+}
+
 /**
  * Changing what the setup decided: folders, the linkage service, the office name, and a renewed
  * certificate (the attention list sends people here when theirs is about to expire).
  */
-export function ProfileEditor({ profile, onState }: { profile: OfficeProfile; onState: (s: AppState) => void }) {
+export function ProfileEditor({ profile, onState, pickers = false }: { profile: OfficeProfile; onState: (s: AppState) => void; pickers?: boolean }) {
   const { t } = useI18n();
+  const [picked, setPicked] = useState<string | null>(null);
   const [name, setName] = useState(profile.name);
   const [relayUrl, setRelayUrl] = useState(profile.relayUrl);
   const [exportDir, setExportDir] = useState(profile.exportDir);
@@ -48,6 +64,7 @@ export function ProfileEditor({ profile, onState }: { profile: OfficeProfile; on
     if (r) {
       setSaved(true);
       setP12(null);
+      setPicked(null);
       setPassword('');
       onState(r);
     }
@@ -63,11 +80,32 @@ export function ProfileEditor({ profile, onState }: { profile: OfficeProfile; on
         <label htmlFor="profile-trust">{t('trustFile')}</label>
         <input id="profile-trust" data-testid="profile-trust" type="file" accept=".pem,.crt,.cer" onChange={(e) => void (e.target.files?.[0] ? readAsText(e.target.files[0]).then(setTrustPem) : setTrustPem(''))} />
       </div>
-      <TextField id="profile-export" label={t('exportDir')} value={exportDir} onChange={setExportDir} />
-      <TextField id="profile-import" label={t('importDir')} value={importDir} onChange={setImportDir} />
+      <FolderField id="profile-export" purpose="export" label={t('exportDir')} value={exportDir} onChange={setExportDir} pickers={pickers} />
+      <FolderField id="profile-import" purpose="import" label={t('importDir')} value={importDir} onChange={setImportDir} pickers={pickers} />
       <div className="field">
         <label htmlFor="profile-p12">{t('profileNewCert')}</label>
-        <input id="profile-p12" data-testid="profile-p12" type="file" accept=".p12,.pfx" onChange={(e) => void (e.target.files?.[0] ? readAsBase64(e.target.files[0]).then(setP12) : setP12(null))} />
+        <div className="field-row">
+          <input
+            id="profile-p12"
+            data-testid="profile-p12"
+            type="file"
+            accept=".p12,.pfx"
+            onChange={(e) => {
+              setPicked(null);
+              void (e.target.files?.[0] ? readAsBase64(e.target.files[0]).then(setP12) : setP12(null));
+            }}
+          />
+          {pickers ? (
+            <BrowseCertificateButton
+              testId="profile-p12-browse"
+              onPicked={(c) => {
+                setP12(c.p12Base64);
+                setPicked(c.name);
+              }}
+            />
+          ) : null}
+        </div>
+        {picked ? <p className="field-check">{t('certPicked', { name: picked })}</p> : null}
       </div>
       {p12 ? (
         <div className="field">

@@ -15,6 +15,7 @@ export function changedSettings(before: Settings, after: Settings): Partial<Sett
   if (after.pollSeconds !== before.pollSeconds) out.pollSeconds = after.pollSeconds;
   if (after.notifications !== before.notifications) out.notifications = after.notifications;
   if (after.startWithWindows !== before.startWithWindows) out.startWithWindows = after.startWithWindows;
+  if (after.rememberPassword !== before.rememberPassword) out.rememberPassword = after.rememberPassword;
   return out;
 }
 
@@ -27,6 +28,7 @@ export function SettingsPage({ state, onSettings, onState }: { state: AppState; 
   // The header switch changes the language at once (and saves it); keep this form in step with it.
   useEffect(() => setDraft((d) => ({ ...d, lang })), [lang]);
   const desktop = state.shell === 'electron';
+  const canRemember = state.capabilities.rememberPassword;
   const pollNumber = Number(poll);
   const pollOk = /^\d+$/.test(poll.trim()) && pollNumber >= 10 && pollNumber <= 3600;
 
@@ -97,6 +99,13 @@ export function SettingsPage({ state, onSettings, onState }: { state: AppState; 
           {t('settingsStartWithWindows')}
           {!desktop ? <span className="sub">{t('settingsStartOnlyDesktop')}</span> : null}
         </label>
+        <label className={`check${canRemember ? '' : ' check-disabled'}`}>
+          <input type="checkbox" data-testid="settings-remember-password" checked={canRemember && draft.rememberPassword} disabled={!canRemember} onChange={(e) => edit({ rememberPassword: e.target.checked })} />
+          <span>
+            {t('rememberPassword')}
+            <span className="sub">{canRemember ? t('rememberPasswordHint') : t('settingsStartOnlyDesktop')}</span>
+          </span>
+        </label>
         <div className="save-row">
           <button type="button" className="btn btn-primary" data-testid="settings-save" disabled={!pollOk || action.busy} onClick={() => void save()}>
             {t('settingsSave')}
@@ -158,7 +167,7 @@ export function SettingsPage({ state, onSettings, onState }: { state: AppState; 
           )}
         </section>
       </div>
-      {p && onState ? <ProfileEditor key={`${p.relayUrl}|${p.exportDir}|${p.importDir}|${p.name}`} profile={p} onState={onState} /> : null}
+      {p && onState ? <ProfileEditor key={`${p.relayUrl}|${p.exportDir}|${p.importDir}|${p.name}`} profile={p} onState={onState} pickers={state.capabilities.pickers} /> : null}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AppState, CertificateSummary, ConnectionCheck, FolderCheck } from '../../../shared/api/types.js';
 import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
+import { BrowseCertificateButton, BrowseFolderButton, RememberPasswordCheck } from '../components/ShellControls.js';
 import { useAction } from '../hooks.js';
 import type { MessageKey } from '../i18n/index.js';
 import { SERVICE_TYPE_CHOICES, serviceTypeName, useI18n } from '../i18n/index.js';
@@ -55,7 +56,7 @@ function CertificateDetails({ cert, typedOffice }: { cert: CertificateSummary; t
   );
 }
 
-function FolderField({ id, label, value, onChange }: { id: 'export' | 'import'; label: MessageKey; value: string; onChange: (v: string) => void }) {
+function FolderField({ id, label, value, onChange, pickers }: { id: 'export' | 'import'; label: MessageKey; value: string; onChange: (v: string) => void; pickers: boolean }) {
   const { t, tx } = useI18n();
   const action = useAction();
   const [result, setResult] = useState<FolderCheck | null>(null);
@@ -78,6 +79,17 @@ function FolderField({ id, label, value, onChange }: { id: 'export' | 'import'; 
             setResult(null);
           }}
         />
+        {pickers ? (
+          <BrowseFolderButton
+            purpose={id}
+            current={value}
+            testId={`setup-${id}-browse`}
+            onPicked={(path) => {
+              onChange(path);
+              setResult(null);
+            }}
+          />
+        ) : null}
         <button type="button" className="btn" data-testid={`setup-${id}-check`} disabled={!value.trim() || action.busy} onClick={() => void check()}>
           {t('checkFolder')}
         </button>
@@ -132,6 +144,8 @@ export function SetupPage({ state, onState }: { state: AppState; onState: (s: Ap
   const [typeOther, setTypeOther] = useState(state.profile?.serviceType ?? '');
   const [p12, setP12] = useState<{ name: string; base64: string } | null>(null);
   const [password, setPassword] = useState('');
+  const [remember, setRemember] = useState(state.settings.rememberPassword);
+  const { pickers, rememberPassword: canRemember } = state.capabilities;
   const [cert, setCert] = useState<CertificateSummary | null>(null);
   const [relayUrl, setRelayUrl] = useState(state.profile?.relayUrl || state.setupDefaults?.relayUrl || DEFAULT_RELAY);
   const [trust, setTrust] = useState<{ name: string; pem: string } | null>(null);
@@ -204,6 +218,8 @@ export function SetupPage({ state, onState }: { state: AppState; onState: (s: Ap
         trustPem: trust?.pem ?? '',
         exportDir: exportDir.trim(),
         importDir: importDir.trim(),
+        // Where the password cannot be kept (the browser), no choice is sent: it stays in memory only.
+        ...(canRemember ? { remember } : {}),
       }),
     );
     if (s) onState(s);
@@ -267,12 +283,26 @@ export function SetupPage({ state, onState }: { state: AppState; onState: (s: Ap
           <h3>2. {t('certTitle')}</h3>
           <div className="field">
             <label htmlFor="setup-p12">{t('certFile')}</label>
-            <input id="setup-p12" data-testid="setup-p12" type="file" accept=".p12,.pfx" onChange={(e) => void onP12(e.target.files?.[0])} />
+            <div className="field-row">
+              <input id="setup-p12" data-testid="setup-p12" type="file" accept=".p12,.pfx" onChange={(e) => void onP12(e.target.files?.[0])} />
+              {pickers ? (
+                <BrowseCertificateButton
+                  testId="setup-p12-browse"
+                  onPicked={(c) => {
+                    setCert(null);
+                    certAction.clear();
+                    setP12({ name: c.name, base64: c.p12Base64 });
+                  }}
+                />
+              ) : null}
+            </div>
+            {pickers && p12 ? <p className="field-check" data-testid="setup-p12-chosen">{t('certPicked', { name: p12.name })}</p> : null}
           </div>
           <div className="field">
             <label htmlFor="setup-password">{t('certPassword')}</label>
             <input id="setup-password" data-testid="setup-password" type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
           </div>
+          {canRemember ? <RememberPasswordCheck checked={remember} onChange={setRemember} testId="setup-remember" /> : null}
           <button type="button" className="btn" data-testid="setup-inspect" disabled={!p12 || certAction.busy} onClick={() => void inspect()}>
             {t('certInspect')}
           </button>
@@ -316,8 +346,8 @@ export function SetupPage({ state, onState }: { state: AppState; onState: (s: Ap
 
         <section className="card">
           <h3>4. {t('foldersTitle')}</h3>
-          <FolderField id="export" label="exportDir" value={exportDir} onChange={setExportDir} />
-          <FolderField id="import" label="importDir" value={importDir} onChange={setImportDir} />
+          <FolderField id="export" label="exportDir" value={exportDir} onChange={setExportDir} pickers={pickers} />
+          <FolderField id="import" label="importDir" value={importDir} onChange={setImportDir} pickers={pickers} />
         </section>
 
         <div className="save-row">

@@ -2,15 +2,19 @@ import { useState } from 'react';
 import type { AppState } from '../../../shared/api/types.js';
 import { api } from '../api.js';
 import { ErrorAlert } from '../components/Alert.js';
+import { RememberPasswordCheck } from '../components/ShellControls.js';
 import { useAction } from '../hooks.js';
 import { useI18n } from '../i18n/index.js';
 
 export function UnlockPage({ state, onState }: { state: AppState; onState: (s: AppState) => void }) {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
+  const [remember, setRemember] = useState(state.settings.rememberPassword);
+  const canRemember = state.capabilities.rememberPassword;
   const action = useAction();
   const unlock = async () => {
-    const s = await action.run(() => api().unlock({ password }));
+    // Where the password cannot be kept (the browser), no choice is sent: it stays in memory only.
+    const s = await action.run(() => api().unlock({ password, ...(canRemember ? { remember } : {}) }));
     if (s) onState(s);
   };
   return (
@@ -33,6 +37,7 @@ export function UnlockPage({ state, onState }: { state: AppState; onState: (s: A
           <label htmlFor="unlock-password">{t('certPassword')}</label>
           <input id="unlock-password" data-testid="unlock-password" type="password" autoFocus autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
         </div>
+        {canRemember ? <RememberPasswordCheck checked={remember} onChange={setRemember} testId="unlock-remember" /> : null}
         <button type="submit" className="btn btn-primary btn-large" data-testid="unlock-button" disabled={action.busy}>
           {t('unlockButton')}
         </button>
