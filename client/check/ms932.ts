@@ -1,12 +1,17 @@
-// MS932 (Windows-31J) through iconv-lite, whose "shift_jis" table is Microsoft's CP932 — with two
-// repairs. iconv-lite's streaming decoder can drop a character after a lead byte split across
-// chunks, so text is decoded in pieces that end right after a byte that cannot be a lead byte:
-// there no character is ever pending, and the result is the same however the file is chunked.
+// MS932 (Windows-31J). The reference is iconv-lite, whose "shift_jis" table is Microsoft's CP932 —
+// with two repairs. iconv-lite's streaming decoder can drop a character after a lead byte split
+// across chunks, so text is decoded in pieces that end right after a byte that cannot be a lead
+// byte: there no character is ever pending, and the result is the same however the file is chunked.
 // And its table stops the user-defined area (外字, F040–F9FC) at F940, so gaiji are mapped to the
 // Private Use Area here, as Windows does.
+// The same self-contained pieces let a faster decoder take most of the work (ms932Fast.ts): a piece
+// that TextDecoder might decode differently is decoded again by iconv-lite, on its own, with no
+// decoder state to unwind. iconv-lite builds its CP932 table on first use (about 25 ms), so a file
+// that never needs it — the usual case — never pays for it.
 import iconv from 'iconv-lite';
 import { LocalizedError } from '../../shared/errors.js';
-import type { DecoderFactory } from '../../shared/validator/index.js';
+import type { DecoderFactory, StreamDecoder } from '../../shared/validator/index.js';
+import { decodeFast, fastShiftJis } from './ms932Fast.js';
 
 const isLead = (b: number) => (b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc);
 const isTrail = (b: number) => (b >= 0x40 && b <= 0x7e) || (b >= 0x80 && b <= 0xfc);
@@ -46,7 +51,8 @@ function decodePiece(buf: Buffer): string {
   return out + decodeSegment(buf.subarray(segment));
 }
 
-export const decodeMs932: DecoderFactory = () => {
+/** Cuts the byte stream into self-contained pieces and decodes each with `decode`. */
+function pieceDecoder(decode: (piece: Buffer) => string): StreamDecoder {
   let carry: Buffer | null = null;
   return {
     write(bytes) {
@@ -63,15 +69,25 @@ export const decodeMs932: DecoderFactory = () => {
       }
       if (cut < 0) cut = buf.length - 1;
       if (cut < buf.length - 1) carry = Buffer.from(buf.subarray(cut + 1));
-      return decodePiece(buf.subarray(0, cut + 1));
+      return decode(buf.subarray(0, cut + 1));
     },
     end() {
       if (!carry) return '';
       const rest = carry;
       carry = null;
-      return decodePiece(rest);
+      return decode(rest);
     },
   };
+}
+
+/** MS932 through iconv-lite alone: the reference the fast path is held to (tests, benchmarks). */
+export const decodeMs932Iconv: DecoderFactory = () => pieceDecoder(decodePiece);
+
+/** MS932 as the validator reads it: TextDecoder where it gives the same text, iconv-lite elsewhere. */
+export const decodeMs932: DecoderFactory = () => {
+  const td = fastShiftJis();
+  if (!td) return pieceDecoder(decodePiece);
+  return pieceDecoder((piece) => (piece.length === 0 ? '' : (decodeFast(td, piece) ?? decodePiece(piece))));
 };
 
 export class UnencodableTextError extends LocalizedError {
