@@ -1,6 +1,6 @@
-// Validates files on disk by streaming them through the shared validator.
+// Validates files on disk through the shared validator: a small file in one read, a large one
+// streamed (memory stays flat however large it is), several files with a few reads in flight.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { LocalizedError, type LocalizedText } from '../../shared/errors.js';
@@ -10,6 +10,7 @@ import type { ServiceCodeMaster } from '../../shared/spec/serviceCodes.js';
 import { buildReport, FileValidator, type FileResult } from '../../shared/validator/index.js';
 import { nameUnitServices } from '../../shared/validator/serviceCodeRules.js';
 import { decodeMs932 } from './ms932.js';
+import { mapBounded, openForReading, READ_CONCURRENCY } from './readFiles.js';
 import { loadCatalog } from './specs.js';
 
 export interface CheckOptions {
@@ -25,10 +26,16 @@ export async function validatePath(path: string, options: CheckOptions = {}): Pr
   const catalog = options.catalog ?? loadCatalog();
   const v = new FileValidator(path, basename(path), { catalog, decoder: decodeMs932, redact: options.redact === true, ...(options.serviceCodes ? { serviceCodes: options.serviceCodes } : {}) });
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
-    const buf = chunk as Buffer;
-    hash.update(buf);
-    v.write(buf);
+  const opened = await openForReading(path);
+  if ('data' in opened) {
+    hash.update(opened.data);
+    v.write(opened.data);
+  } else {
+    for await (const chunk of opened.stream) {
+      const buf = chunk as Buffer;
+      hash.update(buf);
+      v.write(buf);
+    }
   }
   const result = v.end();
   result.report.sha256 = hash.digest('hex');
@@ -85,8 +92,7 @@ export async function checkPaths(inputs: string[], options: CheckOptions = {}): 
   }
   const unique = [...new Map(files.map((f) => [resolve(f), f])).values()];
   if (unique.length === 0) throw new InputError({ ja: '検査する標準仕様のファイル（.CSV / .jpg）がありません', en: 'no standard-spec files (.CSV / .jpg) to check' });
-  const results: FileResult[] = [];
-  for (const f of unique) results.push(await validatePath(f, { ...options, catalog }));
+  const results = await mapBounded(unique, READ_CONCURRENCY, (f) => validatePath(f, { ...options, catalog }));
   const report = buildReport(results, catalog, { units: options.units ?? (sawDirectory || unique.length > 1), redact: options.redact === true, ignored });
   if (options.serviceCodes) nameUnitServices(report.units, options.serviceCodes);
   return report;
