@@ -19,7 +19,7 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
 function office(o: OfficeRef, lang: Lang): string {
   const type = o.serviceType ? `<br><small>${esc(serviceTypeLabel(o.serviceType, lang))}</small>` : '';
-  return `${esc(o.office)}${type}`;
+  return `<span class="office">${esc(o.office)}</span>${type}`;
 }
 
 function status(valid: boolean, w: Words): string {

@@ -152,7 +152,7 @@ th { background: var(--bg); font-weight: 600; white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td { overflow-wrap: anywhere; } td.code { white-space: nowrap; overflow-wrap: normal; }
 table.findings td.field { min-width: 8em; } table.findings td.value { min-width: 10em; max-width: 18em; } table.findings td.message { min-width: 16em; } table.findings td.fix { min-width: 16em; }
-td.month, td.seq { white-space: nowrap; }
+td.month, td.seq, .office { white-space: nowrap; }
 td small, .muted { color: var(--muted); }
 .status { font-weight: bold; white-space: nowrap; } .status.ok { color: var(--ok); } .status.bad { color: var(--err); }
 .sev { display: inline-block; padding: 0 8px; border-radius: 10px; color: #fff; font-size: 12px; white-space: nowrap; }
