@@ -3,6 +3,9 @@
 // columns name a sender and a receiver too. A legitimate office C must not be able to deliver files
 // that say they come from office A, nor files meant for another office. And a file name is about to
 // become a path on this machine, so only standard-spec file names are let through.
+import { certInfo } from '../../pki/certs.js';
+import { isRevoked, type Crl } from '../../pki/crl.js';
+import type { DirectoryEntry } from '../../shared/protocol/index.js';
 import { newestEdition, type SpecCatalog } from '../../shared/spec/model.js';
 import { CsvReader } from '../../shared/validator/csv.js';
 import { parseFileName } from '../../shared/validator/index.js';
@@ -19,6 +22,37 @@ export class Quarantine extends Error {
   ) {
     super(`${ja} / ${en}`);
   }
+}
+
+/**
+ * 名簿が送信元の証明書として認めるもの（relay/API.md「Receiver's rule」）: `certificates` のうち今有効で、
+ * その事業所の番号を持ち、手元の失効リストにないもの。issue 11 より前の連携サービスは `certificate` だけ。
+ * The SHA-256 fingerprints of the certificates the directory vouches for as the office's: every
+ * entry of `certificates` valid now that names the office and is on none of our CRLs — during a
+ * renewal overlap the older certificate too, since a unit signed just before the sender renewed is
+ * still the sender's. A relay before issue 11 sends no list: then `certificate`, as before. The
+ * fingerprints are computed from the PEM here, not taken from the relay's `fingerprint` field, and
+ * an entry that cannot be read vouches for nothing. An empty set: no certificate is valid now.
+ */
+export function directorySigners(entry: DirectoryEntry, now: Date, crls: readonly Crl[]): Set<string> {
+  const read = (pem: string) => {
+    try {
+      return certInfo(pem);
+    } catch {
+      return null;
+    }
+  };
+  if (!entry.certificates) {
+    const cert = entry.certificate ? read(entry.certificate) : null;
+    return new Set(cert ? [cert.fingerprint256] : []);
+  }
+  const vouched = new Set<string>();
+  for (const listed of entry.certificates) {
+    const cert = read(listed.pem);
+    if (!cert || cert.subject.CN !== entry.office || now < cert.notBefore || now > cert.notAfter || isRevoked(cert, crls)) continue;
+    vouched.add(cert.fingerprint256);
+  }
+  return vouched;
 }
 
 /**

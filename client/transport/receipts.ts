@@ -2,6 +2,7 @@
 // what it received. The sender keeps it as proof of delivery and can check it at any time.
 import type { CertInfo } from '../../pki/certs.js';
 import { signCms, verifyCms } from '../../pki/cms.js';
+import type { Crl } from '../../pki/crl.js';
 import type { OfficeIdentity } from '../../pki/pkcs12.js';
 import { receiptStatementSchema, type Disposition, type Receipt, type ReceiptStatement } from '../../shared/protocol/index.js';
 
@@ -42,15 +43,17 @@ const DISPOSITION_JA: Record<Disposition, string> = { received: '受信', import
  * Checks a receipt as evidence: signed by the receiving office, about this message and these bytes.
  * The disposition, reason and time the relay lists beside the statement are only copies: they must
  * be the signed ones, or a relay (or anyone between) could show a quarantine as an import. With
- * `expect.disposition`, the receipt must also be that outcome.
+ * `expect.disposition`, the receipt must also be that outcome. With `crls` (the session's), a
+ * receipt whose signing certificate is revoked is not evidence (失効した証明書の受領証は証拠になりません):
+ * revoked means its key may be in other hands, whenever it says it signed.
  */
-export function checkReceipt(r: Receipt, expect: { messageId: string; sha256: string; receiver: string; disposition?: Disposition }, trust: CertInfo[]): ReceiptCheck {
+export function checkReceipt(r: Receipt, expect: { messageId: string; sha256: string; receiver: string; disposition?: Disposition }, trust: CertInfo[], crls: readonly Crl[] = []): ReceiptCheck {
   const base = { disposition: r.disposition, reason: r.reason, at: r.at };
   const refuse = (ja: string, en: string): ReceiptCheck => ({ ...base, valid: false, problem: en, problemJa: ja });
   const s = readStatement(r.statement);
   if (s === 'unreadable') return refuse('受領証の内容を読めません', 'statement unreadable');
   if (typeof s === 'string') return refuse('受領証の内容が受領証の形式ではありません', 'statement not a receipt statement');
-  const v = verifyCms(Buffer.from(r.signature, 'base64'), { content: Buffer.from(r.statement, 'utf8'), trustAnchors: trust });
+  const v = verifyCms(Buffer.from(r.signature, 'base64'), { content: Buffer.from(r.statement, 'utf8'), trustAnchors: trust, crls });
   if (!v.valid) return refuse(v.messageJa, v.messageEn);
   if (v.signer?.officeNumber !== expect.receiver || s.office !== expect.receiver) return refuse('受信した事業所の署名ではありません', 'not signed by the receiving office');
   if (s.messageId !== expect.messageId) return refuse('別のメッセージの受領証です', 'about another message');

@@ -8,15 +8,14 @@ import { cleanTmp, ensurePrivateDir, ORPHAN_TMP_AGE_MS, writeDurable } from '../
 import { asLocalizedError } from '../../shared/errors.js';
 import { formatText } from '../../shared/report/formatText.js';
 import { buildReport, reportHasErrors, validateBytes } from '../../shared/validator/index.js';
-import { certInfo } from '../../pki/certs.js';
 import { open as openEnvelope } from '../../pki/cms.js';
 import { IdentityError } from '../../pki/errors.js';
 import { decodeMs932 } from '../check/ms932.js';
-import { checkContentOffices, checkFileNames, checkNameOffices, isSpecFileName, Quarantine } from './arrivalChecks.js';
+import { checkContentOffices, checkFileNames, checkNameOffices, directorySigners, isSpecFileName, Quarantine } from './arrivalChecks.js';
 import { sha256, unpackBundle, type BundleFile } from './bundle.js';
 import { RateLimitGate, type RateLimitOptions } from './rateLimit.js';
 import { makeReceipt } from './receipts.js';
-import type { RelayMessage } from './relayClient.js';
+import { RelayError, type RelayMessage } from './relayClient.js';
 import type { Session } from './session.js';
 import { faultPoint } from './spool.js';
 
@@ -57,10 +56,17 @@ export interface ReceiveOptions {
   rateLimit?: RateLimitOptions;
 }
 
-/** One receive run: the session and the gate every relay call goes through. */
+/** One receive run: the session, the gate every relay call goes through, and what the directory said. */
 interface Run {
   s: Session;
   relay: <T>(call: () => Promise<T>) => Promise<T>;
+  /**
+   * 送信元ごとに名簿が認める証明書（受信1回分だけ保持。更新後の新しい証明書を次の受信で認めるため）。
+   * Per sender office, the fingerprints the directory vouches for (null: not listed). Kept for one run
+   * only: the agent keeps its session for days, and a sender that renews meanwhile must be
+   * recognised by its new certificate (a cache for the session's life refused it until a restart).
+   */
+  signers: Map<string, Set<string> | null>;
 }
 
 /** What versions before the file layer left when killed mid-write: <spec name>.<message id, 8>.part. */
@@ -82,7 +88,7 @@ function clearHalfWritten(s: Session): void {
 export async function receiveAll(s: Session, options: ReceiveOptions = {}): Promise<ReceiveSummary> {
   clearHalfWritten(s);
   const gate = new RateLimitGate(options.rateLimit);
-  const run: Run = { s, relay: (call) => gate.run(call) };
+  const run: Run = { s, relay: (call) => gate.run(call), signers: new Map() };
   const summary: ReceiveSummary = { imported: [], quarantined: [], pending: [] };
   let after = 0;
   const listed: RelayMessage[] = [];
@@ -139,18 +145,15 @@ async function download({ s, relay }: Run, m: RelayMessage): Promise<void> {
   faultPoint('after-download');
 }
 
-const directoryCache = new WeakMap<Session, Map<string, string | null>>();
-
-/** Fingerprint of the sender's certificate in the relay directory (null: not listed). */
-async function directoryCertificate({ s, relay }: Run, office: string): Promise<string | null> {
-  let cache = directoryCache.get(s);
-  if (!cache) directoryCache.set(s, (cache = new Map()));
-  if (!cache.has(office)) {
+/** Fingerprints of the sender's certificates the relay directory vouches for now (null: not listed). */
+async function listedSigners({ s, relay, signers }: Run, office: string): Promise<Set<string> | null> {
+  if (!signers.has(office)) {
+    // The answer is read through the protocol's directoryListSchema by the client (no casts).
     const { offices } = await relay(() => s.client.directory({ q: office }));
     const entry = offices.find((o) => o.office === office);
-    cache.set(office, entry ? certInfo(entry.certificate).fingerprint256 : null);
+    signers.set(office, entry ? directorySigners(entry, new Date(), s.crls) : null);
   }
-  return cache.get(office)!;
+  return signers.get(office)!;
 }
 
 function save(s: Session, r: InboxRecord): void {
@@ -163,7 +166,7 @@ async function openUnit(run: Run, r: InboxRecord): Promise<BundleFile[]> {
   const envelope = s.spool.read('inbox', `${r.messageId}.cms`);
   let opened;
   try {
-    opened = await openEnvelope(envelope, s.identity, s.trust);
+    opened = await openEnvelope(envelope, s.identity, s.trust, undefined, s.crls);
   } catch (e) {
     if (e instanceof IdentityError) throw new Quarantine(e.messageJa, e.messageEn);
     throw e;
@@ -171,13 +174,24 @@ async function openUnit(run: Run, r: InboxRecord): Promise<BundleFile[]> {
   const v = opened.verification;
   r.signer = v.signer?.subject ?? null;
   r.signingTime = v.signingTime ?? null;
+  // 失効した証明書の署名は、署名時刻にかかわらず認めない（時刻は署名者の自己申告）。
+  // Revoked is said apart from other signature failures: the office must learn why, and tell the sender.
+  if (v.status === 'revoked') {
+    throw new Quarantine(`送信元の証明書は失効しています: ${v.messageJa}`, `The sender's certificate has been revoked: ${v.messageEn}`);
+  }
   if (!v.valid || !opened.content) throw new Quarantine(`送信元の署名を確認できません: ${v.messageJa}`, `The sender's signature does not verify: ${v.messageEn}`);
   if (v.signer?.officeNumber !== r.sender.office) {
     throw new Quarantine(`署名した事業所（${v.signer?.officeNumber ?? '?'}）が送信元（${r.sender.office}）と違います`, `Signed by office ${v.signer?.officeNumber ?? '?'}, not by the sender ${r.sender.office}`);
   }
-  // The signer must also be the certificate the directory holds for the sender.
-  const listed = await directoryCertificate(run, r.sender.office);
-  if (listed && v.signer.fingerprint256 !== listed) {
+  // The signer must also be one of the certificates the directory holds for the sender.
+  const listed = await listedSigners(run, r.sender.office);
+  if (listed && listed.size === 0) {
+    throw new Quarantine(
+      `連携サービスの名簿に送信元（${r.sender.office}）の今有効な証明書がありません（期限切れまたは失効）`,
+      `The relay directory holds no certificate of the sender ${r.sender.office} that is valid now (expired or revoked)`,
+    );
+  }
+  if (listed && !listed.has(v.signer.fingerprint256)) {
     throw new Quarantine('署名した証明書が連携サービスの名簿にある送信元の証明書と違います', "The signing certificate is not the one the relay directory holds for the sender");
   }
   let unit;
@@ -272,7 +286,17 @@ async function sendReceipt({ s, relay }: Run, r: InboxRecord, disposition: 'rece
   // keeps the first final receipt as evidence, and the relay's status must not go back.
   if (FINAL.includes(disposition) && r.receipts.some((given) => FINAL.includes(given))) return;
   const { statement, signature } = makeReceipt(s.identity, { messageId: r.messageId, sha256: r.sha256, disposition, reason: disposition === 'quarantined' ? r.reason : null });
-  await relay(() => s.client.receipt(r.messageId, statement, signature));
+  try {
+    await relay(() => s.client.receipt(r.messageId, statement, signature));
+  } catch (e) {
+    // 409 receipt_final（連携サービスには既に別の最終受領証がある）: この送信単位は完了として扱う。
+    // 409 receipt_final: the relay already holds the other final receipt (another PC of this office
+    // answered first). The first final outcome stands for good (relay/API.md, "Message states"), so
+    // asking again can never succeed: the unit is done here, with this PC's own outcome kept in its
+    // journal. The receipt is not recorded as given, since the relay did not take it.
+    if (e instanceof RelayError && e.status === 409 && e.code === 'receipt_final') return;
+    throw e;
+  }
   r.receipts.push(disposition);
   save(s, r);
 }

@@ -11,6 +11,8 @@ import { reportHasErrors } from '../../shared/validator/index.js';
 import { unitKey } from '../../shared/validator/units.js';
 import { certInfo, type CertInfo } from '../../pki/certs.js';
 import { buildChain, seal } from '../../pki/cms.js';
+import { isRevoked } from '../../pki/crl.js';
+import type { DirectoryEntry } from '../../shared/protocol/index.js';
 import { checkPaths, listCandidates } from '../check/validation.js';
 import { packBundle, sha256, unitHeaderSchema, unitMessageId, type BundleFile, type UnitHeader } from './bundle.js';
 import { RelayError } from './relayClient.js';
@@ -124,25 +126,55 @@ export class UnitChangedError extends LocalizedError {
 }
 
 /**
- * The recipient's certificate from the directory, accepted only if it chains to our trust anchors.
+ * 送信先の証明書（暗号化する相手）: 名簿の `current`（relay/API.md「Sender's rule」）。
+ * The PEM a sender encrypts to (relay/API.md, "Sender's rule"): the entry of `certificates` marked
+ * `current` — the newest of the office's certificates valid now. During a renewal overlap the office
+ * holds both keys and opens with the current one, so a unit is never sealed to an older key. A relay
+ * before issue 11 sends no list: then `certificate`, as before. An office with no valid certificate
+ * (the list is empty: all expired, or `certificate` empty: all revoked) is refused with a reason.
+ */
+export function currentCertificatePem(entry: DirectoryEntry): string {
+  const office = entry.office;
+  if (entry.certificate === '') {
+    throw new SendError({ ja: `送信先の事業所（${office}）の証明書はすべて失効しています。相手の事業所が新しい証明書で接続するまで送れません`, en: `every certificate of the receiving office ${office} has been revoked; nothing can be sent until it connects with a new certificate` });
+  }
+  if (!entry.certificates) return entry.certificate;
+  const current = entry.certificates.find((c) => c.current);
+  if (!current) {
+    throw new SendError({ ja: `送信先の事業所（${office}）には今有効な証明書がありません（期限切れ）。相手の事業所に証明書の更新を確かめてください`, en: `the receiving office ${office} has no certificate valid now (expired); ask the office to renew its certificate` });
+  }
+  return current.pem;
+}
+
+/**
+ * The recipient's certificate from the directory, accepted only if it chains to our trust anchors,
+ * names the office, is valid now and is on none of our CRLs (the relay's lists may lag behind ours).
  * It is kept in the spool, so a unit for a known partner can be sealed and spooled while offline.
  */
 export async function recipientCertificate(s: Session, office: string): Promise<CertInfo> {
   const cached = s.spool.partnerPath(office);
   let pem: string;
   try {
+    // The answer is read through the protocol's directoryListSchema by the client (no casts).
     const { offices } = await s.client.directory({ q: office });
     const entry = offices.find((o) => o.office === office);
     if (!entry) throw new SendError({ ja: `送信先の事業所（${office}）が連携サービスの名簿にありません`, en: `the receiving office ${office} is not in the relay directory` });
-    pem = entry.certificate;
+    pem = currentCertificatePem(entry);
   } catch (e) {
     if (!(e instanceof RelayError && e.transient) || !existsSync(cached)) throw e;
     pem = readFileSync(cached, 'utf8');
   }
-  const cert = certInfo(pem);
+  const untrusted = () => new SendError({ ja: `送信先（${office}）の証明書を信頼できません`, en: `the certificate of the receiving office ${office} is not trusted` });
+  let cert: CertInfo;
+  try {
+    cert = certInfo(pem);
+  } catch {
+    throw untrusted();
+  }
   const now = new Date();
-  if (cert.subject.CN !== office || !buildChain(cert, [], s.trust) || now > cert.notAfter || now < cert.notBefore) {
-    throw new SendError({ ja: `送信先（${office}）の証明書を信頼できません`, en: `the certificate of the receiving office ${office} is not trusted` });
+  if (cert.subject.CN !== office || !buildChain(cert, [], s.trust) || now > cert.notAfter || now < cert.notBefore) throw untrusted();
+  if (isRevoked(cert, s.crls)) {
+    throw new SendError({ ja: `送信先（${office}）の証明書は失効しています（CA の失効リスト）`, en: `the certificate of the receiving office ${office} has been revoked (CA revocation list)` });
   }
   if (!existsSync(cached) || readFileSync(cached, 'utf8') !== pem) s.spool.writePartner(office, pem);
   return cert;

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { SpecCatalog } from '../../shared/spec/model.js';
 import { certsFromPem, type CertInfo } from '../../pki/certs.js';
+import { readCrlFiles, type Crl } from '../../pki/crl.js';
+import { asLocalizedError } from '../../shared/errors.js';
 import { passwordFromEnv } from '../identity/password.js';
 import { loadPkcs12, type OfficeIdentity } from '../../pki/pkcs12.js';
 import { loadCatalog } from '../check/specs.js';
@@ -14,6 +16,12 @@ export interface Session {
   config: OfficeConfig;
   identity: OfficeIdentity;
   trust: CertInfo[];
+  /**
+   * 設定の `crl` の失効リスト（信頼する CA の署名を確認済み）。受信した署名・受領証・送信先の証明書をこれで確かめる。
+   * The config's revocation lists, each checked against `trust`: the receiver, the receipt checks and
+   * the sender hold certificates against them. Empty when the config names none.
+   */
+  crls: Crl[];
   client: RelayClient;
   spool: Spool;
   catalog: SpecCatalog;
@@ -47,6 +55,16 @@ export function openSession(configPath: string, env: NodeJS.ProcessEnv = process
     }
   }
   const trust = certsFromPem(trustPem);
+  let crls: Crl[];
+  try {
+    crls = readCrlFiles(config.crl ?? [], trust);
+  } catch (e) {
+    identity.dispose();
+    // A list that cannot be read or that no trusted CA signed must stop the office, never read as
+    // "nothing is revoked": a revoked partner would then be trusted without a word.
+    const why = asLocalizedError(e);
+    throw new ConfigError({ ja: `設定の失効リスト（crl）を使えません: ${why.ja}`, en: `the config's revocation lists (crl) cannot be used: ${why.en}` }, { field: 'crl', cause: e });
+  }
   let spool: Spool;
   try {
     spool = writer ? Spool.openForWriting(config.folders.spool, writer) : new Spool(config.folders.spool);
@@ -59,6 +77,7 @@ export function openSession(configPath: string, env: NodeJS.ProcessEnv = process
     config,
     identity,
     trust,
+    crls,
     client,
     spool,
     catalog: loadCatalog(),
