@@ -9,6 +9,9 @@ import { generateFixtures, toCsv } from '../fixtures/generate.js';
 import { newestEdition } from '../spec/model.js';
 import { masterFromCsv, masterFromText } from '../spec/serviceCodes.js';
 import { validateBytes } from './index.js';
+import { nameUnitServices } from './serviceCodeRules.js';
+import type { UnitReport } from '../report/types.js';
+import { makeFinding } from './findings.js';
 
 const catalog = loadCatalog();
 const layouts = newestEdition(catalog).layouts;
@@ -146,5 +149,16 @@ describe('service names beside codes (Finding.service)', () => {
       [14, `${plan[0]![14]} ${sample.find(plan[0]![14]!)!.name}`],
     ]);
     expect(check('UPPLAN', plan).errors.every((e) => e.service === undefined)).toBe(true);
+  });
+});
+
+describe('nameUnitServices', () => {
+  it('names the service code a unit finding is about, and leaves other values alone', () => {
+    const about = makeFinding('W_UNIT_PLAN_CODE_NOT_IN_TABLE7', {}, { user: 'x', office: '1310000029', value: '151111' });
+    const other = makeFinding('E_UNIT_MISSING_FILE', {}, { value: 'UPSIKY' });
+    const unit = { errors: [other], warnings: [about], serviceMonth: '202504' } as unknown as UnitReport;
+    nameUnitServices([unit], sample);
+    expect(about.service).toBe('151111 サンプル通所介護（架空）');
+    expect(other.service).toBeUndefined();
   });
 });
