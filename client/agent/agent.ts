@@ -1,14 +1,16 @@
 // The hands-free exchange: whatever the care software exports is checked, signed and sent;
 // whatever arrives lands in the import folder. The watcher only hints; a periodic rescan is the
 // truth. Every step is a rename or a spool record, so a crash or reboot resumes where it was.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
+import { cleanTmp, ensurePrivateDir, ensurePrivateFile, ORPHAN_TMP_AGE_MS, PRIVATE_FILE_MODE, renameWithRetrySync, unlinkWithRetrySync, writeDurable } from '../../platform/fs.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
 import { receiveAll, type ReceiveSummary } from '../transport/receiver.js';
 import { announce, type Session } from '../transport/session.js';
-import { Filing } from './filing.js';
-import { moveInto, Settler } from './folders.js';
+import { claimInto } from './claim.js';
+import { duplicateReason, Filing } from './filing.js';
+import { Settler } from './folders.js';
 import { Outgoing } from './outgoing.js';
 import { agentSettings, type AgentSettings } from './settings.js';
 import { errorText } from './troubles.js';
@@ -34,6 +36,19 @@ export interface AgentStatus {
   recent: { at: string; event: string; detail: string }[];
 }
 
+/**
+ * The status file is rewritten when something in it changed; the times of the last scan and receive
+ * change every pass, so on their own they rewrite it at most this often (a reader still sees the
+ * agent alive). It used to be written on every pass (issue 16).
+ */
+const STATUS_EVERY_MS = 60_000;
+
+/**
+ * How long the agent's own small files (status, log rotation, the receive-now trigger) wait for a
+ * program holding them: briefly, as the thread waits; what fails is done again on a later pass.
+ */
+const OWN_FILE_WAIT_MS = 500;
+
 function stoppedError(): Error {
   return Object.assign(new Error('the agent has stopped'), { ja: '自動送受信は停止しています。アプリを開き直してください', en: 'The exchange has stopped; reopen the app' });
 }
@@ -52,7 +67,8 @@ export class Agent {
   private readonly statusPath: string;
   private readonly logPath: string;
   private readonly settler: Settler;
-  private readonly filing: Filing;
+  /** Files the originals of units out of processing/ (the app files its own sends through it too). */
+  readonly filing: Filing;
   private readonly outgoing: Outgoing;
   private watcher: FSWatcher | null = null;
   private timers: NodeJS.Timeout[] = [];
@@ -63,6 +79,9 @@ export class Agent {
   private receiveWanted = true;
   private lastReceive = 0;
   private stopped = false;
+  /** What the status file holds now (without the scan and receive times) and when it was written. */
+  private statusWritten: { key: string; at: number } | null = null;
+  private statusFailing = false;
   readonly status: AgentStatus;
 
   constructor(
@@ -76,9 +95,18 @@ export class Agent {
     this.processing = join(this.exportDir, this.settings.folders.processing);
     this.sentDir = join(this.exportDir, this.settings.folders.sent);
     this.errorsDir = join(this.exportDir, this.settings.folders.errors);
-    for (const d of [this.exportDir, this.processing, this.sentDir, this.errorsDir, session.config.folders.import, join(session.spool.root, 'logs')]) mkdirSync(d, { recursive: true });
+    for (const d of [this.exportDir, this.processing, this.sentDir, this.errorsDir, session.config.folders.import]) mkdirSync(d, { recursive: true });
+    // What a write killed midway left of our own tmp files (journals in processing/, reports in errors/).
+    for (const d of [this.processing, this.errorsDir]) cleanTmp(d, ORPHAN_TMP_AGE_MS);
     this.statusPath = join(session.spool.root, 'agent-status.json');
+    // The log names the care records' files and partners: owner-only, like the spool.
+    ensurePrivateDir(join(session.spool.root, 'logs'));
     this.logPath = join(session.spool.root, 'logs', 'agent.log');
+    try {
+      ensurePrivateFile(this.logPath);
+    } catch {
+      /* logging must never stop the exchange */
+    }
     this.settler = new Settler(this.settings.settleMs);
     this.filing = new Filing({ processing: this.processing, sent: this.sentDir, errors: this.errorsDir }, (event, detail) => this.log(event, detail));
     this.status = {
@@ -110,29 +138,42 @@ export class Agent {
     this.status.recent = [{ at, event, detail }, ...this.status.recent].slice(0, 50);
     try {
       if (existsSync(this.logPath) && statSync(this.logPath).size > this.settings.logMaxBytes) this.rotate();
-      appendFileSync(this.logPath, `${at} ${event}${detail ? ` ${detail}` : ''}\n`);
+    } catch {
+      // Held past the wait: rotated at a later line; this one still goes into the current file.
+    }
+    try {
+      appendFileSync(this.logPath, `${at} ${event}${detail ? ` ${detail}` : ''}\n`, { mode: PRIVATE_FILE_MODE });
     } catch {
       /* logging must never stop the exchange */
     }
   }
 
   private rotate(): void {
-    // agent.log.1 … agent.log.5 are kept; the oldest is overwritten.
+    // agent.log.1 … agent.log.5 are kept; the oldest is overwritten. A reader (an editor, antivirus) may hold one.
+    const wait = { maxWaitMs: OWN_FILE_WAIT_MS };
     for (let i = 4; i >= 1; i--) {
       const from = `${this.logPath}.${i}`;
-      if (existsSync(from)) renameSync(from, `${this.logPath}.${i + 1}`);
+      if (existsSync(from)) renameWithRetrySync(from, `${this.logPath}.${i + 1}`, wait);
     }
-    renameSync(this.logPath, `${this.logPath}.1`);
+    renameWithRetrySync(this.logPath, `${this.logPath}.1`, wait);
   }
 
   private writeStatus(): void {
     try {
       this.status.counts.outbox = this.session.spool.list('outbox').length;
-      const tmp = `${this.statusPath}.tmp`;
-      writeFileSync(tmp, JSON.stringify(this.status, null, 2));
-      renameSync(tmp, this.statusPath);
-    } catch {
-      /* the status file is a convenience */
+      const { lastScanAt, lastReceiveAt, ...rest } = this.status;
+      const key = JSON.stringify({ ...rest, scanned: lastScanAt !== null, received: lastReceiveAt !== null });
+      const last = this.statusWritten;
+      if (last && last.key === key && Date.now() - last.at < STATUS_EVERY_MS) return;
+      // The app may have it open for reading: the layer's rename waits for it (briefly) instead of failing unseen.
+      writeDurable(this.statusPath, JSON.stringify(this.status, null, 2), { tmpDir: this.session.spool.tmp, maxWaitMs: OWN_FILE_WAIT_MS });
+      this.statusWritten = { key, at: Date.now() };
+      this.statusFailing = false;
+    } catch (e) {
+      // Written again at the next chance; said once while it keeps failing, not every pass.
+      this.statusWritten = null;
+      if (!this.statusFailing) this.log('status-not-written', errorText(e));
+      this.statusFailing = true;
     }
   }
 
@@ -221,8 +262,13 @@ export class Agent {
     }
     const trigger = join(this.session.spool.root, 'receive-now');
     if (existsSync(trigger)) {
-      rmSync(trigger, { force: true });
       this.receiveWanted = true;
+      try {
+        unlinkWithRetrySync(trigger, { maxWaitMs: OWN_FILE_WAIT_MS });
+      } catch (e) {
+        // Held: removed at a later pass (which receives again meanwhile); the receive it asks for goes on.
+        this.log('trigger-later', errorText(e));
+      }
     }
     let received = false;
     if (this.receiveWanted || Date.now() - this.lastReceive >= this.settings.pollMs) {
@@ -252,7 +298,11 @@ export class Agent {
     return summary;
   }
 
-  /** Claims complete standard-spec files into processing/ (one rename: picked up exactly once). */
+  /**
+   * Claims complete standard-spec files into processing/ (one rename: picked up exactly once). A file
+   * whose name is already there is never claimed beside it under another name (see claim.ts): the same
+   * bytes are the same file; other bytes go to errors/ with the reason.
+   */
   private async claimSettled(): Promise<void> {
     const present = new Set<string>();
     const ignored: string[] = [];
@@ -266,11 +316,17 @@ export class Agent {
       present.add(path);
       if (!this.settler.observe(path)) continue;
       try {
-        await moveInto(path, this.processing);
+        // A held file waits briefly and is tried again at the next rescan; the other files go on.
+        const claim = await claimInto(path, this.processing);
         this.settler.forget(path);
-        this.log('claimed', e.name);
+        if (claim.state === 'claimed') this.log('claimed', claim.name);
+        else if (claim.state === 'same') this.log('claim-same', `${e.name}: ${claim.name}`);
+        else {
+          this.status.counts.errors += 1;
+          await this.filing.setAside(path, duplicateReason(claim.name));
+        }
       } catch (err) {
-        this.log('claim-retry-later', `${e.name}: ${(err as Error).message}`);
+        this.log('claim-retry-later', `${e.name}: ${errorText(err)}`);
       }
     }
     this.settler.keepOnly(present);

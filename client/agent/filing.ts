@@ -3,15 +3,20 @@
 // report beside each file when it will not be sent (invalid, too large, unreadable, refused by the
 // relay). Moves of a whole unit go through a journal (processing/.moving-*.json) that names the files
 // first, so a crash halfway through cannot leave half a unit behind: the next pass completes it.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Journals and reports are written durably (tmp, fsync, rename: a power cut leaves the old file or the
+// new one, never half of one); a file that stays held is waited for briefly and left to a later pass,
+// while the unit's other files go on.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { freeName, moveInto, renameWithRetry } from '../../platform/fs.js';
+import { FileBusyError, freeName, isHeldError, moveInto, renameWithRetry, unlinkWithRetry, writeDurable } from '../../platform/fs.js';
 import { localizedTextSchema, type LocalizedText } from '../../shared/errors.js';
 import { formatText } from '../../shared/report/formatText.js';
 import type { CheckReport } from '../../shared/report/types.js';
 import { localMonth } from '../../shared/time.js';
-import { faultPoint, parseRecord } from '../transport/spool.js';
+import { faultPoint, parseRecord, SpoolRecordError } from '../transport/spool.js';
+import { errorText } from './troubles.js';
 
 /** Why a unit's files went to errors/ without being sent: written beside each of them. */
 export const notSentReasonSchema = z.object({ code: z.string(), ja: z.string(), en: z.string(), hint: localizedTextSchema.optional() });
@@ -19,8 +24,17 @@ export type NotSentReason = z.infer<typeof notSentReasonSchema>;
 
 /** The journal of a unit's files on their way out of processing/ (`reason`: to errors/, not sent). */
 const moveJournalSchema = z.object({ to: z.string().min(1), files: z.array(z.string().min(1)), reason: notSentReasonSchema.optional() });
+type MoveJournal = z.infer<typeof moveJournalSchema>;
+
+/**
+ * How long a move out of processing/ waits for one held file before it goes on with the next: the
+ * journal stays until every file has moved, so a later pass finishes what a held file left.
+ */
+export const MOVE_WAIT_MS = 5_000;
 
 const FIX_IT: LocalizedText = { ja: '介護ソフトで直して、もう一度出力してください。', en: 'Fix it in the care software and export it again.' };
+
+const isJournal = (name: string) => name.startsWith('.moving-') && name.endsWith('.json');
 
 export interface FilingFolders {
   processing: string;
@@ -29,6 +43,9 @@ export interface FilingFolders {
 }
 
 export class Filing {
+  /** Journals a held file kept from finishing, with the names they still move: no one sends those again meanwhile. */
+  private readonly unfinished = new Map<string, string[]>();
+
   constructor(
     private readonly dirs: FilingFolders,
     private readonly log: (event: string, detail: string) => void,
@@ -37,11 +54,11 @@ export class Filing {
   /** Invalid files go to errors/ with a Japanese report beside each: what to fix in the care software. */
   async reject(paths: string[], report: CheckReport): Promise<void> {
     for (const p of paths) {
-      const moved = await moveInto(p, this.dirs.errors);
+      const moved = await moveInto(p, this.dirs.errors, { maxWaitMs: MOVE_WAIT_MS });
       const name = basename(moved);
       const mine: CheckReport = { ...report, files: report.files.filter((f) => f.name === basename(p)) };
-      writeFileSync(join(this.dirs.errors, `${name}.errors.txt`), `このファイルは送信していません。介護ソフトで直して、もう一度出力してください。\nThis file was not sent: fix it in the care software and export it again.\n\n${formatText(mine)}`);
-      writeFileSync(join(this.dirs.errors, `${name}.errors.json`), JSON.stringify(mine, null, 2));
+      writeDurable(join(this.dirs.errors, `${name}.errors.txt`), `このファイルは送信していません。介護ソフトで直して、もう一度出力してください。\nThis file was not sent: fix it in the care software and export it again.\n\n${formatText(mine)}`);
+      writeDurable(join(this.dirs.errors, `${name}.errors.json`), JSON.stringify(mine, null, 2));
       this.log('rejected', `${name} → ${basename(this.dirs.errors)}/`);
     }
   }
@@ -56,41 +73,142 @@ export class Filing {
     await this.moveAll(this.dirs.errors, names, reason);
   }
 
-  /** Completes the moves a crash interrupted. */
+  /** One file from outside processing/ (a claim that could not be made) goes to errors/ with the reason beside it. */
+  async setAside(path: string, reason: NotSentReason): Promise<string> {
+    return this.fileWithReason(path, this.dirs.errors, reason, [basename(path)]);
+  }
+
+  /** Names in processing/ that an unfinished move still owns. */
+  pendingNames(): Set<string> {
+    return new Set([...this.unfinished.values()].flat());
+  }
+
+  /**
+   * Completes the moves a crash or a held file interrupted. A journal that is not JSON at all (a write
+   * cut short by a power failure, before journals were written durably) is set aside in errors/ with
+   * the reason; its files stay in processing/, where the next checks file them again (a unit the relay
+   * already has is recognised by its message id and only filed). A well-formed journal this version
+   * does not know (a newer version's, or edited by hand) still stops the pass, naming it: moving files
+   * on a guess could file them wrongly.
+   */
   async resume(): Promise<void> {
-    for (const n of readdirSync(this.dirs.processing)) if (n.startsWith('.moving-') && n.endsWith('.json')) await this.finish(join(this.dirs.processing, n));
+    this.unfinished.clear();
+    for (const n of readdirSync(this.dirs.processing)) {
+      if (!isJournal(n)) continue;
+      const journal = join(this.dirs.processing, n);
+      let parsed: MoveJournal;
+      try {
+        parsed = parseRecord(readFileSync(journal), moveJournalSchema, journal);
+      } catch (e) {
+        if (isHeldError(e)) continue;
+        if (!(e instanceof SpoolRecordError && e.cause instanceof SyntaxError)) throw e;
+        await this.setAsideJournal(journal);
+        continue;
+      }
+      await this.finish(journal, parsed);
+    }
   }
 
   private async moveAll(to: string, names: string[], reason?: NotSentReason): Promise<void> {
     if (names.length === 0) return;
-    const journal = join(this.dirs.processing, `.moving-${Date.now()}-${process.pid}.json`);
-    writeFileSync(journal, JSON.stringify({ to, files: names, ...(reason ? { reason } : {}) }));
+    // Random as well as timed: a journal a held file keeps must never be replaced by the next one.
+    const journal = join(this.dirs.processing, `.moving-${Date.now()}-${process.pid}-${randomBytes(3).toString('hex')}.json`);
+    const entry: MoveJournal = { to, files: names, ...(reason ? { reason } : {}) };
+    writeDurable(journal, JSON.stringify(entry));
     faultPoint('agent-before-move');
-    await this.finish(journal);
+    await this.finish(journal, entry);
   }
 
-  private async finish(journal: string): Promise<void> {
-    // A damaged journal fails the pass with a SpoolRecordError naming it, as an unreadable one always did.
-    const { to, files, reason } = parseRecord(readFileSync(journal), moveJournalSchema, journal);
+  private async finish(journal: string, { to, files, reason }: MoveJournal): Promise<void> {
+    let held: FileBusyError | null = null;
     for (const f of files) {
       const p = join(this.dirs.processing, f);
       if (!existsSync(p)) continue;
-      if (!reason) {
-        await moveInto(p, to);
-        continue;
+      try {
+        if (reason) await this.fileWithReason(p, to, reason, files);
+        else await moveInto(p, to, { maxWaitMs: MOVE_WAIT_MS });
+      } catch (e) {
+        // One held file does not hold up the others, nor the pass.
+        if (!(e instanceof FileBusyError)) throw e;
+        held ??= e;
       }
-      // The report is written before the file moves, under the name the file will have: a crash in
-      // between leaves a report that the resumed move rewrites, never a file without its reason.
-      mkdirSync(to, { recursive: true });
-      const target = freeName(to, f);
-      const name = basename(target);
-      writeFileSync(join(to, `${name}.errors.txt`), notSentText(reason, files));
-      writeFileSync(join(to, `${name}.errors.json`), JSON.stringify({ notSent: reason, unit: files, at: new Date().toISOString() }, null, 2));
-      await renameWithRetry(p, target);
-      this.log('not-sent', `${name} → ${basename(to)}/: ${reason.ja}`);
     }
-    rmSync(journal, { force: true });
+    if (held) {
+      this.log('move-later', `${basename(journal)}: ${errorText(held)}`);
+      this.unfinished.set(journal, files);
+      return;
+    }
+    this.unfinished.delete(journal);
+    try {
+      await unlinkWithRetry(journal, { maxWaitMs: MOVE_WAIT_MS });
+    } catch (e) {
+      // Every file has moved: the next pass finds nothing left to move and removes it then.
+      this.log('move-later', `${basename(journal)}: ${errorText(e)}`);
+    }
   }
+
+  /**
+   * Moves a file into `to` with the reason beside it. The report is written before the file moves,
+   * under the name the file will have: a crash in between leaves a report that the resumed move
+   * rewrites, never a file without its reason.
+   */
+  private async fileWithReason(p: string, to: string, reason: NotSentReason, unit: string[]): Promise<string> {
+    mkdirSync(to, { recursive: true });
+    const target = freeName(to, basename(p));
+    const name = basename(target);
+    writeDurable(join(to, `${name}.errors.txt`), notSentText(reason, unit));
+    writeDurable(join(to, `${name}.errors.json`), JSON.stringify({ notSent: reason, unit, at: new Date().toISOString() }, null, 2));
+    await renameWithRetry(p, target, { maxWaitMs: MOVE_WAIT_MS });
+    this.log('not-sent', `${name} → ${basename(to)}/: ${reason.ja}`);
+    return target;
+  }
+
+  private async setAsideJournal(journal: string): Promise<void> {
+    try {
+      const moved = await moveInto(journal, this.dirs.errors, { maxWaitMs: MOVE_WAIT_MS });
+      writeDurable(`${moved}.errors.txt`, DAMAGED_JOURNAL);
+      this.log('journal-damaged', `${basename(journal)} → ${basename(this.dirs.errors)}/`);
+    } catch (e) {
+      // Held: moved aside on a later pass; nothing reads it meanwhile.
+      if (!(e instanceof FileBusyError)) throw e;
+      this.log('move-later', `${basename(journal)}: ${errorText(e)}`);
+    }
+  }
+}
+
+const DAMAGED_JOURNAL = [
+  'この作業記録（処理中のファイルを送信済み・エラーのフォルダへ移すための記録）は、停電や強制終了で書きかけのまま残り、壊れていて読めないため、ここに移しました。',
+  '記録にあったファイルが処理中フォルダ（processing）に残っていれば、自動でもう一度確かめます。連携サービスに届いているものは送信済みフォルダへ、送れないものはこのフォルダへ移ります。',
+  '「ファイルがそろっていません」と表示された送信単位があれば、残りのファイルが送信済みフォルダ（sent）にないか確かめてください。このファイルは確かめた後で削除してかまいません。',
+  '',
+  'This move journal (the record of moving files out of processing/) was cut short by a power failure or a forced shutdown and is damaged, so it was moved here.',
+  'Files it named that are still in processing/ are checked again automatically: those the linkage service already has go to sent/, those that cannot be sent come here.',
+  'If a unit is then reported as incomplete, look for its other files in sent/. You may delete this file afterwards.',
+  '',
+].join('\n');
+
+/** The reason beside a unit the relay refused for good (its record stays in the spool's failed/). */
+export function refusedReason(lastError: string | null): NotSentReason {
+  const reason = lastError ?? '';
+  return {
+    code: 'REFUSED',
+    ja: `連携サービスが受け付けませんでした: ${reason}`,
+    en: `the linkage service refused the unit: ${reason}`,
+    hint: { ja: '理由を確かめて、介護ソフトで直すか分けて書き出し直してください。送信の記録は送信待ちフォルダ（spool）の failed に残っています', en: 'Check the reason, then fix or split the export in the care software. The spool keeps the record in failed/' },
+  };
+}
+
+/** The reason beside a file exported again while a file of the same name is still in processing/. */
+export function duplicateReason(inProcessing: string): NotSentReason {
+  return {
+    code: 'DUPLICATE_NAME',
+    ja: `同じ名前のファイルが処理中です（${inProcessing}）。中身が違うため、このファイルは送っていません`,
+    en: `a file with the same name is still being processed (${inProcessing}) and this one differs from it, so it was not sent`,
+    hint: {
+      ja: '処理中のファイルが送信済み（sent）かエラー（errors）のフォルダに移ってから、このファイルを書き出しフォルダに戻すか、介護ソフトからもう一度書き出してください',
+      en: 'Once the file being processed has moved to sent/ or errors/, put this one back in the export folder or export it again from the care software',
+    },
+  };
 }
 
 /** The .errors.txt of a file that was not sent: Japanese first, then English; what to do. */

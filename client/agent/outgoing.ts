@@ -13,7 +13,7 @@ import { flushOutbox, outboxRecordSchema, spoolUnit, unitsFromReport, type Outbo
 import type { Session } from '../transport/session.js';
 import { checkUnitFileSizes } from '../transport/unitSize.js';
 import type { AgentStatus } from './agent.js';
-import type { Filing } from './filing.js';
+import { refusedReason, type Filing } from './filing.js';
 import type { AgentSettings } from './settings.js';
 import { errorText, isFileTrouble, notSentReason, READ_TRIES, Troubles } from './troubles.js';
 
@@ -59,13 +59,7 @@ export class Outgoing {
     this.ctx.status.lastError = `${new Date().toISOString()} send: ${record.header.sequence}: ${record.lastError ?? ''}`;
     this.ctx.status.counts.errors += names.length;
     if (names.length === 0) return;
-    const reason = record.lastError ?? '';
-    await this.ctx.filing.notSent(names, {
-      code: 'REFUSED',
-      ja: `連携サービスが受け付けませんでした: ${reason}`,
-      en: `the linkage service refused the unit: ${reason}`,
-      hint: { ja: '理由を確かめて、介護ソフトで直すか分けて書き出し直してください。送信の記録は送信待ちフォルダ（spool）の failed に残っています', en: 'Check the reason, then fix or split the export in the care software. The spool keeps the record in failed/' },
-    });
+    await this.ctx.filing.notSent(names, refusedReason(record.lastError));
   }
 
   /**
@@ -100,7 +94,10 @@ export class Outgoing {
 
   async processUnits(): Promise<void> {
     const groups = new Map<string, string[]>();
+    // Files a held move has not finished filing are that move's: not checked or sent again meanwhile.
+    const moving = this.ctx.filing.pendingNames();
     for (const name of readdirSync(this.ctx.processing).sort()) {
+      if (moving.has(name)) continue;
       const path = join(this.ctx.processing, name);
       const meta = parseFileName(name, this.ctx.session.catalog).meta;
       if (!meta) continue;

@@ -5,11 +5,11 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ApiError, type Handlers } from '../../shared/api/methods.js';
 import type { SendOutcome } from '../../shared/api/types.js';
-import { localMonth } from '../../shared/time.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
-import { moveInto } from '../agent/folders.js';
+import { claimInto, conflictIn } from '../agent/claim.js';
+import { refusedReason } from '../agent/filing.js';
 import { checkPaths, listCandidates } from '../check/validation.js';
-import { flushOutbox, prepareUnits, spoolUnit } from '../transport/sender.js';
+import { flushOutbox, prepareUnits, spoolUnit, type PreparedUnit } from '../transport/sender.js';
 import type { Session } from '../transport/session.js';
 import { writeDurable } from '../transport/spool.js';
 import { t, type BackendContext, type Open } from './context.js';
@@ -25,8 +25,36 @@ export class Sending {
     private readonly refresh: () => Promise<void>,
   ) {}
 
-  /** Validate → sign → encrypt → spool → submit, between the agent's passes; originals to sent/YYYYMM/. */
-  private async sendPaths({ s, agent }: Open, paths: string[]) {
+  /**
+   * Moves a sealed unit's originals into processing/, where they wait until the relay decides, as the
+   * agent's own do; returns their names there. Staged files are the app's copies, perhaps on another
+   * volume than the export folder: copied, then removed.
+   */
+  private async claimOriginals(u: PreparedUnit, processing: string, staged: boolean): Promise<{ names: string[]; left: string[] }> {
+    const names: string[] = [];
+    const left: string[] = [];
+    for (const p of u.paths) {
+      if (!existsSync(p)) continue;
+      try {
+        // A person is waiting for this one unit: a held file is given longer than the agent's rescan gives it.
+        const claim = await claimInto(p, processing, { copy: staged, maxWaitMs: 10_000 });
+        if (claim.state === 'conflict') left.push(basename(p));
+        else names.push(claim.name);
+      } catch {
+        // Still held: the unit goes out all the same (it is in the spool); this file stays where it was.
+        left.push(basename(p));
+      }
+    }
+    return { names, left };
+  }
+
+  /**
+   * Validate → sign → encrypt → spool → submit, between the agent's passes. The originals go to
+   * processing/ once the unit is sealed, and are filed by the agent's filing: sent/YYYYMM/ when the relay
+   * accepted it (now, or later when the agent's pass submits it again), errors/ with the reason when it
+   * refused it for good.
+   */
+  private async sendPaths({ s, agent }: Open, paths: string[], staged: boolean) {
     const { ctx } = this;
     const result = await agent.exclusive(async () => {
       ctx.activity = { label: t('ファイルを検査しています', 'Checking the files'), done: 0, total: paths.length };
@@ -38,13 +66,17 @@ export class Sending {
           return { outcomes, validation };
         }
         const outcomes: SendOutcome[] = [];
-        // The month on the office's clock: in UTC it is still last month in Japan until 09:00 on the 1st.
-        const month = localMonth();
-        const sentDir = join(ctx.folders(s).sent, month);
+        const { processing } = ctx.folders(s);
         for (const [i, u] of units.entries()) {
           ctx.activity = { label: t('署名・暗号化して送っています', 'Signing, encrypting and sending'), done: i, total: units.length };
           const key = `${u.header.sender.office}#${u.header.receiver.office}#${u.header.sequence}`;
           const partner = u.header.receiver.office;
+          // Its originals could not wait in processing/ beside a different file of the same name: not sealed, left where they are.
+          const clash = u.paths.map((p) => conflictIn(processing, p)).find((n) => n !== null);
+          if (clash) {
+            outcomes.push({ unit: key, partner, messageId: null, state: 'failed', message: t(`送れませんでした: 同じ名前で中身の違うファイルが処理中です（${clash}）。そのファイルの送信が終わってから、もう一度送ってください`, `Not sent: a different file with the same name is being processed (${clash}); send again once it has gone out`) });
+            continue;
+          }
           let r: Awaited<ReturnType<typeof spoolUnit>>;
           try {
             r = await spoolUnit(u, s);
@@ -55,15 +87,20 @@ export class Sending {
             outcomes.push({ unit: key, partner, messageId: null, state: 'failed', message: t(`送れませんでした: ${err.ja}`, `Not sent: ${err.en}`) });
             continue;
           }
+          // The unit is safe in the spool now: its originals wait in processing/ until the relay decides.
+          const { names, left } = await this.claimOriginals(u, processing, staged);
+          const note = left.length ? t(`（使用中のため移せなかったファイルは元の場所に残っています: ${left.join('、')}）`, ` (files in use stayed where they were: ${left.join(', ')})`) : t('', '');
           // Only this unit, one try: a backlog in the outbox is the agent's to retry, not the person's to wait for.
           const flushed = r.state === 'already-sent' ? null : await flushOutbox(s, { maxAttempts: 1, only: [r.messageId] });
           const accepted = r.state === 'already-sent' || flushed!.accepted.some((a) => a.messageId === r.messageId);
           const failed = flushed?.failed.find((f) => f.messageId === r.messageId);
-          if (accepted) outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'accepted', message: t('連携サービスが受け付けました', 'Accepted by the linkage service') });
-          else if (failed) outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'failed', message: t(`送れませんでした: ${failed.reason}`, `Not sent: ${failed.reason}`) });
-          else outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'queued', message: t('送信待ちに入れました。つながったら自動で送ります', 'Queued: it goes out by itself once connected') });
-          // The unit is safe in the spool now: the originals are kept, never deleted.
-          if (!failed) for (const p of u.paths) if (existsSync(p)) await moveInto(p, sentDir);
+          if (accepted) {
+            await agent.filing.sent(names);
+            outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'accepted', message: t(`連携サービスが受け付けました${note.ja}`, `Accepted by the linkage service${note.en}`) });
+          } else if (failed) {
+            await agent.filing.notSent(names, refusedReason(failed.lastError));
+            outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'failed', message: t(`送れませんでした: ${failed.reason}（元のファイルはエラーのフォルダに移しました）${note.ja}`, `Not sent: ${failed.reason} (the files were moved to the errors folder)${note.en}`) });
+          } else outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'queued', message: t(`送信待ちに入れました。つながったら自動で送ります${note.ja}`, `Queued: it goes out by itself once connected${note.en}`) });
         }
         return { outcomes, validation };
       } finally {
@@ -111,7 +148,7 @@ export class Sending {
       const dir = join(this.ctx.profile.stagingDir, batchId);
       if (!existsSync(dir)) throw new ApiError('unknown_batch', 'このファイルはもう送信したか、見つかりません。もう一度選んでください', 'These files were already sent or are gone; choose them again');
       const paths = readdirSync(dir).sort().map((n) => join(dir, n));
-      const result = await this.sendPaths(open, paths);
+      const result = await this.sendPaths(open, paths, true);
       if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
       return result;
     },
@@ -120,7 +157,7 @@ export class Sending {
       const open = this.ctx.need();
       const paths = names.map((n) => join(open.s.config.folders.export, n));
       for (const p of paths) if (!existsSync(p)) throw new ApiError('gone', `書き出しフォルダにもうありません（自動送信で送られた可能性があります）: ${basename(p)}`, `No longer in the export folder (perhaps sent automatically): ${basename(p)}`);
-      return this.sendPaths(open, paths);
+      return this.sendPaths(open, paths, false);
     },
   };
 }
