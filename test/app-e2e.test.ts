@@ -216,9 +216,17 @@ describe('desktop app in the browser', () => {
     const [download] = await Promise.all([cm.waitForEvent('download'), tid(cm, 'history-csv').click()]);
     const csvPath = join(dataDir, 'history.csv');
     await download.saveAs(csvPath);
-    const csv = readFileSync(csvPath, 'utf8');
+    const bytes = readFileSync(csvPath);
+    // The BOM survives the browser's download (Excel on a Japanese Windows then reads UTF-8), lines end in CRLF,
+    // and the file name carries the local day.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(download.suggestedFilename()).toMatch(/^careplan-link-履歴-1310000011-\d{8}\.csv$/);
+    const csv = bytes.toString('utf8');
     expect(csv).toContain('日時,方向');
     expect(csv).toContain('1310000029');
+    expect(csv).toContain('\r\n');
+    expect(csv).toMatch(/取り込み済み|相手が受領|相手が受信|受付済み/);
+    expect(csv).not.toMatch(/,(imported|queued|delivered|verified|none),/);
     await shot(cm, '10-history');
 
     await tid(cm, 'nav-settings').click();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, ROOT } from './cli.js';
+import { office } from './processes.js';
 
 const BIN = join(ROOT, 'bin', 'careplan-link.js');
 const children: ChildProcess[] = [];
@@ -132,4 +133,39 @@ describe('careplan-link app: ports', () => {
     app.child.kill('SIGTERM');
     expect((await exitWithin(app.exit, 30_000, 'the app after SIGTERM')).code).toBe(0);
   });
+});
+
+describe('stopped the moment they say they are up', () => {
+  /** Starts the program, sends SIGTERM as soon as `line` appears, and returns how it ended. */
+  async function stopAtOnce(args: string[], line: string, env: NodeJS.ProcessEnv = {}, cwd?: string) {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes(line) && child.signalCode === null && !child.killed) child.kill('SIGTERM');
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const end = await exitWithin(new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('close', (code, signal) => r({ code, signal }))), 60_000, args[0]!);
+    return { ...end, out, err };
+  }
+
+  // A supervisor (a service manager, a test) may stop a program as soon as it has printed its address:
+  // the signal must be handled (a clean stop, exit 0), not end the process half way.
+  it('the relay, the agent and the app stop cleanly (exit 0), every time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpl-sigterm-'));
+    const config = office(dir, 'care-manager', 'https://127.0.0.1:9');
+    for (let i = 0; i < 2; i++) {
+      const relay = await stopAtOnce(['relay', '--port', '0', '--data', join(dir, `relay-${i}`)], 'careplan-link relay: https://');
+      expect(relay, relay.err).toMatchObject({ code: 0, signal: null });
+      expect(relay.err).toContain('停止しました');
+      const agent = await stopAtOnce(['agent', '--config', config], 'careplan-link agent:', { CPL_TEST_P12_PASSWORD: 'test-password' });
+      expect(agent, agent.err).toMatchObject({ code: 0, signal: null });
+      expect(agent.out).toContain('停止しました');
+      const app = await stopAtOnce(['app', '--browser', '--data', join(dir, `app-${i}`), '--relay-port', '0', '--port', '0'], 'Ctrl+C');
+      expect(app, app.err).toMatchObject({ code: 0, signal: null });
+      expect(app.err).toContain('停止しました');
+    }
+  }, 180_000);
 });

@@ -20,16 +20,19 @@ async function runUntilStopped(session: Session, io: Io): Promise<number> {
     // The console is read by a person at the office: local time, with its offset so it stays unambiguous.
     io.stdout(`${localIsoWithOffset()} ${event}${detail ? ` ${detail}` : ''}\n`);
   };
+  // Listen before saying we are up: a SIGTERM right after the line below would otherwise end the
+  // process without stopping the agent.
+  const stopped = new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
   await agent.start();
   io.stdout(
     `careplan-link agent: ${session.config.office} 書き出しフォルダを見張っています / watching ${session.config.folders.export}\n` +
       `  状態 / status: ${session.spool.root}/agent-status.json   ログ / log: ${session.spool.root}/logs/agent.log\n` +
       `  すぐ受信するには / to receive now: touch ${session.spool.root}/receive-now\n`,
   );
-  await new Promise<void>((done) => {
-    process.once('SIGINT', () => done());
-    process.once('SIGTERM', () => done());
-  });
+  await stopped;
   await agent.stop();
   io.stdout('careplan-link agent: 停止しました / stopped\n');
   return EXIT_OK;

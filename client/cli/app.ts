@@ -79,6 +79,12 @@ export async function runApp(args: string[], io: Io): Promise<number> {
   const timer = setInterval(() => {
     for (const b of embedded.backends) void b.backend.refresh();
   }, 5_000);
+  // Listen before saying we are up: whoever reads the addresses may stop us at once, and a SIGTERM that
+  // comes before the listener ends the process without closing the relay and the offices.
+  const stopped = new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
   io.stdout(
     [
       `careplan-link: 連携サービス / linkage service ${embedded.relay.url} （データ / data: ${dataDir}）`,
@@ -89,10 +95,7 @@ export async function runApp(args: string[], io: Io): Promise<number> {
       .filter(Boolean)
       .join('\n') + '\n',
   );
-  await new Promise<void>((done) => {
-    process.once('SIGINT', () => done());
-    process.once('SIGTERM', () => done());
-  });
+  await stopped;
   clearInterval(timer);
   for (const b of bridges) await b.bridge.close();
   await embedded.close();

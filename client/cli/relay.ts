@@ -98,12 +98,15 @@ export async function runRelay(args: string[], io: Io): Promise<number> {
       `  careplan-link receive --config ${configs[1]!.config}`,
     );
   }
-  io.stdout(lines.join('\n') + '\n');
-  await new Promise<void>((done) => {
+  // Listen before saying we are up: a SIGTERM right after the address line would otherwise end the
+  // process without closing the store.
+  const stopped = new Promise<void>((done) => {
     const stop = () => done();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  io.stdout(lines.join('\n') + '\n');
+  await stopped;
   if (crlPath) unwatchFile(crlPath);
   await relay.close();
   store.close();
