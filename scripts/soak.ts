@@ -5,13 +5,12 @@
 // each arrived file out of the import folder, as the real one does, so a unit delivered twice is seen
 // twice. After a quiet period with everything running it counts units sent, received, lost and
 // duplicated (by name and content hash), half-written files and stuck entries, prints a table, writes
-// bench-output/soak.json, and exits 0 only when nothing was lost, duplicated, half-written or stuck.
+// bench-results/soak.json, and exits 0 only when nothing was lost, duplicated, half-written or stuck.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeBenchOutput } from '../bench/output.js';
 import { loadCatalog } from '../client/check/specs.js';
 import { makeOffice, PASSWORD_ENV, PKI, Proc, random, ROOT, sleep, type OfficeId } from './soakProcesses.js';
 import { arrived, journalDuplicates, list, sha256, stuckEntries, tally, UnitMaker, type Direction, type SoakUnit, type Take } from './soakUnits.js';
@@ -295,7 +294,10 @@ const result = {
   failures,
   work,
 };
-const file = writeBenchOutput('soak', result);
+// bench-results/ (git ignores it), beside the other benchmarks' results.
+mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+const file = join(ROOT, 'bench-results', 'soak.json');
+writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 console.log(
