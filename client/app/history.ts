@@ -2,6 +2,7 @@
 // unit that arrived, newest first, filtered as the history screen asks, and as CSV for Excel.
 import type { Handlers } from '../../shared/api/methods.js';
 import type { HistoryEntry, HistoryFilter } from '../../shared/api/types.js';
+import { publicMessageSchema } from '../../shared/protocol/messages.js';
 import { kindName } from '../../shared/spec/labels.js';
 import { localDate, localDateTimeText } from '../../shared/time.js';
 import { checkReceipt } from '../transport/receipts.js';
@@ -15,6 +16,19 @@ import type { SpoolRecords } from './spoolRecords.js';
 /** Where a sent unit's story ends on the relay. */
 const FINAL = new Set(['imported', 'quarantined']);
 
+/** How far along its story a status is: a shown status never goes back, and the first final one stays. */
+const STAGE: Record<RelayMessage['status'], number> = { queued: 0, delivered: 1, received: 2, imported: 3, quarantined: 3 };
+
+/**
+ * The relay's new answer, except that its status never goes back from what we have shown: once
+ * imported, a unit is never shown as quarantined (a receiver's second final receipt, which the relay
+ * now refuses; an older relay took it), and delivered never falls back to queued.
+ */
+function advance(known: RelayMessage | undefined, fresh: RelayMessage): RelayMessage {
+  if (!known || STAGE[fresh.status] > STAGE[known.status] || fresh.status === known.status) return fresh;
+  return { ...fresh, status: known.status };
+}
+
 export class History {
   /** The relay's view of what we sent, kept in the app's folder so history shows receipts offline too. */
   private readonly relayStatus: Map<string, RelayMessage>;
@@ -25,7 +39,7 @@ export class History {
     private readonly ctx: BackendContext,
     private readonly partners: Partners,
   ) {
-    this.relayStatus = new Map(Object.entries(ctx.profile.readRelayStatus<RelayMessage>()));
+    this.relayStatus = new Map(Object.entries(ctx.profile.readRelayStatus(publicMessageSchema)));
   }
 
   /** The background refresh's part: asks the relay about sent units whose story is not finished yet. */
@@ -35,7 +49,7 @@ export class History {
       const known = this.relayStatus.get(r.messageId);
       if (known && FINAL.has(known.status) && known.receipts.some((x) => x.disposition === known.status)) continue;
       try {
-        this.relayStatus.set(r.messageId, await s.client.message(r.messageId));
+        this.relayStatus.set(r.messageId, advance(known, await s.client.message(r.messageId)));
         changed = true;
       } catch (e) {
         // Purged by the relay's retention: what we knew stays.

@@ -2,9 +2,10 @@
 // the very format `careplan-link agent` reads, the certificate file, the trust anchors, the app's
 // settings and favourites, the spool, an archive of what arrived, and the staging area for dropped
 // files. The certificate password is never written here by this module (see SecretStore).
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ensurePrivateDir, ensurePrivateFile, onWindows, PRIVATE_DIR_MODE, renameWithRetrySync, restrictToOwner } from '../../platform/fs.js';
 import type { Settings } from '../../shared/api/types.js';
 import { localDateText } from '../../shared/time.js';
 import { readOfficeConfigFile } from '../transport/config.js';
@@ -74,7 +75,11 @@ export class MemorySecretStore implements SecretStore {
 
 export class Profile {
   constructor(readonly root: string) {
-    mkdirSync(root, { recursive: true });
+    // The certificate and its private key, the spool and the archive of care records live here: owner-only,
+    // also where an older version left the folder or the certificate readable by others.
+    ensurePrivateDir(root);
+    if (!onWindows() && (statSync(root).mode & 0o077) !== 0) chmodSync(root, PRIVATE_DIR_MODE);
+    if (existsSync(this.p12Path)) ensurePrivateFile(this.p12Path);
     mkdirSync(this.tmp, { recursive: true });
   }
 
@@ -144,10 +149,12 @@ export class Profile {
   retireCertificate(fingerprint: string, now = new Date()): string | null {
     if (!existsSync(this.p12Path)) return null;
     const dir = join(this.root, 'retired');
-    mkdirSync(dir, { recursive: true });
+    ensurePrivateDir(dir);
     const target = join(dir, `office-${localDateText(now)}-${fingerprint.replace(/:/g, '').slice(0, 16)}.p12`);
-    renameSync(this.p12Path, existsSync(target) ? `${target}.${Date.now()}` : target);
-    return target;
+    const to = existsSync(target) ? `${target}.${Date.now()}` : target;
+    // Antivirus may be reading the certificate it was just given.
+    renameWithRetrySync(this.p12Path, to);
+    return to;
   }
 
   /** Dropped files the user validated but never sent: the app's own copies, removed after a day. */
@@ -184,6 +191,8 @@ export class Profile {
   /** Writes the office config, certificate and trust anchors; each file whole or not at all. */
   writeOffice(o: { office: string; serviceType: string; name: string; relayUrl: string; exportDir: string; importDir: string; autoSend: boolean; pollSeconds: number }, p12: Buffer, trustPem: string): void {
     writeDurable(this.p12Path, p12, this.tmp);
+    // On Windows mode bits do not keep others out: the private key gets an owner-only ACL (best effort).
+    void restrictToOwner(this.p12Path, { directory: false });
     writeDurable(this.trustPath, trustPem, this.tmp);
     const config = {
       office: o.office,

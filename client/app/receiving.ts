@@ -1,8 +1,9 @@
 // Receiving and the documents a person can open: what arrived (and a copy of it kept in the app's
 // folder, so it can still be opened after the care software took it out of the import folder), what
 // we sent, receiving on request, and opening a file or a folder.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { copyDurable, ensurePrivateDir } from '../../platform/fs.js';
 import { ApiError, type Handlers } from '../../shared/api/methods.js';
 import type { Arrival, DocumentEntry } from '../../shared/api/types.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
@@ -26,7 +27,11 @@ export class Receiving {
     private readonly refresh: () => Promise<void>,
   ) {}
 
-  /** Copies what was imported into the app's archive (once per file). */
+  /**
+   * Copies what was imported into the app's archive (once per file): whole or not at all, owner-only
+   * (a care record). The care software may hold a file it is importing: that one is copied at a later
+   * refresh, after a short wait (this runs on the back end's only thread), and the others go on.
+   */
   archiveArrivals(s: Session, records: SpoolRecords): void {
     for (const r of records.inbox('received')) {
       const dir = this.ctx.profile.archiveDir(r.messageId);
@@ -34,8 +39,14 @@ export class Receiving {
         const src = join(s.config.folders.import, f);
         const dst = join(dir, f);
         if (existsSync(dst) || !existsSync(src)) continue;
-        mkdirSync(dir, { recursive: true });
-        copyFileSync(src, dst);
+        ensurePrivateDir(dir);
+        try {
+          copyDurable(src, dst, { maxWaitMs: 500 });
+        } catch (e) {
+          // Held, or taken out of the import folder by the care software just now (then it cannot be copied).
+          const code = (e as { code?: unknown }).code;
+          if (code !== 'FILE_BUSY' && code !== 'ENOENT') throw e;
+        }
       }
     }
   }

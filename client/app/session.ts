@@ -47,9 +47,13 @@ export class OfficeSession {
     if (this.ctx.profile.configured && pw !== null) {
       try {
         await this.open(pw);
-      } catch {
-        // A stored password that no longer opens the file: the unlock screen asks again.
-        this.ctx.opts.secrets.clear();
+      } catch (e) {
+        const err = toApiError(e);
+        // Only a stored password that no longer opens the certificate is forgotten: the unlock screen asks again.
+        if (err.code === 'P12_WRONG_PASSWORD') this.ctx.opts.secrets.clear();
+        // Anything else (SPOOL_LOCKED: the CLI agent runs on this office's data; a folder out of reach)
+        // keeps it, so the office opens by itself once that is over; the clerk is told what stands in the way.
+        else if (this.ctx.prefs.settings.notifications) this.ctx.opts.notify?.({ kind: 'error', title: t('事業所を開けませんでした', 'The office could not be opened'), body: t(`${err.ja}${err.hint ? ` ${err.hint.ja}` : ''}`, `${err.en}${err.hint ? ` ${err.hint.en}` : ''}`) });
       }
     }
   }

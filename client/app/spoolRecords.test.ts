@@ -7,7 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { Spool } from '../transport/spool.js';
 import { SpoolRecords } from './spoolRecords.js';
 
-const record = (messageId: string, lastError: string | null = null) => ({ messageId, header: { sequence: '20250425120002' }, files: ['UPPLAN_x.CSV'], createdAt: '2025-04-25T03:00:00.000Z', attempts: 0, lastError });
+// A whole outbox record: the reader parses records with the sender's schema unless a test gives its own parse.
+const record = (messageId: string, lastError: string | null = null) => ({
+  messageId,
+  header: { messageId, sender: { office: '1310000011', serviceType: '43' }, receiver: { office: '1310000029', serviceType: '11' }, sequence: '20250425120002', month: '202504', kinds: ['UPPLAN'] },
+  files: ['UPPLAN_x.CSV'],
+  size: 10,
+  sha256: 'a'.repeat(64),
+  createdAt: '2025-04-25T03:00:00.000Z',
+  attempts: 0,
+  lastError,
+});
 
 /** Every record of a state, read and parsed afresh: what the back end did before the cache. */
 const fresh = (spool: Spool, state: 'outbox' | 'sent') => spool.list(state).map((id) => spool.readJson(state, `${id}.json`));

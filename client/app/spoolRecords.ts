@@ -2,16 +2,19 @@
 // arrivals and the notifications each look at every record of several states, every few seconds:
 // reading and parsing them all each time grows with the office's whole history. This reader keeps
 // each parsed record with the file's stat, and parses a file again only when the stat says it changed.
+// Records are parsed with the schemas their writers use: one that does not fit is a SpoolRecordError
+// naming the file and the field, as everywhere else the client reads the spool.
 import { readFileSync, statSync, type BigIntStats } from 'node:fs';
-import type { InboxRecord } from '../transport/receiver.js';
-import type { OutboxRecord } from '../transport/sender.js';
-import type { Spool, SpoolState } from '../transport/spool.js';
+import type { z } from 'zod';
+import { inboxRecordSchema, type InboxRecord } from '../transport/receiver.js';
+import { outboxRecordSchema, type OutboxRecord } from '../transport/sender.js';
+import { parseRecord, type Spool, type SpoolState } from '../transport/spool.js';
 
 export type InboxFolder = 'inbox' | 'received' | 'quarantine';
 export type OutboxFolder = 'outbox' | 'sent' | 'failed';
 
 export interface SpoolRecordsOptions {
-  /** Turns a record file's bytes into the record (tests count the calls). */
+  /** Turns a record file's bytes into the record, instead of its schema (tests count the calls). */
   parse?: (bytes: Buffer) => unknown;
   /**
    * A file changed this recently is parsed again on every read until it is older. File times are
@@ -30,7 +33,15 @@ interface Cached {
   record: unknown;
 }
 
-const parseJson = (bytes: Buffer): unknown => JSON.parse(bytes.toString('utf8'));
+/** The schema of each state's records. */
+const SCHEMAS: Record<SpoolState, z.ZodType<unknown>> = {
+  outbox: outboxRecordSchema,
+  sent: outboxRecordSchema,
+  failed: outboxRecordSchema,
+  inbox: inboxRecordSchema,
+  received: inboxRecordSchema,
+  quarantine: inboxRecordSchema,
+};
 
 /**
  * Size, both times (to the nanosecond where the file system keeps them) and the inode: the spool
@@ -56,7 +67,7 @@ function isMissing(e: unknown): boolean {
 /** One office's spool records, cached. The records handed out are shared between callers and frozen. */
 export class SpoolRecords {
   private readonly cache = new Map<SpoolState, Map<string, Cached>>();
-  private readonly parse: (bytes: Buffer) => unknown;
+  private readonly parse: ((bytes: Buffer) => unknown) | undefined;
   private readonly racyMs: number;
   private readonly now: () => number;
 
@@ -64,16 +75,18 @@ export class SpoolRecords {
     private readonly spool: Spool,
     options: SpoolRecordsOptions = {},
   ) {
-    this.parse = options.parse ?? parseJson;
+    this.parse = options.parse;
     this.racyMs = options.racyMs ?? 2_000;
     this.now = options.now ?? Date.now;
   }
 
   inbox(state: InboxFolder): Readonly<InboxRecord>[] {
+    // Parsed with inboxRecordSchema (or the injected parse, a test's own records).
     return this.records(state) as InboxRecord[];
   }
 
   outbox(state: OutboxFolder): Readonly<OutboxRecord>[] {
+    // Parsed with outboxRecordSchema (or the injected parse, a test's own records).
     return this.records(state) as OutboxRecord[];
   }
 
@@ -105,7 +118,9 @@ export class SpoolRecords {
       if (cached && cached.settled && cached.signature === signature) return cached;
       const changedAt = Math.max(Number(st.mtimeMs), Number(st.ctimeMs));
       const settled = this.now() - changedAt > this.racyMs;
-      return { signature, settled, record: deepFreeze(this.parse(readFileSync(path))) };
+      const bytes = readFileSync(path);
+      const record = this.parse ? this.parse(bytes) : parseRecord(bytes, SCHEMAS[state], path);
+      return { signature, settled, record: deepFreeze(record) };
     } catch (e) {
       // Moved to another state between the listing and the read: it is listed there.
       if (isMissing(e)) return null;
