@@ -1,13 +1,11 @@
-// Request bodies: a send unit is streamed to a file in the payload area as it arrives and hashed on
-// the way, so the relay never holds a unit in memory (100 parallel 19 MB uploads once took it to
-// 1.55 GB); the bytes of all uploads in progress are capped, and above the cap the relay answers
+// Request bodies: a send unit is streamed into the store (a file in the payload area, or chunks in
+// PostgreSQL) as it arrives and hashed on the way, so the relay never holds a unit in memory (100
+// parallel 19 MB uploads once took it to 1.55 GB); the bytes of all uploads in progress are capped, and above the cap the relay answers
 // 503 with Retry-After. The few small JSON bodies are read into memory, and counted while held.
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { once } from 'node:events';
 import { HttpError } from './requests.js';
+import type { Upload } from './store.js';
 
 /** What the body reader holds and has reserved, for tests and for the operator's trace. */
 export interface BodyStats {
@@ -19,9 +17,9 @@ export interface BodyStats {
   inFlightBytes: number;
 }
 
-/** A unit as it lies on disk after streaming: where, how big, its hash, and its first and last bytes. */
-export interface SpooledBody {
-  file: string;
+/** A unit as the store holds it after streaming: the upload, how big, its hash, and its first and last bytes. */
+export interface UploadedBody {
+  upload: Upload;
   size: number;
   sha256: string;
   head: Buffer;
@@ -96,20 +94,29 @@ export class BodyReader {
   }
 
   /**
-   * Streams the body into `file` (created new, owner-only) while hashing it. Over the unit limit it
-   * stops with 413; on any failure the file is removed. Memory stays at a chunk or two per upload:
-   * each chunk waits until the file has taken it before the next one is read.
+   * Streams the body into the store's upload while hashing it (gathered to the upload's chunk size
+   * first, when it has one). Over the unit limit it stops with 413; on any failure the upload is
+   * discarded. Memory stays at a chunk or two per upload: the next piece is read only once the
+   * store has taken the previous one.
    */
-  async toFile(req: IncomingMessage, file: string): Promise<SpooledBody> {
+  async toUpload(req: IncomingMessage, upload: Upload): Promise<UploadedBody> {
     const limit = this.limits.maxUnitBytes;
     this.declaredLength(req, limit);
     const hash = createHash('sha256');
-    const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
     let size = 0;
     let held = 0;
-    let settled = false;
     let head = Buffer.alloc(0);
     let tail = Buffer.alloc(0);
+    let gathered: Buffer[] = [];
+    let gatheredBytes = 0;
+    const pass = async () => {
+      const piece = gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered);
+      gathered = [];
+      gatheredBytes = 0;
+      await upload.write(piece);
+      held -= piece.length;
+      this.buffered -= piece.length;
+    };
     try {
       for await (const data of req) {
         const chunk = data as Buffer;
@@ -120,22 +127,18 @@ export class BodyReader {
         tail = Buffer.concat([tail, chunk]).subarray(-2);
         held += chunk.length;
         this.hold(chunk.length);
-        const room = out.write(chunk, () => {
-          if (settled) return;
-          held -= chunk.length;
-          this.buffered -= chunk.length;
-        });
-        if (!room) await once(out, 'drain');
+        gathered.push(chunk);
+        gatheredBytes += chunk.length;
+        if (gatheredBytes >= upload.chunkBytes) await pass();
       }
-      await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-      return { file, size, sha256: hash.digest('hex'), head: Buffer.from(head), tail: Buffer.from(tail) };
+      if (gatheredBytes > 0) await pass();
+      await upload.end();
+      return { upload, size, sha256: hash.digest('hex'), head: Buffer.from(head), tail: Buffer.from(tail) };
     } catch (e) {
-      out.destroy();
-      await rm(file, { force: true });
+      await upload.discard().catch(() => {});
       throw e;
     } finally {
-      // Writes a failure cut short call back late or never: what they held is let go here, once.
-      settled = true;
+      // What a failure left held is let go here, once.
       this.buffered -= held;
     }
   }

@@ -4,12 +4,12 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryListSchema, type DirectoryEntry } from '../shared/protocol/index.js';
-import { fixturePem, issueCert, rawRequest, startTestRelay, type IssuedCert, type TestRelay } from './testSupport.js';
+import { BACKENDS, fixturePem, issueCert, rawRequest, startTestRelay, type IssuedCert, type TestRelay } from './testSupport.js';
 
 const fingerprintOf = (pem: string) => new X509Certificate(pem).fingerprint256;
 const DAY = 86_400_000;
 
-describe('directory certificates', () => {
+describe.each(BACKENDS)('directory certificates (%s)', (backend) => {
   let t: TestRelay;
   let renewed: IssuedCert;
   const clock = { now: new Date() };
@@ -20,7 +20,7 @@ describe('directory certificates', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestRelay({ now: () => clock.now });
+    t = await startTestRelay({ backend, now: () => clock.now });
     // A renewal for home-help (1310000029): valid from yesterday, for 30 days.
     renewed = issueCert({ cn: '1310000029', org: 'ひまわり訪問介護ステーション', notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 30 * DAY) });
   });
@@ -45,7 +45,7 @@ describe('directory certificates', () => {
     expect(e.certificates!.find((c) => c.current)!.pem).toBe(e.certificate);
     expect(new Date(e.certificates!.find((c) => c.current)!.notAfter).getTime()).toBe(new Date(new X509Certificate(renewed.certPem).validTo).getTime());
 
-    const added = t.store.auditLog().filter((a) => a.action === 'certificate-added' && a.office === '1310000029');
+    const added = (await t.store.auditEvents()).filter((a) => a.action === 'certificate-added' && a.office === '1310000029');
     expect(added.map((a) => a.detail?.split(' ')[0])).toEqual([fingerprintOf(original), fingerprintOf(renewed.certPem)]);
   });
 

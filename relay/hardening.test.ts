@@ -13,7 +13,9 @@ import { loadPkcs12, type OfficeIdentity } from '../pki/pkcs12.js';
 import { packBundle } from '../client/transport/bundle.js';
 import { makeReceipt } from '../client/transport/receipts.js';
 import { MAX_UNIT_CIPHERTEXT_BYTES } from '../shared/protocol/index.js';
-import { FIXTURE_PKI, fixturePem, rawRequest, startTestRelay, type RawAnswer, type TestRelay } from './testSupport.js';
+import { BACKENDS, FIXTURE_PKI, fixturePem, newTestSchema, queryTestDatabase, rawRequest, startTestRelay, type RawAnswer, type TestRelay } from './testSupport.js';
+import { startRelay } from './server.js';
+import { openStore } from './store.js';
 import { readFileSync } from 'node:fs';
 
 const office = (name: string) => loadPkcs12(readFileSync(join(FIXTURE_PKI, `${name}.p12`)), 'test-password', { requireUsable: false });
@@ -51,12 +53,12 @@ function submit(t: TestRelay, as: string, id: string, from: OfficeIdentity, to: 
 
 const code = (a: RawAnswer) => (a.json() as { error?: { code?: string } } | null)?.error?.code;
 
-describe('relay hardening (issue 11)', () => {
+describe.each(BACKENDS)('relay hardening (issue 11, %s)', (backend) => {
   let t: TestRelay;
   let manager: OfficeIdentity, provider: OfficeIdentity, third: OfficeIdentity;
 
   beforeAll(async () => {
-    t = await startTestRelay({ maxUnitBytes: 256 * 1024 });
+    t = await startTestRelay({ backend, maxUnitBytes: 256 * 1024 });
     [manager, provider, third] = [office('care-manager'), office('home-help'), office('third-office')];
     for (const who of ['care-manager', 'home-help', 'third-office']) expect((await rawRequest(t.relay, { as: who, path: '/v1/health' })).status).toBe(200);
   });
@@ -173,8 +175,8 @@ describe('relay hardening (issue 11)', () => {
     const noEku = await rawRequest(t.relay, { as: make('1310000102', false, false), path: '/v1/health' });
     expect([asCa.status, code(asCa)]).toEqual([403, 'not_client_cert']);
     expect([noEku.status, code(noEku)]).toEqual([403, 'not_client_cert']);
-    expect(t.store.getOffice('1310000094')).toBeUndefined();
-    expect(t.store.getOffice('1310000102')).toBeUndefined();
+    expect(await t.store.getOffice('1310000094')).toBeUndefined();
+    expect(await t.store.getOffice('1310000102')).toBeUndefined();
   });
 
   it('sanitises display names: no control or bidi characters, trimmed, bounded', async () => {
@@ -187,7 +189,7 @@ describe('relay hardening (issue 11)', () => {
   it('documents one largest unit: the relay refuses a ciphertext over MAX_UNIT_CIPHERTEXT_BYTES by default, and sealing the largest plaintext fits under it', async () => {
     // Sealing adds the signature and certificates (a few KB) and 4 bytes per 1,024 (pki/limits.ts).
     expect(MAX_UNIT_BYTES * (1 + 4 / 1024) + 64 * 1024).toBeLessThan(MAX_UNIT_CIPHERTEXT_BYTES);
-    const d = await startTestRelay();
+    const d = await startTestRelay({ backend });
     try {
       for (const who of ['care-manager', 'home-help']) await rawRequest(d.relay, { as: who, path: '/v1/health' });
       const headers = {
@@ -225,10 +227,36 @@ describe('relay start after a crash', () => {
     try {
       expect(existsSync(orphan)).toBe(false);
       expect(readdirSync(payloads)).toEqual(kept);
-      expect(second.store.readPayload('kept-0001').equals(env)).toBe(true);
-      expect(second.store.auditLog().map((a) => a.action)).toContain('orphan-segments-removed');
+      expect((await second.store.readPayload('kept-0001')).equals(env)).toBe(true);
+      expect((await second.store.auditEvents()).map((a) => a.action)).toContain('orphan-segments-removed');
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe.runIf(BACKENDS.includes('postgres'))('relay start after a crash (postgres)', () => {
+  it('removes uploads that no message points to once they are old enough to be dead, and leaves the ones in progress', async () => {
+    const schema = await newTestSchema();
+    const tls = { key: fixturePem('relay-server.key.pem'), cert: fixturePem('relay-server.pem'), clientCa: fixturePem('ca.pem') };
+    const store = await openStore({ databaseUrl: schema.url });
+    try {
+      // A crash mid-upload (or between the chunks and the commit) leaves an uncommitted payload. Another
+      // relay process sharing the database may be writing one right now: only old ones may go.
+      const dead = await store.openUpload();
+      await dead.write(Buffer.alloc(1024, 7));
+      const live = await store.openUpload();
+      await live.write(Buffer.alloc(1024, 8));
+      await queryTestDatabase(schema.url, `UPDATE payloads SET created_at = now() - interval '2 hours' WHERE id = $1`, [(dead as unknown as { payloadId: number }).payloadId]);
+      const relay = await startRelay({ store, port: 0, tls });
+      await relay.close();
+      const left = await queryTestDatabase<{ id: number }>(schema.url, 'SELECT id FROM payloads');
+      expect(left.map((r) => Number(r.id))).toEqual([(live as unknown as { payloadId: number }).payloadId]);
+      expect((await queryTestDatabase<{ n: number }>(schema.url, 'SELECT count(*)::int AS n FROM payload_chunks'))[0]!.n).toBe(1);
+      expect((await store.auditEvents()).map((a) => a.action)).toContain('orphan-segments-removed');
+    } finally {
+      await store.close();
+      await schema.drop();
     }
   });
 });

@@ -1,5 +1,7 @@
 // The relay's public entry: everything outside relay/ that runs or embeds the linkage service
 // imports it from here. The development PKI for the demo is the other entry, relay/dev.ts, kept
-// apart because importing this file loads the SQLite store (better-sqlite3).
+// apart because importing this file loads the SQLite store (better-sqlite3). openStore opens either
+// backend ({ dataDir } for SQLite, { databaseUrl } for PostgreSQL) and loads pg only for the latter.
 export { API_VERSION, startRelay, type RelayOptions, type RunningRelay } from './server.js';
-export { SqliteStore, type AuditEvent, type RelayStore, type StoredMessage } from './store.js';
+export { openStore, type AuditEvent, type AuditQuery, type RelayStore, type StoreLocation, type StoredMessage } from './store.js';
+export { SqliteStore } from './sqliteStore.js';

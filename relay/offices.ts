@@ -83,11 +83,31 @@ export class Offices {
     return typeof cn === 'string' && OFFICE_PATTERN.test(cn) ? cn : null;
   }
 
-  /** The office behind the connection's client certificate, registering a new certificate on first contact. */
+  /**
+   * The office behind the connection's client certificate, registering a new certificate on first
+   * contact. The checks are officeOf's; the directory is written through the store.
+   */
+  async identify(req: IncomingMessage): Promise<string> {
+    const known = this.known(req);
+    if (known) return known;
+    const { office, cert, organisation } = this.verify(req);
+    await this.register(office, cert, organisation);
+    this.sockets.set(req.socket as TLSSocket, { office, at: Date.now(), generation: this.generation });
+    return office;
+  }
+
+  /** The office behind the connection's client certificate, or the refusal (synchronous: no store). */
   officeOf(req: IncomingMessage): string {
+    return this.known(req) ?? this.verify(req).office;
+  }
+
+  private known(req: IncomingMessage): string | null {
+    const known = this.sockets.get(req.socket as TLSSocket);
+    return known && known.generation === this.generation && Date.now() - known.at < RECHECK_MS ? known.office : null;
+  }
+
+  private verify(req: IncomingMessage): { office: string; cert: CertInfo; organisation: string } {
     const socket = req.socket as TLSSocket;
-    const known = this.sockets.get(socket);
-    if (known && known.generation === this.generation && Date.now() - known.at < RECHECK_MS) return known.office;
     const peer = socket.getPeerCertificate(false);
     const office = peer?.subject?.CN;
     // Node gives the OpenSSL verification code as a string here (typed as an Error).
@@ -110,22 +130,20 @@ export class Offices {
     }
     // A list that arrived after the handshake: the TLS layer has not seen it for this connection.
     if (this.crls.length > 0 && isRevoked(cert, this.crls)) throw this.revoked();
-    this.register(office, cert, typeof peer.subject.O === 'string' ? peer.subject.O : office);
-    this.sockets.set(socket, { office, at: Date.now(), generation: this.generation });
-    return office;
+    return { office, cert, organisation: typeof peer.subject.O === 'string' ? peer.subject.O : office };
   }
 
   private revoked(): HttpError {
     return refuse(403, 'certificate_revoked', '事業所の証明書は失効しています（CA の失効リスト）。CA から新しい証明書を取得してください', "The office certificate has been revoked (CA revocation list); obtain a new one from the CA");
   }
 
-  private register(office: string, cert: CertInfo, organisation: string): void {
+  private async register(office: string, cert: CertInfo, organisation: string): Promise<void> {
     const last = this.seen.get(cert.fingerprint256);
     if (last !== undefined && Date.now() - last < RECHECK_MS) return;
     const name = sanitizeDisplayName(organisation) ?? office;
-    const added = this.store.registerCertificate(office, name, { fingerprint: cert.fingerprint256, pem: cert.pem, notBefore: cert.notBefore, notAfter: cert.notAfter }, this.now());
+    const added = await this.store.registerCertificate(office, name, { fingerprint: cert.fingerprint256, pem: cert.pem, notBefore: cert.notBefore, notAfter: cert.notAfter }, this.now());
     if (added) {
-      this.store.audit({ office, action: 'certificate-added', messageId: null, detail: `${cert.fingerprint256} ${cert.notBefore.toISOString()}..${cert.notAfter.toISOString()} serial ${cert.serialNumber} ${cert.issuerText.replace(/\n/g, ', ')}`.slice(0, 500) });
+      await this.store.audit({ office, action: 'certificate-added', messageId: null, detail: `${cert.fingerprint256} ${cert.notBefore.toISOString()}..${cert.notAfter.toISOString()} serial ${cert.serialNumber} ${cert.issuerText.replace(/\n/g, ', ')}`.slice(0, 500) });
     }
     this.seen.set(cert.fingerprint256, Date.now());
   }

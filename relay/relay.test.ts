@@ -1,7 +1,7 @@
 // The relay in-process, against real TLS: who may see what, what is refused, what is stored.
-import { readdirSync, readFileSync, mkdtempSync } from 'node:fs';
-import { request } from 'node:https';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,8 @@ import { packBundle, sha256 } from '../client/transport/bundle.js';
 import { makeReceipt } from '../client/transport/receipts.js';
 import { RelayClient, RelayError } from '../client/transport/relayClient.js';
 import { startRelay, type RunningRelay } from './server.js';
-import { SqliteStore } from './store.js';
+import type { RelayStore } from './store.js';
+import { BACKENDS, openTestStore, queryTestDatabase, type TestStore } from './testSupport.js';
 
 const PKI = join(import.meta.dirname, '..', 'fixtures', 'pki');
 const pem = (f: string) => readFileSync(join(PKI, f), 'utf8');
@@ -42,17 +43,18 @@ async function expectRelayError(p: Promise<unknown>, status: number, code: strin
   expect({ status: (e as RelayError).status, code: (e as RelayError).code }).toEqual({ status, code });
 }
 
-describe('relay', () => {
+describe.each(BACKENDS)('relay (%s)', (backend) => {
   let relay: RunningRelay;
-  let store: SqliteStore;
+  let t: TestStore;
+  let store: RelayStore;
   let dataDir: string;
   let manager: OfficeIdentity, provider: OfficeIdentity, third: OfficeIdentity;
   let cm: RelayClient, hh: RelayClient, other: RelayClient;
   const clock = { now: new Date() };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'cpl-relay-'));
-    store = new SqliteStore(dataDir);
+    t = await openTestStore(backend);
+    ({ store, dataDir } = t);
     relay = await startRelay({
       store,
       port: 0,
@@ -70,7 +72,7 @@ describe('relay', () => {
   afterAll(async () => {
     for (const c of [cm, hh, other]) c.close();
     await relay.close();
-    store.close();
+    await t.dispose();
   });
 
   it('takes the office number from the certificate and lists offices in the directory', async () => {
@@ -124,7 +126,7 @@ describe('relay', () => {
     await expectRelayError(cm.submit({ ...header('unknown-1', '1310000011', '9999999999'), sha256: sha256(ok) }, ok), 404, 'unknown_receiver');
     const e = await cm.submit({ ...header('big-0002'), sha256: sha256(big) }, big).catch((x: RelayError) => x);
     expect((e as RelayError).ja).toContain('大きすぎます');
-    const audit = store.auditLog().map((a) => a.action);
+    const audit = (await store.auditEvents()).map((a) => a.action);
     expect(audit).toContain('refused-forged-sender');
     expect(audit).toEqual(expect.arrayContaining(['refused-too_large', 'refused-not_encrypted', 'refused-digest_mismatch', 'refused-bad_meta', 'refused-unknown_receiver']));
   });
@@ -132,18 +134,32 @@ describe('relay', () => {
   it('stores only ciphertext', async () => {
     const env = await envelopeFor(manager, provider, 'cipher-01');
     await cm.submit({ ...header('cipher-01'), sha256: sha256(env) }, env);
-    const stored = store.readPayload('cipher-01');
+    const stored = await store.readPayload('cipher-01');
     expect(stored.equals(env)).toBe(true);
     expect(pkijs.ContentInfo.fromBER(stored).contentType).toBe('1.2.840.113549.1.7.3');
-    const files = readdirSync(join(dataDir, 'payloads'));
-    expect(files.length).toBeGreaterThan(0);
-    for (const f of files) {
-      const bytes = readFileSync(join(dataDir, 'payloads', f));
-      expect(bytes.includes(Buffer.from('山田'))).toBe(false);
-      expect(bytes.includes(Buffer.from('202407,131010'))).toBe(false);
+    if (backend === 'sqlite') {
+      const files = readdirSync(join(dataDir, 'payloads'));
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) {
+        const bytes = readFileSync(join(dataDir, 'payloads', f));
+        expect(bytes.includes(Buffer.from('山田'))).toBe(false);
+        expect(bytes.includes(Buffer.from('202407,131010'))).toBe(false);
+      }
+      const db = readFileSync(join(dataDir, 'relay.sqlite'));
+      expect(db.includes(Buffer.from('山田'))).toBe(false);
+    } else {
+      // Every byte the database holds for the relay, payloads included: no plaintext anywhere.
+      const chunks = await queryTestDatabase<{ data: Buffer }>(t.databaseUrl!, 'SELECT data FROM payload_chunks');
+      expect(chunks.length).toBeGreaterThan(0);
+      for (const { data } of chunks) {
+        expect(data.includes(Buffer.from('山田'))).toBe(false);
+        expect(data.includes(Buffer.from('202407,131010'))).toBe(false);
+      }
+      const rows = await queryTestDatabase<{ t: string }>(t.databaseUrl!, `SELECT concat_ws(' ', m::text, (SELECT string_agg(r::text, ' ') FROM receipts r), (SELECT string_agg(a::text, ' ') FROM audit a)) AS t FROM messages m`);
+      for (const r of rows) expect(r.t.includes('山田')).toBe(false);
+      // Nothing of it on local disk.
+      expect(readdirSync(dataDir)).toEqual([]);
     }
-    const db = readFileSync(join(dataDir, 'relay.sqlite'));
-    expect(db.includes(Buffer.from('山田'))).toBe(false);
   });
 
   it('moves a message queued → delivered → received → imported with verified, signed receipts', async () => {
@@ -165,37 +181,40 @@ describe('relay', () => {
     expect(m.status).toBe('imported');
     expect((await cm.outbox()).messages.find((x) => x.messageId === 'flow-0001')!.receipts.map((r) => r.disposition)).toEqual(['received', 'imported']);
     expect((await hh.inbox()).messages.some((x) => x.messageId === 'flow-0001')).toBe(false);
-    const actions = store.auditLog().filter((a) => a.messageId === 'flow-0001').map((a) => a.action);
+    const actions = (await store.auditEvents()).filter((a) => a.messageId === 'flow-0001').map((a) => a.action);
     expect(actions).toEqual(['submit', 'download', 'receipt-received', 'receipt-imported']);
   });
 
   it('purges messages past the retention period, payload files included', async () => {
     const env = await envelopeFor(manager, provider, 'old-00001');
     await cm.submit({ ...header('old-00001'), sha256: sha256(env) }, env);
-    const before = readdirSync(join(dataDir, 'payloads'));
+    const payloads = async () => (backend === 'sqlite' ? readdirSync(join(dataDir, 'payloads')) : (await queryTestDatabase<{ id: number }>(t.databaseUrl!, 'SELECT id FROM payloads')).map((r) => String(r.id)));
+    const before = await payloads();
     clock.now = new Date(Date.now() + 91 * 86_400_000);
-    const purged = relay.purge();
+    const purged = await relay.purge();
     clock.now = new Date();
     expect(purged).toContain('old-00001');
-    // Every message so far is older than the cutoff: every segment file is gone.
+    // Every message so far is older than the cutoff: every segment file (every payload row) is gone.
     expect(before.length).toBeGreaterThan(0);
-    expect(readdirSync(join(dataDir, 'payloads'))).toEqual([]);
+    expect(await payloads()).toEqual([]);
     await expectRelayError(cm.message('old-00001'), 404, 'not_found');
-    expect(store.auditLog().some((a) => a.action === 'purge')).toBe(true);
+    expect((await store.auditEvents()).some((a) => a.action === 'purge')).toBe(true);
   });
 });
 
-describe('relay TLS and limits', () => {
+describe.each(BACKENDS)('relay TLS and limits (%s)', (backend) => {
   let relay: RunningRelay;
-  let store: SqliteStore;
+  let t: TestStore;
+  let store: RelayStore;
 
   beforeAll(async () => {
-    store = new SqliteStore(mkdtempSync(join(tmpdir(), 'cpl-relay2-')));
+    t = await openTestStore(backend);
+    store = t.store;
     relay = await startRelay({ store, port: 0, tls: { key: pem('relay-server.key.pem'), cert: pem('relay-server.pem'), clientCa: pem('ca.pem') }, rate: { requests: 3, perMs: 60_000 } });
   });
   afterAll(async () => {
     await relay.close();
-    store.close();
+    await t.dispose();
   });
 
   it('refuses a certificate from a foreign CA, and clients without a certificate, at TLS', async () => {
@@ -206,8 +225,8 @@ describe('relay TLS and limits', () => {
     expect(['tls', 'refused']).toContain(e.code);
     expect(e.ja).toMatch(/証明書|TLS/);
     // The foreign certificate claims office 1310000011; the relay never got as far as registering it.
-    expect(store.getOffice('1310000011')).toBeUndefined();
-    expect(store.auditLog()).toEqual([]);
+    expect(await store.getOffice('1310000011')).toBeUndefined();
+    expect(await store.auditEvents()).toEqual([]);
     const anonymous = await new Promise<string>((resolve) => {
       const req = request(`${relay.url}/v1/health`, { ca: pem('ca.pem') }, (res) => resolve(`HTTP ${res.statusCode}`));
       req.on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? e.message));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { MessageMeta } from '../shared/protocol/index.js';
-import { SqliteStore } from './store.js';
+import { SqliteStore } from './sqliteStore.js';
 import { fixturePem } from './testSupport.js';
 
 // The schema of relays before issue 11, as they created it.
@@ -59,10 +59,11 @@ describe('relay database from before issue 11', () => {
     old.close();
 
     const store = new SqliteStore(dir);
+    await store.ready();
     try {
       const kept = store.getMessage('old-message')!;
       expect([kept.cursor, kept.status, kept.receipts.map((r) => r.disposition)]).toEqual([1, 'received', ['received']]);
-      const office = store.getOffice('1310000029')!;
+      const office = (await store.getOffice('1310000029'))!;
       expect(office.certificates.map((c) => c.pem)).toEqual([fixturePem('home-help.pem')]);
       expect(office.certificates[0]!.notAfter).toMatch(/^\d{4}-\d\d-\d\dT/);
 
@@ -79,15 +80,16 @@ describe('relay database from before issue 11', () => {
       expect(store.getMessage('old-message', '1310000011')!.cursor).toBe(1);
       expect(store.getMessage('old-message', '1310000037')!.receipts).toEqual([]);
     } finally {
-      store.close();
+      await store.close();
     }
     // Opening again changes nothing.
     const again = new SqliteStore(dir);
+    await again.ready();
     try {
       expect(again.getMessage('old-message', '1310000011')!.receipts).toHaveLength(1);
-      expect(again.getOffice('1310000029')!.certificates).toHaveLength(1);
+      expect((await again.getOffice('1310000029'))!.certificates).toHaveLength(1);
     } finally {
-      again.close();
+      await again.close();
     }
   });
 });

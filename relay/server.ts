@@ -1,11 +1,10 @@
 // The careplan-link linkage service: HTTPS with mutual TLS. Every request carries an office
 // certificate; the office number comes from it, never from what the client claims. The service
 // stores only the signed-and-encrypted envelopes the offices send each other. API: relay/API.md.
-import { createReadStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TLSSocket } from 'node:tls';
 import { certsFromPem, type CertInfo } from '../pki/certs.js';
@@ -16,18 +15,16 @@ import {
   MAX_UNIT_CIPHERTEXT_BYTES,
   MESSAGE_ID_PATTERN,
   type DirectoryList,
-  type Disposition,
   type ErrorResponse,
   type Health,
   type MessageMeta,
   type MessagePage,
-  type MessageStatus,
   type PublicMessage,
 } from '../shared/protocol/index.js';
 import { BodyReader, requireMediaType, type BodyStats } from './bodies.js';
 import { EXPLAINED_TLS_ERRORS, Offices } from './offices.js';
 import { checkDigest, decodeMessageIdSegment, errorResponse, headerValue, HttpError, readDirectoryQuery, readDirectoryUpdate, readMessageId, readMetaHeader, readPageQuery, readReceipt } from './requests.js';
-import type { RelayStore, StoredMessage } from './store.js';
+import type { CommitResult, RelayStore, StoredMessage, Upload } from './store.js';
 
 export { API_VERSION };
 
@@ -53,7 +50,8 @@ export interface RunningRelay {
   url: string;
   port: number;
   server: Server;
-  purge(): string[];
+  /** Deletes what is past the retention period, in small batches; resolves with the message ids. */
+  purge(): Promise<string[]>;
   /** What request bodies hold in memory and reserve (tests, traces). */
   stats(): BodyStats;
   /** Takes new revocation lists (PEM or DER) for new connections and for the ones already open; throws CrlError if they cannot serve. */
@@ -61,10 +59,6 @@ export interface RunningRelay {
   close(): Promise<void>;
 }
 
-const STATUS_OF: Record<Disposition, MessageStatus> = { received: 'received', imported: 'imported', quarantined: 'quarantined' };
-const RANK: Record<MessageStatus, number> = { queued: 0, delivered: 1, received: 2, imported: 3, quarantined: 3 };
-/** Outcomes that never change: the first of them wins (API.md, “Message states”). */
-const FINAL = new Set<string>(['imported', 'quarantined']);
 const FINAL_LABEL: Record<string, [string, string]> = { imported: ['取込済み', 'imported'], quarantined: ['隔離済み', 'quarantined'] };
 const DEFAULT_MAX_IN_FLIGHT_BYTES = 256 * 1024 * 1024;
 
@@ -127,13 +121,9 @@ export function looksEnveloped(head: Buffer, size: number, tail: Buffer): boolea
   return head[i + ENVELOPED_OID.length] === 0xa0;
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const store = opts.store;
+  await store.ready();
   const now = opts.now ?? (() => new Date());
   const limit = opts.maxUnitBytes ?? MAX_UNIT_CIPHERTEXT_BYTES;
   const maxInFlight = opts.maxInFlightBytes ?? Math.max(DEFAULT_MAX_IN_FLIGHT_BYTES, limit);
@@ -141,17 +131,18 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const rate = opts.rate ?? { requests: 600, perMs: 60_000 };
   const retentionDays = opts.retentionDays ?? 90;
   const anchors: CertInfo[] = certsFromPem(opts.tls.clientCa.toString());
-  const buckets = new Map<string, Bucket>();
   const log = opts.log ?? (() => {});
   const bodies = new BodyReader({ maxUnitBytes: limit, maxInFlightBytes: maxInFlight });
   const offices = new Offices(store, anchors, now);
   // A list that cannot serve stops the start: OpenSSL would otherwise refuse every office of that CA.
   if (opts.tls.crl !== undefined) offices.setCrl(opts.tls.crl);
 
-  // Group commit: submissions that arrive together share one round of fsyncs, one folder fsync and one transaction.
-  const pending = new Map<string, Promise<StoredMessage>>();
+  // Group commit: submissions that arrive together share one round of fsyncs and one transaction
+  // (with PostgreSQL, one transaction per burst). Two requests with the same id — a client retry
+  // racing itself, here or at another relay process — are told apart by the database's unique key,
+  // not by a map in this process: the loser learns that the message is there (created: false).
   type Audit = { office: string; action: string; messageId: string; detail: string };
-  let batch: { meta: MessageMeta; file: string; audit: Audit; resolve: (m: StoredMessage) => void; reject: (e: unknown) => void }[] = [];
+  let batch: { meta: MessageMeta; upload: Upload; audit: Audit; resolve: (m: CommitResult) => void; reject: (e: unknown) => void }[] = [];
   let flushing = false;
   let scheduled = false;
   const flush = async () => {
@@ -161,8 +152,8 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       batch = [];
       const t0 = performance.now();
       try {
-        const stored = await store.putMessageFiles(
-          current.map((c) => ({ meta: c.meta, file: c.file, audit: c.audit })),
+        const stored = await store.commitUploads(
+          current.map((c) => ({ meta: c.meta, upload: c.upload, audit: c.audit })),
           now(),
         );
         current.forEach((c, i) => c.resolve(stored[i]!));
@@ -173,9 +164,9 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     }
     flushing = false;
   };
-  const commit = (meta: MessageMeta, file: string, audit: Audit) =>
-    new Promise<StoredMessage>((resolve, reject) => {
-      batch.push({ meta, file, audit, resolve, reject });
+  const commit = (meta: MessageMeta, upload: Upload, audit: Audit) =>
+    new Promise<CommitResult>((resolve, reject) => {
+      batch.push({ meta, upload, audit, resolve, reject });
       if (!flushing && !scheduled) {
         scheduled = true;
         // A moment's wait lets a burst share one commit; a lone request waits 2 ms at most.
@@ -193,22 +184,16 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     }
   };
 
-  function takeToken(office: string): void {
-    const t = Date.now();
-    const b = buckets.get(office) ?? { tokens: rate.requests, at: t };
-    b.tokens = Math.min(rate.requests, b.tokens + ((t - b.at) * rate.requests) / rate.perMs);
-    b.at = t;
-    if (b.tokens < 1) {
-      buckets.set(office, b);
-      const wait = Math.ceil(((1 - b.tokens) * rate.perMs) / rate.requests / 1000);
+  async function takeToken(office: string): Promise<void> {
+    // The budget is the store's: with PostgreSQL every relay process draws on the same one.
+    const wait = await store.takeToken(office, rate);
+    if (wait > 0) {
       throw new HttpError(429, 'rate_limited', `要求が多すぎます。${wait} 秒後にもう一度送ってください`, `Too many requests; retry in ${wait} s`, { 'retry-after': String(wait) });
     }
-    b.tokens -= 1;
-    buckets.set(office, b);
   }
 
-  function ownMessage(id: string, office: string, as: 'receiver' | 'either'): StoredMessage {
-    const m = MESSAGE_ID_PATTERN.test(id) ? store.findMessage(id, office, as) : undefined;
+  async function ownMessage(id: string, office: string, as: 'receiver' | 'either'): Promise<StoredMessage> {
+    const m = MESSAGE_ID_PATTERN.test(id) ? await store.findMessage(id, office, as) : undefined;
     // Someone else's message answers exactly like a missing one: existence is not revealed.
     if (!m) throw new HttpError(404, 'not_found', 'メッセージが見つかりません', 'Message not found');
     return m;
@@ -222,70 +207,60 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     requireMediaType(req, 'application/cms');
     const declared = readMetaHeader(headerValue(req, HEADERS.meta));
     if (declared.sender.office !== office) {
-      store.audit({ office, action: 'refused-forged-sender', messageId: id, detail: `claimed ${declared.sender.office}` });
+      await store.audit({ office, action: 'refused-forged-sender', messageId: id, detail: `claimed ${declared.sender.office}` });
       throw new HttpError(403, 'forged_sender', `送信元（${declared.sender.office}）が証明書の事業所（${office}）と違います`, `The sender (${declared.sender.office}) is not the certificate's office (${office})`);
     }
-    if (!store.getOffice(declared.receiver.office)) throw new HttpError(404, 'unknown_receiver', `送信先の事業所（${declared.receiver.office}）は連携サービスに登録されていません`, `The receiving office (${declared.receiver.office}) is not registered`);
+    if (!(await store.getOffice(declared.receiver.office))) throw new HttpError(404, 'unknown_receiver', `送信先の事業所（${declared.receiver.office}）は連携サービスに登録されていません`, `The receiving office (${declared.receiver.office}) is not registered`);
     const release = bodies.reserve(req);
-    let upload: string | null = store.uploadPath();
+    let upload: Upload | null = null;
+    const repeat = async (stored: StoredMessage, sha256: string) => {
+      if (stored.sha256 !== sha256) throw idConflict();
+      await store.audit({ office, action: 'submit-duplicate', messageId: id, detail: null });
+      send(res, 200, publicMessage(stored));
+    };
     try {
-      const body = await bodies.toFile(req, upload);
+      upload = await store.openUpload();
+      const body = await bodies.toUpload(req, upload);
       checkDigest(req, HEADERS.sha256, body.sha256);
       if (!looksEnveloped(body.head, body.size, body.tail)) throw new HttpError(400, 'not_encrypted', '送信データが暗号化（CMS EnvelopedData）されていません', 'The payload is not CMS EnvelopedData');
       const meta: MessageMeta = { messageId: id, ...declared, size: body.size, sha256: body.sha256 };
       // Ids are per sender: another office's message under the same id is neither found nor disturbed.
-      const existing = store.getMessage(id, office);
-      if (existing) {
-        if (existing.sha256 !== body.sha256) throw idConflict();
-        store.audit({ office, action: 'submit-duplicate', messageId: id, detail: null });
-        send(res, 200, publicMessage(existing));
-        return;
-      }
+      const existing = await store.message(id, office);
+      if (existing) return await repeat(existing, body.sha256);
       faultAt('before-commit');
-      const key = `${office}/${id}`;
-      const inFlight = pending.get(key);
-      if (inFlight) {
-        // The same id is being committed by a concurrent request (a client retry racing itself).
-        const first = await inFlight;
-        if (first.sha256 !== body.sha256) throw idConflict();
-        send(res, 200, publicMessage(first));
-        return;
-      }
-      const committed = commit(meta, body.file, { office, action: 'submit', messageId: id, detail: `to ${meta.receiver.office} seq ${meta.sequence} ${meta.kinds.join('+')} ${body.size} B` });
-      pending.set(key, committed);
-      let stored: StoredMessage;
-      try {
-        stored = await committed;
-        upload = null;
-      } finally {
-        pending.delete(key);
-      }
+      const committing = commit(meta, upload, { office, action: 'submit', messageId: id, detail: `to ${meta.receiver.office} seq ${meta.sequence} ${meta.kinds.join('+')} ${body.size} B` });
+      // From here the upload is the commit's: stored, or discarded by the store when the id was taken.
+      upload = null;
+      const { message, created } = await committing;
+      if (!created) return await repeat(message, body.sha256);
       faultAt('after-commit');
-      send(res, 201, publicMessage(stored));
+      send(res, 201, publicMessage(message));
     } finally {
       release();
-      if (upload) await rm(upload, { force: true });
+      if (upload) await upload.discard().catch(() => {});
     }
   }
 
   async function download(res: ServerResponse, m: StoredMessage, office: string): Promise<void> {
-    const where = store.payloadFile(m.cursor);
-    store.markDelivered(m.cursor, now());
-    store.audit({ office, action: 'download', messageId: m.messageId, detail: null });
-    res.writeHead(200, { 'content-type': 'application/cms', 'content-length': String(where.size), 'careplan-sha256': m.sha256 });
+    const payload = await store.openPayload(m.cursor);
+    await store.markDelivered(m.cursor, now());
+    await store.audit({ office, action: 'download', messageId: m.messageId, detail: null });
+    res.writeHead(200, { 'content-type': 'application/cms', 'content-length': String(payload.size), 'careplan-sha256': m.sha256 });
     if (opts.fault === 'during-download') {
-      const half = Buffer.alloc(Math.floor(where.size / 2));
-      const fh = await open(where.file, 'r');
-      await fh.read(half, 0, half.length, where.offset).finally(() => fh.close());
-      res.write(half);
+      let left = Math.floor(payload.size / 2);
+      for await (const chunk of payload.chunks()) {
+        res.write(chunk.subarray(0, left));
+        left -= Math.min(left, chunk.length);
+        if (left === 0) break;
+      }
       await new Promise((r) => setTimeout(r, 50));
       faultAt('during-download');
     }
-    // Streamed from the segment: a download holds a chunk at a time, not the unit.
+    // Streamed from the store: a download holds a chunk at a time, not the unit.
     try {
-      await pipeline(createReadStream(where.file, { start: where.offset, end: where.offset + where.size - 1 }), res);
+      await pipeline(Readable.from(payload.chunks()), res);
     } catch (e) {
-      // The receiver went away, or the file could not be read: the body is cut short, which the
+      // The receiver went away, or the payload could not be read: the body is cut short, which the
       // receiver notices (Content-Length, Careplan-Sha256) and downloads again.
       log(`download of ${m.messageId} cut short: ${(e as Error).message}`);
       res.destroy();
@@ -299,49 +274,49 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       throw new HttpError(400, 'receipt_signature', `受領証の署名を確認できません（${verdict.messageJa}）`, `The receipt signature does not verify (${verdict.messageEn})`);
     }
     const { disposition, reason } = said;
-    if (m.receipts.some((r) => r.disposition === disposition)) return send(res, 200, publicMessage(m));
-    // The status never moves back, and the first final outcome is the outcome.
-    if (FINAL.has(m.status) && FINAL.has(disposition)) {
-      const [ja, en] = FINAL_LABEL[m.status]!;
+    // The store decides under a lock (a row lock with PostgreSQL): the status never moves back, and
+    // the first final outcome is the outcome, whichever relay process the receipts arrive at.
+    const outcome = await store.addReceipt(m.cursor, { disposition, reason, at: said.at, statement, signature });
+    if (outcome.result === 'final') {
+      const [ja, en] = FINAL_LABEL[outcome.status]!;
       throw new HttpError(409, 'receipt_final', `この送信単位は既に${ja}です（結果は変えられません）`, `This unit is already ${en}; its outcome cannot change`);
     }
-    const status = RANK[STATUS_OF[disposition]] > RANK[m.status] ? STATUS_OF[disposition] : m.status;
-    store.addReceipt(m.cursor, { disposition, reason, at: said.at, statement, signature }, status);
-    store.audit({ office, action: `receipt-${disposition}`, messageId: m.messageId, detail: reason === null ? null : reason.slice(0, 200) });
-    send(res, 201, publicMessage(store.getMessage(m.messageId, m.sender.office)!));
+    if (outcome.result === 'repeat') return send(res, 200, publicMessage(outcome.message));
+    await store.audit({ office, action: `receipt-${disposition}`, messageId: m.messageId, detail: reason === null ? null : reason.slice(0, 200) });
+    send(res, 201, publicMessage(outcome.message));
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, ctx: { office: string | null }): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://relay.invalid');
-    const office = offices.officeOf(req);
+    const office = await offices.identify(req);
     ctx.office = office;
-    takeToken(office);
+    await takeToken(office);
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/v1/health') return send(res, 200, { status: 'ok', api: API_VERSION, office, time: now().toISOString() } satisfies Health);
     if (method === 'POST' && path === '/v1/messages') return submit(req, res, office);
     if (method === 'GET' && (path === '/v1/inbox' || path === '/v1/outbox')) {
       const { after, limit } = readPageQuery(url);
-      const list = path === '/v1/inbox' ? store.inbox(office, after, limit) : store.outbox(office, after, limit);
+      const list = path === '/v1/inbox' ? await store.inbox(office, after, limit) : await store.outbox(office, after, limit);
       return send(res, 200, { messages: list.map(publicMessage), next: list.at(-1)?.cursor ?? after } satisfies MessagePage);
     }
     const msg = path.match(/^\/v1\/messages\/([^/]+)(\/payload|\/receipt)?$/);
     if (msg) {
       const id = decodeMessageIdSegment(msg[1]!);
-      if (method === 'GET' && !msg[2]) return send(res, 200, publicMessage(ownMessage(id, office, 'either')));
-      if (method === 'GET' && msg[2] === '/payload') return download(res, ownMessage(id, office, 'receiver'), office);
-      if (method === 'POST' && msg[2] === '/receipt') return receipt(req, res, ownMessage(id, office, 'receiver'), office);
+      if (method === 'GET' && !msg[2]) return send(res, 200, publicMessage(await ownMessage(id, office, 'either')));
+      if (method === 'GET' && msg[2] === '/payload') return download(res, await ownMessage(id, office, 'receiver'), office);
+      if (method === 'POST' && msg[2] === '/receipt') return receipt(req, res, await ownMessage(id, office, 'receiver'), office);
     }
     if (method === 'GET' && path === '/v1/directory') {
       const { q, type, limit } = readDirectoryQuery(url);
-      const found = store.findOffices({ ...(q ? { q } : {}), ...(type ? { serviceType: type } : {}), limit });
+      const found = await store.findOffices({ ...(q ? { q } : {}), ...(type ? { serviceType: type } : {}), limit });
       return send(res, 200, { offices: found.map((r) => offices.entry(r)) } satisfies DirectoryList);
     }
     if (method === 'PUT' && path === '/v1/directory/me') {
       const { name, serviceTypes: types } = readDirectoryUpdate(await bodies.json(req, 16 * 1024));
-      const current = store.getOffice(office)!;
-      const record = store.upsertOffice({ office, name: name ?? current.name, serviceTypes: types, lastSeen: now().toISOString() });
-      store.audit({ office, action: 'directory-update', messageId: null, detail: `${record.name} ${record.serviceTypes.join(',')}` });
+      const current = (await store.getOffice(office))!;
+      const record = await store.upsertOffice({ office, name: name ?? current.name, serviceTypes: types, lastSeen: now().toISOString() });
+      await store.audit({ office, action: 'directory-update', messageId: null, detail: `${record.name} ${record.serviceTypes.join(',')}` });
       return send(res, 200, offices.entry(record));
     }
     throw new HttpError(404, 'no_route', 'そのような API はありません', 'No such API');
@@ -360,16 +335,13 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   });
   const server = createServer(tlsOptions(), (req, res) => {
     const ctx: { office: string | null } = { office: null };
-    route(req, res, ctx).catch((e: unknown) => {
+    route(req, res, ctx).catch(async (e: unknown) => {
       if (e instanceof HttpError) {
         // Every refusal is audited (rate-limit refusals excepted: a flood must not flood the log).
         if (e.status !== 429 && e.code !== 'forged_sender') {
-          try {
-            // A certificate refused by officeOf is logged under the office it names (a CA vouched for it).
-            store.audit({ office: ctx.office ?? offices.claimed(req), action: `refused-${e.code}`, messageId: null, detail: `${req.method} ${req.url?.slice(0, 200)}` });
-          } catch {
-            /* the refusal itself matters more than its log line */
-          }
+          // A certificate refused by officeOf is logged under the office it names (a CA vouched for it).
+          // The refusal itself matters more than its log line: a failing audit does not stop it.
+          await store.audit({ office: ctx.office ?? offices.claimed(req), action: `refused-${e.code}`, messageId: null, detail: `${req.method} ${req.url?.slice(0, 200)}` }).catch(() => {});
         }
         if (!res.headersSent) send(res, e.status, errorResponse(e), e.headers);
         else res.destroy();
@@ -388,20 +360,32 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;
 
-  const purge = () => {
-    const cutoff = new Date(now().getTime() - retentionDays * 86_400_000);
-    const ids = store.purgeBefore(cutoff);
-    if (ids.length) store.audit({ office: null, action: 'purge', messageId: null, detail: `${ids.length} messages older than ${cutoff.toISOString()}` });
-    return ids;
+  // One purge at a time per process; with PostgreSQL, processes purging together take different rows.
+  let purging: Promise<string[]> | null = null;
+  const purge = (): Promise<string[]> => {
+    purging ??= (async () => {
+      const cutoff = new Date(now().getTime() - retentionDays * 86_400_000);
+      const ids = await store.purgeBefore(cutoff);
+      if (ids.length) await store.audit({ office: null, action: 'purge', messageId: null, detail: `${ids.length} messages older than ${cutoff.toISOString()}` });
+      return ids;
+    })().finally(() => {
+      purging = null;
+    });
+    return purging;
   };
-  // Nothing is in flight yet: whatever a crash left in the payload area can go.
-  const orphans = store.sweepOrphans();
+  const purgeInBackground = () => {
+    purge().catch((e: unknown) => log(`purge failed: ${(e as Error).message}`));
+  };
+  // Nothing is in flight yet: whatever a crash left in the payload area can go. (With PostgreSQL,
+  // where other relay processes may be uploading right now, only leftovers old enough to be dead.)
+  const orphans = await store.sweepOrphans();
   if (orphans.length) {
-    store.audit({ office: null, action: 'orphan-segments-removed', messageId: null, detail: orphans.join(' ').slice(0, 1000) });
+    await store.audit({ office: null, action: 'orphan-segments-removed', messageId: null, detail: orphans.join(' ').slice(0, 1000) });
     log(`removed ${orphans.length} payload file(s) no message refers to (left by a crash)`);
   }
-  purge();
-  const timer = setInterval(purge, 3_600_000);
+  // In the background, in small batches: a large backlog never holds up the start or the requests.
+  purgeInBackground();
+  const timer = setInterval(purgeInBackground, 3_600_000);
   timer.unref();
 
   await new Promise<void>((resolve, reject) => {
@@ -420,11 +404,14 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       offices.setCrl(crl);
       server.setSecureContext(tlsOptions());
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(timer);
+    close: async () => {
+      clearInterval(timer);
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      // The caller closes the store next: a purge still running finishes first.
+      await purging?.catch(() => {});
+    },
   };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fsPlatform } from '../platform/fs.js';
 import type { MessageMeta } from '../shared/protocol/index.js';
-import { SqliteStore } from './store.js';
+import { SqliteStore } from './sqliteStore.js';
 
 const posix = process.platform !== 'win32';
 const realPlatform = fsPlatform.name;
@@ -17,13 +17,14 @@ afterEach(() => {
   fsPlatform.name = realPlatform;
   vi.restoreAllMocks();
   syncBuiltinESMExports();
-  for (const s of stores.splice(0)) s.close();
+  for (const s of stores.splice(0)) void s.close();
 });
 
 const scratch = () => fs.mkdtempSync(join(tmpdir(), 'cpl-storefiles-'));
-const open = (dir: string) => {
+const open = async (dir: string) => {
   const s = new SqliteStore(dir);
   stores.push(s);
+  await s.ready();
   return s;
 };
 
@@ -52,15 +53,15 @@ describe('relay store files', () => {
   it('stores payload segments on Windows without fsyncing the folder', async () => {
     const attempts = refuseFolderFsync();
     fsPlatform.name = 'win32';
-    const store = open(join(scratch(), 'relay'));
+    const store = await open(join(scratch(), 'relay'));
     await store.putMessages([entry('m1', Buffer.from('one')), entry('m2', Buffer.from('二つ目'))], new Date());
-    expect(store.readPayload('m2').toString()).toBe('二つ目');
+    expect((await store.readPayload('m2')).toString()).toBe('二つ目');
     expect(attempts).toEqual([]);
   });
 
   it('keeps the database, the payload folder and the segments owner-only', async () => {
     const dir = join(scratch(), 'relay');
-    const store = open(dir);
+    const store = await open(dir);
     await store.putMessages([entry('m1', Buffer.from('one'))], new Date());
     const segments = fs.readdirSync(join(dir, 'payloads'));
     expect(segments).toHaveLength(1);

@@ -1,45 +1,142 @@
-// For the relay's tests only: a relay on a fresh data folder, office certificates issued on the
-// spot by the fixture test CA (fixtures/pki, whose key is public test material), and raw HTTPS
-// requests that send exactly the bytes and headers a test wants.
-import { generateKeyPairSync } from 'node:crypto';
+// For the relay's tests only: a relay on a fresh store of either backend (a new data folder for
+// SQLite, a new schema in the test database for PostgreSQL), office certificates issued on the spot
+// by the fixture test CA (fixtures/pki, whose key is public test material), and raw HTTPS requests
+// that send exactly the bytes and headers a test wants.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
+import pg from 'pg';
 import { TEST_PKI_PASSWORD, makeCert, type CertSpec } from '../pki/testPki.js';
 import { startRelay, type RelayOptions, type RunningRelay } from './server.js';
-import { SqliteStore } from './store.js';
+import { openStore, type RelayStore } from './store.js';
 
 export const FIXTURE_PKI = join(import.meta.dirname, '..', 'fixtures', 'pki');
 export const fixturePem = (file: string): string => readFileSync(join(FIXTURE_PKI, file), 'utf8');
 
+export type Backend = 'sqlite' | 'postgres';
+
+/** The PostgreSQL database the tests make their schemas in (scripts/pg-test-server.sh prints one). */
+export const TEST_DATABASE_URL = process.env.CPL_TEST_DATABASE_URL ?? '';
+
+/**
+ * The backends every relay test runs against. PostgreSQL runs when CPL_TEST_DATABASE_URL is set, and
+ * always in CI (CI=true): there a missing URL fails the PostgreSQL tests instead of skipping them.
+ */
+export const BACKENDS: Backend[] = TEST_DATABASE_URL || process.env.CI === 'true' ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/** The test database's URL with a search_path: the relay's tables go to that schema. */
+export function schemaUrl(base: string, schema: string): string {
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
+/** A new, empty schema in the test database for one test; dropped again by the returned function. */
+export async function newTestSchema(): Promise<{ url: string; schema: string; drop(): Promise<void> }> {
+  if (!TEST_DATABASE_URL) throw new Error('CPL_TEST_DATABASE_URL is not set: start PostgreSQL with scripts/pg-test-server.sh (CI must test PostgreSQL)');
+  const schema = `t_${process.pid}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: schemaUrl(TEST_DATABASE_URL, schema),
+    schema,
+    async drop() {
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      try {
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** One query on a test schema (checks of what a PostgreSQL store holds). */
+export async function queryTestDatabase<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<T>(text, values)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+export interface TestStore {
+  store: RelayStore;
+  backend: Backend;
+  /** SQLite: the data folder. PostgreSQL: a folder that must stay empty (nothing goes to disk). */
+  dataDir: string;
+  /** PostgreSQL: the URL of this test's schema. */
+  databaseUrl?: string;
+  /** Closes the store and, for PostgreSQL, drops the schema. */
+  dispose(): Promise<void>;
+}
+
+/** A fresh store of the backend: a new folder, or a new schema. `dataDir` reopens a SQLite folder. */
+export async function openTestStore(backend: Backend, dataDir = mkdtempSync(join(tmpdir(), 'cpl-relay-t-'))): Promise<TestStore> {
+  if (backend === 'sqlite') {
+    const store = await openStore({ dataDir });
+    return { store, backend, dataDir, dispose: () => store.close() };
+  }
+  const schema = await newTestSchema();
+  const store = await openStore({ databaseUrl: schema.url });
+  return {
+    store,
+    backend,
+    dataDir,
+    databaseUrl: schema.url,
+    async dispose() {
+      await store.close();
+      await schema.drop();
+    },
+  };
+}
+
 export interface TestRelay {
   relay: RunningRelay;
-  store: SqliteStore;
+  store: RelayStore;
+  backend: Backend;
   dataDir: string;
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
-export async function startTestRelay(options: Partial<Omit<RelayOptions, 'store'>> & { dataDir?: string } = {}): Promise<TestRelay> {
-  const { dataDir = mkdtempSync(join(tmpdir(), 'cpl-relay-t-')), ...rest } = options;
-  const store = new SqliteStore(dataDir);
-  const relay = await startRelay({
-    store,
-    port: 0,
-    tls: { key: fixturePem('relay-server.key.pem'), cert: fixturePem('relay-server.pem'), clientCa: fixturePem('ca.pem') },
-    rate: { requests: 10_000, perMs: 60_000 },
-    ...rest,
-  });
-  return {
-    relay,
-    store,
-    dataDir,
-    async close() {
-      await relay.close();
-      store.close();
-    },
-  };
+export async function startTestRelay(options: Partial<Omit<RelayOptions, 'store'>> & { dataDir?: string; backend?: Backend } = {}): Promise<TestRelay> {
+  const { dataDir, backend = 'sqlite', ...rest } = options;
+  const t = await openTestStore(backend, dataDir);
+  try {
+    const relay = await startRelay({
+      store: t.store,
+      port: 0,
+      tls: { key: fixturePem('relay-server.key.pem'), cert: fixturePem('relay-server.pem'), clientCa: fixturePem('ca.pem') },
+      rate: { requests: 10_000, perMs: 60_000 },
+      ...rest,
+    });
+    return {
+      relay,
+      store: t.store,
+      backend,
+      dataDir: t.dataDir,
+      ...(t.databaseUrl ? { databaseUrl: t.databaseUrl } : {}),
+      async close() {
+        await relay.close();
+        await t.dispose();
+      },
+    };
+  } catch (e) {
+    await t.dispose();
+    throw e;
+  }
 }
 
 export interface IssuedCert {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encryptCms } from '../pki/cms.js';
 import { certInfo } from '../pki/certs.js';
-import { fixturePem, rawRequest, startTestRelay, until, type TestRelay } from './testSupport.js';
+import { BACKENDS, fixturePem, queryTestDatabase, rawRequest, startTestRelay, until, type TestRelay } from './testSupport.js';
 
 const KiB = 1024;
 const meta = Buffer.from(
@@ -32,12 +32,21 @@ function startUpload(t: TestRelay, id: string, body: Buffer, sent: number) {
   return { answer, finish: () => req.end(body.subarray(sent)) };
 }
 
-describe('uploads', () => {
+/** What the store holds besides committed payloads: upload files (SQLite) or uncommitted payload rows (PostgreSQL). */
+async function leftovers(t: TestRelay, what: 'all' | 'uploads'): Promise<string[]> {
+  if (t.backend === 'postgres') {
+    const rows = await queryTestDatabase<{ id: number }>(t.databaseUrl!, `SELECT id FROM payloads${what === 'uploads' ? ' WHERE NOT committed' : ''}`);
+    return rows.map((r) => `payload ${r.id}`);
+  }
+  return readdirSync(join(t.dataDir, 'payloads')).filter((f) => what === 'all' || !f.endsWith('.seg'));
+}
+
+describe.each(BACKENDS)('uploads (%s)', (backend) => {
   let t: TestRelay;
   afterEach(() => t.close());
 
   it('refuses a unit over the limit without holding it in memory, and leaves no upload file behind', async () => {
-    t = await startTestRelay({ maxUnitBytes: 256 * KiB });
+    t = await startTestRelay({ backend, maxUnitBytes: 256 * KiB });
     for (const who of ['care-manager', 'home-help']) await rawRequest(t.relay, { as: who, path: '/v1/health' });
     // Chunked (no Content-Length): the relay learns the size only by reading.
     const big = Buffer.alloc(1024 * KiB, 0x5a);
@@ -59,23 +68,23 @@ describe('uploads', () => {
     expect(stats.peakBufferedBytes).toBeGreaterThan(0);
     expect(stats.peakBufferedBytes).toBeLessThan(128 * KiB);
     expect(stats.inFlightBytes).toBe(0);
-    expect(readdirSync(join(t.dataDir, 'payloads'))).toEqual([]);
+    expect(await leftovers(t, 'all')).toEqual([]);
   });
 
   it('stores a streamed unit byte for byte', async () => {
-    t = await startTestRelay({ maxUnitBytes: 4096 * KiB });
+    t = await startTestRelay({ backend, maxUnitBytes: 4096 * KiB });
     for (const who of ['care-manager', 'home-help']) await rawRequest(t.relay, { as: who, path: '/v1/health' });
     const env = await encryptCms(Buffer.alloc(2048 * KiB, 0x33), certInfo(fixturePem('home-help.pem')));
     const a = await rawRequest(t.relay, { as: 'care-manager', method: 'POST', path: '/v1/messages', headers: headers('streamed-01', env), body: env });
     expect(a.status).toBe(201);
-    expect(t.store.readPayload('streamed-01').equals(env)).toBe(true);
+    expect((await t.store.readPayload('streamed-01')).equals(env)).toBe(true);
     expect(t.relay.stats().peakBufferedBytes).toBeLessThan(256 * KiB);
     // The upload was moved into its segment, not copied: nothing else is left in the payload area.
-    expect(readdirSync(join(t.dataDir, 'payloads')).filter((f) => !f.endsWith('.seg'))).toEqual([]);
+    expect(await leftovers(t, 'uploads')).toEqual([]);
   });
 
   it('answers 503 with Retry-After while the bytes in flight would pass the cap, and accepts again after', async () => {
-    t = await startTestRelay({ maxUnitBytes: 64 * KiB, maxInFlightBytes: 100 * KiB });
+    t = await startTestRelay({ backend, maxUnitBytes: 64 * KiB, maxInFlightBytes: 100 * KiB });
     for (const who of ['care-manager', 'home-help']) await rawRequest(t.relay, { as: who, path: '/v1/health' });
     const first = await encryptCms(Buffer.alloc(40 * KiB, 1), certInfo(fixturePem('home-help.pem')));
     const second = await encryptCms(Buffer.alloc(40 * KiB, 2), certInfo(fixturePem('home-help.pem')));

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { LocalizedError } from '../../shared/errors.js';
 import { MAX_UNIT_CIPHERTEXT_BYTES } from '../../shared/protocol/index.js';
 import { DEMO_PASSWORD, DEMO_PASSWORD_ENV, ensureDevSetup } from '../../relay/dev.js';
-import { SqliteStore, startRelay } from '../../relay/index.js';
+import { openStore, startRelay } from '../../relay/index.js';
 import { EXIT_OK, parse, UsageError, type Io } from './run.js';
 
 export async function runRelay(args: string[], io: Io): Promise<number> {
@@ -12,6 +12,9 @@ export async function runRelay(args: string[], io: Io): Promise<number> {
     port: { type: 'string', default: '8443' },
     host: { type: 'string', default: '127.0.0.1' },
     data: { type: 'string', default: 'careplan-link-relay-data' },
+    // PostgreSQL instead of the SQLite folder: everything in the database, so that several relay
+    // processes can serve the same offices (relay/API.md, docs/operations.md).
+    database: { type: 'string' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'client-ca': { type: 'string' },
@@ -54,7 +57,8 @@ export async function runRelay(args: string[], io: Io): Promise<number> {
   const urlFor = (p: number) => `https://${host}:${p}`;
   const dev = custom ? null : ensureDevSetup(dataDir, urlFor(port));
   const tls = dev ? { key: dev.serverKeyPem, cert: dev.serverCertPem, clientCa: dev.caPem } : { key: read(values['tls-key'] as string), cert: read(values['tls-cert'] as string), clientCa: read(values['client-ca'] as string) };
-  const store = new SqliteStore(dataDir);
+  const databaseUrl = (values.database as string | undefined) || process.env.CPL_RELAY_DATABASE_URL || undefined;
+  const store = await openStore(databaseUrl ? { databaseUrl } : { dataDir });
   const relay = await startRelay({
     store,
     host,
@@ -66,9 +70,9 @@ export async function runRelay(args: string[], io: Io): Promise<number> {
     rate: { requests: num('rate-per-minute'), perMs: 60_000 },
     ...(process.env.CPL_RELAY_FAULT ? { fault: process.env.CPL_RELAY_FAULT } : {}),
     log: (l) => io.stderr(`${new Date().toISOString()} ${l}\n`),
-  }).catch((e: unknown) => {
+  }).catch(async (e: unknown) => {
     // A CRL that cannot serve (or a port in use) stops the start: the database is let go.
-    store.close();
+    await store.close();
     throw e;
   });
   if (crlPath) {
@@ -85,7 +89,7 @@ export async function runRelay(args: string[], io: Io): Promise<number> {
       }
     });
   }
-  const lines = [`careplan-link relay: ${relay.url} （データ / data: ${dataDir}）`];
+  const lines = [`careplan-link relay: ${relay.url} （データ / data: ${databaseUrl ? withoutPassword(databaseUrl) : dataDir}）`];
   if (dev) {
     // With --port 0 the real port is known only now: rewrite the demo configs to it.
     const configs = port === 0 ? ensureDevSetup(dataDir, relay.url).offices : dev.offices;
@@ -109,7 +113,18 @@ export async function runRelay(args: string[], io: Io): Promise<number> {
   await stopped;
   if (crlPath) unwatchFile(crlPath);
   await relay.close();
-  store.close();
+  await store.close();
   io.stderr('careplan-link relay: 停止しました / stopped\n');
   return EXIT_OK;
+}
+
+/** The database URL as it may be printed: without its password. */
+function withoutPassword(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'PostgreSQL';
+  }
 }

@@ -1,0 +1,408 @@
+// The embedded backend: metadata in SQLite (better-sqlite3, WAL, synchronous=FULL), payloads in
+// segment files written with fsync + atomic rename through the platform file layer. One relay
+// process owns the folder, so the rate-limit buckets and the directory cache live in memory here.
+// The driver is synchronous; the methods are async to fit RelayStore, and each one runs to its end
+// without yielding, so a transaction never interleaves with another request.
+import { createReadStream, createWriteStream, readdirSync, rmSync, type WriteStream } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { renameWithRetry, syncDirectoryAsync, TMP_PREFIX, tmpPathFor, unlinkWithRetry } from '../platform/fs.js';
+import { ensurePrivateDir, ensurePrivateFile, writeDurableAsync } from '../platform/fs.js';
+import type { MessageStatus, Receipt } from '../shared/protocol/index.js';
+import { migrateSqlite } from './migrations.js';
+import {
+  DEFAULT_PURGE_BATCH,
+  messageFromRow,
+  receiptStep,
+  tokenWait,
+  yieldToRequests,
+  type AuditEvent,
+  type AuditLine,
+  type AuditQuery,
+  type CommitResult,
+  type MessageEntry,
+  type MessageRow,
+  type OfficeRecord,
+  type PayloadSource,
+  type RateLimit,
+  type ReceiptOutcome,
+  type RelayStore,
+  type StoredCertificate,
+  type StoredMessage,
+  type Upload,
+} from './store.js';
+
+/** An upload streamed into a tmp file in the payload folder (same volume: the commit renames it). */
+class FileUpload implements Upload {
+  readonly chunkBytes = 0;
+  private readonly out: WriteStream;
+
+  constructor(readonly file: string) {
+    this.out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
+  }
+
+  write(chunk: Buffer): Promise<void> {
+    // Resolves when the file has taken the chunk: the body reader counts it as held until then.
+    return new Promise((resolve, reject) => this.out.write(chunk, (e) => (e ? reject(e) : resolve())));
+  }
+
+  end(): Promise<void> {
+    return new Promise((resolve, reject) => this.out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  }
+
+  async discard(): Promise<void> {
+    this.out.destroy();
+    await rm(this.file, { force: true });
+  }
+}
+
+type Placed = MessageEntry & { segment: string; offset: number };
+
+export class SqliteStore implements RelayStore {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly payloads: string;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly offices = new Map<string, OfficeRecord>();
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly migrated: Promise<void>;
+  private migratedYet = false;
+  private segmentSerial = 0;
+
+  constructor(dataDir: string) {
+    // Owner-only: care records and who sent them. SQLite gives its -wal and -shm files the database's mode.
+    ensurePrivateDir(dataDir);
+    this.payloads = join(dataDir, 'payloads');
+    ensurePrivateDir(this.payloads);
+    ensurePrivateFile(join(dataDir, 'relay.sqlite'));
+    this.db = new Database(join(dataDir, 'relay.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.migrated = migrateSqlite(this.db).then(() => {
+      this.migratedYet = true;
+    });
+    // Reported by ready(); not an unhandled rejection meanwhile.
+    this.migrated.catch(() => {});
+  }
+
+  ready(): Promise<void> {
+    return this.migrated;
+  }
+
+  /** Prepared statements are reused: preparing costs more than running. */
+  private sql(text: string): Database.Statement {
+    if (!this.migratedYet) throw new Error('the relay store is not ready yet: await store.ready() (or use openStore)');
+    let st = this.statements.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
+  }
+
+  /** A segment file holds the payloads of one commit, back to back (one fsync for the batch). */
+  private newSegment(now: Date): string {
+    return `${now.toISOString().replace(/[-:.]/g, '')}-${process.pid}-${++this.segmentSerial}.seg`;
+  }
+
+  /** The rows with their receipts, in one query for all of them (not one per message). */
+  private toMessages(rows: MessageRow[]): StoredMessage[] {
+    if (rows.length === 0) return [];
+    const receipts = this
+      .sql('SELECT message_cursor AS cursor, disposition, reason, at, statement, signature FROM receipts WHERE message_cursor IN (SELECT value FROM json_each(?)) ORDER BY id')
+      .all(JSON.stringify(rows.map((r) => r.cursor))) as (Receipt & { cursor: number })[];
+    const byCursor = new Map<number, Receipt[]>();
+    for (const { cursor, ...r } of receipts) byCursor.set(cursor, [...(byCursor.get(cursor) ?? []), r]);
+    return rows.map((row) => messageFromRow(row, byCursor.get(row.cursor) ?? []));
+  }
+
+  /**
+   * Synchronous read for embedders and tests that inspect an embedded relay (SQLite only): the
+   * sender's message with this id, or without `sender` the oldest one. RelayStore's is message().
+   */
+  getMessage(id: string, sender?: string): StoredMessage | undefined {
+    const row = (
+      sender === undefined ? this.sql('SELECT * FROM messages WHERE id = ? ORDER BY cursor LIMIT 1').get(id) : this.sql('SELECT * FROM messages WHERE id = ? AND sender_office = ?').get(id, sender)
+    ) as MessageRow | undefined;
+    return row ? this.toMessages([row])[0] : undefined;
+  }
+
+  /** Synchronous read of the last `limit` audit events, oldest first (SQLite only; RelayStore's is auditEvents()). */
+  auditLog(limit = 1000): AuditEvent[] {
+    const rows = this.sql('SELECT at, office, action, message_id AS messageId, detail FROM audit ORDER BY id DESC LIMIT ?').all(limit) as AuditEvent[];
+    return rows.reverse();
+  }
+
+  async message(id: string, sender?: string): Promise<StoredMessage | undefined> {
+    await this.migrated;
+    return this.getMessage(id, sender);
+  }
+
+  async findMessage(id: string, office: string, as: 'receiver' | 'either'): Promise<StoredMessage | undefined> {
+    const row = this.sql('SELECT * FROM messages WHERE id = ? AND (receiver_office = ? OR (? AND sender_office = ?)) ORDER BY cursor LIMIT 1').get(id, office, as === 'either' ? 1 : 0, office) as MessageRow | undefined;
+    return row ? this.toMessages([row])[0] : undefined;
+  }
+
+  async openUpload(): Promise<Upload> {
+    return new FileUpload(tmpPathFor(join(this.payloads, 'upload')));
+  }
+
+  async putMessages(entries: (MessageEntry & { payload: Buffer })[], now: Date): Promise<StoredMessage[]> {
+    await this.migrated;
+    const segment = this.newSegment(now);
+    // tmp + fsync + rename, the folder fsynced where the OS allows (not Windows), file 0600.
+    await writeDurableAsync(join(this.payloads, segment), entries.map((e) => e.payload));
+    let offset = 0;
+    const placed = entries.map((e) => {
+      const p = { ...e, segment, offset };
+      offset += e.payload.length;
+      return p;
+    });
+    return this.insertMessages(placed, now).map((r) => r.message);
+  }
+
+  async commitUploads(entries: (MessageEntry & { upload: Upload })[], now: Date): Promise<CommitResult[]> {
+    await this.migrated;
+    const placed = entries.map((e) => ({ ...e, file: (e.upload as FileUpload).file, segment: this.newSegment(now), offset: 0 }));
+    // Each body is fsynced (all at once) and renamed into a segment of its own, the folder fsynced once.
+    await Promise.all(
+      placed.map(async (e) => {
+        const fh = await open(e.file, 'r+');
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        await renameWithRetry(e.file, join(this.payloads, e.segment));
+      }),
+    );
+    await syncDirectoryAsync(this.payloads);
+    const results = this.insertMessages(placed, now);
+    // An id the sender had already used: that upload's segment is nobody's.
+    await Promise.all(results.map((r, i) => (r.created ? null : unlinkWithRetry(join(this.payloads, placed[i]!.segment), { maxWaitMs: 1_000 }).catch(() => {}))));
+    return results;
+  }
+
+  /** One transaction for the rows (and audit lines) of a commit whose payloads are already durable. */
+  private insertMessages(entries: Placed[], now: Date): CommitResult[] {
+    const at = now.toISOString();
+    const insert = this.sql(
+      `INSERT INTO messages (id, sender_office, sender_type, receiver_office, receiver_type, sequence, month, kinds, files, size, sha256, status, created_at, segment, segment_offset)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) ON CONFLICT (sender_office, id) DO NOTHING`,
+    );
+    const audit = this.sql('INSERT INTO audit (at, office, action, message_id, detail) VALUES (?, ?, ?, ?, ?)');
+    // The directory learns which service types an office sends as, in the same transaction.
+    const learnType = this.sql('INSERT OR IGNORE INTO office_service_types (service_type, office) SELECT ?, office FROM offices WHERE office = ?');
+    const created = this.db.transaction(() =>
+      entries.map(({ meta, audit: a, segment, offset }) => {
+        const r = insert.run(meta.messageId, meta.sender.office, meta.sender.serviceType, meta.receiver.office, meta.receiver.serviceType, meta.sequence, meta.month, JSON.stringify(meta.kinds), JSON.stringify(meta.files), meta.size, meta.sha256, at, segment, offset);
+        if (r.changes === 0) return false;
+        audit.run(at, a.office, a.action, a.messageId, a.detail);
+        if (learnType.run(meta.sender.serviceType, meta.sender.office).changes > 0) this.offices.delete(meta.sender.office);
+        return true;
+      }),
+    )();
+    return entries.map((e, i) => ({ message: this.getMessage(e.meta.messageId, e.meta.sender.office)!, created: created[i]! }));
+  }
+
+  private where(cursor: number): { file: string; offset: number; size: number } {
+    const row = this.sql('SELECT segment, segment_offset AS offset, size FROM messages WHERE cursor = ?').get(cursor) as { segment: string; offset: number; size: number } | undefined;
+    if (!row) throw new Error(`no payload for message ${cursor}`);
+    return { file: join(this.payloads, row.segment), offset: row.offset, size: row.size };
+  }
+
+  async readPayload(id: string): Promise<Buffer> {
+    const m = await this.message(id);
+    if (!m) throw new Error(`no payload for ${id}`);
+    const chunks: Buffer[] = [];
+    for await (const c of (await this.openPayload(m.cursor)).chunks()) chunks.push(c);
+    return Buffer.concat(chunks);
+  }
+
+  async openPayload(cursor: number): Promise<PayloadSource> {
+    const { file, offset, size } = this.where(cursor);
+    return { size, chunks: () => (size === 0 ? [][Symbol.iterator]() : createReadStream(file, { start: offset, end: offset + size - 1 })) as AsyncIterable<Buffer> };
+  }
+
+  async inbox(office: string, after: number, limit: number): Promise<StoredMessage[]> {
+    // A later message from another sender under an id the receiver already has is left out: the
+    // receiver's id-based routes would reach the older one (ids are per sender, see findMessage).
+    // The status filter matches the partial index messages_inbox word for word, so SQLite uses it.
+    const rows = this
+      .sql(
+        `SELECT * FROM messages m WHERE receiver_office = ? AND cursor > ? AND status IN ('queued', 'delivered')
+           AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.id = m.id AND o.receiver_office = m.receiver_office AND o.cursor < m.cursor)
+         ORDER BY cursor LIMIT ?`,
+      )
+      .all(office, after, limit) as MessageRow[];
+    return this.toMessages(rows);
+  }
+
+  async outbox(office: string, after: number, limit: number): Promise<StoredMessage[]> {
+    return this.toMessages(this.sql('SELECT * FROM messages WHERE sender_office = ? AND cursor > ? ORDER BY cursor LIMIT ?').all(office, after, limit) as MessageRow[]);
+  }
+
+  async markDelivered(cursor: number, now: Date): Promise<void> {
+    this.sql(`UPDATE messages SET status = 'delivered', delivered_at = COALESCE(delivered_at, ?) WHERE cursor = ? AND status = 'queued'`).run(now.toISOString(), cursor);
+  }
+
+  async addReceipt(cursor: number, receipt: Receipt): Promise<ReceiptOutcome> {
+    const outcome = this.db.transaction((): ReceiptOutcome | { result: 'final'; status: MessageStatus } => {
+      const row = this.sql('SELECT status FROM messages WHERE cursor = ?').get(cursor) as { status: MessageStatus } | undefined;
+      if (!row) throw new Error(`no message ${cursor}`);
+      const have = (this.sql('SELECT disposition FROM receipts WHERE message_cursor = ?').all(cursor) as { disposition: string }[]).map((r) => r.disposition);
+      const step = receiptStep(row.status, have, receipt.disposition);
+      if (step.result === 'final') return { result: 'final', status: row.status };
+      if (step.result === 'added') {
+        this
+          .sql('INSERT INTO receipts (message_id, message_cursor, disposition, reason, at, statement, signature) SELECT id, cursor, ?, ?, ?, ?, ? FROM messages WHERE cursor = ?')
+          .run(receipt.disposition, receipt.reason, receipt.at, receipt.statement, receipt.signature, cursor);
+        this.sql('UPDATE messages SET status = ? WHERE cursor = ?').run(step.status, cursor);
+      }
+      const m = this.toMessages([this.sql('SELECT * FROM messages WHERE cursor = ?').get(cursor) as MessageRow])[0]!;
+      return { result: step.result, message: m };
+    })();
+    return outcome;
+  }
+
+  async upsertOffice(entry: { office: string; name: string; serviceTypes?: string[]; lastSeen: string }): Promise<OfficeRecord> {
+    this.db.transaction(() => {
+      // offices.certificate is what relays before issue 11 read; service_types what relays before issue 15 read.
+      this
+        .sql(`INSERT INTO offices (office, name, service_types, certificate, last_seen) VALUES (?, ?, '[]', '', ?) ON CONFLICT(office) DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen`)
+        .run(entry.office, entry.name, entry.lastSeen);
+      for (const t of entry.serviceTypes ?? []) this.sql('INSERT OR IGNORE INTO office_service_types (service_type, office) VALUES (?, ?)').run(t, entry.office);
+    })();
+    this.offices.delete(entry.office);
+    return (await this.getOffice(entry.office))!;
+  }
+
+  async registerCertificate(office: string, name: string, cert: { fingerprint: string; pem: string; notBefore: Date; notAfter: Date }, now: Date): Promise<boolean> {
+    const at = now.toISOString();
+    const added = this.db.transaction(() => {
+      this.sql(`INSERT INTO offices (office, name, service_types, certificate, last_seen) VALUES (?, ?, '[]', ?, ?) ON CONFLICT(office) DO UPDATE SET last_seen = excluded.last_seen`).run(office, name, cert.pem, at);
+      const seenAgain = this.sql('UPDATE office_certificates SET last_seen = ? WHERE office = ? AND fingerprint = ?').run(at, office, cert.fingerprint);
+      if (seenAgain.changes > 0) return false;
+      this
+        .sql('INSERT INTO office_certificates (office, fingerprint, pem, not_before, not_after, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(office, cert.fingerprint, cert.pem, cert.notBefore.toISOString(), cert.notAfter.toISOString(), at, at);
+      this.sql('UPDATE offices SET certificate = ? WHERE office = ?').run(cert.pem, office);
+      return true;
+    })();
+    this.offices.delete(office);
+    return added;
+  }
+
+  /** Offices with their certificates and service types: three queries for any number of them. */
+  private records(rows: { office: string; name: string; last_seen: string }[]): OfficeRecord[] {
+    if (rows.length === 0) return [];
+    const list = JSON.stringify(rows.map((r) => r.office));
+    const certs = this
+      .sql(
+        `SELECT office, fingerprint, pem, not_before AS notBefore, not_after AS notAfter, first_seen AS firstSeen, last_seen AS lastSeen, state
+         FROM office_certificates WHERE office IN (SELECT value FROM json_each(?)) ORDER BY first_seen, fingerprint`,
+      )
+      .all(list) as (StoredCertificate & { office: string })[];
+    const types = this.sql('SELECT office, service_type AS type FROM office_service_types WHERE office IN (SELECT value FROM json_each(?)) ORDER BY service_type').all(list) as { office: string; type: string }[];
+    return rows.map((r) => ({
+      office: r.office,
+      name: r.name,
+      serviceTypes: types.filter((t) => t.office === r.office).map((t) => t.type),
+      lastSeen: r.last_seen,
+      certificates: certs.filter((c) => c.office === r.office).map(({ office: _office, ...c }) => c),
+    }));
+  }
+
+  async getOffice(office: string): Promise<OfficeRecord | undefined> {
+    const cached = this.offices.get(office);
+    if (cached) return cached;
+    const row = this.sql('SELECT office, name, last_seen FROM offices WHERE office = ?').get(office) as { office: string; name: string; last_seen: string } | undefined;
+    if (!row) return undefined;
+    const entry = this.records([row])[0]!;
+    this.offices.set(office, entry);
+    return entry;
+  }
+
+  async findOffices(query: { q?: string; serviceType?: string; limit?: number }): Promise<OfficeRecord[]> {
+    const q = query.q?.trim() ?? '';
+    // instr keeps the match case-sensitive, as before. Offices are walked in the order of their
+    // primary key and the walk stops at the limit; the type filter is an index probe per office.
+    const rows = this
+      .sql(
+        `SELECT office, name, last_seen FROM offices o
+         WHERE (? = '' OR instr(o.office, ?) > 0 OR instr(o.name, ?) > 0)
+           AND (? IS NULL OR EXISTS (SELECT 1 FROM office_service_types t WHERE t.service_type = ? AND t.office = o.office))
+         ORDER BY office LIMIT ?`,
+      )
+      .all(q, q, q, query.serviceType ?? null, query.serviceType ?? null, query.limit ?? 100) as { office: string; name: string; last_seen: string }[];
+    return this.records(rows);
+  }
+
+  async audit(event: AuditLine & { at?: string }): Promise<void> {
+    this.sql('INSERT INTO audit (at, office, action, message_id, detail) VALUES (?, ?, ?, ?, ?)').run(event.at ?? new Date().toISOString(), event.office, event.action, event.messageId, event.detail);
+  }
+
+  async auditEvents(query: AuditQuery = {}): Promise<AuditEvent[]> {
+    const rows = this
+      .sql(
+        `SELECT at, office, action, message_id AS messageId, detail FROM audit
+         WHERE (? IS NULL OR office = ?) AND (? IS NULL OR action = ?) AND (? IS NULL OR message_id = ?) AND (? IS NULL OR at >= ?)
+         ORDER BY id DESC LIMIT ?`,
+      )
+      .all(query.office ?? null, query.office ?? null, query.action ?? null, query.action ?? null, query.messageId ?? null, query.messageId ?? null, query.since ?? null, query.since ?? null, query.limit ?? 1000) as AuditEvent[];
+    return rows.reverse();
+  }
+
+  async takeToken(office: string, rate: RateLimit): Promise<number> {
+    const t = Date.now();
+    const b = this.buckets.get(office) ?? { tokens: rate.requests, at: t };
+    b.tokens = Math.min(rate.requests, b.tokens + ((t - b.at) * rate.requests) / rate.perMs);
+    b.at = t;
+    const wait = tokenWait(b.tokens, rate);
+    if (wait === 0) b.tokens -= 1;
+    this.buckets.set(office, b);
+    return wait;
+  }
+
+  async purgeBefore(cutoff: Date, batch = DEFAULT_PURGE_BATCH): Promise<string[]> {
+    await this.migrated;
+    const ids: string[] = [];
+    const pick = this.sql('SELECT cursor, id, segment FROM messages WHERE created_at < ? ORDER BY created_at LIMIT ?');
+    for (;;) {
+      const rows = pick.all(cutoff.toISOString(), batch) as { cursor: number; id: string; segment: string }[];
+      if (rows.length === 0) break;
+      const cursors = JSON.stringify(rows.map((r) => r.cursor));
+      this.db.transaction(() => {
+        this.sql('DELETE FROM receipts WHERE message_cursor IN (SELECT value FROM json_each(?))').run(cursors);
+        this.sql('DELETE FROM messages WHERE cursor IN (SELECT value FROM json_each(?))').run(cursors);
+      })();
+      // A segment goes when no message still points into it (an index probe on messages_segment).
+      for (const segment of new Set(rows.map((r) => r.segment))) {
+        if (!this.sql('SELECT 1 FROM messages WHERE segment = ? LIMIT 1').get(segment)) await unlinkWithRetry(join(this.payloads, segment), { maxWaitMs: 1_000 }).catch(() => {});
+      }
+      ids.push(...rows.map((r) => r.id));
+      if (rows.length < batch) break;
+      await yieldToRequests();
+    }
+    return ids;
+  }
+
+  async sweepOrphans(): Promise<string[]> {
+    await this.migrated;
+    const referenced = new Set((this.sql('SELECT DISTINCT segment FROM messages').all() as { segment: string }[]).map((r) => r.segment));
+    const removed: string[] = [];
+    for (const name of readdirSync(this.payloads)) {
+      // Only our own kinds of file: segments and the tmp files of writes and uploads (platform/).
+      const ours = name.endsWith('.seg') || name.endsWith('.seg.tmp') || name.startsWith(TMP_PREFIX);
+      if (!ours || referenced.has(name)) continue;
+      rmSync(join(this.payloads, name), { force: true });
+      removed.push(name);
+    }
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
