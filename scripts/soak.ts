@@ -121,7 +121,7 @@ let taken = 0;
 function takeArrivals(): void {
   for (const id of Object.keys(office) as OfficeId[]) {
     for (const name of list(office[id].import)) {
-      // The receiver writes <name>.<id>.part and renames it: a .part is not a file yet.
+      // A file still being written (.cpl-tmp-…, or an older receiver's <name>.<id>.part) is not a file yet.
       if (name.endsWith('.part') || name.startsWith('.')) continue;
       const target = join(office[id].taken, `${String(++taken).padStart(6, '0')}-${name}`);
       try {
@@ -257,10 +257,16 @@ await relay.stop();
 // --- The count. ---
 const journalDups = (Object.keys(office) as OfficeId[]).flatMap((id) => journalDuplicates(office[id].spool).map((k) => `${id}:${k}`));
 const { rows, unknownContent } = tally(units, takes, journalDups, relayDuplicates);
+const leftInImport = (Object.keys(office) as OfficeId[]).flatMap((id) => list(office[id].import).map((n) => `${id}/import/${n}`));
 const halfWritten = {
-  partFiles: (Object.keys(office) as OfficeId[]).flatMap((id) => list(office[id].import).filter((n) => /\.(part|tmp)$/i.test(n)).map((n) => `${id}/import/${n}`)),
+  // What a care software could take for a file: a partial name of the old receiver, a .tmp, anything else
+  // not taken by the stand-in (it takes every finished file).
+  partFiles: leftInImport.filter((n) => !/\/\.cpl-tmp-[^/]*$/.test(n)),
   unknownContent,
 };
+// The file layer's own tmp files (.cpl-tmp-…, no extension): a kill mid-write leaves one; the receiver
+// removes it after 5 minutes. Reported, not failed: no care software takes a dot-file without an extension.
+const tmpLeftovers = leftInImport.filter((n) => /\/\.cpl-tmp-[^/]*$/.test(n));
 const killsBy = Object.fromEntries(all.map((p) => [p.name, p.kills]));
 const total = { sent: rows.reduce((n, r) => n + r.sent, 0), received: rows.reduce((n, r) => n + r.received, 0), lost: rows.reduce((n, r) => n + r.lost, 0), duplicated: rows.reduce((n, r) => n + r.duplicated, 0) };
 const halfCount = halfWritten.partFiles.length + halfWritten.unknownContent.length;
@@ -288,6 +294,7 @@ const result = {
   units: rows,
   total,
   halfWritten,
+  tmpLeftovers,
   stuck,
   duplicates: { relay: relayDuplicates, journal: journalDups },
   pass: failures.length === 0,
@@ -308,7 +315,7 @@ console.log(
     ...rows.map((r) => `${r.direction === 'cm-hh' ? '居宅→訪問 care-manager→home-help' : '訪問→居宅 home-help→care-manager'}  ${pad(r.sent, 4)}  ${pad(r.received, 8)}  ${pad(r.lost, 6)}  ${pad(r.duplicated, 8)}`),
     '',
     `kill -9: ${kills()}（${Object.entries(killsBy).map(([k, v]) => `${k} ${v}`).join(', ')}）  CLI 実行 / runs ${cliRuns}  自然終了 / exited by themselves ${crashes}`,
-    `途中書きのファイル / half-written files: ${halfCount}   滞留 / stuck entries: ${stuckTotal}`,
+    `途中書きのファイル / half-written files: ${halfCount}   滞留 / stuck entries: ${stuckTotal}   取込フォルダの一時ファイル / tmp leftovers (.cpl-tmp-*): ${tmpLeftovers.length}`,
     '',
     failures.length ? `不合格 / FAIL: ${failures.join(', ')}  （作業フォルダ / work folder: ${work}）` : '合格 / PASS',
     `結果 / results: ${file}`,
