@@ -1,6 +1,7 @@
 // One phase measured in the process it runs in: wall time, and memory sampled every SAMPLE_MS from a
 // baseline taken after the spec catalog is loaded and a forced GC, so every phase starts alike.
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { loadCatalog } from '../../client/check/specs.js';
 import { runPhase, type Phase, type PhaseCounts } from './phases.js';
@@ -56,6 +57,12 @@ function vmHwm(): number | null {
   }
 }
 
+/** A file's size, or the sum of the files' sizes in a folder. */
+function pathBytes(path: string): number {
+  const s = statSync(path);
+  return s.isDirectory() ? readdirSync(path).reduce((n, f) => n + statSync(join(path, f)).size, 0) : s.size;
+}
+
 export async function measurePhase(phase: Phase, path: string): Promise<RunResult> {
   loadCatalog(); // same starting point for every phase
   gc();
@@ -72,7 +79,7 @@ export async function measurePhase(phase: Phase, path: string): Promise<RunResul
     if (old > peak.oldUsed) peak.oldUsed = old;
   };
   const timer = setInterval(sample, SAMPLE_MS);
-  const bytes = statSync(path).size;
+  const bytes = pathBytes(path);
   const t0 = process.hrtime.bigint();
   const { held, ...counts } = await runPhase(phase, path);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

@@ -10,11 +10,12 @@ import { FileValidator } from '../../shared/validator/index.js';
 import { decodeMs932 } from '../../client/check/ms932.js';
 import { loadCatalog } from '../../client/check/specs.js';
 import { validatePath } from '../../client/check/validation.js';
+import { checkFiles, floorFiles } from './smallFiles.js';
 
 /** Stream chunk size for every phase, so the floor and the validator see the same chunks. */
 export const CHUNK = 256 * 1024;
 
-export type Phase = 'read' | 'decode' | 'floor' | 'validate' | 'validateNoHash';
+export type Phase = 'read' | 'decode' | 'floor' | 'validate' | 'validateNoHash' | 'floorFiles' | 'checkFiles';
 
 export const PHASE_LABEL: Record<Phase, string> = {
   read: 'read only (fs stream)',
@@ -22,6 +23,8 @@ export const PHASE_LABEL: Record<Phase, string> = {
   floor: 'floor: read + decode + papaparse',
   validate: 'validatePath (sha256 + validator)',
   validateNoHash: 'FileValidator (no hash)',
+  floorFiles: 'floor: files read+decode+parse',
+  checkFiles: 'checkPaths (folder of files)',
 };
 
 /** What a phase found in the file; the findings are null for the phases that do not validate. */
@@ -96,6 +99,23 @@ export async function runPhase(phase: Phase, path: string): Promise<PhaseOutcome
       const errorCodes: Record<string, number> = {};
       for (const f of [...r.errors, ...r.warnings]) errorCodes[f.code] = (errorCodes[f.code] ?? 0) + 1;
       return { held: result, rows: r.stats.records, errors: r.errors.length, warnings: r.warnings.length, errorCodes, omitted: r.omitted, valid: r.valid };
+    }
+    case 'floorFiles': {
+      const { rows } = await floorFiles(path);
+      return { held: rows, rows, ...NOT_VALIDATED };
+    }
+    case 'checkFiles': {
+      const report = await checkFiles(path);
+      const s = report.summary;
+      return {
+        held: report,
+        rows: report.files.reduce((n, f) => n + f.stats.records, 0),
+        errors: s.errors,
+        warnings: s.warnings,
+        errorCodes: s.byCode,
+        omitted: report.files.reduce((n, f) => n + f.omitted, 0),
+        valid: s.invalidFiles === 0 && s.invalidUnits === 0,
+      };
     }
   }
 }

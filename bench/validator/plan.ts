@@ -14,6 +14,8 @@ const PLAN: { phase: Phase; file: FileKey }[] = [
   { phase: 'floor', file: 'small' },
   { phase: 'validate', file: 'small' },
   { phase: 'validate', file: 'repeated' },
+  { phase: 'floorFiles', file: 'files' },
+  { phase: 'checkFiles', file: 'files' },
 ];
 
 /** Runs every step of the plan `repeat` times, each in a fresh child started from `entry`, printing a line per run; one summary per step, in plan order. */

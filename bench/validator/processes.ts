@@ -4,13 +4,15 @@
 import { fork } from 'node:child_process';
 import { generateUpplan } from './generate.js';
 import { measurePhase } from './measure.js';
+import { generateSmallFiles } from './smallFiles.js';
 import type { Phase } from './phases.js';
 
-/** The child's side: `gen <dir> <targetBytes>` or `<phase> <file>`. */
+/** The child's side: `gen <dir> <targetBytes>`, `genFiles <dir> <count>` or `<phase> <file>`. */
 export async function childMain(args: string[]): Promise<void> {
   const [what, a, b] = args;
   let out: unknown;
   if (what === 'gen') out = generateUpplan(a!, Number(b));
+  else if (what === 'genFiles') out = generateSmallFiles(a!, Number(b));
   else out = await measurePhase(what as Phase, a!);
   if (process.send) {
     await new Promise<void>((resolve, reject) => process.send!(out, (err: Error | null) => (err ? reject(err) : resolve())));

@@ -1,18 +1,24 @@
-// The three files the phases run on: a large one, a small one, and the small one's bytes repeated
-// until it is as large as the large one (same users, more bytes).
+// What the phases run on: a large file, a small one, the small one's bytes repeated until it is as
+// large as the large one (same users, more bytes), and a folder of many small files.
 import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { GenResult } from './generate.js';
+import type { FilesResult } from './smallFiles.js';
 import { MB } from './measure.js';
 import { spawnChild } from './processes.js';
 
-export type FileKey = 'large' | 'small' | 'repeated';
+export type FileKey = 'large' | 'small' | 'repeated' | 'files';
+
+/** How many small files the folder holds (at least). */
+export const SMALL_FILE_COUNT = 5000;
 
 export interface TestFiles {
   large: GenResult;
   small: GenResult;
   /** How many copies of the small file the repeated file holds. */
   times: number;
+  /** The folder of small files. */
+  folder: FilesResult;
   paths: Record<FileKey, string>;
   bytes: Record<FileKey, number>;
   records: Record<FileKey, number>;
@@ -20,7 +26,7 @@ export interface TestFiles {
 }
 
 /** Generates the files into dir (each in a child started from `entry`), printing a line for each. */
-export async function prepareTestFiles(dir: string, sizes: { mb: number; smallMb: number }, entry: string): Promise<TestFiles> {
+export async function prepareTestFiles(dir: string, sizes: { mb: number; smallMb: number; files: number }, entry: string): Promise<TestFiles> {
   const largeDir = join(dir, 'large');
   const smallDir = join(dir, 'small');
   mkdirSync(largeDir);
@@ -43,13 +49,17 @@ export async function prepareTestFiles(dir: string, sizes: { mb: number; smallMb
   for (let i = 0; i < times; i++) appendFileSync(repeated, smallBytes);
   const repeatedBytes = statSync(repeated).size;
   console.log(`repeated the ${(small.bytes / MB).toFixed(1)} MB file ×${times}: ${(repeatedBytes / MB).toFixed(1)} MB, ${small.records * times} records, still ${small.users} users`);
+
+  const folder = await spawnChild<FilesResult>(entry, ['genFiles', join(dir, 'files'), String(sizes.files)]);
+  console.log(`generated ${folder.files} small files (complete units, 3 people a month): ${(folder.bytes / MB).toFixed(1)} MB, ${(folder.bytes / folder.files / 1000).toFixed(2)} KB on average, ${folder.records} records (${folder.seconds.toFixed(1)} s)`);
   return {
     large,
     small,
     times,
-    paths: { large: large.path, small: small.path, repeated },
-    bytes: { large: large.bytes, small: small.bytes, repeated: repeatedBytes },
-    records: { large: large.records, small: small.records, repeated: small.records * times },
-    users: { large: large.users, small: small.users, repeated: small.users },
+    folder,
+    paths: { large: large.path, small: small.path, repeated, files: folder.path },
+    bytes: { large: large.bytes, small: small.bytes, repeated: repeatedBytes, files: folder.bytes },
+    records: { large: large.records, small: small.records, repeated: small.records * times, files: folder.records },
+    users: { large: large.users, small: small.users, repeated: small.users, files: folder.months },
   };
 }
