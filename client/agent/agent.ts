@@ -249,14 +249,22 @@ export class Agent {
     // failed clears it (every failure writes a new one with its own time, so an unchanged value means
     // none happened this pass).
     const errorBefore = this.status.lastError;
-    await this.filing.resume();
+    // Interrupted moves are completed ahead of the sending half. A journal this version cannot read
+    // (or a processing/ folder out of reach) stops the sending half, since where its files belong is
+    // not known, but not the receiving: the pass still ends with that error, naming the journal.
+    let movesUnfinished: unknown = null;
+    try {
+      await this.filing.resume();
+    } catch (e) {
+      movesUnfinished = e;
+    }
     // The sending half may fail (offline, a broken file system); receiving must go on regardless.
     try {
-      if (this.settings.autoSend) {
+      if (movesUnfinished === null && this.settings.autoSend) {
         await this.claimSettled();
         await this.outgoing.processUnits();
       }
-      await this.outgoing.flush();
+      if (movesUnfinished === null) await this.outgoing.flush();
     } catch (e) {
       this.fail('send', e);
     }
@@ -279,9 +287,10 @@ export class Agent {
         this.fail('receive', e);
       }
     }
-    if (received && this.status.lastError === errorBefore) this.status.lastError = null;
+    if (received && this.status.lastError === errorBefore && movesUnfinished === null) this.status.lastError = null;
     this.status.lastScanAt = new Date().toISOString();
     this.writeStatus();
+    if (movesUnfinished !== null) throw movesUnfinished;
   }
 
   private async receive(): Promise<ReceiveSummary> {
@@ -322,8 +331,8 @@ export class Agent {
         if (claim.state === 'claimed') this.log('claimed', claim.name);
         else if (claim.state === 'same') this.log('claim-same', `${e.name}: ${claim.name}`);
         else {
-          this.status.counts.errors += 1;
           await this.filing.setAside(path, duplicateReason(claim.name));
+          this.status.counts.errors += 1;
         }
       } catch (err) {
         this.log('claim-retry-later', `${e.name}: ${errorText(err)}`);

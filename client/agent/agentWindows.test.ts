@@ -246,4 +246,13 @@ describe('a move journal cut short by a power failure', () => {
     await expect(a.agent.tick()).resolves.toBeUndefined();
     expect(existsSync(join(a.errors, '.moving-2-1.json.errors.txt'))).toBe(true);
   });
+
+  it('a well-formed journal of another shape still ends the pass with its name, but no longer stops receiving', async () => {
+    const a = offlineAgent();
+    const journal = join(a.processing, '.moving-3-1.json');
+    writeFileSync(journal, JSON.stringify({ to: join(a.exp, 'sent', '202504'), files: 'UPPLAN_x.CSV' }));
+    await expect(a.agent.tick()).rejects.toMatchObject({ path: journal, field: 'files' });
+    expect(a.receives()).toBe(1);
+    expect(existsSync(journal)).toBe(true);
+  });
 });
