@@ -1,6 +1,7 @@
-// File moves for the agent: claim by rename (retrying the locks antivirus and care software hold on
-// Windows), and moves that never overwrite what is already there. The moves are the file layer's
-// (platform/fs.ts); this module keeps the names the agent and the app import.
+// File moves for the agent: moves that never overwrite what is already there (the file layer's,
+// platform/fs.ts, re-exported under the names the agent and the app import) and the settle window
+// that decides when an exported file is complete. Claims into processing/ are claim.ts's: a claim
+// must not take the free name these moves pick, which is no spec name.
 import { renameSync, statSync } from 'node:fs';
 import { FileBusyError, renameWithRetry as renameWhileHeld } from '../../platform/fs.js';
 
