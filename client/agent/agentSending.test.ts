@@ -33,9 +33,19 @@ function opening(path: unknown): Error | null {
   return Object.assign(new Error(`EACCES: permission denied, open '${String(path)}'`), { code: 'EACCES', errno: -13, syscall: 'open', path: String(path) });
 }
 
-// The validator opens each file either way, depending on the version: both are observed.
+// The validator opens each file one of three ways, depending on the version (a read stream, a
+// FileHandle, or the callback `open` of client/check/readFiles.ts): all are observed.
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof NodeFs>();
+  const open = ((path: string, ...rest: unknown[]) => {
+    const error = opening(path);
+    const callback = rest[rest.length - 1] as (e: Error | null, fd?: number) => void;
+    if (error) {
+      process.nextTick(() => callback(error));
+      return;
+    }
+    return (fs.open as (...a: unknown[]) => void)(path, ...rest);
+  }) as typeof fs.open;
   const createReadStream = ((path: string, options?: unknown) => {
     const error = opening(path);
     if (!error) return fs.createReadStream(path, options as Parameters<typeof fs.createReadStream>[1]);
@@ -45,7 +55,7 @@ vi.mock('node:fs', async (importOriginal) => {
       },
     });
   }) as typeof fs.createReadStream;
-  return { ...fs, createReadStream, default: { ...fs, createReadStream } };
+  return { ...fs, createReadStream, open, default: { ...fs, createReadStream, open } };
 });
 
 vi.mock('node:fs/promises', async (importOriginal) => {
