@@ -64,7 +64,7 @@ export class History {
     const key = `${r.messageId}|${x.disposition}|${x.at}|${x.signature.slice(-24)}`;
     let ok = this.receiptChecks.get(key);
     if (ok === undefined) {
-      ok = checkReceipt(x, { messageId: r.messageId, sha256: r.sha256, receiver: r.header.receiver.office }, s.trust).valid;
+      ok = checkReceipt(x, { messageId: r.messageId, sha256: r.sha256, receiver: r.header.receiver.office }, s.trust, s.crls).valid;
       this.receiptChecks.set(key, ok);
     }
     return ok;

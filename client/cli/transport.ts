@@ -110,7 +110,7 @@ export async function runStatus(args: string[], io: Io): Promise<number> {
       kinds: m.kinds,
       status: m.status,
       createdAt: m.createdAt,
-      receipts: m.receipts.map((r) => checkReceipt(r, { messageId: m.messageId, sha256: m.sha256, receiver: m.receiver.office }, s.trust)),
+      receipts: m.receipts.map((r) => checkReceipt(r, { messageId: m.messageId, sha256: m.sha256, receiver: m.receiver.office }, s.trust, s.crls)),
     }));
     const local = { outbox: s.spool.list('outbox').length, failed: s.spool.list('failed').length, inbox: s.spool.list('inbox').length, quarantined: s.spool.list('quarantine').length };
     if (values.format === 'json') {
