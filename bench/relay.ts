@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   });
   try {
     process.stdout.write(`relay load, mutual TLS, ${ROUNDS} rounds: ${CASES.map((c) => `${c.shape.senders} offices × ${c.shape.units} units of ${c.label}`).join('; ')}\n`);
-    const pki = benchPki(PKI_OFFICES, (l) => process.stdout.write(l + '\n'));
+    const pki = await benchPki(PKI_OFFICES, (l) => process.stdout.write(l + '\n'));
     const receiverCert = certInfo(pki.offices[1]!.certPem);
     const results: Record<string, { bare: (LoadResult | { error: string })[]; relay: (LoadResult | { error: string })[]; ratios: number[] }> = {};
     for (const c of CASES) results[c.label] = { bare: [], relay: [], ratios: [] };

@@ -1,8 +1,9 @@
 // The relay load test's certificates: a CA, the server, and one client certificate per office.
 // Making 202 of them with node-forge's JavaScript RSA took 58–172 s (220 s on a busy machine), more
-// than the load test itself, so keys now come from Node's crypto (OpenSSL) and the whole set is kept
-// in a git-ignored cache, keyed by the office count and a version, and reused while it is valid.
-import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+// than the load test itself, so keys now come from Node's crypto (OpenSSL, on the thread pool, several
+// at once) and the whole set is kept in a git-ignored cache, keyed by the office count and a version,
+// and reused while it is valid.
+import { createPrivateKey, generateKeyPair, X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
@@ -31,25 +32,29 @@ export function cacheFile(offices: number): string {
   return join(packageRoot(), 'bench-results', 'cache', `relay-pki-v${VERSION}-${offices}.json`);
 }
 
+type Keys = { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey; pem: string };
+
 /** An RSA-2048 key pair from OpenSSL, in node-forge's form (makeCert signs with forge). */
-function keyPair(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey; pem: string } {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+async function keyPair(): Promise<Keys> {
+  const pem = await new Promise<string>((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048, publicExponent: 0x10001, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }, (err, _pub, key) => (err ? reject(err) : resolve(key))),
+  );
   const key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
   return { privateKey: key, publicKey: forge.pki.setRsaPublicKey(key.n, key.e), pem };
 }
 
-function make(count: number): BenchPki {
+async function make(count: number): Promise<BenchPki> {
   const years = (n: number) => new Date(Date.UTC(new Date().getUTCFullYear() + n, 0, 1));
-  const caKeys = keyPair();
+  // All keys at once: the thread pool runs as many key searches as it has threads.
+  const [caKeys, serverKeys, ...officeKeys] = await Promise.all(Array.from({ length: count + 2 }, () => keyPair()));
+  if (!caKeys || !serverKeys) throw new Error('no keys');
   const ca = makeCert({ cn: 'bench CA', org: 'bench', notBefore: years(-1), notAfter: years(5), serial: '01', ca: true }, caKeys.publicKey, { cert: null, key: caKeys.privateKey });
-  const issue = (cn: string, serial: string, eku: ('clientAuth' | 'serverAuth')[], san?: string[]): Office => {
-    const k = keyPair();
+  const issue = (k: Keys, cn: string, serial: string, eku: ('clientAuth' | 'serverAuth')[], san?: string[]): Office => {
     const c = makeCert({ cn, org: 'bench office', notBefore: years(-1), notAfter: years(5), serial, eku, ...(san ? { san } : {}) }, k.publicKey, { cert: ca, key: caKeys.privateKey });
     return { office: cn, certPem: forge.pki.certificateToPem(c), keyPem: k.pem };
   };
-  const server = issue('127.0.0.1', '02', ['serverAuth'], ['127.0.0.1']);
-  const offices = Array.from({ length: count }, (_, i) => issue(String(1390000000 + i), (0x100 + i).toString(16), ['clientAuth']));
+  const server = issue(serverKeys, '127.0.0.1', '02', ['serverAuth'], ['127.0.0.1']);
+  const offices = officeKeys.map((k, i) => issue(k, String(1390000000 + i), (0x100 + i).toString(16), ['clientAuth']));
   return { version: VERSION, caPem: forge.pki.certificateToPem(ca), server, offices };
 }
 
@@ -69,7 +74,7 @@ function problemWith(p: BenchPki, count: number): string | null {
 }
 
 /** The certificates for `count` offices: from the cache when it holds a valid set, else made and cached. */
-export function benchPki(count: number, log: (line: string) => void): BenchPki {
+export async function benchPki(count: number, log: (line: string) => void): Promise<BenchPki> {
   const file = cacheFile(count);
   try {
     const cached = JSON.parse(readFileSync(file, 'utf8')) as BenchPki;
@@ -83,7 +88,7 @@ export function benchPki(count: number, log: (line: string) => void): BenchPki {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log(`  (cached certificates not readable: ${(e as Error).message})`);
   }
   const t0 = performance.now();
-  const made = make(count);
+  const made = await make(count);
   log(`  (made ${count + 2} certificates in ${((performance.now() - t0) / 1000).toFixed(1)} s; cached in ${file})`);
   mkdirSync(join(file, '..'), { recursive: true });
   writeFileSync(`${file}.tmp`, JSON.stringify(made));
