@@ -2,9 +2,9 @@
 // In Electron where its binary is installed; otherwise in the browser through the web bridge, with
 // one address per demo office. Runs until SIGINT/SIGTERM.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { localIsoWithOffset } from '../../shared/time.js';
 import { startEmbedded, startEmbeddedRelay } from './embeddedRelay.js';
 import { startBridge, type RunningBridge } from '../bridge/server.js';
@@ -13,10 +13,23 @@ import { bridgePorts, listenOn } from './ports.js';
 import { EXIT_OK, EXIT_USAGE, parse, UsageError, type Io } from './run.js';
 
 /** The Electron binary, when the optional dependency installed it (it cannot be downloaded everywhere). */
-export function electronBinary(): string | null {
+/**
+ * The Electron executable, if the electron package has one on this machine. Read from the package's
+ * path.txt rather than by require('electron'): since Electron 45 that require downloads the binary
+ * when it is missing, and here (CI, offices without internet) that prints a stack and waits.
+ */
+export function electronBinary(packageDir = electronPackageDir()): string | null {
+  if (!packageDir) return null;
+  const pathFile = join(packageDir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const executable = readFileSync(pathFile, 'utf8').trim();
+  const full = process.env.ELECTRON_OVERRIDE_DIST_PATH ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH, executable) : join(packageDir, 'dist', executable);
+  return executable && existsSync(full) ? full : null;
+}
+
+function electronPackageDir(): string | null {
   try {
-    const p = createRequire(import.meta.url)('electron') as unknown;
-    return typeof p === 'string' && existsSync(p) ? p : null;
+    return dirname(createRequire(import.meta.url).resolve('electron/package.json'));
   } catch {
     return null;
   }
