@@ -43,6 +43,15 @@ const types = {
     oid === INT8_OID || oid === NUMERIC_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * A message row with its receipts as a JSON array, so that a page of messages is one round trip
+ * (the receipts come through the unique index on (message_cursor, disposition)).
+ */
+const MESSAGE = `m.*, (SELECT COALESCE(json_agg(json_build_object('disposition', r.disposition, 'reason', r.reason, 'at', r.at, 'statement', r.statement, 'signature', r.signature) ORDER BY r.id), '[]'::json)
+  FROM receipts r WHERE r.message_cursor = m.cursor) AS receipts`;
+type ReceiptRow = MessageRow & { receipts: Receipt[] };
+const toMessages = (rows: ReceiptRow[]): StoredMessage[] => rows.map((r) => messageFromRow(r, r.receipts));
+
 const iso = (v: Date | string): string => (typeof v === 'string' ? v : v.toISOString());
 
 /**
@@ -137,29 +146,17 @@ export class PgStore implements RelayStore {
     return (await this.pool.query<T>(text, values)).rows;
   }
 
-  /** The rows with their receipts, in one query for all of them. */
-  private async toMessages(rows: MessageRow[], q: Pick<pg.Pool, 'query'> = this.pool): Promise<StoredMessage[]> {
-    if (rows.length === 0) return [];
-    const receipts = (
-      await q.query<Receipt & { cursor: number }>(
-        'SELECT message_cursor AS cursor, disposition, reason, at, statement, signature FROM receipts WHERE message_cursor = ANY($1::bigint[]) ORDER BY id',
-        [rows.map((r) => r.cursor)],
-      )
-    ).rows;
-    const byCursor = new Map<number, Receipt[]>();
-    for (const { cursor, ...r } of receipts) byCursor.set(cursor, [...(byCursor.get(cursor) ?? []), r]);
-    return rows.map((row) => messageFromRow(row, byCursor.get(row.cursor) ?? []));
-  }
-
   async message(id: string, sender?: string): Promise<StoredMessage | undefined> {
     const rows =
-      sender === undefined ? await this.rows<MessageRow>('SELECT * FROM messages WHERE id = $1 ORDER BY cursor LIMIT 1', [id]) : await this.rows<MessageRow>('SELECT * FROM messages WHERE id = $1 AND sender_office = $2', [id, sender]);
-    return (await this.toMessages(rows))[0];
+      sender === undefined
+        ? await this.rows<ReceiptRow>(`SELECT ${MESSAGE} FROM messages m WHERE id = $1 ORDER BY cursor LIMIT 1`, [id])
+        : await this.rows<ReceiptRow>(`SELECT ${MESSAGE} FROM messages m WHERE id = $1 AND sender_office = $2`, [id, sender]);
+    return toMessages(rows)[0];
   }
 
   async findMessage(id: string, office: string, as: 'receiver' | 'either'): Promise<StoredMessage | undefined> {
-    const rows = await this.rows<MessageRow>('SELECT * FROM messages WHERE id = $1 AND (receiver_office = $2 OR ($3 AND sender_office = $2)) ORDER BY cursor LIMIT 1', [id, office, as === 'either']);
-    return (await this.toMessages(rows))[0];
+    const rows = await this.rows<ReceiptRow>(`SELECT ${MESSAGE} FROM messages m WHERE id = $1 AND (receiver_office = $2 OR ($3 AND sender_office = $2)) ORDER BY cursor LIMIT 1`, [id, office, as === 'either']);
+    return toMessages(rows)[0];
   }
 
   async openUpload(): Promise<Upload> {
@@ -208,8 +205,8 @@ export class PgStore implements RelayStore {
     });
     // An id the sender had already used: that upload is nobody's.
     await this.dropPayloads(entries.filter((_, i) => !created[i]).map((e) => (e.upload as ChunkUpload).payloadId));
-    const rows = await this.rows<MessageRow>('SELECT * FROM messages WHERE (sender_office, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))', [entries.map((e) => e.meta.sender.office), entries.map((e) => e.meta.messageId)]);
-    const messages = await this.toMessages(rows);
+    const rows = await this.rows<ReceiptRow>(`SELECT ${MESSAGE} FROM messages m WHERE (sender_office, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, [entries.map((e) => e.meta.sender.office), entries.map((e) => e.meta.messageId)]);
+    const messages = toMessages(rows);
     return entries.map((e, i) => ({ message: messages.find((m) => m.sender.office === e.meta.sender.office && m.messageId === e.meta.messageId)!, created: created[i]! }));
   }
 
@@ -240,17 +237,17 @@ export class PgStore implements RelayStore {
 
   async inbox(office: string, after: number, limit: number): Promise<StoredMessage[]> {
     // As in SQLite: a later twin id from another sender stays out; the partial index messages_inbox serves it.
-    const rows = await this.rows<MessageRow>(
-      `SELECT * FROM messages m WHERE receiver_office = $1 AND cursor > $2 AND status IN ('queued', 'delivered')
+    const rows = await this.rows<ReceiptRow>(
+      `SELECT ${MESSAGE} FROM messages m WHERE receiver_office = $1 AND cursor > $2 AND status IN ('queued', 'delivered')
          AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.id = m.id AND o.receiver_office = m.receiver_office AND o.cursor < m.cursor)
        ORDER BY cursor LIMIT $3`,
       [office, after, limit],
     );
-    return this.toMessages(rows);
+    return toMessages(rows);
   }
 
   async outbox(office: string, after: number, limit: number): Promise<StoredMessage[]> {
-    return this.toMessages(await this.rows<MessageRow>('SELECT * FROM messages WHERE sender_office = $1 AND cursor > $2 ORDER BY cursor LIMIT $3', [office, after, limit]));
+    return toMessages(await this.rows<ReceiptRow>(`SELECT ${MESSAGE} FROM messages m WHERE sender_office = $1 AND cursor > $2 ORDER BY cursor LIMIT $3`, [office, after, limit]));
   }
 
   async markDelivered(cursor: number, now: Date): Promise<void> {
@@ -276,7 +273,7 @@ export class PgStore implements RelayStore {
         ]);
         await c.query('UPDATE messages SET status = $2 WHERE cursor = $1', [cursor, step.status]);
       }
-      const m = (await this.toMessages((await c.query<MessageRow>('SELECT * FROM messages WHERE cursor = $1', [cursor])).rows, c))[0]!;
+      const m = toMessages((await c.query<ReceiptRow>(`SELECT ${MESSAGE} FROM messages m WHERE cursor = $1`, [cursor])).rows)[0]!;
       return { result: step.result, message: m };
     });
   }

@@ -1,10 +1,12 @@
 // Two offices exchange files through a real relay process over loopback, with real process kills
-// at every step that can fail: afterwards everything has arrived exactly once.
+// at every step that can fail: afterwards everything has arrived exactly once. Against both storage
+// backends: SQLite in the relay's folder, and PostgreSQL (a schema per test, CPL_TEST_DATABASE_URL).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BACKENDS, newTestSchema, type Backend } from '../relay/testSupport.js';
 import { cli, ROOT } from './cli.js';
 import { freePort, office, RelayProcess } from './processes.js';
 
@@ -21,13 +23,21 @@ interface Setup {
 }
 
 const relays: RelayProcess[] = [];
+const schemas: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const r of relays.splice(0)) await r.kill();
+  for (const drop of schemas.splice(0)) await drop();
 });
 
-async function setup(): Promise<Setup> {
+async function setup(backend: Backend = 'sqlite'): Promise<Setup> {
   const dir = mkdtempSync(join(tmpdir(), 'cpl-xchg-'));
-  const relay = new RelayProcess(await freePort(), join(dir, 'relay-data'));
+  let database: string | undefined;
+  if (backend === 'postgres') {
+    const schema = await newTestSchema();
+    schemas.push(schema.drop);
+    database = schema.url;
+  }
+  const relay = new RelayProcess(await freePort(), join(dir, 'relay-data'), database ? { database } : {});
   relays.push(relay);
   await relay.start();
   const s = { dir, relay, cm: office(dir, 'care-manager', relay.url), hh: office(dir, 'home-help', relay.url) };
@@ -58,9 +68,9 @@ function expectImportedOnce(s: Setup, who: 'care-manager' | 'home-help', files: 
   expect(journal.receipts).toEqual(['received', 'imported']);
 }
 
-describe('exchange through the relay', () => {
+describe.each(BACKENDS)('exchange through the relay (%s)', (backend) => {
   it('a care-manager office sends a ticket unit, the provider receives it byte for byte and returns actuals', async () => {
-    const s = await setup();
+    const s = await setup(backend);
     const sent = run(['send', '--config', s.cm, ...TICKET]);
     expect(sent.stdout).toContain('受け付けられました');
     expect(sent.status).toBe(0);
@@ -87,7 +97,7 @@ describe('exchange through the relay', () => {
   });
 
   it('refuses to send an invalid unit and sends nothing', async () => {
-    const s = await setup();
+    const s = await setup(backend);
     const r = run(['send', '--config', s.cm, TICKET[0]!]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('UPSIKYU がありません');
@@ -96,7 +106,7 @@ describe('exchange through the relay', () => {
   });
 
   it('quarantines a unit that cannot be imported whole, keeps the clerk\'s file, and the sender sees it', async () => {
-    const s = await setup();
+    const s = await setup(backend);
     // The import folder already holds a different file of the same name: it must not be overwritten.
     const clash = join(s.dir, 'home-help', 'import', TICKET[0]!.split('/').pop()!);
     writeFileSync(clash, 'a file the care software has not picked up yet');
@@ -114,9 +124,9 @@ describe('exchange through the relay', () => {
   });
 });
 
-describe('faults: real process kills, then everything arrives exactly once', () => {
+describe.each(BACKENDS)('faults: real process kills, then everything arrives exactly once (%s)', (backend) => {
   it('the relay dies while receiving an upload', async () => {
-    const s = await setup();
+    const s = await setup(backend);
     await s.relay.kill();
     await s.relay.start('before-commit');
     const first = run(['send', '--config', s.cm, '--retries', '2', ...TICKET]);
@@ -133,7 +143,7 @@ describe('faults: real process kills, then everything arrives exactly once', () 
   });
 
   it('the relay dies in the middle of a download', async () => {
-    const s = await setup();
+    const s = await setup(backend);
     expect(run(['send', '--config', s.cm, ...TICKET]).status).toBe(0);
     await s.relay.kill();
     await s.relay.start('during-download');
@@ -149,7 +159,7 @@ describe('faults: real process kills, then everything arrives exactly once', () 
 
   for (const step of ['after-spool', 'after-accept']) {
     it(`the sender is killed ${step}`, async () => {
-      const s = await setup();
+      const s = await setup(backend);
       const killed = run(['send', '--config', s.cm, ...TICKET], step);
       expect(killed.status).not.toBe(0);
       expect(run(['send', '--config', s.cm, ...TICKET]).status).toBe(0);
@@ -162,7 +172,7 @@ describe('faults: real process kills, then everything arrives exactly once', () 
 
   for (const step of ['after-download', 'mid-import', 'after-import']) {
     it(`the receiver is killed ${step}`, async () => {
-      const s = await setup();
+      const s = await setup(backend);
       expect(run(['send', '--config', s.cm, ...TICKET]).status).toBe(0);
       const killed = run(['receive', '--config', s.hh], step);
       expect(killed.status).not.toBe(0);
@@ -178,9 +188,9 @@ describe('faults: real process kills, then everything arrives exactly once', () 
   }
 });
 
-describe('commands without a relay, and the relay on its defaults', () => {
+describe.each(BACKENDS)('commands without a relay (%s)', (backend) => {
   it('every transport command says clearly that it cannot connect (exit 1)', async () => {
-    const s = await setup();
+    const s = await setup(backend);
     await s.relay.kill();
     for (const args of [['send', '--config', s.cm, ...TICKET], ['receive', '--config', s.hh], ['status', '--config', s.cm], ['offices', '--config', s.cm]]) {
       const r = run(args);
@@ -193,7 +203,7 @@ describe('commands without a relay, and the relay on its defaults', () => {
   });
 
   it('a unit for a known partner is sealed and kept in the outbox while the relay is down, and goes out later', async () => {
-    const s = await setup();
+    const s = await setup(backend);
     expect(run(['send', '--config', s.cm, ...TICKET]).status).toBe(0);
     const may = mkdtempSync(join(tmpdir(), 'cpl-may-'));
     expect(run(['fixtures', '--out', may, '--month', '202505']).status).toBe(0);
@@ -210,12 +220,15 @@ describe('commands without a relay, and the relay on its defaults', () => {
   });
 
   it('a wrong certificate password stops the command before any network call (exit 1)', async () => {
-    const s = await setup();
+    const s = await setup(backend);
     const r = cli(['status', '--config', s.cm], { env: { CPL_TEST_P12_PASSWORD: 'wrong' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('パスワードが違います');
   });
 
+});
+
+describe('the relay on its defaults', () => {
   it('`careplan-link relay` with no flags but the port starts on 127.0.0.1 with a development PKI and demo offices that work', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cpl-defaults-'));
     // Everything on its defaults except the port: the default 8443 may be taken on a test machine, so

@@ -19,9 +19,16 @@ export function freePort(): Promise<number> {
 
 export class RelayProcess {
   child: ChildProcess | null = null;
+  /** What the process printed on standard error (the relay's log), for a failing test's message. */
+  log = '';
+  /**
+   * `port` 0: the system picks one at the first start, and later starts reuse it. `database`: a
+   * PostgreSQL URL (--database) instead of the SQLite folder; `cwd`: the working folder.
+   */
   constructor(
-    readonly port: number,
+    public port: number,
     readonly dataDir: string,
+    readonly opts: { database?: string; cwd?: string } = {},
   ) {}
 
   get url(): string {
@@ -30,17 +37,22 @@ export class RelayProcess {
 
   async start(fault?: string): Promise<void> {
     const args = [join(ROOT, 'bin', 'careplan-link.js'), 'relay', '--port', String(this.port), '--data', this.dataDir, '--tls-cert', join(PKI, 'relay-server.pem'), '--tls-key', join(PKI, 'relay-server.key.pem'), '--client-ca', join(PKI, 'ca.pem')];
+    if (this.opts.database) args.push('--database', this.opts.database);
     const env = { ...process.env, ...(fault ? { CPL_RELAY_FAULT: fault } : {}) };
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], ...(this.opts.cwd ? { cwd: this.opts.cwd } : {}) });
     this.child = child;
+    child.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
     await new Promise<void>((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
-        if (out.includes('careplan-link relay: https://')) resolve();
+        const started = out.match(/careplan-link relay: https:\/\/[^\s]+:(\d+)/);
+        if (started) {
+          this.port = Number(started[1]);
+          resolve();
+        }
       });
-      child.stderr!.resume();
-      child.once('exit', (code) => reject(new Error(`relay exited early (${code}): ${out}`)));
+      child.once('exit', (code) => reject(new Error(`relay exited early (${code}): ${out}${this.log}`)));
     });
   }
 
