@@ -3,6 +3,7 @@
 // upload is read; the group commit inserts a burst's messages in one transaction that also marks
 // their payloads committed. The schema is the connection's current schema (its search_path, e.g.
 // ?options=-c%20search_path%3Drelay in the URL); relay/migrations.ts creates it.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { MessageStatus, Receipt } from '../shared/protocol/index.js';
 import { migratePostgres } from './migrations.js';
@@ -52,6 +53,20 @@ const MESSAGE = `m.*, (SELECT COALESCE(json_agg(json_build_object('disposition',
 type ReceiptRow = MessageRow & { receipts: Receipt[] };
 const toMessages = (rows: ReceiptRow[]): StoredMessage[] => rows.map((r) => messageFromRow(r, r.receipts));
 
+const names = new Map<string, string>();
+/**
+ * A query as a named prepared statement: each connection parses and plans it once and reuses the
+ * plan (planning alone cost more than running the inbox query).
+ */
+function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  let name = names.get(text);
+  if (!name) {
+    name = `cpl_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return { name, text, values };
+}
+
 const iso = (v: Date | string): string => (typeof v === 'string' ? v : v.toISOString());
 
 /**
@@ -75,7 +90,7 @@ class ChunkUpload implements Upload {
   ) {}
 
   async write(chunk: Buffer): Promise<void> {
-    await this.lazy.query('INSERT INTO payload_chunks (payload_id, seq, data) VALUES ($1, $2, $3)', [this.payloadId, this.seq++, chunk]);
+    await this.lazy.query(prepared('INSERT INTO payload_chunks (payload_id, seq, data) VALUES ($1, $2, $3)', [this.payloadId, this.seq++, chunk]));
     this.size += chunk.length;
   }
 
@@ -143,7 +158,7 @@ export class PgStore implements RelayStore {
 
   private async rows<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
     await this.migrated;
-    return (await this.pool.query<T>(text, values)).rows;
+    return (await this.pool.query<T>(prepared(text, values))).rows;
   }
 
   async message(id: string, sender?: string): Promise<StoredMessage | undefined> {
@@ -190,14 +205,16 @@ export class PgStore implements RelayStore {
         // One statement per message: the row, its audit line, its payload marked committed and the
         // service type the directory learns — or nothing at all when the sender already used the id.
         const r = await c.query(
-          `WITH m AS (
-             INSERT INTO messages (id, sender_office, sender_type, receiver_office, receiver_type, sequence, month, kinds, files, size, sha256, status, created_at, payload_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $13) ON CONFLICT (sender_office, id) DO NOTHING RETURNING cursor),
-           a AS (INSERT INTO audit (at, office, action, message_id, detail) SELECT $12, $14, $15, $16, $17 FROM m),
-           p AS (UPDATE payloads SET committed = true, size = $10 WHERE id = $13 AND EXISTS (SELECT 1 FROM m)),
-           t AS (INSERT INTO office_service_types (service_type, office) SELECT $3, office FROM offices WHERE office = $2 AND EXISTS (SELECT 1 FROM m) ON CONFLICT DO NOTHING)
-           SELECT cursor FROM m`,
-          [meta.messageId, meta.sender.office, meta.sender.serviceType, meta.receiver.office, meta.receiver.serviceType, meta.sequence, meta.month, JSON.stringify(meta.kinds), JSON.stringify(meta.files), meta.size, meta.sha256, now, u.payloadId, a.office, a.action, a.messageId, readable(a.detail)],
+          prepared(
+            `WITH m AS (
+               INSERT INTO messages (id, sender_office, sender_type, receiver_office, receiver_type, sequence, month, kinds, files, size, sha256, status, created_at, payload_id)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $13) ON CONFLICT (sender_office, id) DO NOTHING RETURNING cursor),
+             a AS (INSERT INTO audit (at, office, action, message_id, detail) SELECT $12, $14, $15, $16, $17 FROM m),
+             p AS (UPDATE payloads SET committed = true, size = $10 WHERE id = $13 AND EXISTS (SELECT 1 FROM m)),
+             t AS (INSERT INTO office_service_types (service_type, office) SELECT $3, office FROM offices WHERE office = $2 AND EXISTS (SELECT 1 FROM m) ON CONFLICT DO NOTHING)
+             SELECT cursor FROM m`,
+            [meta.messageId, meta.sender.office, meta.sender.serviceType, meta.receiver.office, meta.receiver.serviceType, meta.sequence, meta.month, JSON.stringify(meta.kinds), JSON.stringify(meta.files), meta.size, meta.sha256, now, u.payloadId, a.office, a.action, a.messageId, readable(a.detail)],
+          ),
         );
         made.push(r.rowCount === 1);
       }
@@ -227,7 +244,7 @@ export class PgStore implements RelayStore {
       // A few chunks per round trip, one batch in memory at a time.
       async *chunks() {
         for (let seq = 0; ; seq += CHUNKS_PER_READ) {
-          const { rows } = await pool.query<{ data: Buffer }>('SELECT data FROM payload_chunks WHERE payload_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3', [row.payload_id, seq, CHUNKS_PER_READ]);
+          const { rows } = await pool.query<{ data: Buffer }>(prepared('SELECT data FROM payload_chunks WHERE payload_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3', [row.payload_id, seq, CHUNKS_PER_READ]));
           for (const r of rows) yield r.data;
           if (rows.length < CHUNKS_PER_READ) return;
         }
@@ -367,13 +384,15 @@ export class PgStore implements RelayStore {
     // A refusal does not charge the bucket; `allowed` says whether this request took a token.
     const refill = 'LEAST($2::float8, b.tokens + GREATEST(0, excluded.at_ms - b.at_ms) * $2::float8 / $3::float8)';
     const { rows } = await this.lazy.query<{ tokens: number; allowed: boolean }>(
-      `INSERT INTO rate_buckets AS b (office, tokens, at_ms, allowed) VALUES ($1, $2::float8 - 1, extract(epoch FROM clock_timestamp()) * 1000, true)
-       ON CONFLICT (office) DO UPDATE SET
-         tokens = CASE WHEN ${refill} >= 1 THEN ${refill} - 1 ELSE ${refill} END,
-         allowed = ${refill} >= 1,
-         at_ms = GREATEST(b.at_ms, excluded.at_ms)
-       RETURNING tokens, allowed`,
-      [office, rate.requests, rate.perMs],
+      prepared(
+        `INSERT INTO rate_buckets AS b (office, tokens, at_ms, allowed) VALUES ($1, $2::float8 - 1, extract(epoch FROM clock_timestamp()) * 1000, true)
+         ON CONFLICT (office) DO UPDATE SET
+           tokens = CASE WHEN ${refill} >= 1 THEN ${refill} - 1 ELSE ${refill} END,
+           allowed = ${refill} >= 1,
+           at_ms = GREATEST(b.at_ms, excluded.at_ms)
+         RETURNING tokens, allowed`,
+        [office, rate.requests, rate.perMs],
+      ),
     );
     const { tokens, allowed } = rows[0]!;
     return allowed ? 0 : tokenWait(tokens, rate);
