@@ -2,7 +2,7 @@
 // at every step that can fail: afterwards everything has arrived exactly once. Against both storage
 // backends: SQLite in the relay's folder, and PostgreSQL (a schema per test, CPL_TEST_DATABASE_URL).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -167,6 +167,31 @@ describe.each(BACKENDS)('faults: real process kills, then everything arrives exa
       expect(statusOf(s.cm).messages).toHaveLength(1);
       expect(run(['receive', '--config', s.hh]).status).toBe(0);
       expectImportedOnce(s, 'home-help', TICKET);
+    });
+  }
+
+  for (const step of ['before-handover', 'after-handover']) {
+    it(`the receiver is killed ${step} while the care software takes each file at once: every file reaches it exactly once`, async () => {
+      const s = await setup(backend);
+      expect(run(['send', '--config', s.cm, ...TICKET]).status).toBe(0);
+      const importDir = join(s.dir, 'home-help', 'import');
+      const taken = new Map<string, Buffer>();
+      // The care software: takes every finished file out of the import folder as soon as it sees it.
+      const takeArrivals = () => {
+        for (const name of readdirSync(importDir).filter((n) => !n.startsWith('.'))) {
+          expect(taken.has(name), `${name} handed over twice`).toBe(false);
+          taken.set(name, readFileSync(join(importDir, name)));
+          rmSync(join(importDir, name));
+        }
+      };
+      expect(run(['receive', '--config', s.hh], step).status).not.toBe(0);
+      takeArrivals();
+      expect(run(['receive', '--config', s.hh]).status).toBe(0);
+      takeArrivals();
+      expect([...taken.keys()].sort()).toEqual(TICKET.map((f) => f.split('/').pop()!).sort());
+      for (const f of TICKET) expect(taken.get(f.split('/').pop()!)!.equals(readFileSync(f))).toBe(true);
+      expect(readdirSync(importDir)).toEqual([]);
+      expect(statusOf(s.cm).messages.map((m) => m.status)).toEqual(['imported']);
     });
   }
 

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { cleanTmp, ensurePrivateDir, ORPHAN_TMP_AGE_MS, writeDurable } from '../../platform/fs.js';
+import { cleanTmp, ensurePrivateDir, ORPHAN_TMP_AGE_MS, renameWithRetrySync, writeDurable } from '../../platform/fs.js';
 import { asLocalizedError } from '../../shared/errors.js';
 import { formatText } from '../../shared/report/formatText.js';
 import { buildReport, reportHasErrors, validateBytes } from '../../shared/validator/index.js';
@@ -35,6 +35,8 @@ export const inboxRecordSchema = z.object({
   sha256: z.string(),
   state: inboxStateSchema,
   importedFiles: z.array(z.string()),
+  /** Files whose staged copy was being renamed into the import folder (see importFile). */
+  importing: z.array(z.string()).default([]),
   files: z.array(z.string()),
   signer: z.string().nullable(),
   signingTime: z.string().nullable(),
@@ -133,6 +135,7 @@ async function download({ s, relay }: Run, m: RelayMessage): Promise<void> {
     sha256: m.sha256,
     state: 'downloaded',
     importedFiles: [],
+    importing: [],
     files: m.files,
     signer: null,
     signingTime: null,
@@ -266,15 +269,35 @@ function importTarget(s: Session, f: BundleFile): 'write' | 'done' {
   throw new Quarantine(`取込フォルダに同じ名前の別のファイルがあります（上書きしません）: ${f.name}`, `A different file of the same name is in the import folder (not overwritten): ${f.name}`, [f]);
 }
 
+/** The staged copy of an arriving file, beside its target: named from the message and the file so a recovery finds it. */
+function stagedPath(s: Session, r: InboxRecord, name: string): string {
+  return join(s.config.folders.import, `.cpl-staged-${sha256(`${r.messageId}/${name}`).slice(0, 16)}`);
+}
+
 /**
- * Writes one file into the import folder: whole or not at all (tmp beside it, fsync, rename; the
- * rename retried while the care software or antivirus holds the folder's files on Windows). The
- * import folder is the hand-over to the care software, maybe under another account: the file gets
- * the mode any program would give it there (0666 less the umask), not the spool's owner-only 0600.
+ * Writes one file into the import folder: whole or not at all, and exactly once. The file is staged
+ * beside its target (written durably), the journal notes the hand-over, then one rename (retried
+ * while the care software or antivirus holds the folder on Windows) hands it over. A receiver killed
+ * after the rename but before the journal said "imported" must not hand the file over again: the
+ * care software may already have taken it out of the folder, so "is it there?" cannot tell. The
+ * staged copy can: it is gone exactly when the rename happened (a soak run caught a duplicate here).
+ * The import folder is the hand-over to the care software, maybe under another account: the file
+ * gets the mode any program would give it there (0666 less the umask), not the spool's 0600.
  */
-function importFile(s: Session, f: BundleFile): void {
+function importFile(s: Session, r: InboxRecord, f: BundleFile): void {
+  const target = join(s.config.folders.import, f.name);
+  const staged = stagedPath(s, r, f.name);
+  if (r.importing.includes(f.name)) {
+    if (existsSync(staged)) renameWithRetrySync(staged, target);
+    return;
+  }
   if (importTarget(s, f) === 'done') return;
-  writeDurable(join(s.config.folders.import, f.name), f.data, { mode: 0o666 });
+  writeDurable(staged, f.data, { mode: 0o666 });
+  r.importing.push(f.name);
+  save(s, r);
+  faultPoint('before-handover');
+  renameWithRetrySync(staged, target);
+  faultPoint('after-handover');
 }
 
 /** Final dispositions: once one has been given, the other is never given for the same message. */
@@ -310,10 +333,10 @@ async function processRecord(run: Run, r: InboxRecord, summary: ReceiveSummary):
       await sendReceipt(run, r, 'received');
       mkdirSync(s.config.folders.import, { recursive: true });
       // Check every target first: a unit goes in whole or is quarantined whole.
-      for (const f of files) if (!r.importedFiles.includes(f.name)) importTarget(s, f);
+      for (const f of files) if (!r.importedFiles.includes(f.name) && !r.importing.includes(f.name)) importTarget(s, f);
       for (const f of files) {
         if (r.importedFiles.includes(f.name)) continue;
-        importFile(s, f);
+        importFile(s, r, f);
         r.importedFiles.push(f.name);
         save(s, r);
         faultPoint('mid-import');
