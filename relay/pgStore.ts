@@ -351,6 +351,10 @@ export class PgStore implements RelayStore {
     return (await this.records(await this.rows('SELECT office, name, last_seen FROM offices WHERE office = $1', [office])))[0];
   }
 
+  async hasOffice(office: string): Promise<boolean> {
+    return (await this.rows('SELECT 1 FROM offices WHERE office = $1', [office])).length > 0;
+  }
+
   async findOffices(query: { q?: string; serviceType?: string; limit?: number }): Promise<OfficeRecord[]> {
     // No office number or (sanitised) name holds a control character: such a query finds nothing.
     if ((query.q ?? '').includes(NUL) || (query.serviceType ?? '').includes(NUL)) return [];

@@ -210,7 +210,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       await store.audit({ office, action: 'refused-forged-sender', messageId: id, detail: `claimed ${declared.sender.office}` });
       throw new HttpError(403, 'forged_sender', `送信元（${declared.sender.office}）が証明書の事業所（${office}）と違います`, `The sender (${declared.sender.office}) is not the certificate's office (${office})`);
     }
-    if (!(await store.getOffice(declared.receiver.office))) throw new HttpError(404, 'unknown_receiver', `送信先の事業所（${declared.receiver.office}）は連携サービスに登録されていません`, `The receiving office (${declared.receiver.office}) is not registered`);
+    if (!(await store.hasOffice(declared.receiver.office))) throw new HttpError(404, 'unknown_receiver', `送信先の事業所（${declared.receiver.office}）は連携サービスに登録されていません`, `The receiving office (${declared.receiver.office}) is not registered`);
     const release = bodies.reserve(req);
     let upload: Upload | null = null;
     const repeat = async (stored: StoredMessage, sha256: string) => {

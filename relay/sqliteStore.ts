@@ -324,6 +324,10 @@ export class SqliteStore implements RelayStore {
     return entry;
   }
 
+  async hasOffice(office: string): Promise<boolean> {
+    return this.offices.has(office) || this.sql('SELECT 1 FROM offices WHERE office = ?').get(office) !== undefined;
+  }
+
   async findOffices(query: { q?: string; serviceType?: string; limit?: number }): Promise<OfficeRecord[]> {
     const q = query.q?.trim() ?? '';
     // instr keeps the match case-sensitive, as before. Offices are walked in the order of their

@@ -130,6 +130,8 @@ export interface RelayStore {
    */
   registerCertificate(office: string, name: string, cert: { fingerprint: string; pem: string; notBefore: Date; notAfter: Date }, now: Date): Promise<boolean>;
   getOffice(office: string): Promise<OfficeRecord | undefined>;
+  /** Whether the office is registered (one index probe: every submission asks it about its receiver). */
+  hasOffice(office: string): Promise<boolean>;
   findOffices(query: { q?: string; serviceType?: string; limit?: number }): Promise<OfficeRecord[]>;
   audit(event: AuditLine & { at?: string }): Promise<void>;
   auditEvents(query?: AuditQuery): Promise<AuditEvent[]>;
