@@ -115,6 +115,32 @@ const POSTGRES_MIGRATIONS: Record<string, string[]> = {
     // rate limit does not need; writing them costs no WAL flush.
     `CREATE UNLOGGED TABLE rate_buckets (office text PRIMARY KEY, tokens double precision NOT NULL, at_ms double precision NOT NULL, allowed boolean NOT NULL)`,
   ],
+  // The directory matches any part of an office number or name: a trigram index serves that. pg_trgm
+  // ships with PostgreSQL and is a trusted extension, but a database may lack it or the right to
+  // create it: then the search scans the offices (correct, only slower), and the notice says why.
+  // The extension goes to public where possible, so that dropping one relay schema never takes it
+  // (and the other schemas' indexes) along.
+  '0002-directory-search': [
+    `DO $$
+     DECLARE ns text;
+     BEGIN
+       IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+         BEGIN
+           CREATE EXTENSION pg_trgm SCHEMA public;
+         EXCEPTION WHEN OTHERS THEN
+           BEGIN
+             CREATE EXTENSION pg_trgm;
+           EXCEPTION WHEN OTHERS THEN
+             RAISE NOTICE 'pg_trgm cannot be created (%): the directory search scans the offices', SQLERRM;
+           END;
+         END;
+       END IF;
+       SELECT extnamespace::regnamespace::text INTO ns FROM pg_extension WHERE extname = 'pg_trgm';
+       IF ns IS NOT NULL THEN
+         EXECUTE format('CREATE INDEX offices_search ON offices USING gin ((office || '' '' || name) %s.gin_trgm_ops)', quote_ident(ns));
+       END IF;
+     END $$`,
+  ],
 };
 
 async function migrate(db: Kysely<unknown>, migrations: Record<string, Migration>, schema?: string): Promise<void> {

@@ -77,6 +77,16 @@ const iso = (v: Date | string): string => (typeof v === 'string' ? v : v.toISOSt
 const NUL = String.fromCharCode(0);
 const readable = (v: string | null): string | null => (v === null ? null : v.split(NUL).join(''));
 
+/**
+ * The URL with one more server setting in its `options` (after any it has, such as a search_path):
+ * a setting of the connection itself, in force before its first query.
+ */
+function withSetting(databaseUrl: string, setting: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `${url.searchParams.get('options') ?? ''} -c ${setting}`.trim());
+  return url.toString();
+}
+
 /** An upload written chunk by chunk into payload_chunks. */
 class ChunkUpload implements Upload {
   readonly chunkBytes = PG_CHUNK_BYTES;
@@ -114,13 +124,9 @@ export class PgStore implements RelayStore {
   private readonly migrated: Promise<void>;
 
   constructor(databaseUrl: string) {
-    const config = { connectionString: databaseUrl, types, application_name: 'careplan-link-relay' };
-    this.pool = new pg.Pool({ ...config, max: 8 });
-    this.lazy = new pg.Pool({ ...config, max: 4 });
-    this.lazy.on('connect', (c) => {
-      // Queued before anything else on this connection.
-      c.query('SET synchronous_commit = off').catch(() => {});
-    });
+    const config = { types, application_name: 'careplan-link-relay' };
+    this.pool = new pg.Pool({ ...config, connectionString: databaseUrl, max: 8 });
+    this.lazy = new pg.Pool({ ...config, connectionString: withSetting(databaseUrl, 'synchronous_commit=off'), max: 4 });
     // A connection that breaks while idle (a database restart) is dropped and made again when needed.
     for (const p of [this.pool, this.lazy]) p.on('error', () => {});
     this.migrated = this.migrate();
@@ -358,13 +364,19 @@ export class PgStore implements RelayStore {
   async findOffices(query: { q?: string; serviceType?: string; limit?: number }): Promise<OfficeRecord[]> {
     // No office number or (sanitised) name holds a control character: such a query finds nothing.
     if ((query.q ?? '').includes(NUL) || (query.serviceType ?? '').includes(NUL)) return [];
-    const rows = await this.rows<{ office: string; name: string; last_seen: Date }>(
-      `SELECT office, name, last_seen FROM offices o
-       WHERE ($1 = '' OR strpos(o.office, $1) > 0 OR strpos(o.name, $1) > 0)
-         AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM office_service_types t WHERE t.service_type = $2 AND t.office = o.office))
-       ORDER BY office LIMIT $3`,
-      [query.q?.trim() ?? '', query.serviceType ?? null, query.limit ?? 100],
-    );
+    const q = query.q?.trim() ?? '';
+    const byType = '($1::text IS NULL OR EXISTS (SELECT 1 FROM office_service_types t WHERE t.service_type = $1 AND t.office = o.office))';
+    // With a query: LIKE on "office name" is what the trigram index (migration 0002) answers; strpos
+    // then keeps the match to one of the two, case-sensitive, as before.
+    const rows =
+      q === ''
+        ? await this.rows<{ office: string; name: string; last_seen: Date }>(`SELECT office, name, last_seen FROM offices o WHERE ${byType} ORDER BY office LIMIT $2`, [query.serviceType ?? null, query.limit ?? 100])
+        : await this.rows<{ office: string; name: string; last_seen: Date }>(
+            `SELECT office, name, last_seen FROM offices o
+             WHERE (o.office || ' ' || o.name) LIKE $3 AND (strpos(o.office, $4) > 0 OR strpos(o.name, $4) > 0) AND ${byType}
+             ORDER BY office LIMIT $2`,
+            [query.serviceType ?? null, query.limit ?? 100, `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, q],
+          );
     return this.records(rows);
   }
 

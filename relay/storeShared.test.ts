@@ -49,6 +49,27 @@ describe.each(BACKENDS)('store guarantees (%s)', (backend) => {
   });
 });
 
+describe.each(BACKENDS)('directory search (%s)', (backend) => {
+  it('matches any part of an office number or name, takes % and _ literally, and filters by service type', async () => {
+    const { store } = await fresh(backend);
+    const now = new Date().toISOString();
+    await store.upsertOffice({ office: '1310000037', name: 'さくら_デイサービス', serviceTypes: ['15'], lastSeen: now });
+    await store.upsertOffice({ office: '2710000045', name: '100%ケア訪問介護', serviceTypes: ['11'], lastSeen: now });
+    await store.upsertOffice({ office: '1310000029', name: 'ひまわり訪問介護ステーション', serviceTypes: ['11'], lastSeen: now });
+    const find = async (q: string, serviceType?: string) => (await store.findOffices({ q, ...(serviceType ? { serviceType } : {}) })).map((o) => o.office);
+    expect(await find('')).toEqual(['1310000029', '1310000037', '2710000045']);
+    expect(await find('1310')).toEqual(['1310000029', '1310000037']);
+    expect(await find('0045')).toEqual(['2710000045']);
+    expect(await find('訪問介護')).toEqual(['1310000029', '2710000045']);
+    expect(await find('_')).toEqual(['1310000037']);
+    expect(await find('%')).toEqual(['2710000045']);
+    expect(await find('9 ひ')).toEqual([]);
+    expect(await find('訪問', '11')).toEqual(['1310000029', '2710000045']);
+    expect(await find('', '15')).toEqual(['1310000037']);
+    expect((await store.findOffices({ limit: 1 })).map((o) => o.office)).toEqual(['1310000029']);
+  });
+});
+
 describe.runIf(BACKENDS.includes('postgres'))('several processes on one PostgreSQL schema', () => {
   it('share one rate-limit budget per office', async () => {
     const schema = await newTestSchema();
