@@ -291,15 +291,15 @@ function pruneWindowsTemp(setup) {
 }
 
 // The prefix's processes, as "pid command line"; Wine's own services are not listed. conhost.exe is
-// Wine's too, but it can outlive a console child that a test killed (platform/lock.test.ts does), and
-// then keeps the prefix alive: it is ended at once after the tests.
+// Wine's too, but it can outlive a console child that a test ended (seen after the whole list, not
+// after one file alone) and then keeps the prefix alive: it is ended, with SIGKILL, as often as needed.
 const WINE_PROCS = String.raw`wl_procs() { for p in /proc/[0-9]*; do
   grep -qzx "WINEPREFIX=$WINEPREFIX" "$p/environ" 2>/dev/null || continue
   c=$(tr "\0" " " < "$p/cmdline" 2>/dev/null)
   case "$c" in [A-Za-z]:\\*) printf '%s %s\n' "$(basename "$p")" "$c";; esac
 done | grep -aviE '\\(services|explorer|winedevice|plugplay|svchost|rpcss)\.exe'; }`;
-const END_WINE = String.raw`sleep 1; wl_procs | grep -ai '\\conhost\.exe' | cut -d' ' -f1 | xargs -r kill 2>/dev/null;
-timeout 30 wineserver -w || { wl_procs | sed 's/^/winlane: a test left this Windows process running (now ended): /' >&2; wineserver -k; }`;
+const END_WINE = String.raw`wl_end() { wl_procs | grep -ai '\\conhost\.exe' | cut -d' ' -f1 | xargs -r kill -KILL 2>/dev/null; timeout "$1" wineserver -w; }
+sleep 1; wl_end 10 || wl_end 10 || wl_end 10 || { wl_procs | grep -aiv '\\conhost\.exe' | sed 's/^/winlane: a test left this Windows process running (now ended): /' >&2; wineserver -k; }`;
 
 /**
  * Runs `node.exe args…` in Wine with cwd = the project. node.exe's stdio must be files, never pipes
