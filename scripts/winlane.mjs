@@ -341,14 +341,14 @@ function summarize(jsonFile) {
 
 async function main() {
   const args = process.argv.slice(2);
-  if (!fs.existsSync(path.join(PROJECT, 'dist', 'client', 'cli', 'main.js'))) {
-    console.error('winlane: dist/ is missing: run `npm run build` first (the relay and the CLI under test come from dist/)');
-    process.exit(2);
-  }
   fs.mkdirSync(CACHE, { recursive: true });
   const setup = prepare();
   say(`ready: Windows node ${NODE_WIN_VERSION} in ${setup.wine}, cache ${CACHE}`);
   if (args[0] === '--setup') return 0;
+  if (!fs.existsSync(path.join(PROJECT, 'dist', 'client', 'cli', 'main.js'))) {
+    console.error('winlane: dist/ is missing: run `npm run build` first (the relay and the CLI under test come from dist/)');
+    return 2;
+  }
 
   const direct = args[0] === '--node';
   if (!direct) {
