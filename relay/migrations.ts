@@ -141,6 +141,11 @@ const POSTGRES_MIGRATIONS: Record<string, string[]> = {
        END IF;
      END $$`,
   ],
+  // Every message still waiting may belong to one busy office. Planned as if office and status were
+  // independent, the inbox query read all of that office's waiting messages and sorted them (21 ms
+  // at 100,000 messages) instead of walking messages_inbox in cursor order and stopping at the
+  // limit (1.2 ms); statistics on the two columns together tell the planner.
+  '0003-inbox-statistics': [`CREATE STATISTICS messages_receiver_status (dependencies, mcv) ON receiver_office, status FROM messages`, `ANALYZE messages`],
 };
 
 async function migrate(db: Kysely<unknown>, migrations: Record<string, Migration>, schema?: string): Promise<void> {
