@@ -1,5 +1,6 @@
-// The relay's SQLite schema, and the steps that bring a database written by an older relay to it.
-// Each step is idempotent and runs at every open, inside one transaction.
+// The relay's SQLite schema as of issue 11, and the steps that bring a database written by an older
+// relay to it: the first SQLite migration (relay/migrations.ts). Each step is idempotent, and all of
+// them run inside one transaction; later changes are further migrations there.
 import { X509Certificate } from 'node:crypto';
 import type Database from 'better-sqlite3';
 
