@@ -23,9 +23,15 @@ export const TEST_DATABASE_URL = process.env.CPL_TEST_DATABASE_URL ?? '';
 
 /**
  * The backends every relay test runs against. PostgreSQL runs when CPL_TEST_DATABASE_URL is set, and
- * always in CI (CI=true): there a missing URL fails the PostgreSQL tests instead of skipping them.
+ * always in CI (CI=true): there a missing URL fails the PostgreSQL tests instead of skipping them. A
+ * CI lane that cannot have PostgreSQL (Windows) says so explicitly: CPL_TEST_BACKENDS=sqlite.
  */
-export const BACKENDS: Backend[] = TEST_DATABASE_URL || process.env.CI === 'true' ? ['sqlite', 'postgres'] : ['sqlite'];
+export const BACKENDS: Backend[] = process.env.CPL_TEST_BACKENDS
+  ? (process.env.CPL_TEST_BACKENDS.split(',').map((b) => b.trim()) as Backend[])
+  : TEST_DATABASE_URL || process.env.CI === 'true'
+    ? ['sqlite', 'postgres']
+    : ['sqlite'];
+for (const b of BACKENDS) if (b !== 'sqlite' && b !== 'postgres') throw new Error(`CPL_TEST_BACKENDS: unknown backend ${b}`);
 
 /** The test database's URL with a search_path: the relay's tables go to that schema. */
 export function schemaUrl(base: string, schema: string): string {
