@@ -10,7 +10,7 @@ import { SpoolRecords } from './spoolRecords.js';
 
 const header = { messageId: 'message-0001', sender: { office: '1310000011', serviceType: '43' }, receiver: { office: '1310000029', serviceType: '11' }, sequence: '20250425120002', month: '202504', kinds: ['UPPLAN'] };
 const outbox = { messageId: 'message-0001', header, files: ['UPPLAN_x.CSV'], size: 10, sha256: 'a'.repeat(64), createdAt: '2025-04-25T03:00:00.000Z', attempts: 0, lastError: null };
-const inbox = { messageId: 'q-0001', sender: header.sender, receiver: header.receiver, sequence: '20250425130000', month: '202504', kinds: ['UPPLAN'], sha256: 'x', state: 'quarantined', importedFiles: [], files: ['UPPLAN_x.CSV'], signer: null, signingTime: null, reason: 'bad signature', receipts: ['quarantined'], downloadedAt: '2025-04-25T04:00:00.000Z' };
+const inbox = { messageId: 'q-0001', sender: header.sender, receiver: header.receiver, sequence: '20250425130000', month: '202504', kinds: ['UPPLAN'], sha256: 'x', state: 'quarantined', importedFiles: [], importing: [], files: ['UPPLAN_x.CSV'], signer: null, signingTime: null, reason: 'bad signature', receipts: ['quarantined'], downloadedAt: '2025-04-25T04:00:00.000Z' };
 
 describe('spool records read by the app', () => {
   it('are parsed with their schemas: what fits comes back as written', () => {
