@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import forge from 'node-forge';
 import { allowsEku, allowsSigning, certInfo, daysLeft, EKU_CLIENT_AUTH, EKU_EMAIL_PROTECTION, type CertInfo } from './certs.js';
 import { IdentityError } from './errors.js';
+import { localDateText } from '../shared/time.js';
 
 export const EXPIRY_WARNING_DAYS = 90;
 
@@ -103,8 +104,8 @@ function officeNumberOf(c: CertInfo, field: OfficeNumberField): string {
 }
 
 export function checkUsable(c: CertInfo, now = new Date()): void {
-  if (now < c.notBefore) throw new IdentityError('CERT_NOT_YET_VALID', `from ${c.notBefore.toISOString().slice(0, 10)}`);
-  if (now > c.notAfter) throw new IdentityError('CERT_EXPIRED', `until ${c.notAfter.toISOString().slice(0, 10)}`);
+  if (now < c.notBefore) throw new IdentityError('CERT_NOT_YET_VALID', `from ${localDateText(c.notBefore)}`);
+  if (now > c.notAfter) throw new IdentityError('CERT_EXPIRED', `until ${localDateText(c.notAfter)}`);
   if (!allowsEku(c, EKU_CLIENT_AUTH)) throw new IdentityError('CERT_NOT_FOR_CLIENT_AUTH');
   if (!allowsSigning(c) || !allowsEku(c, EKU_CLIENT_AUTH, EKU_EMAIL_PROTECTION)) throw new IdentityError('CERT_NOT_FOR_SIGNING');
 }
