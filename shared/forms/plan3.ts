@@ -1,0 +1,97 @@
+// 第3表 週間サービス計画表: a grid of the week (月〜日) by hour, with the weekly services drawn as blocks,
+// 主な日常生活上の活動 in the right-hand column and 週単位以外のサービス below. Each UP3KYO row is one of
+// the three (specs/202407/UP3KYO.json recordUnit); this module sorts them into place and keeps the
+// minutes so a screen or a PDF can draw the blocks at their height.
+import { codeList, codeText } from './codes.js';
+import { formatDate, formatTimeRange, timeMinutes } from './format.js';
+import { col, groupBy, type PersonDirectory, type PersonHeader, personKey, personOf } from './person.js';
+
+/** The time bands printed down the left edge of the paper form. */
+export const TIME_BANDS: readonly { label: string; from: number; to: number }[] = [
+  { label: '深夜', from: 0, to: 6 },
+  { label: '早朝', from: 6, to: 8 },
+  { label: '午前', from: 8, to: 12 },
+  { label: '午後', from: 12, to: 18 },
+  { label: '夜間', from: 18, to: 22 },
+  { label: '深夜', from: 22, to: 24 },
+];
+
+/** 月 火 水 木 金 土 日: the 曜日 codes 1-7 (月曜日 …) as the column heads print them. */
+export const WEEKDAYS: readonly { code: string; label: string }[] = Object.entries(codeList('UP3KYO', 7))
+  .sort(([a], [b]) => Number(a) - Number(b))
+  .map(([code, name]) => ({ code, label: name.replace(/曜日$/, '') }));
+
+export interface WeeklyService {
+  /** 0 = 月 … 6 = 日. */
+  day: number;
+  text: string;
+  /** 9:00～9:30. */
+  time: string;
+  /** Minutes after midnight; end is after start (a block that runs past midnight is cut at 24:00). */
+  startMin: number;
+  endMin: number;
+}
+
+export interface DailyActivity {
+  text: string;
+  time: string;
+  startMin: number | null;
+  endMin: number | null;
+}
+
+export interface Plan3Form {
+  kind: 'plan3';
+  person: PersonHeader;
+  created: string;
+  planDate: string;
+  planDateRaw: string;
+  services: WeeklyService[];
+  activities: DailyActivity[];
+  nonWeekly: string[];
+  /** Weekly rows the grid cannot place (曜日 or time not readable), shown as a list so nothing is lost. */
+  unplaced: string[];
+}
+
+function weeklyService(r: readonly string[]): WeeklyService | null {
+  const day = WEEKDAYS.findIndex((d) => d.code === col(r, 7).trim());
+  const start = timeMinutes(col(r, 8));
+  const end = timeMinutes(col(r, 9));
+  if (day < 0 || start === null || end === null) return null;
+  return { day, text: col(r, 6), time: formatTimeRange(col(r, 8), col(r, 9)), startMin: start, endMin: end > start ? end : end === start ? start : 24 * 60 };
+}
+
+export function plan3Parts(rows: readonly (readonly string[])[]): Pick<Plan3Form, 'services' | 'activities' | 'nonWeekly' | 'unplaced'> {
+  const services: WeeklyService[] = [];
+  const activities: DailyActivity[] = [];
+  const nonWeekly: string[] = [];
+  const unplaced: string[] = [];
+  for (const r of rows) {
+    if (col(r, 6).trim() || col(r, 7).trim()) {
+      const s = weeklyService(r);
+      if (s) services.push(s);
+      else unplaced.push([col(r, 6), codeText('UP3KYO', 7, col(r, 7)).label, formatTimeRange(col(r, 8), col(r, 9))].filter(Boolean).join(' '));
+    }
+    if (col(r, 10).trim()) {
+      activities.push({ text: col(r, 10), time: formatTimeRange(col(r, 11), col(r, 12)), startMin: timeMinutes(col(r, 11)), endMin: timeMinutes(col(r, 12)) });
+    }
+    if (col(r, 13).trim()) nonWeekly.push(col(r, 13));
+  }
+  services.sort((a, b) => a.day - b.day || a.startMin - b.startMin);
+  activities.sort((a, b) => (a.startMin ?? 24 * 60) - (b.startMin ?? 24 * 60));
+  return { services, activities, nonWeekly, unplaced };
+}
+
+/** Every 第3表 of a file: one per person and 居宅サービス計画作成（変更）日. */
+export function plan3Forms(rows: readonly (readonly string[])[], people?: PersonDirectory): Plan3Form[] {
+  return groupBy(rows, (r) => `${personKey(col(r, 2), col(r, 3))}|${col(r, 5)}`).map((group) => {
+    const first = group[0]!;
+    return {
+      kind: 'plan3',
+      person: personOf(people, col(first, 2), col(first, 3)),
+      created: formatDate(col(first, 4)),
+      planDate: formatDate(col(first, 5)),
+      planDateRaw: col(first, 5),
+      ...plan3Parts(group),
+    };
+  });
+}
