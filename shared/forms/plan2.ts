@@ -3,8 +3,8 @@
 // into one row per service line, numbered by 課題NO / 援助目標NO / 援助内容NO, with text the paper
 // would not repeat left blank (specs/202407/UP2KYO.json rowEncoding). This module rebuilds the tree.
 import { codeText } from './codes.js';
-import { formatDate, formatDatesInText } from './format.js';
-import { col, groupBy, type PersonDirectory, type PersonHeader, personKey, personOf } from './person.js';
+import { formatDatesInText } from './format.js';
+import { col, formsPerPerson, type PersonDirectory, type PersonHeader, planHead } from './person.js';
 
 export interface ServiceLine {
   no: number;
@@ -109,17 +109,7 @@ export function needsOf(rows: readonly (readonly string[])[]): Need[] {
 
 /** Every 第2表 of a file: one per person and 居宅サービス計画作成（変更）日, in the file's order. */
 export function plan2Forms(rows: readonly (readonly string[])[], people?: PersonDirectory): Plan2Form[] {
-  return groupBy(rows, (r) => `${personKey(col(r, 2), col(r, 3))}|${col(r, 5)}`).map((group) => {
-    const first = group[0]!;
-    return {
-      kind: 'plan2',
-      person: personOf(people, col(first, 2), col(first, 3)),
-      created: formatDate(col(first, 4)),
-      planDate: formatDate(col(first, 5)),
-      planDateRaw: col(first, 5),
-      needs: needsOf(group),
-    };
-  });
+  return formsPerPerson(rows, people, (group, head) => ({ kind: 'plan2', ...planHead(head), needs: needsOf(group) }));
 }
 
 /** One printed table row of 第2表, with how many rows each merged cell spans (0 = covered above). */

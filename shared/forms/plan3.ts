@@ -3,8 +3,8 @@
 // the three (specs/202407/UP3KYO.json recordUnit); this module sorts them into place and keeps the
 // minutes so a screen or a PDF can draw the blocks at their height.
 import { codeList, codeText } from './codes.js';
-import { formatDate, formatTimeRange, timeMinutes } from './format.js';
-import { col, groupBy, type PersonDirectory, type PersonHeader, personKey, personOf } from './person.js';
+import { formatTimeRange, timeMinutes } from './format.js';
+import { col, formsPerPerson, type PersonDirectory, type PersonHeader, planHead } from './person.js';
 
 /** The time bands printed down the left edge of the paper form. */
 export const TIME_BANDS: readonly { label: string; from: number; to: number }[] = [
@@ -83,15 +83,5 @@ export function plan3Parts(rows: readonly (readonly string[])[]): Pick<Plan3Form
 
 /** Every 第3表 of a file: one per person and 居宅サービス計画作成（変更）日. */
 export function plan3Forms(rows: readonly (readonly string[])[], people?: PersonDirectory): Plan3Form[] {
-  return groupBy(rows, (r) => `${personKey(col(r, 2), col(r, 3))}|${col(r, 5)}`).map((group) => {
-    const first = group[0]!;
-    return {
-      kind: 'plan3',
-      person: personOf(people, col(first, 2), col(first, 3)),
-      created: formatDate(col(first, 4)),
-      planDate: formatDate(col(first, 5)),
-      planDateRaw: col(first, 5),
-      ...plan3Parts(group),
-    };
-  });
+  return formsPerPerson(rows, people, (group, head) => ({ kind: 'plan3', ...planHead(head), ...plan3Parts(group) }));
 }

@@ -3,8 +3,8 @@
 // 対象, xxEEEE 区分支給対象外, xxZZZZ 30日超過分, 999999 合計; specs/202407/UPSIKYU.json) and are named.
 import { serviceTypeName } from '../spec/labels.js';
 import { codeText } from './codes.js';
-import { formatDate, formatMonth, formatNumber } from './format.js';
-import { col, groupBy, type PersonDirectory, type PersonHeader, personKey, personOf } from './person.js';
+import { formatMonth, formatNumber } from './format.js';
+import { col, formsPerPerson, type PersonDirectory, type PersonHeader } from './person.js';
 
 export type Table7LineKind = 'detail' | 'subtotal' | 'total';
 
@@ -87,14 +87,5 @@ export function table7Line(r: readonly string[]): Table7Line {
 
 /** Every 第7表 of a file: one per person and month, lines in the file's order. */
 export function table7Forms(rows: readonly (readonly string[])[], people?: PersonDirectory): Table7Form[] {
-  return groupBy(rows, (r) => `${personKey(col(r, 2), col(r, 3))}|${col(r, 5)}`).map((group) => {
-    const first = group[0]!;
-    return {
-      kind: 'table7',
-      person: personOf(people, col(first, 2), col(first, 3)),
-      month: formatMonth(col(first, 5)),
-      created: formatDate(col(first, 4)),
-      lines: group.map(table7Line),
-    };
-  });
+  return formsPerPerson(rows, people, (group, head) => ({ kind: 'table7', person: head.person, month: formatMonth(head.link), created: head.created, lines: group.map(table7Line) }));
 }
