@@ -8,12 +8,16 @@
 // Everything the app runs is in these bundles: `electron` stays external and nothing else, so the app
 // ships no node_modules (and no native module: better-sqlite3 is the relay's alone). The preload must
 // be one file anyway (sandboxed preloads cannot import). The tray icons are copied beside the bundles
-// because electron-builder never packs build/.
-import { copyFileSync, rmSync } from 'node:fs';
+// because electron-builder never packs build/, and the PDF font (client/pdf/font.ts looks in ./fonts/
+// beside the bundle first) because the app has no node_modules.
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const ENTRIES = { main: 'electron/main/main.ts', preload: 'electron/preload/preload.ts', backend: 'electron/backend/entry.ts' };
 const ICONS = ['tray.png', 'tray@2x.png', 'tray-attention.png', 'tray-attention@2x.png'];
+const FONT = 'NotoSansJP_400Regular.ttf';
+const FONT_SOURCE = createRequire(import.meta.url).resolve(`@expo-google-fonts/noto-sans-jp/400Regular/${FONT}`);
 
 async function flavour(outdir, packaged) {
   rmSync(outdir, { recursive: true, force: true });
@@ -40,6 +44,8 @@ async function flavour(outdir, packaged) {
     });
   }
   for (const icon of ICONS) copyFileSync(`build/${icon}`, `${outdir}/${icon}`);
+  mkdirSync(`${outdir}/fonts`, { recursive: true });
+  copyFileSync(FONT_SOURCE, `${outdir}/fonts/${FONT}`);
 }
 
 await flavour('dist/electron-main', false);

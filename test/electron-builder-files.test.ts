@@ -107,8 +107,8 @@ beforeAll(() => {
 });
 
 describe('what the installer packs (electron-builder.yml)', () => {
-  it('has the main, preload and back end bundles, the tray icons, the renderer, the spec data and package.json', () => {
-    for (const f of ['package.json', 'dist/electron-app/main.cjs', 'dist/electron-app/preload.cjs', 'dist/electron-app/backend.cjs', 'dist/electron-app/tray.png', 'dist/electron-app/tray-attention.png', 'dist/renderer/index.html', 'specs/202407/spec.json', 'specs/202407/UPPLAN.json', 'specs/labels.json']) {
+  it('has the main, preload and back end bundles, the tray icons, the PDF font, the renderer, the spec data and package.json', () => {
+    for (const f of ['package.json', 'dist/electron-app/fonts/NotoSansJP_400Regular.ttf', 'dist/electron-app/main.cjs', 'dist/electron-app/preload.cjs', 'dist/electron-app/backend.cjs', 'dist/electron-app/tray.png', 'dist/electron-app/tray-attention.png', 'dist/renderer/index.html', 'specs/202407/spec.json', 'specs/202407/UPPLAN.json', 'specs/labels.json']) {
       expect(files).toContain(f);
     }
     expect(files.some((f) => /^dist\/renderer\/assets\/.+\.js$/.test(f))).toBe(true);
