@@ -155,7 +155,7 @@ export class Status {
     };
   }
 
-  readonly handlers: Pick<Handlers, 'getState' | 'home' | 'pickFolder' | 'pickCertificate'> = {
+  readonly handlers: Pick<Handlers, 'getState' | 'home' | 'pickFolder' | 'pickCertificate' | 'savePdf'> = {
     getState: async () => this.state(),
 
     // Only reached where no native dialog exists (the browser; capabilities.pickers is false there).
@@ -163,6 +163,10 @@ export class Status {
       throw notAvailable();
     },
     pickCertificate: async () => {
+      throw notAvailable();
+    },
+    // The browser prints with its own dialog (「PDFに保存」 is a printer there); only Electron saves.
+    savePdf: async () => {
       throw notAvailable();
     },
 

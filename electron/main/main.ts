@@ -16,6 +16,7 @@ import { RENDERER_CSP } from '../../shared/api/csp.js';
 import type { BackendInit, OfficeStatus } from '../port/protocol.js';
 import { BackendClient } from './backendClient.js';
 import { dialogHandlers } from './dialogs.js';
+import { savePdfHandler } from './savePdf.js';
 import { SafeStorageSecretFile } from './secrets.js';
 import { PRODUCT, trayLook, trayMenu, type TrayActions } from './tray.js';
 
@@ -111,10 +112,10 @@ async function handle(m: MethodName, e: IpcMainInvokeEvent, payload: unknown): P
   // error into a message string. Only the readable body crosses: never a stack, never key material.
   const sender = trustedSender(e);
   if (!sender) return failed(new ApiError('untrusted', '許可されていない画面からの呼び出しです', 'call from an untrusted frame'));
-  if (m === 'pickFolder' || m === 'pickCertificate') {
+  if (m === 'pickFolder' || m === 'pickCertificate' || m === 'savePdf') {
     const parsed = parseRequest(m, payload);
     if (!parsed.ok) return failed(parsed.error);
-    const pick = dialogHandlers(dialog, sender.win)[m] as (r: unknown) => Promise<unknown>;
+    const pick = (m === 'savePdf' ? savePdfHandler({ dialog, parent: sender.win, contents: sender.win.webContents, defaultDir: app.getPath('documents') }) : dialogHandlers(dialog, sender.win)[m]) as (r: unknown) => Promise<unknown>;
     try {
       return ok(await pick(parsed.value));
     } catch (err) {

@@ -29,6 +29,8 @@ export const METHOD_NAMES = [
   // Native dialogs: answered by Electron's main process itself; the browser's back end says "not available".
   'pickFolder',
   'pickCertificate',
+  // 「PDFで保存」: Electron's main process prints the window to PDF (printToPDF) behind a save dialog.
+  'savePdf',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -108,6 +108,9 @@ export const requestSchemas = {
     .strict(),
   pickFolder: z.object({ purpose: z.enum(['export', 'import']), current: z.string().max(4096).optional() }).strict(),
   pickCertificate: empty,
+  // Only a suggested name crosses: main picks the page (this window) and the place (the user, in the
+  // save dialog); nothing in the payload says what to print or where to write.
+  savePdf: z.object({ name: fileName.refine((n) => /\.pdf$/i.test(n) && n.length <= 120, 'a .pdf name of at most 120 characters') }).strict(),
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export { METHOD_NAMES, type MethodName };
@@ -144,6 +147,8 @@ export interface Responses {
   pickFolder: { path: string | null };
   /** The certificate file chosen (its bytes, never a password), or null when cancelled. */
   pickCertificate: PickedCertificate | null;
+  /** Where the PDF was saved, or null when the save dialog was cancelled. */
+  savePdf: { path: string | null };
 }
 
 /** What the renderer holds: one async function per method. */

@@ -1,8 +1,10 @@
 // Every label the screens show, in English. Typed by the Japanese keys, so a missing (or extra)
 // English label is a type error.
+import { formsEn } from './forms.en.js';
 import type { MessageKey } from './ja.js';
 
 export const en: Record<MessageKey, string> = {
+  ...formsEn,
   appTitle: 'CarePlan Link',
   office: 'Office',
   navHome: 'Home',
