@@ -4,89 +4,36 @@
 // A care manager sets the office up by hand, sees an invalid file's errors, sends a ticket unit; the
 // provider (one-click demo setup) receives and opens it, returns actuals; the care manager sees the
 // 予定/実績 differences. Screenshots of every screen go to test-output/screenshots/.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './cli.js';
+import { type BrowserApp, openOffice as openOn, problemsOf, startBrowserApp } from './support/browserApp.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const VALID = join(ROOT, 'fixtures', 'valid');
 const fixture = (prefix: string) => join(VALID, readdirSync(VALID).find((f) => f.startsWith(prefix))!);
 const TICKET = ['UPPLAN_202504_', 'UPSIKYU_202504_', 'UPHOSOKU_202504_'].map(fixture);
 const ACTUALS = fixture('UPJSK_');
 
-let app: ChildProcess;
-let browser: Browser;
+let started: BrowserApp;
 let dataDir: string;
 const urls: Record<string, string> = {};
 let relayUrl = '';
 
-async function startApp(): Promise<void> {
-  dataDir = mkdtempSync(join(tmpdir(), 'cpl-e2e-'));
-  app = spawn(process.execPath, [join(ROOT, 'bin', 'careplan-link.js'), 'app', '--browser', '--data', dataDir, '--relay-port', '0', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  app.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the app did not start:\n${out}\n${err}`)), 60_000);
-    app.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const cm = out.match(/ケアプランリンク居宅介護支援センター: (http:\S+)/);
-      const hh = out.match(/ひまわり訪問介護ステーション: (http:\S+)/);
-      const relay = out.match(/linkage service (https:\/\/[0-9.:]+)/);
-      if (cm && hh && relay) {
-        clearTimeout(timer);
-        urls.cm = cm[1]!;
-        urls.hh = hh[1]!;
-        relayUrl = relay[1]!;
-        resolve();
-      }
-    });
-    app.on('exit', (code) => reject(new Error(`the app exited (${code}):\n${out}\n${err}`)));
-  });
-}
-
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  await startApp();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  started = await startBrowserApp();
+  ({ dataDir, relayUrl } = started);
+  Object.assign(urls, started.urls);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (app && app.exitCode === null) {
-    const exited = new Promise((r) => app.once('exit', r));
-    app.kill('SIGTERM');
-    await exited;
-  }
+  await started?.close();
 });
 
-async function openOffice(url: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ja-JP', acceptDownloads: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('console', (m) => {
-    // A CSP violation or a script error on any screen fails the run at the end. Refused API calls
-    // (a wrong password, say) are answered 4xx on purpose and show as failed loads: those are judged
-    // by their responses below, not here.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
-  });
-  page.on('response', (r) => {
-    const path = new URL(r.url()).pathname;
-    if (r.status() >= 400 && !(path.startsWith('/api/') && r.status() === 400)) problems.push(`${r.status()} ${path}`);
-  });
-  (page as Page & { problems: string[] }).problems = problems;
-  await page.goto(url);
-  return page;
-}
-
-const problemsOf = (p: Page) => (p as Page & { problems: string[] }).problems;
+const openOffice = (url: string) => openOn(started.browser, url);
 const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const tid = (p: Page, id: string) => p.getByTestId(id);
 /** The number on one of the home screen's "today" tiles (NaN while it loads). */

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DocumentView } from '../../../shared/api/types.js';
 import { personDirectory } from '../../../shared/forms/index.js';
 import { rowsOf } from '../forms/PaperForms.js';
@@ -13,10 +13,15 @@ export function DocumentTabs({ views }: { views: DocumentView[] }) {
   const first = Math.max(0, views.findIndex((v) => v.kind === 'grid'));
   const [selected, setSelected] = useState(first);
   const people = useMemo(() => personDirectory(views.flatMap((v) => (v.kind === 'form' && v.fileType === 'UPHOSOKU' ? rowsOf(v.records) : []))), [views]);
+  const box = useRef<HTMLDivElement>(null);
+  // Opened below a list, the forms start under the fold of a 768-pixel screen: bring them up once.
+  useEffect(() => {
+    box.current?.scrollIntoView?.({ block: 'start' });
+  }, []);
   const current = views[selected] ?? views[0];
   if (!current) return null;
   return (
-    <div className="document-tabs">
+    <div className="document-tabs" ref={box}>
       {views.length > 1 ? (
         <div className="tabs no-print" role="tablist">
           {views.map((v, i) => (

@@ -33,11 +33,14 @@ export function DocumentViewer({ view, people }: { view: DocumentView; people?: 
             const person = personOf(people, g.insurer, g.insured);
             return (
               <section key={`${g.insurer}-${g.insured}-${g.month}`} className="paper paper-landscape paper-ticket" data-orientation="landscape">
-                {person.name ? (
-                  <h3 className="paper-ticket-name" data-testid="ticket-person">
-                    {t('formUserName', { name: person.name })}
-                  </h3>
-                ) : null}
+                <header className="paper-ticket-head">
+                  <span className="paper-ticket-title">{view.title}</span>
+                  {person.name ? (
+                    <h3 className="paper-ticket-name" data-testid="ticket-person">
+                      {t('formUserName', { name: person.name })}
+                    </h3>
+                  ) : null}
+                </header>
                 <TicketGrid grid={g} caption={person.name} />
               </section>
             );

@@ -37,7 +37,7 @@ export function HosokuCardView({ card }: { card: HosokuCard }) {
           {items
             .filter(([, v]) => v !== '')
             .map(([k, v]) => (
-              <div key={k} className="hosoku-item">
+              <div key={k} className={k === t('formAddress') ? 'hosoku-item hosoku-item-wide' : 'hosoku-item'}>
                 <dt>{k}</dt>
                 <dd>{v}</dd>
               </div>

@@ -13,10 +13,16 @@ const HOURS = Array.from({ length: 24 }, (_, h) => h);
 const FIRST_DAY_COLUMN = 3;
 const ACTIVITY_COLUMN = FIRST_DAY_COLUMN + 7;
 
-/** The grid rows a span of minutes covers: at least one quarter, so a point in time (起床 6:30) shows. */
+/** A block shorter than an hour has room for one line only: its name and time side by side. */
+const SHORT_MIN = 60;
+
+/**
+ * The grid rows a span of minutes covers: at least two quarters, so a point in time (起床 6:30) or a
+ * 30-minute visit still has a line of text.
+ */
 function rows(startMin: number, endMin: number): CSSProperties {
-  const from = Math.min(QUARTERS - 1, Math.floor(startMin / 15));
-  const to = Math.max(from + 1, Math.min(QUARTERS, Math.ceil(endMin / 15)));
+  const from = Math.min(QUARTERS - 2, Math.floor(startMin / 15));
+  const to = Math.max(from + 2, Math.min(QUARTERS, Math.ceil(endMin / 15)));
   return { gridRowStart: from + 1, gridRowEnd: to + 1 };
 }
 
@@ -56,7 +62,7 @@ export function Plan3Sheet({ form }: { form: Plan3Form }) {
             Array.from({ length: 8 }, (_, c) => <span key={`c${h}-${c}`} className={`week-cell${h % 2 === 0 ? ' week-cell-even' : ''}`} style={{ gridColumn: FIRST_DAY_COLUMN + c, gridRowStart: h * 4 + 1, gridRowEnd: h * 4 + 5 }} />),
           )}
           {form.services.map((s) => (
-            <span key={`${s.day}-${s.startMin}-${s.text}`} className="week-slot" data-testid="plan3-slot" data-day={WEEKDAYS[s.day]?.label} style={{ gridColumn: FIRST_DAY_COLUMN + s.day, ...rows(s.startMin, s.endMin) }}>
+            <span key={`${s.day}-${s.startMin}-${s.text}`} className={s.endMin - s.startMin < SHORT_MIN ? 'week-slot week-slot-short' : 'week-slot'} data-testid="plan3-slot" data-day={WEEKDAYS[s.day]?.label} style={{ gridColumn: FIRST_DAY_COLUMN + s.day, ...rows(s.startMin, s.endMin) }}>
               <span className="week-slot-text">{s.text}</span>
               <span className="week-slot-time">{s.time}</span>
             </span>

@@ -36,6 +36,14 @@ export function Table7Sheet({ form }: { form: Table7Form }) {
         <PersonNumbers person={form.person} />
       </PaperTitle>
       <table className="paper-table table7">
+        <colgroup>
+          <col className="t7-office" />
+          <col className="t7-office-no" />
+          <col className="t7-service" />
+          {NUMBERS.map(([k]) => (
+            <col key={k} />
+          ))}
+        </colgroup>
         <thead>
           <tr>
             <th scope="col">{t('formT7Office')}</th>
@@ -52,7 +60,7 @@ export function Table7Sheet({ form }: { form: Table7Form }) {
           {form.lines.map((l, i) => (
             <tr key={i} className={`t7-${l.kind}`} data-testid="table7-line">
               <td>{l.office}</td>
-              <td>{l.officeCode}</td>
+              <td className="t7-nowrap">{l.officeCode}</td>
               <td>
                 {l.service}
                 {l.item ? <span className="paper-sub">{l.item}</span> : null}

@@ -165,3 +165,13 @@ describe('印刷 and PDFで保存', () => {
     print.mockRestore();
   });
 });
+
+describe('the PDF’s suggested name', () => {
+  it('joins the form and the person, without the characters Windows refuses', async () => {
+    const { pdfFileName } = await import('./print.js');
+    expect(pdfFileName(['居宅サービス計画書（第1表）', '佐藤\u3000ハナ'])).toBe('居宅サービス計画書（第1表）_佐藤 ハナ.pdf');
+    expect(pdfFileName(['第6表 a/b:c*?"<>|', ''])).toBe('第6表 abc.pdf');
+    expect(pdfFileName(['', ''])).toBe('document.pdf');
+    expect(pdfFileName(['あ'.repeat(300)])).toBe(`${'あ'.repeat(100)}.pdf`);
+  });
+});

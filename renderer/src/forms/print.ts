@@ -14,9 +14,13 @@ export function markForPrint(target: HTMLElement): () => void {
     path.push(el);
   }
   target.classList.add(TARGET);
+  // Printing lays the page out again and Chromium leaves it scrolled to the top: put the clerk back
+  // where they were.
+  const scrolled = window.scrollY;
   return () => {
     for (const el of path) el.removeAttribute(PATH);
     target.classList.remove(TARGET);
+    if (window.scrollY !== scrolled) window.scrollTo(0, scrolled);
   };
 }
 
