@@ -175,3 +175,21 @@ describe('the PDF’s suggested name', () => {
     expect(pdfFileName(['あ'.repeat(300)])).toBe(`${'あ'.repeat(100)}.pdf`);
   });
 });
+
+describe('files without a paper form', () => {
+  it('stay a list of their items, empty ones hidden until asked', () => {
+    const kihon: DocumentView = {
+      kind: 'form',
+      file: 'UPKIHON_1310000011_46_1310000029_A2_20250425120005.CSV',
+      fileType: 'UPKIHON',
+      title: '利用者基本情報',
+      records: [{ title: '1件目', fields: [{ no: 1, name: '相談日', value: '20250401' }, { no: 2, name: '本人の状況', value: '' }] }],
+    };
+    renderScreen(<DocumentViewer view={kihon} />);
+    expect(screen.queryByTestId('paper-forms')).toBeNull();
+    const record = screen.getByTestId('form-record');
+    expect(within(record).getAllByRole('row')).toHaveLength(1);
+    fireEvent.click(within(record).getByTestId('form-show-all'));
+    expect(within(record).getAllByRole('row')).toHaveLength(2);
+  });
+});

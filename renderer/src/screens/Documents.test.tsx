@@ -25,19 +25,16 @@ describe('DocumentsPage', () => {
     expect(within(grid).getAllByTestId('ticket-row')).toHaveLength(2);
   });
 
-  it('opens a 第1表 as a form, hiding empty fields until asked', async () => {
+  it('opens a 第1表 as the paper form, with codes and dates in words', async () => {
     const fake = install(createFakeApi());
     renderScreen(<DocumentsPage />);
     const rows = await screen.findAllByTestId('document-row');
     fireEvent.click(within(rows[1]!).getByTestId('document-open'));
-    const record = await screen.findByTestId('form-record');
+    const sheet = await screen.findByTestId('plan1-sheet');
     expect(fake.openDocument).toHaveBeenCalledWith({ source: 'sent', file: FORM_FILE });
-    expect(record.textContent).toContain('利用者 1');
-    expect(record.textContent).toContain('自宅で安心して暮らし続けたい');
-    expect(within(record).getAllByRole('row')).toHaveLength(2);
-    expect(record.textContent).not.toContain('介護認定審査会の意見');
-    fireEvent.click(within(record).getByTestId('form-show-all'));
-    expect(within(record).getAllByRole('row')).toHaveLength(3);
-    expect(record.textContent).toContain('介護認定審査会の意見');
+    expect(sheet.textContent).toContain('自宅で安心して暮らし続けたい');
+    expect(sheet.textContent).toContain('2025年4月1日');
+    expect(sheet.textContent).toContain('要介護１');
+    expect(sheet.textContent).not.toContain('20250401');
   });
 });

@@ -64,9 +64,9 @@ describe('ReceivePage', () => {
     const tabs = screen.getAllByTestId('document-tab');
     expect(tabs).toHaveLength(2);
     expect(tabs[1]!.getAttribute('aria-selected')).toBe('true');
-    expect(screen.queryByTestId('form-record')).toBeNull();
+    expect(screen.queryByTestId('plan1-sheet')).toBeNull();
     fireEvent.click(tabs[0]!);
-    await screen.findAllByTestId('form-record');
+    await screen.findAllByTestId('plan1-sheet');
     expect(screen.queryByTestId('ticket-grid')).toBeNull();
   });
 

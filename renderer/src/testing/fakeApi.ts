@@ -316,21 +316,15 @@ export const actualGrid: UserGrid = {
 
 export const gridDocument: DocumentView = { kind: 'grid', file: PLAN_FILE, fileType: 'UPPLAN', title: '第6表 サービス利用票（予定）', grids: [planGrid] };
 
+/** A 第1表 as the back end sends it: every column of the layout, in order (spec No. = index + 1). */
+const plan1Values = ['202407', '131011', '0000012345', '20250401', '168-4596', '東京都千代田区神田一丁目1番1号', '', '山田　花子', '居宅介護支援事業所さくら', '101-0041', '東京都千代田区神田須田町一丁目1番1号', '', CARE_MANAGER, '20250401', '20240401', '21', '2', '20240320', '20240401', '20260331', '21', '自宅で安心して暮らし続けたい', '', '転倒を防ぎ、安心して在宅生活を続けられるよう支援します。', '', '', CARE_MANAGER, ''];
+
 export const formDocument: DocumentView = {
   kind: 'form',
   file: FORM_FILE,
   fileType: 'UP1KYO',
   title: '居宅サービス計画書（第1表）',
-  records: [
-    {
-      title: '利用者 1',
-      fields: [
-        { no: 1, name: '被保険者番号', value: '0000012345' },
-        { no: 2, name: '利用者及び家族の生活に対する意向', value: '自宅で安心して暮らし続けたい' },
-        { no: 3, name: '介護認定審査会の意見', value: '' },
-      ],
-    },
-  ],
+  records: [{ title: '1件目', fields: plan1Values.map((value, i) => ({ no: i + 1, name: `項目${i + 1}`, value })) }],
 };
 
 export const documents: DocumentEntry[] = [
