@@ -38,13 +38,12 @@ async function shot(p: Page, name: string): Promise<void> {
 
 /** 印刷 (with the dialog stubbed: headless Chromium has none), then the marked page as a PDF. */
 async function printToPdf(p: Page, name: string): Promise<{ pages: number; sizes: string[] }> {
-  await p.evaluate(() => {
-    window.print = () => undefined;
-  });
+  // Strings, not functions: this file is type-checked without the DOM library.
+  await p.evaluate('window.print = () => undefined');
   await tid(p, 'print-button').click();
   const path = join(OUT, `${name}.pdf`);
   await p.pdf({ path, preferCSSPageSize: true, printBackground: true });
-  await p.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  await p.evaluate("window.dispatchEvent(new Event('afterprint'))");
   execFileSync('pdftoppm', ['-png', '-r', '60', path, join(OUT, name)]);
   const info = execFileSync('pdfinfo', ['-l', '99', path]).toString();
   const sizes = [...info.matchAll(/Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)/g)].map((m) => (Number(m[1]) > Number(m[2]) ? 'landscape' : 'portrait'));

@@ -2,7 +2,7 @@
 // total and per service type) the care manager sent with the plan or the month's tickets.
 import type { HosokuCard } from '../../../shared/forms/index.js';
 import { useI18n } from '../i18n/index.js';
-import { Paper, PersonName } from './Paper.js';
+import { HeadRow, Paper, PersonName } from './Paper.js';
 
 export function HosokuCardView({ card }: { card: HosokuCard }) {
   const { t } = useI18n();
@@ -47,12 +47,7 @@ export function HosokuCardView({ card }: { card: HosokuCard }) {
           <table className="paper-table hosoku-slots">
             <caption>{t('formLimitSlots')}</caption>
             <thead>
-              <tr>
-                <th scope="col">{t('formSlotType')}</th>
-                <th scope="col">{t('formSlotLimit')}</th>
-                <th scope="col">{t('formSlotTotal')}</th>
-                <th scope="col">{t('formSlotOver')}</th>
-              </tr>
+              <HeadRow labels={[t('formSlotType'), t('formSlotLimit'), t('formSlotTotal'), t('formSlotOver')]} />
             </thead>
             <tbody>
               {card.slots.map((s, i) => (

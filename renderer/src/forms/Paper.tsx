@@ -4,7 +4,7 @@
 // new page, so a file of three people prints as three forms.
 import type { ReactNode } from 'react';
 import type { Choice, Orientation, PersonHeader } from '../../../shared/forms/index.js';
-import { useI18n } from '../i18n/index.js';
+import { type MessageKey, useI18n } from '../i18n/index.js';
 
 export function Paper({ orientation, testId, children }: { orientation: Orientation; testId: string; children: ReactNode }) {
   return (
@@ -65,5 +65,35 @@ export function Choices({ choices, testId }: { choices: Choice[]; testId?: strin
         </span>
       ))}
     </span>
+  );
+}
+
+/**
+ * The head of the per-person forms (第2表, 第3表, 第7表): form number, title and 作成年月日, then
+ * 利用者名 with the numbers at the right, and anything the form adds between them (第7表's month).
+ */
+export function PersonHead({ table, title, created, person, children }: { table: MessageKey; title: MessageKey; created: string; person: PersonHeader; children?: ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <PaperTitle table={t(table)} title={t(title)} created={created}>
+      <span className="paper-who">
+        {t('formUser')} <PersonName person={person} />
+      </span>
+      {children}
+      <PersonNumbers person={person} />
+    </PaperTitle>
+  );
+}
+
+/** A header row of column names, in the order given. */
+export function HeadRow({ labels }: { labels: readonly string[] }) {
+  return (
+    <tr>
+      {labels.map((l, i) => (
+        <th scope="col" key={`${i}-${l}`}>
+          {l}
+        </th>
+      ))}
+    </tr>
   );
 }

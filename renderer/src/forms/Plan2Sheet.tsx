@@ -1,20 +1,33 @@
 // 第2表 居宅サービス計画書（2）: needs, long- and short-term goals with their periods, and the support
 // lines, with the cells merged down the table where the paper merges them (shared/forms plan2Rows).
 import { type Plan2Form, plan2Rows } from '../../../shared/forms/index.js';
-import { useI18n } from '../i18n/index.js';
-import { Paper, PaperTitle, PersonName, PersonNumbers } from './Paper.js';
+import { type MessageKey, useI18n } from '../i18n/index.js';
+import { HeadRow, Paper, PersonHead } from './Paper.js';
+
+/** The second header row: the goals' and the support's columns, as the paper names them. */
+const SUB_HEADS: MessageKey[] = ['formLongGoal', 'formPeriod', 'formShortGoal', 'formPeriod', 'formServiceContent', 'formInsuredMark', 'formServiceKind', 'formOfficeMark', 'formFrequency', 'formTerm'];
+
+/** A goal and its period, merged down the rows it covers; nothing on the rows below its first. */
+function GoalCells({ span, text, period }: { span: number; text: string; period: string }) {
+  if (!span) return null;
+  return (
+    <>
+      <td rowSpan={span} className="paper-text">
+        {text}
+      </td>
+      <td rowSpan={span} className="paper-period">
+        {period}
+      </td>
+    </>
+  );
+}
 
 export function Plan2Sheet({ form }: { form: Plan2Form }) {
   const { t } = useI18n();
   const rows = plan2Rows(form.needs);
   return (
     <Paper orientation="landscape" testId="plan2-sheet">
-      <PaperTitle table={t('formTable2')} title={t('formPlan2Title')} created={form.created}>
-        <span className="paper-who">
-          {t('formUser')} <PersonName person={form.person} />
-        </span>
-        <PersonNumbers person={form.person} />
-      </PaperTitle>
+      <PersonHead table="formTable2" title="formPlan2Title" created={form.created} person={form.person} />
       <table className="paper-table plan2">
         <colgroup>
           <col className="p2-need" />
@@ -41,18 +54,7 @@ export function Plan2Sheet({ form }: { form: Plan2Form }) {
               {t('formSupport')}
             </th>
           </tr>
-          <tr>
-            <th scope="col">{t('formLongGoal')}</th>
-            <th scope="col">{t('formPeriod')}</th>
-            <th scope="col">{t('formShortGoal')}</th>
-            <th scope="col">{t('formPeriod')}</th>
-            <th scope="col">{t('formServiceContent')}</th>
-            <th scope="col">{t('formInsuredMark')}</th>
-            <th scope="col">{t('formServiceKind')}</th>
-            <th scope="col">{t('formOfficeMark')}</th>
-            <th scope="col">{t('formFrequency')}</th>
-            <th scope="col">{t('formTerm')}</th>
-          </tr>
+          <HeadRow labels={SUB_HEADS.map((k) => t(k))} />
         </thead>
         <tbody>
           {rows.map((r) => (
@@ -62,26 +64,8 @@ export function Plan2Sheet({ form }: { form: Plan2Form }) {
                   {r.need.text}
                 </td>
               ) : null}
-              {r.goalSpan ? (
-                <>
-                  <td rowSpan={r.goalSpan} className="paper-text">
-                    {r.goal.longText}
-                  </td>
-                  <td rowSpan={r.goalSpan} className="paper-period">
-                    {r.goal.longPeriod}
-                  </td>
-                </>
-              ) : null}
-              {r.shortSpan ? (
-                <>
-                  <td rowSpan={r.shortSpan} className="paper-text">
-                    {r.short.text}
-                  </td>
-                  <td rowSpan={r.shortSpan} className="paper-period">
-                    {r.short.period}
-                  </td>
-                </>
-              ) : null}
+              <GoalCells span={r.goalSpan} text={r.goal.longText} period={r.goal.longPeriod} />
+              <GoalCells span={r.shortSpan} text={r.short.text} period={r.short.period} />
               <td className="paper-text">{r.service.content}</td>
               <td className="paper-mark" title={r.service.insuredLabel}>
                 {r.service.insured ? '○' : ''}

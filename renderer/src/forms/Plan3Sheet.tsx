@@ -5,7 +5,7 @@
 import type { CSSProperties } from 'react';
 import { type Plan3Form, TIME_BANDS, WEEKDAYS } from '../../../shared/forms/index.js';
 import { useI18n } from '../i18n/index.js';
-import { Paper, PaperTitle, PersonName, PersonNumbers } from './Paper.js';
+import { Paper, PersonHead } from './Paper.js';
 
 const QUARTERS = 24 * 4;
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
@@ -30,12 +30,7 @@ export function Plan3Sheet({ form }: { form: Plan3Form }) {
   const { t } = useI18n();
   return (
     <Paper orientation="landscape" testId="plan3-sheet">
-      <PaperTitle table={t('formTable3')} title={t('formPlan3Title')} created={form.created}>
-        <span className="paper-who">
-          {t('formUser')} <PersonName person={form.person} />
-        </span>
-        <PersonNumbers person={form.person} />
-      </PaperTitle>
+      <PersonHead table="formTable3" title="formPlan3Title" created={form.created} person={form.person} />
       <div className="week" data-testid="plan3-week">
         <div className="week-head">
           <span />

@@ -3,7 +3,7 @@
 import type { Table7Form, Table7Line } from '../../../shared/forms/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import { useI18n } from '../i18n/index.js';
-import { Paper, PaperTitle, PersonName, PersonNumbers } from './Paper.js';
+import { HeadRow, Paper, PersonHead } from './Paper.js';
 
 /** The number columns, in the paper's order. */
 const NUMBERS: [keyof Table7Line, MessageKey][] = [
@@ -28,13 +28,9 @@ export function Table7Sheet({ form }: { form: Table7Form }) {
   const { t } = useI18n();
   return (
     <Paper orientation="landscape" testId="table7-sheet">
-      <PaperTitle table={t('formTable7')} title={t('formTable7Title')} created={form.created}>
-        <span className="paper-who">
-          {t('formUser')} <PersonName person={form.person} />
-        </span>
+      <PersonHead table="formTable7" title="formTable7Title" created={form.created} person={form.person}>
         <span className="paper-month">{t('formMonthOf', { month: form.month })}</span>
-        <PersonNumbers person={form.person} />
-      </PaperTitle>
+      </PersonHead>
       <table className="paper-table table7">
         <colgroup>
           <col className="t7-office" />
@@ -45,16 +41,7 @@ export function Table7Sheet({ form }: { form: Table7Form }) {
           ))}
         </colgroup>
         <thead>
-          <tr>
-            <th scope="col">{t('formT7Office')}</th>
-            <th scope="col">{t('formT7OfficeNo')}</th>
-            <th scope="col">{t('formT7Service')}</th>
-            {NUMBERS.map(([k, label]) => (
-              <th scope="col" key={k}>
-                {t(label)}
-              </th>
-            ))}
-          </tr>
+          <HeadRow labels={[t('formT7Office'), t('formT7OfficeNo'), t('formT7Service'), ...NUMBERS.map(([, label]) => t(label))]} />
         </thead>
         <tbody>
           {form.lines.map((l, i) => (
