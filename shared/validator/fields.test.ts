@@ -325,39 +325,37 @@ describe('one column changed', () => {
   });
 });
 
+/** One column (of one row, or of every row) changed in a generated file, and its first error's texts. */
+interface MessageCase {
+  title: string;
+  kind: string;
+  month?: string;
+  row: number | 'all';
+  column: number;
+  value: string;
+  first: Partial<Record<'message' | 'messageEn' | 'hint', string>>;
+}
+
 describe('messages carry the details', () => {
-  it('out-of-scope service type names the type', () => {
-    const s = sample('UPPLAN');
-    const r = checkText(s.name, serialize(change(s.records, 2, 15, '331111')));
-    expect(r.errors[0]!.message).toBe('サービス種類「33」（特定施設入居者生活介護）はデータ連携の対象外です');
-  });
-
-  it('day flags beyond the month name the day and the month', () => {
-    const s = sample('UPPLAN', { month: '202506' });
-    const r = checkText(s.name, serialize(change(s.records, 2, 11, flags(31))));
-    expect(r.errors[0]!.message).toBe('日割対象日で、202506 に存在しない 31 日に 1 が立っています');
-    expect(r.errors[0]!.messageEn).toBe('A day flag is set for day 31, which 202506 does not have');
-  });
-
-  it('the time hint of UPPLAN No.12 mentions 9999', () => {
-    const s = sample('UPPLAN');
-    const r = checkText(s.name, serialize(change(s.records, 2, 12, '2400')));
-    expect(r.errors[0]!.hint).toBe('0000〜2359 の4桁で入力してください（時刻なしは 9999）。');
-  });
-
-  it('CSV version findings name the edition and the current value', () => {
-    const s = sample('UPPLAN');
-    const old = checkText(s.name, serialize(change(s.records, 'all', 1, '202208')));
-    expect(old.errors[0]!.message).toBe('CSVバージョン 202208（第3.0–3.2版）は本ツールで検査できません');
-    const unknown = checkText(s.name, serialize(change(s.records, 'all', 1, '202410')));
-    expect(unknown.errors[0]!.message).toBe('CSVバージョン「202410」は標準仕様にない値です');
-    expect(unknown.errors[0]!.hint).toBe('第4.1版の値は 202407 です。');
-  });
-
-  it('month mismatch names the field, the value and the file month', () => {
-    const s = sample('UPSIKYU');
-    const r = checkText(s.name, serialize(change(s.records, 2, 5, '202505')));
-    expect(r.errors[0]!.message).toBe('対象年月 202505 がファイル名の年月 202504 と違います');
+  it.each<MessageCase>([
+    { title: 'out-of-scope service type names the type', kind: 'UPPLAN', row: 2, column: 15, value: '331111', first: { message: 'サービス種類「33」（特定施設入居者生活介護）はデータ連携の対象外です' } },
+    {
+      title: 'day flags beyond the month name the day and the month',
+      kind: 'UPPLAN',
+      month: '202506',
+      row: 2,
+      column: 11,
+      value: flags(31),
+      first: { message: '日割対象日で、202506 に存在しない 31 日に 1 が立っています', messageEn: 'A day flag is set for day 31, which 202506 does not have' },
+    },
+    { title: 'the time hint of UPPLAN No.12 mentions 9999', kind: 'UPPLAN', row: 2, column: 12, value: '2400', first: { hint: '0000〜2359 の4桁で入力してください（時刻なしは 9999）。' } },
+    { title: 'CSV version findings name the edition (202208)', kind: 'UPPLAN', row: 'all', column: 1, value: '202208', first: { message: 'CSVバージョン 202208（第3.0–3.2版）は本ツールで検査できません' } },
+    { title: 'CSV version findings name the current value (202410)', kind: 'UPPLAN', row: 'all', column: 1, value: '202410', first: { message: 'CSVバージョン「202410」は標準仕様にない値です', hint: '第4.1版の値は 202407 です。' } },
+    { title: 'month mismatch names the field, the value and the file month', kind: 'UPSIKYU', row: 2, column: 5, value: '202505', first: { message: '対象年月 202505 がファイル名の年月 202504 と違います' } },
+  ])('$title', ({ kind, month, row, column, value, first }) => {
+    const s = sample(kind, { month });
+    const r = checkText(s.name, serialize(change(s.records, row, column, value)));
+    for (const [field, text] of Object.entries(first)) expect(r.errors[0]![field as keyof typeof first], field).toBe(text);
   });
 });
 
