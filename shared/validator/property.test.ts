@@ -53,6 +53,15 @@ const cutsFor = (raw: number[], length: number) => raw.map((n) => n % (length + 
 /** The [from, to) spans that cutting 0..length at the sorted positions `cuts` makes. */
 const spans = (length: number, cuts: number[]): [number, number][] => [...cuts, length].map((c, i, all) => [i === 0 ? 0 : all[i - 1]!, c]);
 
+/** Cut anywhere into chunks, a random `whole` (bytes or text) gives what `same` says it gives whole. */
+function assertChunkingChangesNothing<T extends { length: number }>(arb: fc.Arbitrary<T>, cut: (whole: T, from: number, to: number) => T, same: (chunks: T[], whole: T) => void, numRuns: number): void {
+  const chunked = (whole: T, raw: number[]) => spans(whole.length, cutsFor(raw, whole.length)).map(([from, to]) => cut(whole, from, to));
+  fc.assert(
+    fc.property(arb, fc.array(fc.nat(), { maxLength: 8 }), (whole, raw) => same(chunked(whole, raw), whole)),
+    { numRuns },
+  );
+}
+
 function validateChunked(name: string, bytes: Uint8Array, cuts: number[]): FileReport {
   const v = new FileValidator(name, name, options);
   for (const [from, to] of spans(bytes.length, cuts)) v.write(bytes.subarray(from, to));
@@ -300,25 +309,13 @@ describe('(c) streaming in chunks gives the same report as one write', () => {
       return chunks.map((c) => d.write(c)).join('') + d.end();
     };
     expect(decode([Uint8Array.from([0x41, 0x81]), Uint8Array.from([0x0d, 0x0a, 0x42])])).toBe('A\uFFFD\r\nB');
-    fc.assert(
-      fc.property(bytesArb, fc.array(fc.nat(), { maxLength: 8 }), (bytes, raw) => {
-        const chunks = spans(bytes.length, cutsFor(raw, bytes.length)).map(([from, to]) => bytes.subarray(from, to));
-        expect(decode(chunks)).toBe(decode([bytes]));
-      }),
-      { numRuns: 500 },
-    );
+    assertChunkingChangesNothing(bytesArb, (bytes, from, to) => bytes.subarray(from, to), (chunks, bytes) => expect(decode(chunks)).toBe(decode([bytes])), 500);
   });
 
   it('CsvReader: random text over the framing alphabet gives the same records, issues and endings however it is chunked', () => {
     const textArb = fc.array(fc.constantFrom('a', 'b', ',', '"', '\r', '\n', '\r\n', '""', '山'), { maxLength: 60 }).map((a) => a.join(''));
     const read = parseCsv;
-    fc.assert(
-      fc.property(textArb, fc.array(fc.nat(), { maxLength: 8 }), (text, raw) => {
-        const chunks = spans(text.length, cutsFor(raw, text.length)).map(([from, to]) => text.slice(from, to));
-        expect(read(chunks)).toEqual(read([text]));
-      }),
-      { numRuns: 1000 },
-    );
+    assertChunkingChangesNothing(textArb, (text, from, to) => text.slice(from, to), (chunks, text) => expect(read(chunks)).toEqual(read([text])), 1000);
   });
 });
 
