@@ -42,46 +42,47 @@ describe('receiving units whose files speak for another office', () => {
   const imported = () => readdirSync(join(exchange.dir, 'home-help', 'import'));
   const statusAtRelay = async (from: Session, id: string) => (await from.client.outbox()).messages.find((m) => m.messageId === id)?.status;
 
-  it('quarantines a unit from office C whose file names carry office A’s number, naming the file and both offices', async () => {
-    const seq = '20250501090000';
-    await submit(third, header('c-names-a', third, seq), ticket((n) => n.replace('20250425120002', seq)));
+  // Each unit is quarantined with a reason naming the file and the offices (`reason`, and in reason.txt
+  // where `reasonFile` says); `told`: the sender sees it quarantined at the relay.
+  it.each<{ title: string; from: 'cm' | 'third'; id: string; seq: string; rename: (name: string) => string; reason: string[]; reasonFile?: string; told: boolean }>([
+    {
+      title: 'from office C whose file names carry office A’s number, naming the file and both offices',
+      from: 'third',
+      id: 'c-names-a',
+      seq: '20250501090000',
+      rename: (n) => n,
+      reason: [`UPPLAN_202504_${A}_43_${B}_11_20250501090000.CSV`, `事業所 ${A} からのもの`, `署名した事業所は ${C}`, `claims in its name to come from office ${A}, but office ${C} signed it`],
+      reasonFile: `office ${C} signed it`,
+      told: true,
+    },
+    {
+      title: 'from office C named as C but whose records name office A as the sender',
+      from: 'third',
+      id: 'c-content-a',
+      seq: '20250502090000',
+      rename: (n) => n.replace(`${A}_43`, `${C}_15`),
+      reason: [`UPPLAN_202504_${C}_15_${B}_11_20250502090000.CSV`, `「プラン担当業者コード」（項目 6）は事業所 ${A}`, `署名した事業所は ${C}`, `names office ${A}, but office ${C} signed it`],
+      told: true,
+    },
+    {
+      title: 'delivered here whose file names address another office',
+      from: 'cm',
+      id: 'to-other',
+      seq: '20250503090000',
+      rename: (n) => n.replace(`${B}_11`, `${C}_15`),
+      reason: [`送信先は事業所 ${C} で、この事業所（${B}）あてではありません`, `is addressed to office ${C}, not to this office (${B})`],
+      told: false,
+    },
+  ])('quarantines a unit $title', async ({ from, id, seq, rename, reason, reasonFile, told }) => {
+    const sender = { cm, third }[from];
+    await submit(sender, header(id, sender, seq), ticket((n) => rename(n).replace('20250425120002', seq)));
     const summary = await receiveAll(hh);
     expect(summary.imported).toEqual([]);
-    expect(summary.quarantined.map((q) => q.messageId)).toEqual(['c-names-a']);
-    const reason = summary.quarantined[0]!.reason;
-    expect(reason).toContain(`UPPLAN_202504_${A}_43_${B}_11_${seq}.CSV`);
-    expect(reason).toContain(`事業所 ${A} からのもの`);
-    expect(reason).toContain(`署名した事業所は ${C}`);
-    expect(reason).toContain(`claims in its name to come from office ${A}, but office ${C} signed it`);
-    expect(readFileSync(join(exchange.dir, 'home-help', 'spool', 'quarantine', 'c-names-a', 'reason.txt'), 'utf8')).toContain(`office ${C} signed it`);
+    expect(summary.quarantined.map((q) => q.messageId)).toEqual([id]);
+    for (const text of reason) expect(summary.quarantined[0]!.reason).toContain(text);
+    if (reasonFile) expect(readFileSync(join(exchange.dir, 'home-help', 'spool', 'quarantine', id, 'reason.txt'), 'utf8')).toContain(reasonFile);
     expect(imported().some((n) => n.includes(seq))).toBe(false);
-    expect(await statusAtRelay(third, 'c-names-a')).toBe('quarantined');
-  });
-
-  it('quarantines a unit from office C named as C but whose records name office A as the sender', async () => {
-    const seq = '20250502090000';
-    await submit(third, header('c-content-a', third, seq), ticket((n) => n.replace(`${A}_43`, `${C}_15`).replace('20250425120002', seq)));
-    const summary = await receiveAll(hh);
-    expect(summary.imported).toEqual([]);
-    expect(summary.quarantined.map((q) => q.messageId)).toEqual(['c-content-a']);
-    const reason = summary.quarantined[0]!.reason;
-    expect(reason).toContain(`UPPLAN_202504_${C}_15_${B}_11_${seq}.CSV`);
-    expect(reason).toContain(`「プラン担当業者コード」（項目 6）は事業所 ${A}`);
-    expect(reason).toContain(`署名した事業所は ${C}`);
-    expect(reason).toContain(`names office ${A}, but office ${C} signed it`);
-    expect(imported().some((n) => n.includes(seq))).toBe(false);
-    expect(await statusAtRelay(third, 'c-content-a')).toBe('quarantined');
-  });
-
-  it('quarantines a unit delivered here whose file names address another office', async () => {
-    const seq = '20250503090000';
-    await submit(cm, header('to-other', cm, seq), ticket((n) => n.replace(`${B}_11`, `${C}_15`).replace('20250425120002', seq)));
-    const summary = await receiveAll(hh);
-    expect(summary.imported).toEqual([]);
-    expect(summary.quarantined.map((q) => q.messageId)).toEqual(['to-other']);
-    expect(summary.quarantined[0]!.reason).toContain(`送信先は事業所 ${C} で、この事業所（${B}）あてではありません`);
-    expect(summary.quarantined[0]!.reason).toContain(`is addressed to office ${C}, not to this office (${B})`);
-    expect(imported().some((n) => n.includes(seq))).toBe(false);
+    if (told) expect(await statusAtRelay(sender, id)).toBe('quarantined');
   });
 
   it('imports a unit whose names and records all name the signing office, as before', async () => {
