@@ -46,22 +46,8 @@ export function signCms(content: Buffer, identity: OfficeIdentity, options: Sign
   });
 }
 
-export type VerifyStatus =
-  | 'valid'
-  | 'no-signature'
-  | 'malformed'
-  | 'tampered'
-  | 'bad-signature'
-  | 'unknown-issuer'
-  | 'expired-at-signing'
-  | 'not-yet-valid-at-signing'
-  | 'wrong-key-usage'
-  | 'revoked'
-  | 'signing-time-in-future'
-  | 'unreadable'
-  | 'unsupported-algorithm';
-
-const VERDICTS: Record<VerifyStatus, [string, string]> = {
+/** What a verification found, and what it says to a person (Japanese, English); the statuses are this table's keys. */
+const VERDICTS = {
   valid: ['署名は正しく、信頼できる証明書によるものです', 'The signature is valid and from a trusted certificate'],
   'no-signature': ['署名ファイル（.p7s）がありません', 'No signature file (.p7s)'],
   malformed: ['署名データの形式が正しくありません', 'The signature data is malformed'],
@@ -75,7 +61,8 @@ const VERDICTS: Record<VerifyStatus, [string, string]> = {
   'unsupported-algorithm': ['署名の方式に対応していません', 'The signature algorithm is not supported'],
   'signing-time-in-future': ['署名時刻が未来になっています（署名した端末の時計を確認してください）', 'The signing time lies in the future (check the signer\'s clock)'],
   unreadable: ['署名ファイルを読めません', 'The signature file cannot be read'],
-};
+} as const satisfies Record<string, readonly [string, string]>;
+export type VerifyStatus = keyof typeof VERDICTS;
 
 export interface VerifyResult {
   status: VerifyStatus;

@@ -2,25 +2,8 @@
 // password, key material or the raw bytes of a file.
 import { LocalizedError } from '../shared/errors.js';
 
-export type IdentityErrorCode =
-  | 'P12_WRONG_PASSWORD'
-  | 'P12_CORRUPT'
-  | 'P12_UNSUPPORTED'
-  | 'P12_NO_KEY'
-  | 'P12_NO_CERTIFICATE'
-  | 'P12_KEY_MISMATCH'
-  | 'CERT_NOT_YET_VALID'
-  | 'CERT_EXPIRED'
-  | 'CERT_NOT_FOR_CLIENT_AUTH'
-  | 'CERT_NOT_FOR_SIGNING'
-  | 'CERT_NO_OFFICE_NUMBER'
-  | 'PASSWORD_MISSING'
-  | 'SIGN_KEY_UNSUPPORTED'
-  | 'DECRYPT_NOT_FOR_ME'
-  | 'DECRYPT_FAILED'
-  | 'ENVELOPE_MALFORMED';
-
-const MESSAGES: Record<IdentityErrorCode, [string, string]> = {
+/** Each identity error's message (Japanese, English); the error codes are this table's keys. */
+const MESSAGES = {
   P12_WRONG_PASSWORD: ['証明書ファイルのパスワードが違います', 'Wrong password for the certificate file'],
   P12_CORRUPT: ['証明書ファイル（PKCS#12）を読めません。壊れているか、別の形式です', 'The certificate file (PKCS#12) cannot be read: corrupt or another format'],
   P12_UNSUPPORTED: ['証明書ファイルの暗号方式に対応していません', 'The certificate file uses an unsupported encryption'],
@@ -37,7 +20,8 @@ const MESSAGES: Record<IdentityErrorCode, [string, string]> = {
   DECRYPT_NOT_FOR_ME: ['このデータは自事業所あてに暗号化されていません', 'The data was not encrypted for this office'],
   DECRYPT_FAILED: ['データを復号できません', 'The data cannot be decrypted'],
   ENVELOPE_MALFORMED: ['暗号化データの形式が正しくありません', 'The encrypted data is malformed'],
-};
+} as const satisfies Record<string, readonly [string, string]>;
+export type IdentityErrorCode = keyof typeof MESSAGES;
 
 export class IdentityError extends LocalizedError {
   override name = 'IdentityError';

@@ -79,16 +79,17 @@ function dropTmp(tmp: string): void {
   }
 }
 
-/** Writes `data` to `target` durably (see the top of this file); the file is created with `mode`. */
-export function writeDurable(target: string, data: Buffer | string | readonly Buffer[], options: DurableOptions = {}): void {
+/**
+ * The durable replace itself (see the top of this file): `open` makes the tmp file and opens it,
+ * `write` fills it; then fsync, close, rename over `target` and fsync the folder. Nothing is left
+ * behind on failure (the tmp is dropped) and `target` is either the old file or the new one.
+ */
+function replaceDurablySync(target: string, options: DurableOptions, open: (tmp: string) => number, write: (fd: number) => void = () => {}): void {
   const tmp = tmpPathFor(target, options.tmpDir);
   try {
-    const fd = fs.openSync(tmp, 'wx', options.mode ?? PRIVATE_FILE_MODE);
+    const fd = open(tmp);
     try {
-      for (const buf of asBuffers(data)) {
-        let off = 0;
-        while (off < buf.length) off += fs.writeSync(fd, buf, off);
-      }
+      write(fd);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -100,6 +101,21 @@ export function writeDurable(target: string, data: Buffer | string | readonly Bu
     throw e;
   }
   syncDirectory(path.dirname(target));
+}
+
+/** Writes `data` to `target` durably (see the top of this file); the file is created with `mode`. */
+export function writeDurable(target: string, data: Buffer | string | readonly Buffer[], options: DurableOptions = {}): void {
+  replaceDurablySync(
+    target,
+    options,
+    (tmp) => fs.openSync(tmp, 'wx', options.mode ?? PRIVATE_FILE_MODE),
+    (fd) => {
+      for (const buf of asBuffers(data)) {
+        let off = 0;
+        while (off < buf.length) off += fs.writeSync(fd, buf, off);
+      }
+    },
+  );
 }
 
 /** writeDurable without blocking the event loop (the relay's payload segments). */
@@ -135,23 +151,12 @@ export async function writeDurableAsync(target: string, data: Buffer | string | 
  * gets `mode` (default 0600), not the source's mode: an archive copy of a care record is private.
  */
 export function copyDurable(from: string, to: string, options: DurableOptions = {}): void {
-  const tmp = tmpPathFor(to, options.tmpDir);
-  try {
+  replaceDurablySync(to, options, (tmp) => {
     // Reading a file the care software still holds can fail for a moment, like a rename.
     retryHeldSync(() => fs.copyFileSync(from, tmp, fs.constants.COPYFILE_EXCL), { path: from, action: 'copy', target: to }, options);
     fs.chmodSync(tmp, options.mode ?? PRIVATE_FILE_MODE);
-    const fd = fs.openSync(tmp, 'r+');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    renameWithRetrySync(tmp, to, options);
-  } catch (e) {
-    dropTmp(tmp);
-    throw e;
-  }
-  syncDirectory(path.dirname(to));
+    return fs.openSync(tmp, 'r+');
+  });
 }
 
 /**

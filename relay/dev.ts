@@ -5,11 +5,11 @@
 // main process imports the demo offices from here and cannot load better-sqlite3.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTestPki } from '../pki/testPki.js';
+import { makeTestPki, TEST_PKI_PASSWORD } from '../pki/testPki.js';
 
 export const DEMO_PASSWORD_ENV = 'CPL_DEMO_P12_PASSWORD';
 /** The dev PKI's PKCS#12 password (the test PKI's): this is demo material, not a secret. */
-export const DEMO_PASSWORD = 'test-password';
+export const DEMO_PASSWORD = TEST_PKI_PASSWORD;
 
 export interface DemoOffice {
   id: string;

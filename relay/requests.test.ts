@@ -4,16 +4,10 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { LocalizedError } from '../shared/errors.js';
 import { errorResponse, HttpError, checkDigest, readDirectoryUpdate, readMessageId, readMeta, readPageQuery, readReceipt } from './requests.js';
+import { EXAMPLE_META } from '../shared/protocol/testExamples.js';
 
 const SHA = 'ab'.repeat(32);
-const meta = {
-  sender: { office: '1310000011', serviceType: '43' },
-  receiver: { office: '1310000029', serviceType: '11' },
-  sequence: '20250425120002',
-  month: '202504',
-  kinds: ['UPPLAN'],
-  files: ['UPPLAN_202504_1310000011_43_1310000029_11_20250425120002.CSV'],
-};
+const meta = EXAMPLE_META;
 const encode = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 

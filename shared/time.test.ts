@@ -5,6 +5,14 @@ import { localDate, localDateText, localDateTimeText, localIsoWithOffset, localM
 // and the zone of a server or CI machine.
 const original = process.env.TZ;
 
+const FORMATS = { month: localMonth, date: localDate, day: localDateText, stamp: localStamp, text: localDateTimeText, iso: localIsoWithOffset };
+
+/** Each format of `at` that `expected` gives is written as it says. */
+function expectLocal(at: string, expected: Partial<Record<keyof typeof FORMATS, string>>): void {
+  const d = new Date(at);
+  for (const [format, text] of Object.entries(expected)) expect(FORMATS[format as keyof typeof FORMATS](d), format).toBe(text);
+}
+
 describe.each([
   {
     zone: 'Asia/Tokyo',
@@ -31,22 +39,12 @@ describe.each([
     expect(new Date('2026-11-30T23:30:00Z').getTimezoneOffset()).toBe(zone === 'UTC' ? 0 : -540);
   });
 
-  it('a month boundary: 2026-11-30T23:30:00Z', () => {
-    const d = new Date('2026-11-30T23:30:00Z');
-    expect(localMonth(d)).toBe(monthEnd.month);
-    expect(localDate(d)).toBe(monthEnd.date);
-    expect(localDateText(d)).toBe(monthEnd.day);
-    expect(localStamp(d)).toBe(monthEnd.stamp);
-    expect(localDateTimeText(d)).toBe(monthEnd.text);
-    expect(localIsoWithOffset(d)).toBe(monthEnd.iso);
+  it('a month boundary: 2026-11-30T23:30:00Z (month, date, day, stamp, text, iso)', () => {
+    expectLocal('2026-11-30T23:30:00Z', monthEnd);
   });
 
-  it('a year boundary: 2026-12-31T15:00:00Z', () => {
-    const d = new Date('2026-12-31T15:00:00Z');
-    expect(localMonth(d)).toBe(yearEnd.month);
-    expect(localDate(d)).toBe(yearEnd.date);
-    expect(localDateTimeText(d)).toBe(yearEnd.text);
-    expect(localIsoWithOffset(d)).toBe(yearEnd.iso);
+  it('a year boundary: 2026-12-31T15:00:00Z (month, date, text, iso)', () => {
+    expectLocal('2026-12-31T15:00:00Z', yearEnd);
   });
 
   it('the text with its offset parses back to the same instant', () => {

@@ -1,44 +1,14 @@
 // The agent against a real relay (in-process, real TLS) and real folders.
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteStore, startRelay, type RunningRelay } from '../../relay/index.js';
+import { startExchange, type Exchange } from '../../test/support/exchange.js';
 import { generateFixtures } from '../../shared/fixtures/generate.js';
-import { loadCatalog } from '../check/specs.js';
-import { openSession, type Session } from '../transport/session.js';
-import { Agent, type AgentStatus } from './agent.js';
+import type { Session } from '../transport/session.js';
+import type { AgentStatus } from './agent.js';
+import { catalog, FAST, NO_RATE_LIMIT, TestAgents, ticketUnit, waitFor } from './testSupport.js';
 import { localMonth } from '../../shared/time.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const PKI = join(ROOT, 'fixtures', 'pki');
-const pem = (f: string) => readFileSync(join(PKI, f), 'utf8');
-const env = { CPL_PW: 'test-password' };
-const FAST = { settleMs: 300, rescanMs: 100, pollMs: 400, incompleteWaitMs: 500 };
-const catalog = loadCatalog();
-
-function config(dir: string, id: string, office: string, type: string, url: string): string {
-  for (const f of ['export', 'import', 'spool']) mkdirSync(join(dir, id, f), { recursive: true });
-  const p = join(dir, `${id}.json`);
-  writeFileSync(p, JSON.stringify({ office, serviceType: type, p12: join(PKI, `${id}.p12`), passwordEnv: 'CPL_PW', relay: url, trust: [join(PKI, 'ca.pem')], folders: { export: `${id}/export`, import: `${id}/import`, spool: `${id}/spool` } }));
-  return p;
-}
-
-async function waitFor(what: string, test: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** The ticket unit (UPPLAN + UPSIKYU + UPHOSOKU) of a month, as MS932 bytes. */
-function ticketUnit(month: string, users = 1): { name: string; data: Buffer }[] {
-  return generateFixtures(catalog, { month, users })
-    .filter((f) => ['UPPLAN', 'UPSIKYU'].includes(f.kind) || (f.kind === 'UPHOSOKU' && f.name.includes(`_${month}_`)))
-    .map((f) => ({ name: f.name, data: iconv.encode(f.text!, 'cp932') }));
-}
 
 const months = (n: number) =>
   Array.from({ length: n }, (_, i) => {
@@ -48,37 +18,22 @@ const months = (n: number) =>
   });
 
 describe('careplan-link agent', () => {
-  let dir: string;
-  let relay: RunningRelay;
-  let store: SqliteStore;
+  let exchange: Exchange;
   let cm: Session, hh: Session;
-  let agents: Agent[];
+  const agents = new TestAgents();
+  const agent = (s: Session) => agents.start(s);
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cpl-agent-'));
-    store = new SqliteStore(join(dir, 'relay'));
-    relay = await startRelay({ store, port: 0, tls: { key: pem('relay-server.key.pem'), cert: pem('relay-server.pem'), clientCa: pem('ca.pem') }, rate: { requests: 100_000, perMs: 60_000 } });
-    cm = openSession(config(dir, 'care-manager', '1310000011', '43', relay.url), env);
-    hh = openSession(config(dir, 'home-help', '1310000029', '11', relay.url), env);
-    agents = [];
+    exchange = await startExchange('cpl-agent-', { rate: NO_RATE_LIMIT });
+    [cm, hh] = [exchange.open('care-manager'), exchange.open('home-help')];
   });
 
   afterEach(async () => {
-    for (const a of agents) await a.stop();
-    cm.close();
-    hh.close();
-    await relay.close();
-    store.close();
+    await agents.stopAll();
+    await exchange.close();
   });
 
-  async function agent(s: Session): Promise<Agent> {
-    const a = new Agent(s, FAST);
-    agents.push(a);
-    await a.start();
-    return a;
-  }
-
-  const sentByCm = () => store.auditLog(100_000).filter((e) => e.action === 'submit' && e.office === '1310000011').length;
+  const sentByCm = () => exchange.store.auditLog(100_000).filter((e) => e.action === 'submit' && e.office === '1310000011').length;
 
   it('sends a file written slowly in pieces exactly once, after it is complete', async () => {
     await agent(hh); // the provider is on the directory
@@ -111,7 +66,7 @@ describe('careplan-link agent', () => {
     for (const f of files) writeFileSync(join(cm.config.folders.export, f.name), f.data);
     await agent(cm);
     await waitFor('all 167 units accepted', () => sentByCm() >= 167, 150_000);
-    const ids = store.auditLog(100_000).filter((e) => e.action === 'submit' && e.office === '1310000011').map((e) => e.messageId);
+    const ids = exchange.store.auditLog(100_000).filter((e) => e.action === 'submit' && e.office === '1310000011').map((e) => e.messageId);
     expect(new Set(ids).size).toBe(167);
     expect(ids).toHaveLength(167);
     const left = readdirSync(cm.config.folders.export).filter((n) => n.endsWith('.CSV'));
@@ -156,9 +111,7 @@ describe('careplan-link agent', () => {
   });
 
   it('receives at once when asked (receive-now), passes deletion files through, and rotates its log', async () => {
-    const b = new Agent(hh, { ...FAST, pollMs: 3_600_000, logMaxBytes: 10 });
-    agents.push(b);
-    await b.start();
+    const b = await agents.start(hh, { ...FAST, pollMs: 3_600_000, logMaxBytes: 10 });
     await agent(cm);
     const del = generateFixtures(catalog, { month: '202504', users: 1 }).find((f) => f.kind === 'DLTPLAN')!;
     writeFileSync(join(cm.config.folders.export, del.name), iconv.encode(del.text!, 'cp932'));

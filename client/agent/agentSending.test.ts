@@ -4,18 +4,14 @@
 // (and made to fail — as root, chmod 000 does not stop a read) where it opens files.
 import type * as NodeFs from 'node:fs';
 import type * as NodeFsPromises from 'node:fs/promises';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
-import iconv from 'iconv-lite';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SqliteStore, startRelay, type RunningRelay } from '../../relay/index.js';
-import { generateFixtures } from '../../shared/fixtures/generate.js';
-import { loadCatalog } from '../check/specs.js';
+import { startExchange, type Exchange } from '../../test/support/exchange.js';
 import { RelayError } from '../transport/relayClient.js';
-import { openSession, type Session } from '../transport/session.js';
-import { Agent } from './agent.js';
+import type { Session } from '../transport/session.js';
+import { NO_RATE_LIMIT, TestAgents, ticketUnit, waitFor } from './testSupport.js';
 import { READ_TRIES } from './troubles.js';
 
 const reads = vi.hoisted(() => ({
@@ -67,75 +63,31 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...fsp, open, default: { ...fsp, open } };
 });
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const PKI = join(ROOT, 'fixtures', 'pki');
-const pem = (f: string) => readFileSync(join(PKI, f), 'utf8');
-const env = { CPL_PW: 'test-password' };
-const FAST = { settleMs: 300, rescanMs: 100, pollMs: 400, incompleteWaitMs: 500 };
-const catalog = loadCatalog();
-
-function config(dir: string, id: string, office: string, type: string, url: string): string {
-  for (const f of ['export', 'import', 'spool']) mkdirSync(join(dir, id, f), { recursive: true });
-  const p = join(dir, `${id}.json`);
-  writeFileSync(p, JSON.stringify({ office, serviceType: type, p12: join(PKI, `${id}.p12`), passwordEnv: 'CPL_PW', relay: url, trust: [join(PKI, 'ca.pem')], folders: { export: `${id}/export`, import: `${id}/import`, spool: `${id}/spool` } }));
-  return p;
-}
-
-async function waitFor(what: string, test: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** The ticket unit (UPPLAN + UPSIKYU + UPHOSOKU) of a month, as MS932 bytes; its sequence grows with the month. */
-function ticketUnit(month: string): { name: string; data: Buffer }[] {
-  return generateFixtures(catalog, { month, users: 1 })
-    .filter((f) => ['UPPLAN', 'UPSIKYU'].includes(f.kind) || (f.kind === 'UPHOSOKU' && f.name.includes(`_${month}_`)))
-    .map((f) => ({ name: f.name, data: iconv.encode(f.text!, 'cp932') }));
-}
-
 const names = (unit: { name: string }[]) => unit.map((f) => f.name).sort();
 const csvIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.CSV')).sort() : []);
 
 describe('the agent when one unit goes wrong', () => {
-  let dir: string;
-  let relay: RunningRelay;
-  let store: SqliteStore;
+  let exchange: Exchange;
   let cm: Session, hh: Session;
-  let agents: Agent[] = [];
+  const agents = new TestAgents();
+  const agent = (s: Session) => agents.start(s);
   let exp: string;
 
   async function setup(relayOptions: { maxUnitBytes?: number } = {}): Promise<void> {
     reads.unreadable.clear();
     reads.opened.clear();
-    dir = mkdtempSync(join(tmpdir(), 'cpl-agent-send-'));
-    store = new SqliteStore(join(dir, 'relay'));
-    relay = await startRelay({ store, port: 0, tls: { key: pem('relay-server.key.pem'), cert: pem('relay-server.pem'), clientCa: pem('ca.pem') }, rate: { requests: 100_000, perMs: 60_000 }, ...relayOptions });
-    cm = openSession(config(dir, 'care-manager', '1310000011', '43', relay.url), env);
-    hh = openSession(config(dir, 'home-help', '1310000029', '11', relay.url), env);
+    exchange = await startExchange('cpl-agent-send-', { rate: NO_RATE_LIMIT, ...relayOptions });
+    [cm, hh] = [exchange.open('care-manager'), exchange.open('home-help')];
     exp = cm.config.folders.export;
-    agents = [];
     await agent(hh); // the provider is on the directory
   }
 
   afterEach(async () => {
-    for (const a of agents) await a.stop();
-    cm.close();
-    hh.close();
-    await relay.close();
-    store.close();
+    await agents.stopAll();
+    await exchange.close();
   });
 
-  async function agent(s: Session): Promise<Agent> {
-    const a = new Agent(s, FAST);
-    agents.push(a);
-    await a.start();
-    return a;
-  }
-
-  const submitted = () => store.auditLog(100_000).filter((e) => e.action === 'submit' && e.office === '1310000011').map((e) => e.messageId);
+  const submitted = () => exchange.store.auditLog(100_000).filter((e) => e.action === 'submit' && e.office === '1310000011').map((e) => e.messageId);
   const drop = (unit: { name: string; data: Buffer }[]) => {
     for (const f of unit) writeFileSync(join(exp, f.name), f.data);
   };

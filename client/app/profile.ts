@@ -74,7 +74,25 @@ export class MemorySecretStore implements SecretStore {
 }
 
 export class Profile {
+  readonly tmp: string;
+  readonly configPath: string;
+  readonly p12Path: string;
+  readonly trustPath: string;
+  readonly prefsPath: string;
+  readonly spoolDir: string;
+  readonly stagingDir: string;
+  readonly relayStatusPath: string;
+
   constructor(readonly root: string) {
+    // Where each file and folder of the profile lives; fixed for the profile's life.
+    this.tmp = join(root, 'tmp');
+    this.configPath = join(root, 'office.json');
+    this.p12Path = join(root, 'office.p12');
+    this.trustPath = join(root, 'trust.pem');
+    this.prefsPath = join(root, 'app-settings.json');
+    this.spoolDir = join(root, 'spool');
+    this.stagingDir = join(root, 'staging');
+    this.relayStatusPath = join(root, 'relay-status.json');
     // The certificate and its private key, the spool and the archive of care records live here: owner-only,
     // also where an older version left the folder or the certificate readable by others.
     ensurePrivateDir(root);
@@ -83,34 +101,9 @@ export class Profile {
     mkdirSync(this.tmp, { recursive: true });
   }
 
-  get tmp(): string {
-    return join(this.root, 'tmp');
-  }
-  get configPath(): string {
-    return join(this.root, 'office.json');
-  }
-  get p12Path(): string {
-    return join(this.root, 'office.p12');
-  }
-  get trustPath(): string {
-    return join(this.root, 'trust.pem');
-  }
-  get prefsPath(): string {
-    return join(this.root, 'app-settings.json');
-  }
-  get spoolDir(): string {
-    return join(this.root, 'spool');
-  }
-  get stagingDir(): string {
-    return join(this.root, 'staging');
-  }
   /** Copies of what arrived, so a document can still be opened after the care software took it. */
   archiveDir(messageId: string): string {
     return join(this.root, 'archive', 'received', messageId);
-  }
-
-  get relayStatusPath(): string {
-    return join(this.root, 'relay-status.json');
   }
 
   /**

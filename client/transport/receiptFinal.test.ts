@@ -3,50 +3,29 @@
 // When the relay already holds the other final receipt (409 receipt_final), the receiver takes the
 // unit as done instead of keeping it pending for ever. Here another PC of the same office gives the
 // other final receipt between this PC's download and its own receipt, against the real relay.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore, startRelay, type RunningRelay } from '../../relay/index.js';
-import { seal } from '../../pki/cms.js';
+import { describe, expect, it } from 'vitest';
+import { useExchange } from '../../test/support/exchange.js';
 import type { Disposition } from '../../shared/protocol/index.js';
-import { packBundle, sha256, type UnitHeader } from './bundle.js';
 import { makeReceipt } from './receipts.js';
 import { receiveAll } from './receiver.js';
 import { withOverrides } from './relayDouble.js';
-import { announce, openSession, type Session } from './session.js';
-import { FIXTURE_PKI, fixturePem, TEST_ENV, ticket, writeOfficeConfig } from './testOffices.js';
-
-const A = '1310000011';
-const B = '1310000029';
+import type { Session } from './session.js';
+import { FIXTURE_PKI, submitUnit, ticket, ticketHeader } from './testOffices.js';
 
 describe('a final receipt the relay already holds the other way (409 receipt_final)', () => {
-  let relay: RunningRelay;
-  let store: SqliteStore;
-  let dir: string;
   let cm: Session, hh: Session, otherPc: Session;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cpl-rcpt-final-'));
-    store = new SqliteStore(join(dir, 'relay'));
-    relay = await startRelay({ store, port: 0, tls: { key: fixturePem('relay-server.key.pem'), cert: fixturePem('relay-server.pem'), clientCa: fixturePem('ca.pem') } });
-    cm = openSession(writeOfficeConfig(dir, 'care-manager', A, '43', relay.url), TEST_ENV);
-    hh = openSession(writeOfficeConfig(dir, 'home-help', B, '11', relay.url), TEST_ENV);
+  const exchange = useExchange('cpl-rcpt-final-', async (x) => {
+    [cm, hh] = await x.announced('care-manager', 'home-help');
     // The same office on a second PC: same certificate, its own spool and import folder.
-    otherPc = openSession(writeOfficeConfig(dir, 'home-help-pc2', B, '11', relay.url, { p12: join(FIXTURE_PKI, 'home-help.p12') }), TEST_ENV);
-    for (const s of [cm, hh]) await announce(s);
-  });
-  afterAll(async () => {
-    for (const s of [cm, hh, otherPc]) s.close();
-    await relay.close();
-    store.close();
+    otherPc = x.open('home-help-pc2', { as: 'home-help', p12: join(FIXTURE_PKI, 'home-help.p12') });
   });
 
+  /** Sends the fixture ticket from the care manager under `seq`; the name of its first file. */
   async function submit(messageId: string, seq: string): Promise<string> {
     const files = ticket(seq);
-    const header: UnitHeader = { messageId, sender: { office: A, serviceType: '43' }, receiver: { office: B, serviceType: '11' }, sequence: seq, month: '202504', kinds: ['UPHOSOKU', 'UPPLAN', 'UPSIKYU'] };
-    const envelope = await seal(packBundle(header, files), cm.identity, hh.identity.certificate);
-    await cm.client.submit({ ...header, files: files.map((f) => f.name), sha256: sha256(envelope) }, envelope);
+    await submitUnit(cm, ticketHeader(messageId, seq), files, hh.identity.certificate);
     return files[0]!.name;
   }
 
@@ -54,7 +33,7 @@ describe('a final receipt the relay already holds the other way (409 receipt_fin
     // One unit this PC will quarantine (a different file of that name waits in its import folder)
     // and one it will import; the other PC says the opposite first.
     const blocked = await submit('other-pc-imported', '20250901090000');
-    writeFileSync(join(dir, 'home-help', 'import', blocked), 'another file of that name');
+    writeFileSync(join(exchange.dir, 'home-help', 'import', blocked), 'another file of that name');
     await submit('other-pc-quarantined', '20250902090000');
     const otherSays: Record<string, Disposition> = { 'other-pc-imported': 'imported', 'other-pc-quarantined': 'quarantined' };
     const thisPc: Session = {
@@ -74,7 +53,7 @@ describe('a final receipt the relay already holds the other way (409 receipt_fin
     expect(summary.pending).toEqual([]);
     expect(summary.quarantined.map((q) => q.messageId)).toEqual(['other-pc-imported']);
     expect(summary.imported.map((m) => m.messageId)).toEqual(['other-pc-quarantined']);
-    const spool = join(dir, 'home-help', 'spool');
+    const spool = join(exchange.dir, 'home-help', 'spool');
     expect(hh.spool.list('inbox')).toEqual([]);
     expect(JSON.parse(readFileSync(join(spool, 'quarantine', 'other-pc-imported.json'), 'utf8')).state).toBe('quarantined');
     expect(JSON.parse(readFileSync(join(spool, 'received', 'other-pc-quarantined.json'), 'utf8')).state).toBe('imported');

@@ -1,35 +1,17 @@
 // A burst of arrivals against the relay's per-office rate limit: one receive run waits as the 429
 // answers' Retry-After asks and takes everything that is there. The relay's clock (Date) is faked and
 // the injected sleep moves it on, so the relay refills its bucket and the test never really waits.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SqliteStore, startRelay, type RunningRelay } from '../../relay/index.js';
+import { startExchange, type Exchange } from '../../test/support/exchange.js';
 import { seal } from '../../pki/cms.js';
-import { packBundle, sha256, type UnitHeader } from './bundle.js';
+import { packBundle, sha256 } from './bundle.js';
 import { RateLimitGate } from './rateLimit.js';
 import { receiveAll } from './receiver.js';
-import { announce, openSession, type Session } from './session.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const PKI = join(ROOT, 'fixtures', 'pki');
-const VALID = join(ROOT, 'fixtures', 'valid');
-const pem = (f: string) => readFileSync(join(PKI, f), 'utf8');
-const env = { CPL_PW: 'test-password' };
-const ticketFiles = ['UPPLAN', 'UPSIKYU', 'UPHOSOKU'].map((k) => join(VALID, readdirSync(VALID).find((f) => f.startsWith(`${k}_202504_`))!));
-
-function config(dir: string, id: string, office: string, type: string, url: string): string {
-  for (const f of ['export', 'import', 'spool']) mkdirSync(join(dir, id, f), { recursive: true });
-  const p = join(dir, `${id}.json`);
-  writeFileSync(p, JSON.stringify({ office, serviceType: type, p12: join(PKI, `${id}.p12`), passwordEnv: 'CPL_PW', relay: url, trust: [join(PKI, 'ca.pem')], folders: { export: `${id}/export`, import: `${id}/import`, spool: `${id}/spool` } }));
-  return p;
-}
+import { announce, type Session } from './session.js';
+import { ticket, ticketHeader } from './testOffices.js';
 
 describe('receiving a burst from a rate-limited relay', () => {
-  let relay: RunningRelay;
-  let store: SqliteStore;
-  let dir: string;
+  let exchange: Exchange;
   let cm: Session, hh: Session;
   const waits: number[] = [];
   /** Instead of waiting: the faked clock moves on by what was asked, so the relay's bucket refills. */
@@ -41,27 +23,24 @@ describe('receiving a burst from a rate-limited relay', () => {
 
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    dir = mkdtempSync(join(tmpdir(), 'cpl-rl-'));
-    store = new SqliteStore(join(dir, 'relay'));
     // Three requests at once, then one a second: every burst runs into 429 with Retry-After: 1.
-    relay = await startRelay({ store, port: 0, rate: { requests: 3, perMs: 3_000 }, tls: { key: pem('relay-server.key.pem'), cert: pem('relay-server.pem'), clientCa: pem('ca.pem') } });
-    cm = openSession(config(dir, 'care-manager', '1310000011', '43', relay.url), env);
-    hh = openSession(config(dir, 'home-help', '1310000029', '11', relay.url), env);
+    exchange = await startExchange('cpl-rl-', { rate: { requests: 3, perMs: 3_000 } });
+    cm = exchange.open('care-manager');
+    hh = exchange.open('home-help');
     const gate = new RateLimitGate({ sleep, budgetMs: 600_000 });
     for (const s of [cm, hh]) await gate.run(() => announce(s));
     for (let i = 0; i < 5; i++) {
       const seq = `2025050912000${i}`;
-      const files = ticketFiles.map((p) => ({ name: p.split('/').pop()!.replace('20250425120002', seq), data: readFileSync(p) }));
-      const header: UnitHeader = { messageId: `burst-unit-${i}`, sender: { office: '1310000011', serviceType: '43' }, receiver: { office: '1310000029', serviceType: '11' }, sequence: seq, month: '202504', kinds: ['UPPLAN', 'UPSIKYU', 'UPHOSOKU'] };
+      const files = ticket(seq);
+      const header = ticketHeader(`burst-unit-${i}`, seq, ['UPPLAN', 'UPSIKYU', 'UPHOSOKU']);
+      // Sealed once, submitted until the relay lets it in: a retry sends the same envelope.
       const envelope = await seal(packBundle(header, files), cm.identity, hh.identity.certificate);
       await gate.run(() => cm.client.submit({ ...header, files: files.map((f) => f.name), sha256: sha256(envelope) }, envelope));
     }
     waits.length = 0;
   });
   afterAll(async () => {
-    for (const s of [cm, hh]) s.close();
-    await relay.close();
-    store.close();
+    await exchange.close();
     vi.useRealTimers();
   });
 

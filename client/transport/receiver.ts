@@ -12,26 +12,18 @@ import { open as openEnvelope } from '../../pki/cms.js';
 import { IdentityError } from '../../pki/errors.js';
 import { decodeMs932 } from '../check/ms932.js';
 import { checkContentOffices, checkFileNames, checkNameOffices, directorySigners, isSpecFileName, Quarantine } from './arrivalChecks.js';
-import { sha256, unpackBundle, type BundleFile } from './bundle.js';
+import { sha256, unitHeaderSchema, unpackBundle, type BundleFile } from './bundle.js';
 import { RateLimitGate, type RateLimitOptions } from './rateLimit.js';
 import { makeReceipt } from './receipts.js';
 import { RelayError, type RelayMessage } from './relayClient.js';
 import type { Session } from './session.js';
 import { faultPoint } from './spool.js';
 
-const partySchema = z.object({ office: z.string(), serviceType: z.string() });
-
 export const inboxStateSchema = z.enum(['downloaded', 'imported', 'quarantined']);
 export type InboxState = z.infer<typeof inboxStateSchema>;
 
-/** The journal of one arrival: spool/{inbox,received,quarantine}/<messageId>.json. */
-export const inboxRecordSchema = z.object({
-  messageId: z.string(),
-  sender: partySchema,
-  receiver: partySchema,
-  sequence: z.string(),
-  month: z.string().nullable(),
-  kinds: z.array(z.string()),
+/** The journal of one arrival (spool/{inbox,received,quarantine}/<messageId>.json): the unit's header, then what became of it. */
+export const inboxRecordSchema = unitHeaderSchema.extend({
   sha256: z.string(),
   state: inboxStateSchema,
   importedFiles: z.array(z.string()),

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../../test/support/rejection.js';
 import { SqliteStore, startRelay, type RunningRelay } from '../../relay/index.js';
 import { loadPkcs12 } from '../../pki/pkcs12.js';
 import { RelayClient, RelayError } from './relayClient.js';
@@ -18,14 +19,7 @@ const pem = (f: string) => readFileSync(join(PKI, f), 'utf8');
 const identity = (id: string) => loadPkcs12(readFileSync(join(PKI, `${id}.p12`)), 'test-password', { requireUsable: false });
 const tls = { key: pem('relay-server.key.pem'), cert: pem('relay-server.pem'), clientCa: pem('ca.pem') };
 
-async function failure(p: Promise<unknown>): Promise<RelayError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RelayError);
-  return e as RelayError;
-}
+const failure = (p: Promise<unknown>) => rejectionOf(p, RelayError);
 
 describe('RelayClient when the connection drops', () => {
   let store: SqliteStore;

@@ -6,8 +6,10 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../../test/support/rejection.js';
 import { loadPkcs12 } from '../../pki/pkcs12.js';
 import { LocalizedError } from '../../shared/errors.js';
+import { EXAMPLE_META } from '../../shared/protocol/testExamples.js';
 import { RelayClient, RelayError } from './relayClient.js';
 
 const PKI = join(import.meta.dirname, '..', '..', 'fixtures', 'pki');
@@ -17,12 +19,7 @@ const SHA = 'ab'.repeat(32);
 const message = {
   messageId: 'flow-0001',
   cursor: 1,
-  sender: { office: '1310000011', serviceType: '43' },
-  receiver: { office: '1310000029', serviceType: '11' },
-  sequence: '20250425120002',
-  month: '202504',
-  kinds: ['UPPLAN'],
-  files: ['UPPLAN_202504_1310000011_43_1310000029_11_20250425120002.CSV'],
+  ...EXAMPLE_META,
   size: 100,
   sha256: SHA,
   status: 'queued',
@@ -38,14 +35,7 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
-async function failure(p: Promise<unknown>): Promise<RelayError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RelayError);
-  return e as RelayError;
-}
+const failure = (p: Promise<unknown>) => rejectionOf(p, RelayError);
 
 describe('RelayClient against answers that do not fit the protocol', () => {
   let server: Server;

@@ -7,30 +7,24 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore, startRelay, type RunningRelay } from '../../relay/index.js';
+import { describe, expect, it } from 'vitest';
+import { useExchange } from '../../test/support/exchange.js';
 import { certInfo } from '../../pki/certs.js';
-import { open, seal } from '../../pki/cms.js';
+import { open } from '../../pki/cms.js';
 import { LocalizedError } from '../../shared/errors.js';
-import { packBundle, sha256, type UnitHeader } from './bundle.js';
 import { receiveAll } from './receiver.js';
 import { relayBeforeIssue11 } from './relayDouble.js';
 import { recipientCertificate, SendError, spoolUnit } from './sender.js';
 import { announce, openSession, type Session } from './session.js';
-import { crlRevoking, FIXTURE_PKI, fixturePem, issueOffice, TEST_ENV, ticket, writeOfficeConfig } from './testOffices.js';
+import { crlRevoking, FIXTURE_PKI, fixturePem, issueOffice, submitUnit, TEST_ENV, ticket, ticketHeader, writeOfficeConfig } from './testOffices.js';
 
 const A = '1310000011'; // the care manager, who renews
 const B = '1310000029'; // the home-help office
 const C = '1310000037';
 
-const TLS = { key: fixturePem('relay-server.key.pem'), cert: fixturePem('relay-server.pem'), clientCa: fixturePem('ca.pem') };
-
 /** Signs with `from`'s identity (whichever certificate it holds) and submits as office A to B. */
 async function submitFromA(from: Session, to: Session, messageId: string, seq: string): Promise<void> {
-  const files = ticket(seq);
-  const header: UnitHeader = { messageId, sender: { office: A, serviceType: '43' }, receiver: { office: B, serviceType: '11' }, sequence: seq, month: '202504', kinds: ['UPHOSOKU', 'UPPLAN', 'UPSIKYU'] };
-  const envelope = await seal(packBundle(header, files), from.identity, to.identity.certificate);
-  await from.client.submit({ ...header, files: files.map((f) => f.name), sha256: sha256(envelope) }, envelope);
+  await submitUnit(from, ticketHeader(messageId, seq), ticket(seq), to.identity.certificate);
 }
 
 function writeP12(dir: string, name: string, p12: Buffer): string {
@@ -40,27 +34,12 @@ function writeP12(dir: string, name: string, p12: Buffer): string {
 }
 
 describe('receiving across a renewal of the sender’s certificate', () => {
-  let relay: RunningRelay;
-  let store: SqliteStore;
-  let dir: string;
   let cmOld: Session, cmNew: Session, hh: Session;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cpl-renew-rcv-'));
-    store = new SqliteStore(join(dir, 'relay'));
-    relay = await startRelay({ store, port: 0, tls: TLS });
-    cmOld = openSession(writeOfficeConfig(dir, 'care-manager', A, '43', relay.url), TEST_ENV);
+  const exchange = useExchange('cpl-renew-rcv-', async (x) => {
+    [cmOld, hh] = await x.announced('care-manager', 'home-help');
     // The renewed certificate, used from another folder (the new key lives in a new .p12).
-    const renewed = writeP12(dir, 'care-manager-renewed', issueOffice(A, 'ケアプランリンク居宅介護支援センター').p12);
-    cmNew = openSession(writeOfficeConfig(dir, 'care-manager-renewed', A, '43', relay.url, { p12: renewed }), TEST_ENV);
-    hh = openSession(writeOfficeConfig(dir, 'home-help', B, '11', relay.url), TEST_ENV);
-    await announce(cmOld);
-    await announce(hh);
-  });
-  afterAll(async () => {
-    for (const s of [cmOld, cmNew, hh]) s.close();
-    await relay.close();
-    store.close();
+    const renewed = writeP12(x.dir, 'care-manager-renewed', issueOffice(A, 'ケアプランリンク居宅介護支援センター').p12);
+    cmNew = x.open('care-manager-renewed', { as: 'care-manager', p12: renewed });
   });
 
   it('takes a unit signed with the renewed certificate on a session that received before the renewal', async () => {
@@ -78,13 +57,13 @@ describe('receiving across a renewal of the sender’s certificate', () => {
     const { offices } = await hh.client.directory({ q: A });
     expect(offices[0]!.certificates?.map((c) => c.current)).toEqual([true, false]);
     // Received on a second PC of the office, whose session has not looked at the directory before.
-    const pc2 = openSession(writeOfficeConfig(dir, 'home-help-pc2', B, '11', relay.url, { p12: join(FIXTURE_PKI, 'home-help.p12') }), TEST_ENV);
+    const pc2 = openSession(writeOfficeConfig(exchange.dir, 'home-help-pc2', B, '11', exchange.relay.url, { p12: join(FIXTURE_PKI, 'home-help.p12') }), TEST_ENV);
     try {
       await submitFromA(cmOld, hh, 'signed-old', '20250703090000');
       const summary = await receiveAll(pc2);
       expect(summary.quarantined).toEqual([]);
       expect(summary.imported.map((m) => m.messageId)).toEqual(['signed-old']);
-      expect(readdirSync(join(dir, 'home-help-pc2', 'import')).filter((n) => n.includes('20250703090000'))).toHaveLength(3);
+      expect(readdirSync(join(exchange.dir, 'home-help-pc2', 'import')).filter((n) => n.includes('20250703090000'))).toHaveLength(3);
     } finally {
       pc2.close();
     }
@@ -103,36 +82,26 @@ describe('receiving across a renewal of the sender’s certificate', () => {
 });
 
 describe('sending to an office across its renewal, and to one without a valid certificate', () => {
-  let relay: RunningRelay;
-  let store: SqliteStore;
-  let dir: string;
   let clock: Date | null = null;
-  let cm: Session, hhOld: Session, hhNew: Session, third: Session;
-  let renewedHh: ReturnType<typeof issueOffice>;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cpl-renew-snd-'));
-    store = new SqliteStore(join(dir, 'relay'));
-    relay = await startRelay({ store, port: 0, tls: TLS, now: () => clock ?? new Date() });
-    cm = openSession(writeOfficeConfig(dir, 'care-manager', A, '43', relay.url), TEST_ENV);
-    hhOld = openSession(writeOfficeConfig(dir, 'home-help', B, '11', relay.url), TEST_ENV);
-    renewedHh = issueOffice(B, 'ひまわり訪問介護ステーション');
-    hhNew = openSession(writeOfficeConfig(dir, 'home-help-renewed', B, '11', relay.url, { p12: writeP12(dir, 'home-help-renewed', renewedHh.p12) }), TEST_ENV);
-    third = openSession(writeOfficeConfig(dir, 'third-office', C, '15', relay.url), TEST_ENV);
-    for (const s of [cm, hhOld, hhNew, third]) await announce(s);
-  });
-  afterAll(async () => {
-    for (const s of [cm, hhOld, hhNew, third]) s.close();
-    await relay.close();
-    store.close();
-  });
+  let cm: Session, hhOld: Session, hhNew: Session;
+  const renewedHh = issueOffice(B, 'ひまわり訪問介護ステーション');
+  const exchange = useExchange(
+    'cpl-renew-snd-',
+    async (x) => {
+      // The third office is on the directory too: the office none of whose certificates is valid later.
+      [cm, hhOld] = await x.announced('care-manager', 'home-help', 'third-office');
+      hhNew = x.open('home-help-renewed', { as: 'home-help', p12: writeP12(x.dir, 'home-help-renewed', renewedHh.p12) });
+      await announce(hhNew);
+    },
+    { now: () => clock ?? new Date() },
+  );
 
   it('encrypts to the current certificate (the renewed one), which the office opens with', async () => {
     const cert = await recipientCertificate(cm, B);
     expect(cert.fingerprint256).toBe(certInfo(renewedHh.certPem).fingerprint256);
     const seq = '20250801090000';
     const files = ticket(seq);
-    const header: UnitHeader = { messageId: 'to-renewed', sender: { office: A, serviceType: '43' }, receiver: { office: B, serviceType: '11' }, sequence: seq, month: '202504', kinds: ['UPHOSOKU', 'UPPLAN', 'UPSIKYU'] };
+    const header = ticketHeader('to-renewed', seq);
     expect((await spoolUnit({ header, files, paths: [] }, cm)).state).toBe('spooled');
     const opened = await open(cm.spool.read('outbox', 'to-renewed.cms'), hhNew.identity, hhNew.trust);
     expect(opened.verification.valid).toBe(true);
@@ -160,9 +129,9 @@ describe('sending to an office across its renewal, and to one without a valid ce
   });
 
   it('refuses an office whose current certificate is on the sender’s own CRL', async () => {
-    const crlPath = join(dir, 'ca.crl.pem');
+    const crlPath = join(exchange.dir, 'ca.crl.pem');
     writeFileSync(crlPath, crlRevoking([fixturePem('third-office.pem')]));
-    const withCrl = openSession(writeOfficeConfig(dir, 'care-manager-crl', A, '43', relay.url, { p12: join(FIXTURE_PKI, 'care-manager.p12'), crl: [crlPath] }), TEST_ENV);
+    const withCrl = openSession(writeOfficeConfig(exchange.dir, 'care-manager-crl', A, '43', exchange.relay.url, { p12: join(FIXTURE_PKI, 'care-manager.p12'), crl: [crlPath] }), TEST_ENV);
     try {
       const error = await recipientCertificate(withCrl, C).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SendError);
@@ -176,13 +145,13 @@ describe('sending to an office across its renewal, and to one without a valid ce
   it('refuses, with a clear LocalizedError, an office every certificate of which the relay knows revoked', async () => {
     const doomed = issueOffice('1310000094', '失効する事業所');
     const doomedDir = mkdtempSync(join(tmpdir(), 'cpl-renew-doomed-'));
-    const s = openSession(writeOfficeConfig(doomedDir, 'doomed', '1310000094', '11', relay.url, { p12: writeP12(doomedDir, 'doomed', doomed.p12) }), TEST_ENV, null);
+    const s = openSession(writeOfficeConfig(doomedDir, 'doomed', '1310000094', '11', exchange.relay.url, { p12: writeP12(doomedDir, 'doomed', doomed.p12) }), TEST_ENV, null);
     try {
       await s.client.health();
     } finally {
       s.close();
     }
-    relay.setCrl(crlRevoking([doomed.certPem]));
+    exchange.relay.setCrl(crlRevoking([doomed.certPem]));
     const error = await recipientCertificate(cm, '1310000094').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LocalizedError);
     expect((error as LocalizedError).ja).toContain('送信先の事業所（1310000094）の証明書はすべて失効しています');

@@ -1,42 +1,35 @@
 // The sending side's limits and refusals: a unit too large is refused by its files' sizes before
 // anything is read, and only a refusal the relay would give again moves a unit to failed/.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore, startRelay, type RunningRelay } from '../../relay/index.js';
+import { startExchange, type Exchange } from '../../test/support/exchange.js';
 import { LocalizedError } from '../../shared/errors.js';
 import { MAX_UNIT_BYTES } from '../../pki/limits.js';
 import { loadCatalog } from '../check/specs.js';
 import { checkPaths } from '../check/validation.js';
 import { runSend } from '../cli/transport.js';
-import type { UnitHeader } from './bundle.js';
 import { RelayError } from './relayClient.js';
 import { flushOutbox, outboxRecordSchema, prepareUnits, unitsFromReport, type OutboxRecord } from './sender.js';
-import { announce, openSession, type Session } from './session.js';
+import type { Session } from './session.js';
 import { Spool } from './spool.js';
+import { TEST_ENV, TICKET_FILES, ticketHeader, writeOfficeConfig } from './testOffices.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const PKI = join(ROOT, 'fixtures', 'pki');
-const VALID = join(ROOT, 'fixtures', 'valid');
-const pem = (f: string) => readFileSync(join(PKI, f), 'utf8');
-const ticketFiles = ['UPPLAN', 'UPSIKYU', 'UPHOSOKU'].map((k) => join(VALID, readdirSync(VALID).find((f) => f.startsWith(`${k}_202504_`))!));
+const header = ticketHeader('m1', '20250425120002', ['UPPLAN']);
 
-function config(dir: string, id: string, office: string, type: string, url: string): string {
-  for (const f of ['export', 'import', 'spool']) mkdirSync(join(dir, id, f), { recursive: true });
-  const p = join(dir, `${id}.json`);
-  writeFileSync(p, JSON.stringify({ office, serviceType: type, p12: join(PKI, `${id}.p12`), passwordEnv: 'CPL_PW', relay: url, trust: [join(PKI, 'ca.pem')], folders: { export: `${id}/export`, import: `${id}/import`, spool: `${id}/spool` } }));
-  return p;
+/** The fixture ticket copied into a new folder, where a test may change its files. */
+function copiedTicket(): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'cpl-sender-'));
+  return TICKET_FILES.map((f) => {
+    const p = join(dir, f.split('/').pop()!);
+    copyFileSync(f, p);
+    return p;
+  });
 }
 
-const header: UnitHeader = {
-  messageId: 'm1',
-  sender: { office: '1310000011', serviceType: '43' },
-  receiver: { office: '1310000029', serviceType: '11' },
-  sequence: '20250425120002',
-  month: '202504',
-  kinds: ['UPPLAN'],
-};
+/** A session with only what checking and packing need: the office and the spec catalog. */
+const checkingSession = () => ({ config: { office: '1310000011' }, catalog: loadCatalog() }) as unknown as Session;
 
 describe('which relay refusals are for good', () => {
   /** One outbox entry and a relay that answers every submission with `refusal`. */
@@ -83,15 +76,10 @@ describe('which relay refusals are for good', () => {
 
 describe('a unit too large to send', () => {
   it('is refused by the size of its files, before they are read or sealed, saying how to split it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cpl-sender-'));
-    const files = ticketFiles.map((f) => {
-      const p = join(dir, f.split('/').pop()!);
-      copyFileSync(f, p);
-      return p;
-    });
+    const files = copiedTicket();
     // 200 MB without writing 200 MB: a sparse file. Read, it would be 200 MB of NULs to validate.
     truncateSync(files[0]!, 200 * 1024 * 1024);
-    const s = { config: { office: '1310000011' }, catalog: loadCatalog() } as unknown as Session;
+    const s = checkingSession();
     let error: unknown;
     const started = Date.now();
     try {
@@ -114,13 +102,8 @@ describe('a unit too large to send', () => {
 
 describe('what is sealed is what was checked', () => {
   it('refuses a file rewritten after its check (UNIT_CHANGED), to be checked again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cpl-sender-'));
-    const files = ticketFiles.map((f) => {
-      const p = join(dir, f.split('/').pop()!);
-      copyFileSync(f, p);
-      return p;
-    });
-    const s = { config: { office: '1310000011' }, catalog: loadCatalog() } as unknown as Session;
+    const files = copiedTicket();
+    const s = checkingSession();
     const report = await checkPaths(files, { catalog: s.catalog, units: true });
     expect((await unitsFromReport(report, s)).map((u) => u.files.length)).toEqual([3]);
     writeFileSync(files[1]!, Buffer.concat([readFileSync(files[1]!), Buffer.from('\r\n')]));
@@ -129,35 +112,29 @@ describe('what is sealed is what was checked', () => {
 });
 
 describe('careplan-link send against a relay that refuses the unit for good (413)', () => {
-  let relay: RunningRelay;
-  let store: SqliteStore;
+  let exchange: Exchange;
   let dir: string;
   let cmConfig: string;
-  let hh: Session;
   const saved = process.env.CPL_PW;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cpl-sender-'));
-    store = new SqliteStore(join(dir, 'relay'));
     // A relay configured far below our own limit: it answers 413 to any real unit.
-    relay = await startRelay({ store, port: 0, maxUnitBytes: 1024, tls: { key: pem('relay-server.key.pem'), cert: pem('relay-server.pem'), clientCa: pem('ca.pem') } });
-    cmConfig = config(dir, 'care-manager', '1310000011', '43', relay.url);
-    hh = openSession(config(dir, 'home-help', '1310000029', '11', relay.url), { CPL_PW: 'test-password' });
-    await announce(hh);
-    process.env.CPL_PW = 'test-password';
+    exchange = await startExchange('cpl-sender-', { maxUnitBytes: 1024 });
+    dir = exchange.dir;
+    cmConfig = writeOfficeConfig(dir, 'care-manager', '1310000011', '43', exchange.relay.url);
+    await exchange.announced('home-help');
+    process.env.CPL_PW = TEST_ENV.CPL_PW;
   });
 
   afterAll(async () => {
     if (saved === undefined) delete process.env.CPL_PW;
     else process.env.CPL_PW = saved;
-    hh.close();
-    await relay.close();
-    store.close();
+    await exchange.close();
   });
 
   it('reports it as not sent, keeps it in failed/ with the reason, and exits with findings', async () => {
     const out: string[] = [];
-    const code = await runSend(['--config', cmConfig, ...ticketFiles], { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
+    const code = await runSend(['--config', cmConfig, ...TICKET_FILES], { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
     const text = out.join('');
     expect(code).toBe(1);
     expect(text).toContain('✖ 送れませんでした / failed');
@@ -170,6 +147,6 @@ describe('careplan-link send against a relay that refuses the unit for good (413
     const record = spool.readRecord('failed', `${id}.json`, outboxRecordSchema);
     expect(record.failedAt).toBeDefined();
     expect(record.lastError).toContain('The unit is too large');
-    expect(store.auditLog(1000).filter((e) => e.action === 'submit')).toEqual([]);
+    expect(exchange.store.auditLog(1000).filter((e) => e.action === 'submit')).toEqual([]);
   });
 });

@@ -6,20 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalizedError } from '../../shared/errors.js';
-import { BundleError, packBundle, unpackBundle, type UnitHeader } from './bundle.js';
+import { BundleError, packBundle, unpackBundle } from './bundle.js';
 import { receiveAll } from './receiver.js';
 import { flushOutbox, outboxRecordSchema, type OutboxRecord } from './sender.js';
 import type { Session } from './session.js';
 import { Spool, SpoolRecordError } from './spool.js';
+import { ticketHeader } from './testOffices.js';
 
-const header: UnitHeader = {
-  messageId: 'm1',
-  sender: { office: '1310000011', serviceType: '43' },
-  receiver: { office: '1310000029', serviceType: '11' },
-  sequence: '20250425120002',
-  month: '202504',
-  kinds: ['UPPLAN'],
-};
+const header = ticketHeader('m1', '20250425120002', ['UPPLAN']);
 
 const record: OutboxRecord = { messageId: 'm1', header, files: ['UPPLAN_x.CSV'], size: 10, sha256: 'ab', createdAt: '2025-04-25T12:00:00.000Z', attempts: 0, lastError: null };
 

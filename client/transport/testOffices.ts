@@ -5,15 +5,26 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { certInfo } from '../../pki/certs.js';
+import { certInfo, type CertInfo } from '../../pki/certs.js';
+import { seal } from '../../pki/cms.js';
 import { makeCrl } from '../../pki/crl.js';
+import type { OfficeIdentity } from '../../pki/pkcs12.js';
 import { keyPair, makeCert, TEST_PKI_PASSWORD } from '../../pki/testPki.js';
-import type { BundleFile } from './bundle.js';
+import { packBundle, sha256, type BundleFile, type UnitHeader } from './bundle.js';
+import type { Session } from './session.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 export const FIXTURE_PKI = join(ROOT, 'fixtures', 'pki');
 export const fixturePem = (file: string): string => readFileSync(join(FIXTURE_PKI, file), 'utf8');
 export const TEST_ENV = { CPL_PW: TEST_PKI_PASSWORD };
+
+/** The fixture PKI's offices (fixtures/pki/<id>.p12): their numbers and service types. */
+export const FIXTURE_OFFICES = {
+  'care-manager': { office: '1310000011', serviceType: '43' },
+  'home-help': { office: '1310000029', serviceType: '11' },
+  'third-office': { office: '1310000037', serviceType: '15' },
+} as const;
+export type FixtureOffice = keyof typeof FIXTURE_OFFICES;
 
 export interface IssuedOffice {
   certPem: string;
@@ -68,9 +79,25 @@ export function writeOfficeConfig(dir: string, id: string, office: string, servi
 }
 
 const VALID = join(ROOT, 'fixtures', 'valid');
-const TICKET = ['UPPLAN', 'UPSIKYU', 'UPHOSOKU'].map((k) => join(VALID, readdirSync(VALID).find((f) => f.startsWith(`${k}_202504_`))!));
+/** The fixture ticket's files (UPPLAN, UPSIKYU, UPHOSOKU of 202504, sequence 20250425120002). */
+export const TICKET_FILES = ['UPPLAN', 'UPSIKYU', 'UPHOSOKU'].map((k) => join(VALID, readdirSync(VALID).find((f) => f.startsWith(`${k}_202504_`))!));
 
 /** The fixture ticket from 1310000011 (43) to 1310000029 (11), under another sequence number. */
 export function ticket(sequence: string): BundleFile[] {
-  return TICKET.map((p) => ({ name: p.split('/').pop()!.replace('20250425120002', sequence), data: readFileSync(p) }));
+  return TICKET_FILES.map((p) => ({ name: p.split('/').pop()!.replace('20250425120002', sequence), data: readFileSync(p) }));
+}
+
+/** The header of the fixture ticket from 1310000011 (43) to 1310000029 (11) under `sequence`. */
+export function ticketHeader(messageId: string, sequence: string, kinds = ['UPHOSOKU', 'UPPLAN', 'UPSIKYU']): UnitHeader {
+  return { messageId, sender: { office: '1310000011', serviceType: '43' }, receiver: { office: '1310000029', serviceType: '11' }, sequence, month: '202504', kinds };
+}
+
+/**
+ * Seals `files` for `recipient`, signed by `signer` (the sender's own identity unless a test makes it
+ * lie), and submits them to the relay as `from` with `header`, exactly as a sender would; the envelope.
+ */
+export async function submitUnit(from: Session, header: UnitHeader, files: BundleFile[], recipient: CertInfo, signer: OfficeIdentity = from.identity): Promise<Buffer> {
+  const envelope = await seal(packBundle(header, files), signer, recipient);
+  await from.client.submit({ ...header, files: files.map((f) => f.name), sha256: sha256(envelope) }, envelope);
+  return envelope;
 }

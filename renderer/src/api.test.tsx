@@ -2,6 +2,7 @@
 // The renderer's door: both the preload (IPC) and the web bridge answer with Result envelopes, and
 // the screens get a result, or a LocalizedError with the back end's own code and both languages.
 import { afterEach, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../../test/support/rejection.js';
 import type { EnvelopeApi } from '../../shared/api/methods.js';
 import { LocalizedError } from '../../shared/errors.js';
 import { api, ipcApi, setApi, webBridgeApi } from './api.js';
@@ -18,14 +19,7 @@ const fakeFetch =
   async () =>
     new Response(body, { status, headers: { 'content-type': status === 502 ? 'text/html' : 'application/json' } });
 
-async function failure(p: Promise<unknown>): Promise<LocalizedError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(LocalizedError);
-  return e as LocalizedError;
-}
+const failure = (p: Promise<unknown>) => rejectionOf(p, LocalizedError);
 
 afterEach(() => {
   setApi(null);

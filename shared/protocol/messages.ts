@@ -56,12 +56,8 @@ export const receiptSchema = z.object({
 export type Receipt = z.infer<typeof receiptSchema>;
 
 /** A message as the relay answers it (submit, `GET /v1/messages/{id}`, receipts, inbox, outbox). */
-export const publicMessageSchema = z.object({
-  messageId: messageIdSchema,
+export const publicMessageSchema = messageMetaSchema.extend({
   cursor: z.number().int().nonnegative(),
-  ...metaHeaderSchema.shape,
-  size: z.number().int().nonnegative(),
-  sha256: sha256Schema,
   status: messageStatusSchema,
   createdAt: z.string(),
   deliveredAt: z.string().nullable(),

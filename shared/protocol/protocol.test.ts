@@ -15,15 +15,9 @@ import {
   publicMessageSchema,
   receiptStatementSchema,
 } from './index.js';
+import { EXAMPLE_META } from './testExamples.js';
 
-const meta = {
-  sender: { office: '1310000011', serviceType: '43' },
-  receiver: { office: '1310000029', serviceType: '11' },
-  sequence: '20250425120002',
-  month: '202504',
-  kinds: ['UPPLAN'],
-  files: ['UPPLAN_202504_1310000011_43_1310000029_11_20250425120002.CSV'],
-};
+const meta = EXAMPLE_META;
 const SHA = 'ab'.repeat(32);
 const message = { messageId: 'flow-0001', cursor: 3, ...meta, size: 1200, sha256: SHA, status: 'queued', createdAt: '2026-11-25T12:00:00.000Z', deliveredAt: null, receipts: [] };
 const statement = { messageId: 'flow-0001', sha256: SHA, disposition: 'imported', reason: null, at: '2026-11-25T12:01:00.000Z', office: '1310000029' };

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kindName, labels, labelsFileSchema, serviceTypeName } from './labels.js';
+import { kindName, labels, labelsFileSchema, serviceTypeName, type LabelLang } from './labels.js';
 
 // The names are checked against the newest edition's raw data: its sources, its service types and
 // its layout files (one <PREFIX>.json per file kind).
@@ -51,26 +51,24 @@ describe('specs/labels.json', () => {
   });
 });
 
-describe('serviceTypeName', () => {
-  it('shows the code with its name in the chosen language', () => {
-    expect(serviceTypeName('11', 'ja')).toBe('11 訪問介護');
-    expect(serviceTypeName('43', 'en')).toBe('43 Care management');
+// Each name function: known codes by their name in the chosen language, unknown ones as they are.
+describe.each([
+  {
+    show: serviceTypeName,
+    named: [['11', 'ja', '11 訪問介護'], ['43', 'en', '43 Care management']],
+    unknown: [['2A', 'ja', '2A'], ['', 'en', '']],
+  },
+  {
+    show: kindName,
+    named: [['UPPLAN', 'ja', '第6表（予定）'], ['UPJSK', 'en', 'Table 6 (actual)']],
+    unknown: [['DLTPLAN', 'ja', 'DLTPLAN'], ['NOTAKIND', 'en', 'NOTAKIND']],
+  },
+] satisfies { show: (code: string, lang: LabelLang) => string; named: [string, LabelLang, string][]; unknown: [string, LabelLang, string][] }[])('$show.name', ({ show, named, unknown }) => {
+  it('shows a known code by its name in the chosen language', () => {
+    for (const [code, lang, name] of named) expect(show(code, lang)).toBe(name);
   });
 
-  it('shows an unknown code as the bare code', () => {
-    expect(serviceTypeName('2A', 'ja')).toBe('2A');
-    expect(serviceTypeName('', 'en')).toBe('');
-  });
-});
-
-describe('kindName', () => {
-  it('shows a file kind by the name people use', () => {
-    expect(kindName('UPPLAN', 'ja')).toBe('第6表（予定）');
-    expect(kindName('UPJSK', 'en')).toBe('Table 6 (actual)');
-  });
-
-  it('shows an unknown kind as it is', () => {
-    expect(kindName('DLTPLAN', 'ja')).toBe('DLTPLAN');
-    expect(kindName('NOTAKIND', 'en')).toBe('NOTAKIND');
+  it('shows an unknown code as it is', () => {
+    for (const [code, lang, name] of unknown) expect(show(code, lang)).toBe(name);
   });
 });

@@ -15,38 +15,44 @@ export function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** A fixed-width digit field: where it starts, how long it is, and the range its number must fall in. */
+type DigitField = readonly [start: number, len: number, min: number, max: number];
+
+const YEAR: DigitField = [0, 4, 1900, 2999];
+const MONTH: DigitField = [4, 2, 1, 12];
+const DAY: DigitField = [6, 2, 1, 31];
+const HOUR: DigitField = [0, 2, 0, 23];
+const MINUTE: DigitField = [2, 2, 0, 59];
+const SECOND: DigitField = [4, 2, 0, 59];
+
+/** `s` is `length` characters whose fields are all digits in their ranges (digitsAt is -1 for a non-digit). */
+function fieldsInRange(s: string, length: number, fields: readonly DigitField[]): boolean {
+  if (s.length !== length) return false;
+  for (const [start, len, min, max] of fields) {
+    const n = digitsAt(s, start, len);
+    if (n < min || n > max) return false;
+  }
+  return true;
+}
+
 /** YYYYMM with a month from 01 to 12 and a plausible year. */
 export function isValidMonth(s: string): boolean {
-  if (s.length !== 6) return false;
-  const y = digitsAt(s, 0, 4);
-  const m = digitsAt(s, 4, 2);
-  return y >= 1900 && y <= 2999 && m >= 1 && m <= 12;
+  return fieldsInRange(s, 6, [YEAR, MONTH]);
 }
 
 /** YYYYMMDD naming a day that exists. */
 export function isValidDate(s: string): boolean {
-  if (s.length !== 8) return false;
-  const y = digitsAt(s, 0, 4);
-  const m = digitsAt(s, 4, 2);
-  const d = digitsAt(s, 6, 2);
-  return y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+  return fieldsInRange(s, 8, [YEAR, MONTH, DAY]) && digitsAt(s, 6, 2) <= daysInMonth(digitsAt(s, 0, 4), digitsAt(s, 4, 2));
 }
 
 /** HHMM from 0000 to 2359. */
 export function isValidTime(s: string): boolean {
-  if (s.length !== 4) return false;
-  const h = digitsAt(s, 0, 2);
-  const m = digitsAt(s, 2, 2);
-  return h >= 0 && h <= 23 && m >= 0 && m <= 59;
+  return fieldsInRange(s, 4, [HOUR, MINUTE]);
 }
 
 /** YYYYMMDDHHMMSS naming a real moment. */
 export function isValidTimestamp(s: string): boolean {
-  if (s.length !== 14 || !isValidDate(s.slice(0, 8))) return false;
-  const h = digitsAt(s, 8, 2);
-  const mi = digitsAt(s, 10, 2);
-  const se = digitsAt(s, 12, 2);
-  return h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59;
+  return s.length === 14 && isValidDate(s.slice(0, 8)) && fieldsInRange(s.slice(8), 6, [HOUR, MINUTE, SECOND]);
 }
 
 export function daysInYearMonth(yyyymm: string): number {

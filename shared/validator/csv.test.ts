@@ -2,35 +2,8 @@
 // line-ending statistics, and — the point of a streaming reader — that the way the text is cut
 // into chunks never changes what comes out.
 import { describe, expect, it, vi } from 'vitest';
-import { CsvReader, type CsvIssue, type CsvRecord, type LineEndingStats } from './csv.js';
-
-interface Parsed {
-  records: CsvRecord[];
-  issues: CsvIssue[];
-  endings: LineEndingStats;
-  recordsRead: number;
-  linesRead: number;
-  unterminated: boolean;
-}
-
-function parse(chunks: string[]): Parsed {
-  const records: CsvRecord[] = [];
-  const issues: CsvIssue[] = [];
-  const reader = new CsvReader(
-    (r) => records.push(r),
-    (i) => issues.push(i),
-  );
-  for (const c of chunks) reader.push(c);
-  reader.end();
-  return {
-    records,
-    issues,
-    endings: { ...reader.endings },
-    recordsRead: reader.recordsRead,
-    linesRead: reader.linesRead,
-    unterminated: reader.unterminated,
-  };
-}
+import { parseCsv as parse, type ParsedCsv as Parsed } from '../../test/support/csv.js';
+import { CsvReader, type CsvRecord, type LineEndingStats } from './csv.js';
 
 const whole = (text: string) => parse([text]);
 

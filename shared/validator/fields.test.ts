@@ -134,6 +134,9 @@ describe('base samples', () => {
 });
 
 // ── one column changed ───────────────────────────────────────────────────────────────────
+/** A finding of the case's own kind (see `at`). */
+type AtKind = (code: string, row: number, column: number, value?: string) => Shape;
+
 interface Case {
   title: string;
   kind: string;
@@ -144,172 +147,83 @@ interface Case {
   column: number;
   value: string;
   quoted?: boolean;
-  /** Expected findings, given the row that was changed. */
-  errors: (row: number) => Shape[];
-  warnings?: (row: number) => Shape[];
+  /** Expected findings, given the row that was changed and `at` for findings in this case's kind. */
+  errors: (row: number, at: AtKind) => Shape[];
+  warnings?: (row: number, at: AtKind) => Shape[];
 }
 
 const flags = (day: number, ch = '1') => '0'.repeat(day - 1) + ch + '0'.repeat(31 - day);
 
 const CASES: Case[] = [
   // dates, months, times
-  { title: 'UPPLAN サービス利用日 20250230 is not a date', kind: 'UPPLAN', row: 2, column: 10, value: '20250230', errors: (r) => [at('UPPLAN', 'E_FIELD_DATE', r, 10, '20250230')] },
-  { title: 'UPPLAN 作成年月日 20250230 is not a date', kind: 'UPPLAN', row: 3, column: 4, value: '20250230', errors: (r) => [at('UPPLAN', 'E_FIELD_DATE', r, 4, '20250230')] },
+  { title: 'UPPLAN サービス利用日 20250230 is not a date', kind: 'UPPLAN', row: 2, column: 10, value: '20250230', errors: (r, at) => [at('E_FIELD_DATE', r, 10, '20250230')] },
+  { title: 'UPPLAN 作成年月日 20250230 is not a date', kind: 'UPPLAN', row: 3, column: 4, value: '20250230', errors: (r, at) => [at('E_FIELD_DATE', r, 4, '20250230')] },
   { title: 'UPPLAN 作成年月日 20240229 (leap day) is a date', kind: 'UPPLAN', row: 3, column: 4, value: '20240229', errors: () => [] },
-  { title: 'UPPLAN サービス利用日 in another month', kind: 'UPPLAN', row: 2, column: 10, value: '20250501', errors: (r) => [at('UPPLAN', 'E_FIELD_DATE_OUTSIDE_MONTH', r, 10, '20250501')] },
-  {
-    title: 'UPPLAN 対象年月 202513 is not a month (and not the file month)',
-    kind: 'UPPLAN',
-    row: 2,
-    column: 5,
-    value: '202513',
-    errors: (r) => [at('UPPLAN', 'E_FIELD_MONTH', r, 5, '202513'), at('UPPLAN', 'E_FILE_MONTH_MISMATCH', r, 5, '202513')],
-  },
-  { title: 'UPPLAN サービス開始時刻 2400', kind: 'UPPLAN', row: 2, column: 12, value: '2400', errors: (r) => [at('UPPLAN', 'E_FIELD_TIME', r, 12, '2400')] },
-  { title: 'UPPLAN サービス終了時刻 1260', kind: 'UPPLAN', row: 2, column: 13, value: '1260', errors: (r) => [at('UPPLAN', 'E_FIELD_TIME', r, 13, '1260')] },
+  { title: 'UPPLAN サービス利用日 in another month', kind: 'UPPLAN', row: 2, column: 10, value: '20250501', errors: (r, at) => [at('E_FIELD_DATE_OUTSIDE_MONTH', r, 10, '20250501')] },
+  { title: 'UPPLAN 対象年月 202513 is not a month (and not the file month)', kind: 'UPPLAN', row: 2, column: 5, value: '202513', errors: (r, at) => [at('E_FIELD_MONTH', r, 5, '202513'), at('E_FILE_MONTH_MISMATCH', r, 5, '202513')] },
+  { title: 'UPPLAN サービス開始時刻 2400', kind: 'UPPLAN', row: 2, column: 12, value: '2400', errors: (r, at) => [at('E_FIELD_TIME', r, 12, '2400')] },
+  { title: 'UPPLAN サービス終了時刻 1260', kind: 'UPPLAN', row: 2, column: 13, value: '1260', errors: (r, at) => [at('E_FIELD_TIME', r, 13, '1260')] },
   { title: 'UPPLAN サービス開始時刻 9999 (no time) is allowed', kind: 'UPPLAN', row: 2, column: 12, value: '9999', errors: () => [] },
   { title: 'UPPLAN サービス終了時刻 9999 (no time) is allowed', kind: 'UPPLAN', row: 2, column: 13, value: '9999', errors: () => [] },
   { title: 'UPPLAN サービス開始時刻 0000 is a time', kind: 'UPPLAN', row: 2, column: 12, value: '0000', errors: () => [] },
-  { title: 'UP3KYO 開始時間 2400', kind: 'UP3KYO', row: 2, column: 8, value: '2400', errors: (r) => [at('UP3KYO', 'E_FIELD_TIME', r, 8, '2400')] },
-  { title: 'UP2KYO 居宅サービス計画作成（変更）日 20250230', kind: 'UP2KYO', row: 2, column: 5, value: '20250230', errors: (r) => [at('UP2KYO', 'E_FIELD_DATE', r, 5, '20250230')] },
-  { title: 'UPHOSOKU 利用者生年月日 20250230', kind: 'UPHOSOKU', nameMonth: '202504', row: 2, column: 8, value: '20250230', errors: (r) => [at('UPHOSOKU', 'E_FIELD_DATE', r, 8, '20250230')] },
+  { title: 'UP3KYO 開始時間 2400', kind: 'UP3KYO', row: 2, column: 8, value: '2400', errors: (r, at) => [at('E_FIELD_TIME', r, 8, '2400')] },
+  { title: 'UP2KYO 居宅サービス計画作成（変更）日 20250230', kind: 'UP2KYO', row: 2, column: 5, value: '20250230', errors: (r, at) => [at('E_FIELD_DATE', r, 5, '20250230')] },
+  { title: 'UPHOSOKU 利用者生年月日 20250230', kind: 'UPHOSOKU', nameMonth: '202504', row: 2, column: 8, value: '20250230', errors: (r, at) => [at('E_FIELD_DATE', r, 8, '20250230')] },
 
   // identifiers
-  { title: 'UPPLAN 被保険者番号 H12345678 is too short', kind: 'UPPLAN', row: 2, column: 3, value: 'H12345678', errors: (r) => [at('UPPLAN', 'E_FIELD_INSURED_NUMBER', r, 3, 'H12345678')] },
+  { title: 'UPPLAN 被保険者番号 H12345678 is too short', kind: 'UPPLAN', row: 2, column: 3, value: 'H12345678', errors: (r, at) => [at('E_FIELD_INSURED_NUMBER', r, 3, 'H12345678')] },
   { title: 'UPPLAN 被保険者番号 H123456789 (public assistance) is fine', kind: 'UPPLAN', row: 2, column: 3, value: 'H123456789', errors: () => [] },
-  { title: 'UPPLAN 被保険者番号 123456789 (9 digits)', kind: 'UPPLAN', row: 2, column: 3, value: '123456789', errors: (r) => [at('UPPLAN', 'E_FIELD_INSURED_NUMBER', r, 3, '123456789')] },
-  { title: 'UP2KYO 被保険者番号 h123456789 (lower case)', kind: 'UP2KYO', row: 2, column: 3, value: 'h123456789', errors: (r) => [at('UP2KYO', 'E_FIELD_INSURED_NUMBER', r, 3, 'h123456789')] },
-  { title: 'UPHOSOKU 被保険者番号 H12345678', kind: 'UPHOSOKU', nameMonth: '000000', row: 2, column: 3, value: 'H12345678', errors: (r) => [at('UPHOSOKU', 'E_FIELD_INSURED_NUMBER', r, 3, 'H12345678')] },
-  { title: 'UPPLAN 保険者番号 13101 (5 digits)', kind: 'UPPLAN', row: 2, column: 2, value: '13101', errors: (r) => [at('UPPLAN', 'E_FIELD_INSURER_NUMBER', r, 2, '13101')] },
+  { title: 'UPPLAN 被保険者番号 123456789 (9 digits)', kind: 'UPPLAN', row: 2, column: 3, value: '123456789', errors: (r, at) => [at('E_FIELD_INSURED_NUMBER', r, 3, '123456789')] },
+  { title: 'UP2KYO 被保険者番号 h123456789 (lower case)', kind: 'UP2KYO', row: 2, column: 3, value: 'h123456789', errors: (r, at) => [at('E_FIELD_INSURED_NUMBER', r, 3, 'h123456789')] },
+  { title: 'UPHOSOKU 被保険者番号 H12345678', kind: 'UPHOSOKU', nameMonth: '000000', row: 2, column: 3, value: 'H12345678', errors: (r, at) => [at('E_FIELD_INSURED_NUMBER', r, 3, 'H12345678')] },
+  { title: 'UPPLAN 保険者番号 13101 (5 digits)', kind: 'UPPLAN', row: 2, column: 2, value: '13101', errors: (r, at) => [at('E_FIELD_INSURER_NUMBER', r, 2, '13101')] },
 
   // service codes
-  {
-    title: 'UPPLAN サービスコード 331111 is out of scope',
-    kind: 'UPPLAN',
-    row: 2,
-    column: 15,
-    value: '331111',
-    errors: (r) => [at('UPPLAN', 'E_FIELD_SERVICE_TYPE_OUT_OF_SCOPE', r, 15, '33')],
-  },
-  {
-    title: 'UPSIKYU サービスコード 331111 is out of scope',
-    kind: 'UPSIKYU',
-    row: 2,
-    column: 9,
-    value: '331111',
-    errors: (r) => [at('UPSIKYU', 'E_FIELD_SERVICE_TYPE_OUT_OF_SCOPE', r, 9, '33')],
-  },
-  { title: 'UPPLAN サービスコード ZZ1111 has an unknown type', kind: 'UPPLAN', row: 2, column: 15, value: 'ZZ1111', errors: (r) => [at('UPPLAN', 'E_FIELD_SERVICE_TYPE_UNKNOWN', r, 15, 'ZZ')] },
-  { title: 'UPPLAN サービスコード 11111 is malformed', kind: 'UPPLAN', row: 2, column: 15, value: '11111', errors: (r) => [at('UPPLAN', 'E_FIELD_SERVICE_CODE', r, 15, '11111')] },
+  { title: 'UPPLAN サービスコード 331111 is out of scope', kind: 'UPPLAN', row: 2, column: 15, value: '331111', errors: (r, at) => [at('E_FIELD_SERVICE_TYPE_OUT_OF_SCOPE', r, 15, '33')] },
+  { title: 'UPSIKYU サービスコード 331111 is out of scope', kind: 'UPSIKYU', row: 2, column: 9, value: '331111', errors: (r, at) => [at('E_FIELD_SERVICE_TYPE_OUT_OF_SCOPE', r, 9, '33')] },
+  { title: 'UPPLAN サービスコード ZZ1111 has an unknown type', kind: 'UPPLAN', row: 2, column: 15, value: 'ZZ1111', errors: (r, at) => [at('E_FIELD_SERVICE_TYPE_UNKNOWN', r, 15, 'ZZ')] },
+  { title: 'UPPLAN サービスコード 11111 is malformed', kind: 'UPPLAN', row: 2, column: 15, value: '11111', errors: (r, at) => [at('E_FIELD_SERVICE_CODE', r, 15, '11111')] },
 
   // day flags
-  {
-    title: 'UPPLAN 日割対象日 with day 31 set in June (202506)',
-    kind: 'UPPLAN',
-    month: '202506',
-    row: 2,
-    column: 11,
-    value: flags(31),
-    errors: (r) => [at('UPPLAN', 'E_FIELD_DAY_FLAGS_BEYOND_MONTH', r, 11)],
-  },
+  { title: 'UPPLAN 日割対象日 with day 31 set in June (202506)', kind: 'UPPLAN', month: '202506', row: 2, column: 11, value: flags(31), errors: (r, at) => [at('E_FIELD_DAY_FLAGS_BEYOND_MONTH', r, 11)] },
   { title: 'UPPLAN 日割対象日 with day 30 set in June (202506) is fine', kind: 'UPPLAN', month: '202506', row: 2, column: 11, value: flags(30), errors: () => [] },
-  {
-    title: 'UPPLAN 日割対象日 with day 29 set in February 2026',
-    kind: 'UPPLAN',
-    month: '202602',
-    row: 2,
-    column: 11,
-    value: flags(29),
-    errors: (r) => [at('UPPLAN', 'E_FIELD_DAY_FLAGS_BEYOND_MONTH', r, 11)],
-  },
+  { title: 'UPPLAN 日割対象日 with day 29 set in February 2026', kind: 'UPPLAN', month: '202602', row: 2, column: 11, value: flags(29), errors: (r, at) => [at('E_FIELD_DAY_FLAGS_BEYOND_MONTH', r, 11)] },
   { title: 'UPPLAN 日割対象日 with day 29 set in February 2028 (leap) is fine', kind: 'UPPLAN', month: '202802', row: 2, column: 11, value: flags(29), errors: () => [] },
-  { title: 'UPPLAN 日割対象日 containing 2', kind: 'UPPLAN', row: 2, column: 11, value: flags(5, '2'), errors: (r) => [at('UPPLAN', 'E_FIELD_DAY_FLAGS', r, 11, flags(5, '2'))] },
+  { title: 'UPPLAN 日割対象日 containing 2', kind: 'UPPLAN', row: 2, column: 11, value: flags(5, '2'), errors: (r, at) => [at('E_FIELD_DAY_FLAGS', r, 11, flags(5, '2'))] },
 
   // required
-  {
-    title: 'UPPLAN No.6 プラン担当業者コード empty is only an uncertain-required warning',
-    kind: 'UPPLAN',
-    row: 2,
-    column: 6,
-    value: '',
-    errors: () => [],
-    warnings: (r) => [at('UPPLAN', 'W_FIELD_REQUIRED_UNCERTAIN', r, 6)],
-  },
-  { title: 'UPPLAN No.10 サービス利用日 empty is an error', kind: 'UPPLAN', row: 2, column: 10, value: '', errors: (r) => [at('UPPLAN', 'E_FIELD_REQUIRED', r, 10)] },
+  { title: 'UPPLAN No.6 プラン担当業者コード empty is only an uncertain-required warning', kind: 'UPPLAN', row: 2, column: 6, value: '', errors: () => [], warnings: (r, at) => [at('W_FIELD_REQUIRED_UNCERTAIN', r, 6)] },
+  { title: 'UPPLAN No.10 サービス利用日 empty is an error', kind: 'UPPLAN', row: 2, column: 10, value: '', errors: (r, at) => [at('E_FIELD_REQUIRED', r, 10)] },
 
   // welfare equipment
-  {
-    title: 'UPPLAN welfare-equipment row (17…) without TAIS/届出コード',
-    kind: 'UPPLAN',
-    row: (r) => r.fields[14]!.startsWith('17'),
-    column: 16,
-    value: '',
-    errors: (r) => [at('UPPLAN', 'E_FIELD_WELFARE_ITEM_CODE_MISSING', r, 16, '171001')],
-  },
-  {
-    title: 'UPSIKYU welfare-equipment row (17…) without TAIS/届出コード',
-    kind: 'UPSIKYU',
-    row: (r) => r.fields[8]!.startsWith('17'),
-    column: 10,
-    value: '',
-    errors: (r) => [at('UPSIKYU', 'E_FIELD_WELFARE_ITEM_CODE_MISSING', r, 10, '171001')],
-  },
+  { title: 'UPPLAN welfare-equipment row (17…) without TAIS/届出コード', kind: 'UPPLAN', row: (r) => r.fields[14]!.startsWith('17'), column: 16, value: '', errors: (r, at) => [at('E_FIELD_WELFARE_ITEM_CODE_MISSING', r, 16, '171001')] },
+  { title: 'UPSIKYU welfare-equipment row (17…) without TAIS/届出コード', kind: 'UPSIKYU', row: (r) => r.fields[8]!.startsWith('17'), column: 10, value: '', errors: (r, at) => [at('E_FIELD_WELFARE_ITEM_CODE_MISSING', r, 10, '171001')] },
 
   // free text
-  { title: 'UPPLAN サービス事業所名 unquoted', kind: 'UPPLAN', row: 2, column: 21, value: 'ひまわり訪問介護ステーション', quoted: false, errors: (r) => [at('UPPLAN', 'E_FIELD_FREE_TEXT_UNQUOTED', r, 21, 'ひまわり訪問介護ステーション')] },
-  { title: 'UPSIKYU サービス事業所名 unquoted', kind: 'UPSIKYU', row: 2, column: 6, value: 'ひまわり訪問介護ステーション', quoted: false, errors: (r) => [at('UPSIKYU', 'E_FIELD_FREE_TEXT_UNQUOTED', r, 6, 'ひまわり訪問介護ステーション')] },
-  { title: 'UP2KYO 課題 unquoted', kind: 'UP2KYO', row: 2, column: 7, value: '課題', quoted: false, errors: (r) => [at('UP2KYO', 'E_FIELD_FREE_TEXT_UNQUOTED', r, 7, '課題')] },
-  { title: 'UP3KYO 介護サービス内容 unquoted', kind: 'UP3KYO', row: 2, column: 6, value: '通所介護', quoted: false, errors: (r) => [at('UP3KYO', 'E_FIELD_FREE_TEXT_UNQUOTED', r, 6, '通所介護')] },
-  { title: 'UPHOSOKU 利用者住所１ unquoted', kind: 'UPHOSOKU', nameMonth: '000000', row: 2, column: 10, value: '東京都', quoted: false, errors: (r) => [at('UPHOSOKU', 'E_FIELD_FREE_TEXT_UNQUOTED', r, 10, '東京都')] },
+  { title: 'UPPLAN サービス事業所名 unquoted', kind: 'UPPLAN', row: 2, column: 21, value: 'ひまわり訪問介護ステーション', quoted: false, errors: (r, at) => [at('E_FIELD_FREE_TEXT_UNQUOTED', r, 21, 'ひまわり訪問介護ステーション')] },
+  { title: 'UPSIKYU サービス事業所名 unquoted', kind: 'UPSIKYU', row: 2, column: 6, value: 'ひまわり訪問介護ステーション', quoted: false, errors: (r, at) => [at('E_FIELD_FREE_TEXT_UNQUOTED', r, 6, 'ひまわり訪問介護ステーション')] },
+  { title: 'UP2KYO 課題 unquoted', kind: 'UP2KYO', row: 2, column: 7, value: '課題', quoted: false, errors: (r, at) => [at('E_FIELD_FREE_TEXT_UNQUOTED', r, 7, '課題')] },
+  { title: 'UP3KYO 介護サービス内容 unquoted', kind: 'UP3KYO', row: 2, column: 6, value: '通所介護', quoted: false, errors: (r, at) => [at('E_FIELD_FREE_TEXT_UNQUOTED', r, 6, '通所介護')] },
+  { title: 'UPHOSOKU 利用者住所１ unquoted', kind: 'UPHOSOKU', nameMonth: '000000', row: 2, column: 10, value: '東京都', quoted: false, errors: (r, at) => [at('E_FIELD_FREE_TEXT_UNQUOTED', r, 10, '東京都')] },
   { title: 'UP2KYO 課題 empty and unquoted is fine', kind: 'UP2KYO', row: 2, column: 7, value: '', quoted: false, errors: () => [] },
 
   // codes
-  { title: 'UP2KYO 保険対象区分 X', kind: 'UP2KYO', row: 2, column: 15, value: 'X', errors: (r) => [at('UP2KYO', 'E_FIELD_CODE', r, 15, 'X')] },
-  { title: 'UP3KYO 曜日 8', kind: 'UP3KYO', row: 2, column: 7, value: '8', errors: (r) => [at('UP3KYO', 'E_FIELD_CODE', r, 7, '8')] },
+  { title: 'UP2KYO 保険対象区分 X', kind: 'UP2KYO', row: 2, column: 15, value: 'X', errors: (r, at) => [at('E_FIELD_CODE', r, 15, 'X')] },
+  { title: 'UP3KYO 曜日 8', kind: 'UP3KYO', row: 2, column: 7, value: '8', errors: (r, at) => [at('E_FIELD_CODE', r, 7, '8')] },
 
   // file month
-  {
-    title: 'UPSIKYU 対象年月 202505 in a 202504 file',
-    kind: 'UPSIKYU',
-    row: 2,
-    column: 5,
-    value: '202505',
-    errors: (r) => [at('UPSIKYU', 'E_FILE_MONTH_MISMATCH', r, 5, '202505')],
-  },
-  {
-    // The service date (No.10) of the record now also falls outside its own 対象年月.
-    title: 'UPPLAN 対象年月 202505 in a 202504 file',
-    kind: 'UPPLAN',
-    row: 2,
-    column: 5,
-    value: '202505',
-    errors: (r) => [at('UPPLAN', 'E_FILE_MONTH_MISMATCH', r, 5, '202505'), at('UPPLAN', 'E_FIELD_DATE_OUTSIDE_MONTH', r, 10, '20250404')],
-  },
-  {
-    title: 'UPHOSOKU 対象年月 202504 in a 000000 file',
-    kind: 'UPHOSOKU',
-    nameMonth: '000000',
-    row: 2,
-    column: 63,
-    value: '202504',
-    errors: (r) => [at('UPHOSOKU', 'E_FILE_MONTH_MISMATCH', r, 63, '202504')],
-  },
-  {
-    title: 'UPHOSOKU 000000 file with No.4 00000000',
-    kind: 'UPHOSOKU',
-    nameMonth: '000000',
-    row: 2,
-    column: 4,
-    value: '00000000',
-    errors: (r) => [at('UPHOSOKU', 'E_FIELD_HOSOKU_PLAN_DATE', r, 4, '00000000')],
-  },
+  { title: 'UPSIKYU 対象年月 202505 in a 202504 file', kind: 'UPSIKYU', row: 2, column: 5, value: '202505', errors: (r, at) => [at('E_FILE_MONTH_MISMATCH', r, 5, '202505')] },
+  // The service date (No.10) of the record now also falls outside its own 対象年月.
+  { title: 'UPPLAN 対象年月 202505 in a 202504 file', kind: 'UPPLAN', row: 2, column: 5, value: '202505', errors: (r, at) => [at('E_FILE_MONTH_MISMATCH', r, 5, '202505'), at('E_FIELD_DATE_OUTSIDE_MONTH', r, 10, '20250404')] },
+  { title: 'UPHOSOKU 対象年月 202504 in a 000000 file', kind: 'UPHOSOKU', nameMonth: '000000', row: 2, column: 63, value: '202504', errors: (r, at) => [at('E_FILE_MONTH_MISMATCH', r, 63, '202504')] },
+  { title: 'UPHOSOKU 000000 file with No.4 00000000', kind: 'UPHOSOKU', nameMonth: '000000', row: 2, column: 4, value: '00000000', errors: (r, at) => [at('E_FIELD_HOSOKU_PLAN_DATE', r, 4, '00000000')] },
 
   // CSV version
-  { title: 'UPPLAN mixed CSV versions', kind: 'UPPLAN', row: 2, column: 1, value: '202504', errors: (r) => [at('UPPLAN', 'E_FILE_MIXED_CSV_VERSION', r, 1, '202504')] },
-  { title: 'UPPLAN CSV version 202208 (3.x)', kind: 'UPPLAN', row: 'all', column: 1, value: '202208', errors: () => [at('UPPLAN', 'E_FILE_CSV_VERSION_UNSUPPORTED', 1, 1, '202208')] },
-  { title: 'UP2KYO CSV version 202208 (3.x)', kind: 'UP2KYO', row: 'all', column: 1, value: '202208', errors: () => [at('UP2KYO', 'E_FILE_CSV_VERSION_UNSUPPORTED', 1, 1, '202208')] },
-  { title: 'UPPLAN CSV version 202410 (not a spec value)', kind: 'UPPLAN', row: 'all', column: 1, value: '202410', errors: () => [at('UPPLAN', 'E_FILE_CSV_VERSION_UNKNOWN', 1, 1, '202410')] },
-  { title: 'UPHOSOKU CSV version 202410 (not a spec value)', kind: 'UPHOSOKU', nameMonth: '202504', row: 'all', column: 1, value: '202410', errors: () => [at('UPHOSOKU', 'E_FILE_CSV_VERSION_UNKNOWN', 1, 1, '202410')] },
+  { title: 'UPPLAN mixed CSV versions', kind: 'UPPLAN', row: 2, column: 1, value: '202504', errors: (r, at) => [at('E_FILE_MIXED_CSV_VERSION', r, 1, '202504')] },
+  { title: 'UPPLAN CSV version 202208 (3.x)', kind: 'UPPLAN', row: 'all', column: 1, value: '202208', errors: (_r, at) => [at('E_FILE_CSV_VERSION_UNSUPPORTED', 1, 1, '202208')] },
+  { title: 'UP2KYO CSV version 202208 (3.x)', kind: 'UP2KYO', row: 'all', column: 1, value: '202208', errors: (_r, at) => [at('E_FILE_CSV_VERSION_UNSUPPORTED', 1, 1, '202208')] },
+  { title: 'UPPLAN CSV version 202410 (not a spec value)', kind: 'UPPLAN', row: 'all', column: 1, value: '202410', errors: (_r, at) => [at('E_FILE_CSV_VERSION_UNKNOWN', 1, 1, '202410')] },
+  { title: 'UPHOSOKU CSV version 202410 (not a spec value)', kind: 'UPHOSOKU', nameMonth: '202504', row: 'all', column: 1, value: '202410', errors: (_r, at) => [at('E_FILE_CSV_VERSION_UNKNOWN', 1, 1, '202410')] },
 ];
 
 describe('one column changed', () => {
@@ -319,45 +233,44 @@ describe('one column changed', () => {
     expect(row).not.toBe(0);
     const report = checkText(s.name, serialize(change(s.records, row, c.column, c.value, c.quoted)));
     const n = row === 'all' ? 1 : row;
-    expect(report.errors.map(shape)).toEqual(c.errors(n));
-    expect(report.warnings.map(shape)).toEqual(c.warnings?.(n) ?? []);
-    expect(report.valid).toBe(c.errors(n).length === 0);
+    const atKind: AtKind = (code, r, column, value) => at(c.kind, code, r, column, value);
+    expect(report.errors.map(shape)).toEqual(c.errors(n, atKind));
+    expect(report.warnings.map(shape)).toEqual(c.warnings?.(n, atKind) ?? []);
+    expect(report.valid).toBe(c.errors(n, atKind).length === 0);
   });
 });
 
+/** One column (of one row, or of every row) changed in a generated file, and its first error's texts. */
+interface MessageCase {
+  title: string;
+  kind: string;
+  month?: string;
+  row: number | 'all';
+  column: number;
+  value: string;
+  first: Partial<Record<'message' | 'messageEn' | 'hint', string>>;
+}
+
 describe('messages carry the details', () => {
-  it('out-of-scope service type names the type', () => {
-    const s = sample('UPPLAN');
-    const r = checkText(s.name, serialize(change(s.records, 2, 15, '331111')));
-    expect(r.errors[0]!.message).toBe('サービス種類「33」（特定施設入居者生活介護）はデータ連携の対象外です');
-  });
-
-  it('day flags beyond the month name the day and the month', () => {
-    const s = sample('UPPLAN', { month: '202506' });
-    const r = checkText(s.name, serialize(change(s.records, 2, 11, flags(31))));
-    expect(r.errors[0]!.message).toBe('日割対象日で、202506 に存在しない 31 日に 1 が立っています');
-    expect(r.errors[0]!.messageEn).toBe('A day flag is set for day 31, which 202506 does not have');
-  });
-
-  it('the time hint of UPPLAN No.12 mentions 9999', () => {
-    const s = sample('UPPLAN');
-    const r = checkText(s.name, serialize(change(s.records, 2, 12, '2400')));
-    expect(r.errors[0]!.hint).toBe('0000〜2359 の4桁で入力してください（時刻なしは 9999）。');
-  });
-
-  it('CSV version findings name the edition and the current value', () => {
-    const s = sample('UPPLAN');
-    const old = checkText(s.name, serialize(change(s.records, 'all', 1, '202208')));
-    expect(old.errors[0]!.message).toBe('CSVバージョン 202208（第3.0–3.2版）は本ツールで検査できません');
-    const unknown = checkText(s.name, serialize(change(s.records, 'all', 1, '202410')));
-    expect(unknown.errors[0]!.message).toBe('CSVバージョン「202410」は標準仕様にない値です');
-    expect(unknown.errors[0]!.hint).toBe('第4.1版の値は 202407 です。');
-  });
-
-  it('month mismatch names the field, the value and the file month', () => {
-    const s = sample('UPSIKYU');
-    const r = checkText(s.name, serialize(change(s.records, 2, 5, '202505')));
-    expect(r.errors[0]!.message).toBe('対象年月 202505 がファイル名の年月 202504 と違います');
+  it.each<MessageCase>([
+    { title: 'out-of-scope service type names the type', kind: 'UPPLAN', row: 2, column: 15, value: '331111', first: { message: 'サービス種類「33」（特定施設入居者生活介護）はデータ連携の対象外です' } },
+    {
+      title: 'day flags beyond the month name the day and the month',
+      kind: 'UPPLAN',
+      month: '202506',
+      row: 2,
+      column: 11,
+      value: flags(31),
+      first: { message: '日割対象日で、202506 に存在しない 31 日に 1 が立っています', messageEn: 'A day flag is set for day 31, which 202506 does not have' },
+    },
+    { title: 'the time hint of UPPLAN No.12 mentions 9999', kind: 'UPPLAN', row: 2, column: 12, value: '2400', first: { hint: '0000〜2359 の4桁で入力してください（時刻なしは 9999）。' } },
+    { title: 'CSV version findings name the edition (202208)', kind: 'UPPLAN', row: 'all', column: 1, value: '202208', first: { message: 'CSVバージョン 202208（第3.0–3.2版）は本ツールで検査できません' } },
+    { title: 'CSV version findings name the current value (202410)', kind: 'UPPLAN', row: 'all', column: 1, value: '202410', first: { message: 'CSVバージョン「202410」は標準仕様にない値です', hint: '第4.1版の値は 202407 です。' } },
+    { title: 'month mismatch names the field, the value and the file month', kind: 'UPSIKYU', row: 2, column: 5, value: '202505', first: { message: '対象年月 202505 がファイル名の年月 202504 と違います' } },
+  ])('$title', ({ kind, month, row, column, value, first }) => {
+    const s = sample(kind, { month });
+    const r = checkText(s.name, serialize(change(s.records, row, column, value)));
+    for (const [field, text] of Object.entries(first)) expect(r.errors[0]![field as keyof typeof first], field).toBe(text);
   });
 });
 

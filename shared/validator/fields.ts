@@ -94,6 +94,12 @@ function typeChecker(
   allow: Set<string>,
 ): (value: string, quoted: boolean, row: number, line: number) => void {
   const types = ctx.manifest.serviceTypes;
+  /** The check of a type with one rule: `code` for a value that `ok` refuses. */
+  const only =
+    (ok: (v: string) => boolean, code: FindingCode) =>
+    (v: string, _q: boolean, row: number, line: number): void => {
+      if (!ok(v)) emit(code, row, line, v);
+    };
   switch (col.type) {
     case 'csvVersion':
       return (v, _q, row, line) => {
@@ -101,17 +107,11 @@ function typeChecker(
         else lengthCheck(v, row, line);
       };
     case 'insurerNo':
-      return (v, _q, row, line) => {
-        if (v.length !== 6 || !allDigits(v)) emit('E_FIELD_INSURER_NUMBER', row, line, v);
-      };
+      return only((v) => v.length === 6 && allDigits(v), 'E_FIELD_INSURER_NUMBER');
     case 'insuredNo':
-      return (v, _q, row, line) => {
-        if (!INSURED.test(v)) emit('E_FIELD_INSURED_NUMBER', row, line, v);
-      };
+      return only((v) => INSURED.test(v), 'E_FIELD_INSURED_NUMBER');
     case 'officeNo':
-      return (v, _q, row, line) => {
-        if (v.length !== 10 || !allDigits(v)) emit('E_FIELD_OFFICE_NUMBER', row, line, v);
-      };
+      return only((v) => v.length === 10 && allDigits(v), 'E_FIELD_OFFICE_NUMBER');
     case 'serviceType':
       return (v, _q, row, line) => {
         if (!SERVICE_TYPE.test(v)) emit('E_FIELD_SERVICE_TYPE', row, line, v);
@@ -163,13 +163,9 @@ function typeChecker(
       };
     }
     case 'date':
-      return (v, _q, row, line) => {
-        if (!isValidDate(v)) emit('E_FIELD_DATE', row, line, v);
-      };
+      return only(isValidDate, 'E_FIELD_DATE');
     case 'month':
-      return (v, _q, row, line) => {
-        if (!isValidMonth(v)) emit('E_FIELD_MONTH', row, line, v);
-      };
+      return only(isValidMonth, 'E_FIELD_MONTH');
     case 'time': {
       const allowed = [...allow];
       const extra = allowed.length ? { allowed: `（時刻なしは ${allowed.join('・')}）`, allowedEn: ` (${allowed.join(', ')} for no time)` } : { allowed: '', allowedEn: '' };
@@ -178,9 +174,7 @@ function typeChecker(
       };
     }
     case 'postal':
-      return (v, _q, row, line) => {
-        if (!POSTAL.test(v)) emit('E_FIELD_POSTAL', row, line, v);
-      };
+      return only((v) => POSTAL.test(v), 'E_FIELD_POSTAL');
     case 'dayFlags':
       return (v, _q, row, line) => {
         if (!DAY_FLAGS.test(v)) {

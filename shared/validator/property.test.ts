@@ -10,7 +10,7 @@ import type { Finding, FileReport } from '../report/types.js';
 import { generateFixtures } from '../fixtures/generate.js';
 import { newestEdition } from '../spec/model.js';
 import { CODES } from './codes.js';
-import { CsvReader, type CsvIssue, type CsvRecord } from './csv.js';
+import { parseCsv } from '../../test/support/csv.js';
 import { buildReport, FileValidator, validateBytes, type FileResult, type ValidateOptions } from './index.js';
 
 const catalog = loadCatalog();
@@ -47,18 +47,26 @@ function checkReport(report: FileReport, name: string, byteLength: number): void
   expect(Number.isInteger(report.omitted) && report.omitted >= 0).toBe(true);
 }
 
-function validateChunked(name: string, bytes: Uint8Array, cuts: number[]): FileReport {
-  const v = new FileValidator(name, name, options);
-  let prev = 0;
-  for (const c of [...cuts, bytes.length]) {
-    v.write(bytes.subarray(prev, c));
-    prev = c;
-  }
-  return v.end().report;
-}
-
 /** Sorted cut positions within 0..length from arbitrary naturals. */
 const cutsFor = (raw: number[], length: number) => raw.map((n) => n % (length + 1)).sort((a, b) => a - b);
+
+/** The [from, to) spans that cutting 0..length at the sorted positions `cuts` makes. */
+const spans = (length: number, cuts: number[]): [number, number][] => [...cuts, length].map((c, i, all) => [i === 0 ? 0 : all[i - 1]!, c]);
+
+/** Cut anywhere into chunks, a random `whole` (bytes or text) gives what `same` says it gives whole. */
+function assertChunkingChangesNothing<T extends { length: number }>(arb: fc.Arbitrary<T>, cut: (whole: T, from: number, to: number) => T, same: (chunks: T[], whole: T) => void, numRuns: number): void {
+  const chunked = (whole: T, raw: number[]) => spans(whole.length, cutsFor(raw, whole.length)).map(([from, to]) => cut(whole, from, to));
+  fc.assert(
+    fc.property(arb, fc.array(fc.nat(), { maxLength: 8 }), (whole, raw) => same(chunked(whole, raw), whole)),
+    { numRuns },
+  );
+}
+
+function validateChunked(name: string, bytes: Uint8Array, cuts: number[]): FileReport {
+  const v = new FileValidator(name, name, options);
+  for (const [from, to] of spans(bytes.length, cuts)) v.write(bytes.subarray(from, to));
+  return v.end().report;
+}
 
 // ── names ──────────────────────────────────────────────────────────────────────────────────
 const SENDER = '1310000011_43';
@@ -301,47 +309,13 @@ describe('(c) streaming in chunks gives the same report as one write', () => {
       return chunks.map((c) => d.write(c)).join('') + d.end();
     };
     expect(decode([Uint8Array.from([0x41, 0x81]), Uint8Array.from([0x0d, 0x0a, 0x42])])).toBe('A\uFFFD\r\nB');
-    fc.assert(
-      fc.property(bytesArb, fc.array(fc.nat(), { maxLength: 8 }), (bytes, raw) => {
-        const cuts = cutsFor(raw, bytes.length);
-        const chunks: Uint8Array[] = [];
-        let prev = 0;
-        for (const c of [...cuts, bytes.length]) {
-          chunks.push(bytes.subarray(prev, c));
-          prev = c;
-        }
-        expect(decode(chunks)).toBe(decode([bytes]));
-      }),
-      { numRuns: 500 },
-    );
+    assertChunkingChangesNothing(bytesArb, (bytes, from, to) => bytes.subarray(from, to), (chunks, bytes) => expect(decode(chunks)).toBe(decode([bytes])), 500);
   });
 
   it('CsvReader: random text over the framing alphabet gives the same records, issues and endings however it is chunked', () => {
     const textArb = fc.array(fc.constantFrom('a', 'b', ',', '"', '\r', '\n', '\r\n', '""', '山'), { maxLength: 60 }).map((a) => a.join(''));
-    const read = (chunks: string[]) => {
-      const records: CsvRecord[] = [];
-      const issues: CsvIssue[] = [];
-      const r = new CsvReader(
-        (x) => records.push(x),
-        (x) => issues.push(x),
-      );
-      for (const c of chunks) r.push(c);
-      r.end();
-      return { records, issues, endings: { ...r.endings }, rows: r.recordsRead, lines: r.linesRead, unterminated: r.unterminated };
-    };
-    fc.assert(
-      fc.property(textArb, fc.array(fc.nat(), { maxLength: 8 }), (text, raw) => {
-        const cuts = cutsFor(raw, text.length);
-        const chunks: string[] = [];
-        let prev = 0;
-        for (const c of [...cuts, text.length]) {
-          chunks.push(text.slice(prev, c));
-          prev = c;
-        }
-        expect(read(chunks)).toEqual(read([text]));
-      }),
-      { numRuns: 1000 },
-    );
+    const read = parseCsv;
+    assertChunkingChangesNothing(textArb, (text, from, to) => text.slice(from, to), (chunks, text) => expect(read(chunks)).toEqual(read([text])), 1000);
   });
 });
 
