@@ -416,7 +416,7 @@ export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState
       outcomes: [{ unit: exportView.units[0]!.key, partner: 'ひまわり訪問介護', messageId: 'msg-0101', state: 'queued', message: { ja: '送信待ちに入れました。', en: 'Queued.' } }],
       validation: structuredClone(exportView),
     }),
-    exportFolderState: async () => structuredClone(folderState),
+    exportFolderState: async () => ({ ...structuredClone(folderState), recent: [structuredClone(history[0]!)] }),
     listErrors: async () => structuredClone(errorsView),
     resendErrors: async () => ({
       outcomes: [{ unit: errorsView.units[0]!.key, partner: HOME_HELP, messageId: 'msg-0102', state: 'accepted', message: { ja: '連携サービスが受け付けました', en: 'Accepted by the linkage service' } }],

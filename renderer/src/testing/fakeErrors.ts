@@ -1,22 +1,8 @@
 // The fake back end's errors folder and export folder (issue 13): a unit with a wrong date for
-// 佐藤 ハナ in errors/, a unit waiting for its 第7表, an Excel file, one unit sent.
-import type { ErrorsView, ExportFolderState, HistoryEntry } from '../../../shared/api/types.js';
+// 佐藤 ハナ in errors/, a unit waiting for its 第7表, an Excel file.
+import type { ErrorsView, ExportFolderState } from '../../../shared/api/types.js';
 
 const HOME_HELP = '1310000029';
-
-const sent: HistoryEntry = {
-  at: '2025-04-25T03:00:00.000Z',
-  direction: 'sent',
-  messageId: 'msg-0001',
-  partner: { office: HOME_HELP, name: 'ひまわり訪問介護' },
-  kinds: ['UPPLAN', 'UPSIKYU'],
-  month: '202504',
-  sequence: '20250425120000',
-  files: ['UPPLAN_202504_1310000011_43_1310000029_11_20250425120000.CSV'],
-  status: 'delivered',
-  receipt: 'verified',
-  detail: null,
-};
 
 /** The export folder as the agent sees it: a unit waiting for its 第7表, an Excel file, one sent by the agent. */
 export const folderState: ExportFolderState = {
@@ -27,7 +13,8 @@ export const folderState: ExportFolderState = {
   incomplete: [{ unit: '1310000011_43>1310000029_11#20250425120005', files: ['UPPLAN_202504_1310000011_43_1310000029_11_20250425120005.CSV'], missing: ['第7表（UPSIKYU）がありません'], since: '2025-04-25T02:10:00.000Z' }],
   ignored: [{ name: '4月分.xlsx', reason: { ja: 'Excel のファイルは送れません。介護ソフトから CSV で出力してください', en: 'Excel files cannot be sent. Export the data as CSV from the care software' } }],
   errorUnits: 1,
-  recent: [sent],
+  // The recent sends are the fake history's (fakeApi.ts fills them in).
+  recent: [],
 };
 
 /** One unit in the errors folder: a wrong date in 佐藤 ハナ's 第6表. */
