@@ -85,6 +85,9 @@ describe('careplan-link agent', () => {
     const report = readFileSync(join(errors, `${bad.name}.errors.txt`), 'utf8');
     expect(report).toContain('送信していません');
     expect(report).toContain('正しい日付（YYYYMMDD）ではありません: 20250532');
+    // For the clerk: the person by name (from the unit's 利用者補足情報), Japanese only, no jargon or internal folders.
+    expect(report).toContain('1件目（佐藤 ハナ 様）');
+    for (const word of ['物理行', 'processing', 'This file']) expect(report).not.toContain(word);
     expect(JSON.parse(readFileSync(join(errors, `${bad.name}.errors.json`), 'utf8')).files[0].valid).toBe(false);
     expect(sentByCm()).toBe(0);
   });

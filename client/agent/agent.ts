@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'no
 import { join } from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
 import { cleanTmp, ensurePrivateDir, ensurePrivateFile, ORPHAN_TMP_AGE_MS, PRIVATE_FILE_MODE, renameWithRetrySync, unlinkWithRetrySync, writeDurable } from '../../platform/fs.js';
-import { parseFileName } from '../../shared/validator/fileName.js';
+import { isSendableName } from '../check/clerkWording.js';
 import { receiveAll, type ReceiveSummary } from '../transport/receiver.js';
 import { announce, type Session } from '../transport/session.js';
 import { claimInto } from './claim.js';
@@ -53,9 +53,9 @@ function stoppedError(): Error {
   return Object.assign(new Error('the agent has stopped'), { ja: '自動送受信は停止しています。アプリを開き直してください', en: 'The exchange has stopped; reopen the app' });
 }
 
-/** A standard-spec file name the agent may take (anything else in the export folder is left alone). */
+/** A standard-spec file name the agent may take (anything else in the export folder is left alone, a Windows copy too). */
 function isSpecName(name: string, s: Session): boolean {
-  return parseFileName(name, s.catalog).meta !== null;
+  return isSendableName(name, s.catalog);
 }
 
 export class Agent {

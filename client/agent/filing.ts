@@ -11,11 +11,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { FileBusyError, freeName, isHeldError, moveInto, renameWithRetry, unlinkWithRetry, writeDurable } from '../../platform/fs.js';
-import { localizedTextSchema, type LocalizedText } from '../../shared/errors.js';
-import { formatText } from '../../shared/report/formatText.js';
+import type { ErrorProblem } from '../../shared/api/types.js';
+import { localizedTextSchema } from '../../shared/errors.js';
 import type { CheckReport } from '../../shared/report/types.js';
 import { localMonth } from '../../shared/time.js';
 import { faultPoint, parseRecord, SpoolRecordError } from '../transport/spool.js';
+import { DAMAGED_JOURNAL, japanesePart, notSentText, rejectedText } from './errorsText.js';
 import { errorText } from './troubles.js';
 
 /** Why a unit's files went to errors/ without being sent: written beside each of them. */
@@ -31,8 +32,6 @@ type MoveJournal = z.infer<typeof moveJournalSchema>;
  * journal stays until every file has moved, so a later pass finishes what a held file left.
  */
 export const MOVE_WAIT_MS = 5_000;
-
-const FIX_IT: LocalizedText = { ja: '介護ソフトで直して、もう一度出力してください。', en: 'Fix it in the care software and export it again.' };
 
 const isJournal = (name: string) => name.startsWith('.moving-') && name.endsWith('.json');
 
@@ -51,14 +50,17 @@ export class Filing {
     private readonly log: (event: string, detail: string) => void,
   ) {}
 
-  /** Invalid files go to errors/ with a Japanese report beside each: what to fix in the care software. */
-  async reject(paths: string[], report: CheckReport): Promise<void> {
+  /**
+   * Invalid files go to errors/ with a report beside each: the clerk's .errors.txt (what to fix in the
+   * care software, for which 利用者; `problems` from client/check/problems.ts) and the exact findings.
+   */
+  async reject(paths: string[], report: CheckReport, problems: ErrorProblem[]): Promise<void> {
+    const unit = paths.map((p) => basename(p));
     for (const p of paths) {
       const moved = await moveInto(p, this.dirs.errors, { maxWaitMs: MOVE_WAIT_MS });
       const name = basename(moved);
       const mine: CheckReport = { ...report, files: report.files.filter((f) => f.name === basename(p)) };
-      writeDurable(join(this.dirs.errors, `${name}.errors.txt`), `このファイルは送信していません。介護ソフトで直して、もう一度出力してください。\nThis file was not sent: fix it in the care software and export it again.\n\n${formatText(mine)}`);
-      writeDurable(join(this.dirs.errors, `${name}.errors.json`), JSON.stringify(mine, null, 2));
+      writeReports(this.dirs.errors, name, rejectedText(basename(p), unit, problems), mine);
       this.log('rejected', `${name} → ${basename(this.dirs.errors)}/`);
     }
   }
@@ -156,8 +158,7 @@ export class Filing {
     mkdirSync(to, { recursive: true });
     const target = freeName(to, basename(p));
     const name = basename(target);
-    writeDurable(join(to, `${name}.errors.txt`), notSentText(reason, unit));
-    writeDurable(join(to, `${name}.errors.json`), JSON.stringify({ notSent: reason, unit, at: new Date().toISOString() }, null, 2));
+    writeReports(to, name, notSentText(reason, unit), { notSent: reason, unit, at: new Date().toISOString() });
     await renameWithRetry(p, target, { maxWaitMs: MOVE_WAIT_MS });
     this.log('not-sent', `${name} → ${basename(to)}/: ${reason.ja}`);
     return target;
@@ -166,7 +167,7 @@ export class Filing {
   private async setAsideJournal(journal: string): Promise<void> {
     try {
       const moved = await moveInto(journal, this.dirs.errors, { maxWaitMs: MOVE_WAIT_MS });
-      writeDurable(`${moved}.errors.txt`, DAMAGED_JOURNAL);
+      writeDurable(`${moved}.errors.txt`, BOM + DAMAGED_JOURNAL);
       this.log('journal-damaged', `${basename(journal)} → ${basename(this.dirs.errors)}/`);
     } catch (e) {
       // Held: moved aside on a later pass; nothing reads it meanwhile.
@@ -176,25 +177,14 @@ export class Filing {
   }
 }
 
-const DAMAGED_JOURNAL = [
-  'この作業記録（処理中のファイルを送信済み・エラーのフォルダへ移すための記録）は、停電や強制終了で書きかけのまま残り、壊れていて読めないため、ここに移しました。',
-  '記録にあったファイルが処理中フォルダ（processing）に残っていれば、自動でもう一度確かめます。連携サービスに届いているものは送信済みフォルダへ、送れないものはこのフォルダへ移ります。',
-  '「ファイルがそろっていません」と表示された送信単位があれば、残りのファイルが送信済みフォルダ（sent）にないか確かめてください。このファイルは確かめた後で削除してかまいません。',
-  '',
-  'This move journal (the record of moving files out of processing/) was cut short by a power failure or a forced shutdown and is damaged, so it was moved here.',
-  'Files it named that are still in processing/ are checked again automatically: those the linkage service already has go to sent/, those that cannot be sent come here.',
-  'If a unit is then reported as incomplete, look for its other files in sent/. You may delete this file afterwards.',
-  '',
-].join('\n');
-
 /** The reason beside a unit the relay refused for good (its record stays in the spool's failed/). */
 export function refusedReason(lastError: string | null): NotSentReason {
   const reason = lastError ?? '';
   return {
     code: 'REFUSED',
-    ja: `連携サービスが受け付けませんでした: ${reason}`,
+    ja: `連携サービスが受け付けませんでした: ${japanesePart(reason)}`,
     en: `the linkage service refused the unit: ${reason}`,
-    hint: { ja: '理由を確かめて、介護ソフトで直すか分けて書き出し直してください。送信の記録は送信待ちフォルダ（spool）の failed に残っています', en: 'Check the reason, then fix or split the export in the care software. The spool keeps the record in failed/' },
+    hint: { ja: '理由を確かめて、介護ソフトで直すか、分けて書き出し直してください。送れなかった記録はアプリの「履歴」に残っています', en: 'Check the reason, then fix or split the export in the care software. The spool keeps the record in failed/' },
   };
 }
 
@@ -202,28 +192,20 @@ export function refusedReason(lastError: string | null): NotSentReason {
 export function duplicateReason(inProcessing: string): NotSentReason {
   return {
     code: 'DUPLICATE_NAME',
-    ja: `同じ名前のファイルが処理中です（${inProcessing}）。中身が違うため、このファイルは送っていません`,
+    ja: `同じ名前のファイル（${inProcessing}）を送っている途中です。中身が違うため、このファイルは送っていません`,
     en: `a file with the same name is still being processed (${inProcessing}) and this one differs from it, so it was not sent`,
     hint: {
-      ja: '処理中のファイルが送信済み（sent）かエラー（errors）のフォルダに移ってから、このファイルを書き出しフォルダに戻すか、介護ソフトからもう一度書き出してください',
+      ja: '先のファイルの送信が終わってから（アプリの「送信」画面で確かめられます）、このファイルを書き出しフォルダに戻すか、介護ソフトからもう一度書き出してください',
       en: 'Once the file being processed has moved to sent/ or errors/, put this one back in the export folder or export it again from the care software',
     },
   };
 }
 
-/** The .errors.txt of a file that was not sent: Japanese first, then English; what to do. */
-export function notSentText(reason: NotSentReason, unit: string[]): string {
-  const hint = reason.hint ?? FIX_IT;
-  return [
-    'このファイルは送信していません。',
-    `理由: ${reason.ja}`,
-    hint.ja,
-    '',
-    'This file was not sent.',
-    `Reason: ${reason.en}`,
-    hint.en,
-    '',
-    `送信単位のファイル / files of the unit: ${unit.join(', ')}`,
-    '',
-  ].join('\n');
+/** Notepad on an older Windows reads a UTF-8 file without a BOM as Shift_JIS: the reports carry one. */
+const BOM = '\ufeff';
+
+/** The two reports beside a file in errors/: the clerk's text and the exact findings (JSON, for the app and vendors). */
+export function writeReports(dir: string, name: string, text: string, json: unknown): void {
+  writeDurable(join(dir, `${name}.errors.txt`), BOM + text);
+  writeDurable(join(dir, `${name}.errors.json`), JSON.stringify(json, null, 2));
 }

@@ -7,12 +7,14 @@ import { basename, join } from 'node:path';
 import { parseFileName } from '../../shared/validator/fileName.js';
 import { reportHasErrors } from '../../shared/validator/index.js';
 import { unitKey } from '../../shared/validator/units.js';
+import { reportProblems } from '../check/problems.js';
 import { checkPaths } from '../check/validation.js';
 import { unitMessageId } from '../transport/bundle.js';
 import { flushOutbox, outboxRecordSchema, spoolUnit, unitsFromReport, type OutboxRecord, type PreparedUnit } from '../transport/sender.js';
 import type { Session } from '../transport/session.js';
 import { checkUnitFileSizes } from '../transport/unitSize.js';
 import type { AgentStatus } from './agent.js';
+import { japanesePart } from './errorsText.js';
 import { refusedReason, type Filing } from './filing.js';
 import type { AgentSettings } from './settings.js';
 import { errorText, isFileTrouble, notSentReason, READ_TRIES, Troubles } from './troubles.js';
@@ -81,6 +83,15 @@ export class Outgoing {
     }
   }
 
+  /** A file in processing/ (to name the people of a rejected unit); null when it cannot be read now. */
+  private readOrNull(name: string): Buffer | null {
+    try {
+      return readFileSync(join(this.ctx.processing, name));
+    } catch {
+      return null;
+    }
+  }
+
   /** The outbox's records by unit: a unit waiting there is not checked or sealed again. */
   private queuedUnits(): Map<string, OutboxRecord> {
     const queued = new Map<string, OutboxRecord>();
@@ -143,7 +154,8 @@ export class Outgoing {
         }
         this.firstIncomplete.delete(key);
         if (reportHasErrors(report)) {
-          await this.ctx.filing.reject(paths, report);
+          const { problems } = reportProblems(report, (n) => this.readOrNull(n), this.ctx.session.catalog);
+          await this.ctx.filing.reject(paths, report, problems);
           this.ctx.status.counts.errors += paths.length;
           continue;
         }
@@ -194,7 +206,7 @@ export class Outgoing {
         const why = errorText(e);
         await this.ctx.filing.notSent(files, {
           code: 'UNREADABLE',
-          ja: `ファイルを ${READ_TRIES} 回読もうとしましたが読めませんでした: ${why}`,
+          ja: `ファイルを ${READ_TRIES} 回読もうとしましたが読めませんでした（${systemWords(e)}）`,
           en: `the files could not be read in ${READ_TRIES} tries: ${why}`,
           hint: { ja: 'ファイルを開いているプログラムを閉じ、読み取りの権限を確かめてから、介護ソフトからもう一度書き出してください', en: 'Close any program that has the file open and check that it may be read, then export it again from the care software' },
         });
@@ -231,4 +243,11 @@ export class Outgoing {
     const waiting = ids.find((id) => this.ctx.session.spool.exists('outbox', `${id}.json`));
     return waiting ? this.ctx.session.spool.readRecord('outbox', `${waiting}.json`, outboxRecordSchema) : null;
   }
+}
+
+/** A system error in a clerk's report: its code (EACCES, EBUSY …) for the support desk, never its path. */
+function systemWords(e: unknown): string {
+  const x = e as { code?: unknown; syscall?: unknown; ja?: string };
+  if (typeof x.syscall === 'string' && typeof x.code === 'string') return `システムの応答: ${x.code}`;
+  return x.ja ?? japanesePart(errorText(e));
 }

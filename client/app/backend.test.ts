@@ -240,7 +240,12 @@ describe('app back end', () => {
       if (attention.some((a) => a.kind === 'file-error')) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(attention).toContainEqual(expect.objectContaining({ kind: 'file-error', subject: broken }));
+    // One card for the unit, in plain words: what is wrong and what to do in the care software.
+    const cards = attention.filter((a) => a.kind === 'file-error');
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.title.ja).toContain('送れていません');
+    expect(cards[0]!.action.ja).toContain('介護ソフトで直して');
+    expect((await hh.listErrors({})).units.map((u) => u.files)).toEqual([[broken]]);
     expect(existsSync(join(exportDir, 'errors', `${broken}.errors.txt`))).toBe(true);
 
     // A unit the receiver quarantined (as the receiver journals it: see transport/receiver.ts).
@@ -254,6 +259,14 @@ describe('app back end', () => {
     const h = (await hh.history({ direction: 'received' })).find((x) => x.messageId === 'q-0001')!;
     expect(h).toMatchObject({ status: 'quarantined', receipt: 'given' });
     expect((await hh.listArrivals({})).find((a) => a.messageId === 'q-0001')).toMatchObject({ verified: false, state: 'quarantined' });
+
+    // 確認済み: today's count starts again from 0 and the card leaves ホーム; the unit stays in the error view; kept on disk.
+    const acked = await hh.acknowledgeErrors({});
+    expect(acked.units.map((u) => u.acknowledged)).toEqual([true]);
+    const after = await hh.home({});
+    expect(after.today.errors).toBe(0);
+    expect(after.attention.some((a) => a.kind === 'file-error')).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'offices', 'home-help', 'app', 'errors-acknowledged.json'), 'utf8')).acknowledgedAt).toBe(acked.acknowledgedAt);
   });
 });
 

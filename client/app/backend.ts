@@ -10,6 +10,8 @@
 import type { Handlers } from '../../shared/api/methods.js';
 import { Comparisons } from './comparisons.js';
 import { BackendContext, type BackendOptions } from './context.js';
+import { ErrorUnits } from './errorUnits.js';
+import { ExportFolder } from './exportFolder.js';
 import { History } from './history.js';
 import { Partners } from './partners.js';
 import type { Profile } from './profile.js';
@@ -34,14 +36,18 @@ export class AppBackend {
     const partners = new Partners(ctx);
     const history = new History(ctx, partners);
     const receiving = new Receiving(ctx, partners, refresh);
-    this.status = new Status(ctx, partners, history, receiving);
-    this.session = new OfficeSession(ctx, this.status, receiving);
     const sending = new Sending(ctx, partners, refresh);
+    const errors = new ErrorUnits(ctx, partners, (open, paths) => sending.sendPaths(open, paths, false));
+    this.status = new Status(ctx, partners, history, receiving, errors);
+    this.session = new OfficeSession(ctx, this.status, receiving);
+    const exportFolder = new ExportFolder(ctx, history, errors);
     const comparisons = new Comparisons(ctx, partners, receiving);
     this.handlers = {
       ...this.status.handlers,
       ...this.session.handlers,
       ...sending.handlers,
+      ...errors.handlers,
+      ...exportFolder.handlers,
       ...receiving.handlers,
       ...comparisons.handlers,
       ...partners.handlers,

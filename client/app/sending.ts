@@ -1,21 +1,24 @@
 // Sending on a person's word: files dropped on the window (staged in the app's folder) or picked from
 // the export folder are checked, shown, and — when asked — signed, encrypted, spooled and submitted.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ApiError, type Handlers } from '../../shared/api/methods.js';
 import type { SendOutcome } from '../../shared/api/types.js';
-import { parseFileName } from '../../shared/validator/fileName.js';
 import { claimInto, conflictIn } from '../agent/claim.js';
 import { refusedReason } from '../agent/filing.js';
+import { isSendableName } from '../check/clerkWording.js';
 import { checkPaths, listCandidates } from '../check/validation.js';
 import { flushOutbox, prepareUnits, spoolUnit, type PreparedUnit } from '../transport/sender.js';
-import type { Session } from '../transport/session.js';
 import { writeDurable } from '../transport/spool.js';
 import { t, type BackendContext, type Open } from './context.js';
 import { toApiError } from './errors.js';
 import type { Partners } from './partners.js';
+import { directionBlock, ignoredWhy, sentUnits, shortLocal, withSendChecks } from './sendChecks.js';
 import { emptyReport, validationView } from './views.js';
+
+/** A file, not one of the agent's folders (processing, sent, errors) beside the exported files. */
+const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() === true;
 
 export class Sending {
   constructor(
@@ -54,13 +57,14 @@ export class Sending {
    * accepted it (now, or later when the agent's pass submits it again), errors/ with the reason when it
    * refused it for good.
    */
-  private async sendPaths({ s, agent }: Open, paths: string[], staged: boolean) {
+  async sendPaths({ s, agent, records }: Open, paths: string[], staged: boolean) {
     const { ctx } = this;
     const result = await agent.exclusive(async () => {
       ctx.activity = { label: t('ファイルを検査しています', 'Checking the files'), done: 0, total: paths.length };
       try {
         const { report, units } = await prepareUnits(paths, s);
-        const validation = validationView(report, null, this.partners.nameOf, s.config.office);
+        const sent = sentUnits(records);
+        const validation = withSendChecks(validationView(report, null, this.partners.nameOf, s.config.office), s.config.office, sent, s.catalog, this.partners.nameOf);
         if (units.length === 0) {
           const outcomes: SendOutcome[] = validation.units.map((u) => ({ unit: u.key, partner: u.partner.office, messageId: null, state: 'invalid', message: t('エラーがあるため送信しません。介護ソフトで直して出力し直してください', 'Not sent: fix the errors in the care software and export again') }));
           return { outcomes, validation };
@@ -71,6 +75,17 @@ export class Sending {
           ctx.activity = { label: t('署名・暗号化して送っています', 'Signing, encrypting and sending'), done: i, total: units.length };
           const key = `${u.header.sender.office}#${u.header.receiver.office}#${u.header.sequence}`;
           const partner = u.header.receiver.office;
+          // Checked again here, not only on the screen: the wrong direction, or the same files sent before.
+          const wrongWay = directionBlock(u.header, s.config.office, this.partners.nameOf);
+          if (wrongWay) {
+            outcomes.push({ unit: key, partner, messageId: null, state: 'failed', message: wrongWay.message });
+            continue;
+          }
+          const sentAt = sent.get(u.header.messageId);
+          if (sentAt) {
+            outcomes.push({ unit: key, partner, messageId: u.header.messageId, state: 'duplicate', message: t(`この送信単位は ${shortLocal(sentAt)} に送信済みです`, `This unit was already sent on ${shortLocal(sentAt)}`) });
+            continue;
+          }
           // Its originals could not wait in processing/ beside a different file of the same name: not sealed, left where they are.
           const clash = u.paths.map((p) => conflictIn(processing, p)).find((n) => n !== null);
           if (clash) {
@@ -112,23 +127,28 @@ export class Sending {
   }
 
   /** Names of the offices in the checked units, learnt before the view is drawn. */
-  private async viewOf(s: Session, report: Awaited<ReturnType<typeof checkPaths>>, batchId: string | null) {
+  private async viewOf({ s, records }: Open, report: Awaited<ReturnType<typeof checkPaths>>, batchId: string | null) {
     await this.partners.learnNames(s, report.units.flatMap((u) => [u.sender.office, u.receiver.office]));
-    return validationView(report, batchId, this.partners.nameOf, s.config.office);
+    return withSendChecks(validationView(report, batchId, this.partners.nameOf, s.config.office), s.config.office, sentUnits(records), s.catalog, this.partners.nameOf);
   }
 
   readonly handlers: Pick<Handlers, 'listExportFiles' | 'validateUploads' | 'sendStaged' | 'sendExportFiles'> = {
     listExportFiles: async () => {
-      const { s } = this.ctx.need();
+      const open = this.ctx.need();
+      const { s } = open;
       const { files, ignored } = await listCandidates(s.config.folders.export);
-      const spec = files.filter((f) => parseFileName(basename(f), s.catalog).meta !== null);
-      if (spec.length === 0) return { batchId: null, files: [], units: [], ignored: ignored.map((i) => basename(i)), sendable: false, report: emptyReport(s.catalog) };
+      const spec = files.filter((f) => isSendableName(basename(f), s.catalog));
+      // A .csv whose name is not a spec name (lower case, a Windows copy) is not sent either: said why.
+      const notSpec = [...ignored.filter(isFile), ...files.filter((f) => !spec.includes(f))].map((i) => basename(i)).sort();
+      if (spec.length === 0) return { batchId: null, files: [], units: [], ignored: notSpec, ignoredWhy: ignoredWhy(notSpec, s.catalog), sendable: false, report: emptyReport(s.catalog) };
       const report = await checkPaths(spec, { catalog: s.catalog, units: true });
-      return this.viewOf(s, report, null);
+      const view = await this.viewOf(open, report, null);
+      return { ...view, ignored: notSpec, ignoredWhy: ignoredWhy(notSpec, s.catalog) };
     },
 
     validateUploads: async ({ files }) => {
-      const { s } = this.ctx.need();
+      const open = this.ctx.need();
+      const { s } = open;
       const { profile } = this.ctx;
       const batchId = randomUUID();
       const dir = join(profile.stagingDir, batchId);
@@ -140,7 +160,7 @@ export class Sending {
         writeDurable(target, Buffer.from(f.base64, 'base64'), profile.tmp);
       }
       const report = await checkPaths(files.map((f) => join(dir, f.name)), { catalog: s.catalog, units: true });
-      return this.viewOf(s, report, batchId);
+      return this.viewOf(open, report, batchId);
     },
 
     sendStaged: async ({ batchId }) => {

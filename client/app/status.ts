@@ -1,16 +1,16 @@
 // What the app shows about itself: the state every screen starts from, the home screen (today's
 // counts and what needs a person's attention), and the background upkeep behind them — connection
 // state, the relay's view of what we sent, copies of arrivals, and notifications.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { ApiError, type Handlers } from '../../shared/api/methods.js';
-import type { AppState, AttentionItem } from '../../shared/api/types.js';
-import { parseFileName } from '../../shared/validator/fileName.js';
+import type { AppState, AttentionItem, ErrorUnit } from '../../shared/api/types.js';
 import { daysLeft } from '../../pki/certs.js';
 import { EXPIRY_WARNING_DAYS } from '../../pki/pkcs12.js';
+import { isSendableName } from '../check/clerkWording.js';
 import type { Session } from '../transport/session.js';
 import { STAGING_KEEP_MS, t, type BackendContext, type Open } from './context.js';
 import { toApiError } from './errors.js';
+import { kindsText, type ErrorUnits } from './errorUnits.js';
 import type { History } from './history.js';
 import type { Partners } from './partners.js';
 import type { Receiving } from './receiving.js';
@@ -37,6 +37,7 @@ export class Status {
     private readonly partners: Partners,
     private readonly history: History,
     private readonly receiving: Receiving,
+    private readonly errors: ErrorUnits,
   ) {}
 
   /** A renewed certificate gets its own warning when it in turn comes near its end. */
@@ -99,14 +100,6 @@ export class Status {
     }
   }
 
-  private errorReports(s: Session): { name: string; at: string }[] {
-    const dir = this.ctx.folders(s).errors;
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir)
-      .filter((n) => n.endsWith('.errors.json'))
-      .map((n) => ({ name: n.slice(0, -'.errors.json'.length), at: statSync(join(dir, n)).mtime.toISOString() }));
-  }
-
   private attention({ s, agent, records }: Open): AttentionItem[] {
     const { connection } = this.ctx;
     const nameOf = this.partners.nameOf;
@@ -117,12 +110,12 @@ export class Status {
     }
     const left = daysLeft(s.identity.certificate);
     if (left <= EXPIRY_WARNING_DAYS) items.push({ kind: 'certificate-expiring', title: t(`証明書の有効期限まであと ${left} 日です`, `The certificate expires in ${left} days`), action: t('新しい証明書を取得して、設定の「事業所の設定を変える」で読み込んでください', 'Obtain a new certificate and load it under "Change the office settings"'), subject: null, at: s.identity.certificate.notAfter.toISOString() });
-    // A file in errors/ stays a problem until someone takes it out of there.
-    for (const e of this.errorReports(s)) items.push({ kind: 'file-error', title: t(`エラーのため送っていません: ${e.name}`, `Not sent because of errors: ${e.name}`), action: t('エラーの内容（errors フォルダの .errors.txt）を見て、介護ソフトで直して出力し直してください', 'Read the errors (.errors.txt in the errors folder), fix them in the care software and export again'), subject: e.name, at: e.at });
+    // One card per unit in errors/ until someone marks it 確認済み (it stays in the error view).
+    for (const u of this.errors.units(s).filter((x) => !x.acknowledged)) items.push(errorCard(u));
     for (const u of agent.status.incomplete) items.push({ kind: 'incomplete-unit', title: t(`ファイルがそろっていません: ${u.files.join('・')}`, `Files missing from a unit: ${u.files.join(', ')}`), action: t(`足りないもの: ${u.missing.join(' / ')}。介護ソフトから書き出してください`, `Missing: ${u.missing.join(' / ')}. Export them from the care software`), subject: u.unit, at: u.since });
     for (const u of agent.status.held) items.push({ kind: 'send-failed', title: t(`まだ送れていません: ${u.files.join('・')}`, `Not sent yet: ${u.files.join(', ')}`), action: t(`自動でやり直します。理由: ${u.reason}`, `Retried automatically. Reason: ${u.reason}`), subject: u.unit, at: u.since });
     if (!agent.settings.autoSend) {
-      const waiting = readdirSync(s.config.folders.export, { withFileTypes: true }).filter((e) => e.isFile() && parseFileName(e.name, s.catalog).meta !== null);
+      const waiting = readdirSync(s.config.folders.export, { withFileTypes: true }).filter((e) => e.isFile() && isSendableName(e.name, s.catalog));
       if (waiting.length) items.push({ kind: 'unsent-export', title: t(`書き出しフォルダに送っていないファイルが ${waiting.length} 件あります`, `${waiting.length} files in the export folder are not sent`), action: t('自動送信は切ってあります。「送信」の画面で確かめて送ってください', 'Automatic sending is off: check and send them on the Send screen'), subject: null, at: null });
     }
     for (const r of records.outbox('outbox')) {
@@ -175,16 +168,34 @@ export class Status {
       const history = this.history.entries(open.s, open.records, {});
       const today = localDay(new Date());
       const todays = history.filter((h) => localDay(new Date(h.at)) === today);
+      const ack = this.errors.acknowledgedAt();
       return {
         today: {
           // Sent: the service has it. Received: it is in the import folder. The rest counts as an error.
           sent: todays.filter((h) => h.direction === 'sent' && h.status !== 'pending' && h.status !== 'failed').length,
           received: todays.filter((h) => h.direction === 'received' && h.status === 'imported').length,
-          errors: todays.filter((h) => h.status === 'quarantined' || h.status === 'failed').length + this.errorReports(open.s).filter((e) => localDay(new Date(e.at)) === today).length,
+          // 確認済み clears the count: only what happened since then counts.
+          errors: todays.filter((h) => (h.status === 'quarantined' || h.status === 'failed') && (ack === null || h.at > ack)).length + this.errors.units(open.s).filter((u) => !u.acknowledged && localDay(new Date(u.at)) === today).length,
         },
         attention: this.attention(open),
         recent: history.slice(0, 10),
       };
     },
+  };
+}
+
+/** The home screen's card for one unit in errors/: what is wrong, for whom, and what to do. */
+function errorCard(u: ErrorUnit): AttentionItem {
+  const first = u.problems[0];
+  const who = u.people.length > 0 ? u.people.join('、') : null;
+  const kinds = kindsText(u.kinds);
+  const more = u.problems.length > 1 ? { ja: `（ほかに ${u.problems.length - 1} 件）`, en: ` (and ${u.problems.length - 1} more)` } : { ja: '', en: '' };
+  const to = u.partner ? `${u.partner.name ?? u.partner.office}` : null;
+  return {
+    kind: 'file-error',
+    title: t(`${who ? `${who}の分が` : ''}送れていません: ${kinds.ja}${to ? `（${to} あて）` : ''}`, `Not sent${who ? ` for ${who}` : ''}: ${kinds.en}${to ? ` (to ${to})` : ''}`),
+    action: first ? t(`${first.what.ja}${more.ja}。${first.fix.ja}`, `${first.what.en}${more.en}. ${first.fix.en}`) : t('介護ソフトで直して、もう一度書き出してください', 'Fix it in the care software and export again'),
+    subject: null,
+    at: u.at,
   };
 }

@@ -81,8 +81,13 @@ export function unpackBundle(bytes: Buffer): { header: UnitHeader; files: Bundle
 
 /** Same unit, same id: a resend of the same files can never become a second message. */
 export function unitMessageId(header: Omit<UnitHeader, 'messageId' | 'kinds' | 'month'>, files: BundleFile[]): string {
+  return unitMessageIdOf(header, files.map((f) => ({ name: f.name, sha256: sha256(f.data) })));
+}
+
+/** The same id from the files' SHA-256 (a check report has them): is this unit already in the history? */
+export function unitMessageIdOf(header: Omit<UnitHeader, 'messageId' | 'kinds' | 'month'>, files: { name: string; sha256: string }[]): string {
   const h = createHash('sha256');
   h.update(`${header.sender.office}_${header.sender.serviceType}>${header.receiver.office}_${header.receiver.serviceType}#${header.sequence}`);
-  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) h.update(`\n${f.name}:${sha256(f.data)}`);
+  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) h.update(`\n${f.name}:${f.sha256}`);
   return h.digest('base64url').slice(0, 32);
 }

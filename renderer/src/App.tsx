@@ -7,6 +7,7 @@ import { LangSwitch } from './components/LangSwitch.js';
 import { I18nContext, makeI18n } from './i18n/index.js';
 import { ComparePage } from './screens/Compare.js';
 import { DocumentsPage } from './screens/Documents.js';
+import { ErrorsPage } from './screens/Errors.js';
 import { HistoryPage } from './screens/History.js';
 import { HomePage } from './screens/Home.js';
 import type { ScreenId } from './screens/ids.js';
@@ -119,6 +120,7 @@ export function App() {
         <main className="main">
           {screen === 'home' && <HomePage state={state} go={setScreen} />}
           {screen === 'send' && <SendPage />}
+          {screen === 'errors' && <ErrorsPage shell={state.shell} />}
           {screen === 'receive' && <ReceivePage />}
           {screen === 'documents' && <DocumentsPage />}
           {screen === 'compare' && <ComparePage />}

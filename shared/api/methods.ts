@@ -13,6 +13,8 @@ import type {
   ConnectionCheck,
   DocumentEntry,
   DocumentView,
+  ErrorsView,
+  ExportFolderState,
   FolderCheck,
   HistoryEntry,
   HomeSummary,
@@ -85,6 +87,10 @@ export const requestSchemas = {
   validateUploads: z.object({ files: z.array(upload).min(1).max(500) }).strict(),
   sendStaged: z.object({ batchId: z.string().regex(/^[0-9a-f-]{8,64}$/) }).strict(),
   sendExportFiles: z.object({ names: z.array(fileName).min(1).max(500) }).strict(),
+  exportFolderState: empty,
+  listErrors: empty,
+  resendErrors: z.object({ key: z.string().min(1).max(300) }).strict(),
+  acknowledgeErrors: empty,
   listArrivals: empty,
   receiveNow: empty,
   openFolder: z.object({ which: z.enum(['export', 'import', 'errors', 'sent', 'quarantine']) }).strict(),
@@ -131,6 +137,14 @@ export interface Responses {
   validateUploads: ValidationView;
   sendStaged: SendResult;
   sendExportFiles: SendResult;
+  /** What the export folder and the agent hold now: waiting, held, incomplete, ignored (with why), recently sent. */
+  exportFolderState: ExportFolderState;
+  /** The units in the errors folder, one entry per unit, in plain words. */
+  listErrors: ErrorsView;
+  /** Checks one unit's files in the errors folder again, where they are, and sends them when they pass. */
+  resendErrors: SendResult;
+  /** Marks every error seen so far as checked: the home screen's count of today's errors starts again from 0. */
+  acknowledgeErrors: ErrorsView;
   listArrivals: Arrival[];
   receiveNow: ReceiveResult;
   openFolder: { path: string; opened: boolean };

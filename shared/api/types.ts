@@ -141,6 +141,16 @@ export interface CheckedFile {
   errors: Finding[];
   warnings: Finding[];
   records: number | null;
+  /** The clerk-facing sentence for what is wrong with this file as a whole (an Excel file, a lower-case name …). */
+  summary?: Text;
+}
+
+/** Why a unit may not be sent from this office: the wrong direction, or already sent (at `sentAt`). */
+export interface UnitBlock {
+  kind: 'direction' | 'duplicate';
+  message: Text;
+  /** When the same unit (the same files, byte for byte) was sent before. */
+  sentAt: string | null;
 }
 
 export interface UnitView {
@@ -155,6 +165,14 @@ export interface UnitView {
   /** Unit-level findings (companions missing, users differ). */
   errors: Finding[];
   warnings: Finding[];
+  /** Set when the unit must not be sent from here (checked before the send button is enabled). */
+  blocked?: UnitBlock;
+}
+
+/** A file in the export folder that is not sent, and why, in a clerk's words. */
+export interface IgnoredFile {
+  name: string;
+  reason: Text;
 }
 
 export interface ValidationView {
@@ -163,6 +181,8 @@ export interface ValidationView {
   files: CheckedFile[];
   units: UnitView[];
   ignored: string[];
+  /** The ignored files with the reason (same order as `ignored`). */
+  ignoredWhy?: IgnoredFile[];
   /** Every unit is valid and there is at least one. */
   sendable: boolean;
   report: CheckReport;
@@ -172,7 +192,7 @@ export interface SendOutcome {
   unit: string;
   partner: string;
   messageId: string | null;
-  state: 'accepted' | 'queued' | 'failed' | 'invalid';
+  state: 'accepted' | 'queued' | 'failed' | 'invalid' | 'duplicate';
   message: Text;
 }
 
@@ -296,4 +316,57 @@ export interface HistoryFilter {
 export interface FileUpload {
   name: string;
   base64: string;
+}
+
+/** The export folder as the agent sees it (送信 screen's panel). */
+export interface ExportFolderState {
+  path: string;
+  autoSend: boolean;
+  /** Standard-spec files in the export folder, not taken yet (settling, or automatic sending is off). */
+  waiting: { name: string; since: string }[];
+  /** Units the agent holds back and tries again (no connection, the receiver not on the service …). */
+  held: { unit: string; files: string[]; reason: Text; since: string }[];
+  /** Units waiting for their other files. */
+  incomplete: { unit: string; files: string[]; missing: string[]; since: string }[];
+  /** Files that are never sent, and why. */
+  ignored: IgnoredFile[];
+  /** Units in the errors folder. */
+  errorUnits: number;
+  /** The latest units sent (by the agent or by a person), newest first. */
+  recent: HistoryEntry[];
+}
+
+/** One problem of a unit in the errors folder, in plain words. */
+export interface ErrorProblem {
+  file: string | null;
+  /** e.g. 第6表 サービス利用票（予定） */
+  kind: string | null;
+  /** 1-based record number, when the problem is in one record. */
+  row: number | null;
+  field: string | null;
+  /** 「佐藤 ハナ 様」 or 「被保険者番号 1000000000」, when the record names a person. */
+  person: string | null;
+  what: Text;
+  fix: Text;
+}
+
+/** One unit (the files that travel together) in the errors folder. */
+export interface ErrorUnit {
+  key: string;
+  files: string[];
+  partner: { office: string; name: string | null } | null;
+  sequence: string | null;
+  kinds: string[];
+  /** The people whose records have problems (names when the unit's 利用者補足情報 has them). */
+  people: string[];
+  problems: ErrorProblem[];
+  at: string;
+  /** Marked 確認済み (its errors no longer count on the home screen). */
+  acknowledged: boolean;
+}
+
+export interface ErrorsView {
+  folder: string;
+  units: ErrorUnit[];
+  acknowledgedAt: string | null;
 }

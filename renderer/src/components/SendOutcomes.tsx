@@ -7,8 +7,9 @@ const stateLabel: Record<SendOutcome['state'], MessageKey> = {
   queued: 'outQueued',
   failed: 'outFailed',
   invalid: 'outInvalid',
+  duplicate: 'outDuplicate',
 };
-const stateClass: Record<SendOutcome['state'], string> = { accepted: 'badge-ok', queued: 'badge-info', failed: 'badge-error', invalid: 'badge-error' };
+const stateClass: Record<SendOutcome['state'], string> = { accepted: 'badge-ok', queued: 'badge-info', failed: 'badge-error', invalid: 'badge-error', duplicate: 'badge-info' };
 
 export function SendOutcomes({ outcomes }: { outcomes: SendOutcome[] }) {
   const { t, tx } = useI18n();

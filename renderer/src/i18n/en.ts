@@ -1,10 +1,12 @@
 // Every label the screens show, in English. Typed by the Japanese keys, so a missing (or extra)
 // English label is a type error.
+import { errorsEn } from './errors.en.js';
 import { formsEn } from './forms.en.js';
 import type { MessageKey } from './ja.js';
 
 export const en: Record<MessageKey, string> = {
   ...formsEn,
+  ...errorsEn,
   appTitle: 'CarePlan Link',
   office: 'Office',
   navHome: 'Home',

@@ -1,10 +1,12 @@
 // Every label the screens show, in Japanese: the default, because the people using this are office
 // clerks and care managers. The keys here are the keys of every other language (see en.ts).
 
+import { errorsJa } from './errors.ja.js';
 import { formsJa } from './forms.ja.js';
 
 export const ja = {
   ...formsJa,
+  ...errorsJa,
   appTitle: 'ケアプランリンク',
   office: '事業所',
   // navigation

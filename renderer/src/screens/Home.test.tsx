@@ -33,8 +33,11 @@ describe('HomePage', () => {
     const go = vi.fn();
     renderScreen(<HomePage state={readyState} go={go} />);
     const items = await screen.findAllByTestId('attention-item');
-    fireEvent.click(items[0]!.querySelector('button')!);
-    expect(go).toHaveBeenCalledWith('send');
+    const open = items[0]!.querySelector('button')!;
+    // A unit that could not be sent leads to the error view, which says how to fix and resend it.
+    expect(open.textContent).toBe('エラーを見る');
+    fireEvent.click(open);
+    expect(go).toHaveBeenCalledWith('errors');
   });
 
   it('receives now and shows the message', async () => {

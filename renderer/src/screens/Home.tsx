@@ -13,7 +13,7 @@ import type { ScreenId } from './ids.js';
 const HOME_REFRESH_MS = 5000;
 
 const kindLook: Record<AttentionKind, { icon: string; tone: 'error' | 'warn' | 'muted'; screen: ScreenId }> = {
-  'file-error': { icon: '✗', tone: 'error', screen: 'send' },
+  'file-error': { icon: '✗', tone: 'error', screen: 'errors' },
   'incomplete-unit': { icon: '!', tone: 'warn', screen: 'send' },
   'unsent-export': { icon: '!', tone: 'warn', screen: 'send' },
   'send-failed': { icon: '✗', tone: 'error', screen: 'history' },
@@ -39,8 +39,8 @@ function Attention({ item, go }: { item: AttentionItem; go: (s: ScreenId) => voi
           </p>
         ) : null}
       </div>
-      <button type="button" className="btn" onClick={() => go(look.screen)}>
-        {t('open')}
+      <button type="button" className="btn" data-testid="attention-open" onClick={() => go(look.screen)}>
+        {item.kind === 'file-error' ? t('homeOpenErrors') : t('open')}
       </button>
     </li>
   );
@@ -81,10 +81,10 @@ export function HomePage({ state, go }: { state: AppState; go: (s: ScreenId) => 
           <span className="count-label">{t('today')} {t('todayReceived')}</span>
           <span className="count-value">{home.data?.today.received ?? '—'}</span>
         </div>
-        <div className={`count count-errors${(home.data?.today.errors ?? 0) > 0 ? ' count-bad' : ''}`} data-testid="count-errors">
+        <button type="button" className={`count count-errors count-link${(home.data?.today.errors ?? 0) > 0 ? ' count-bad' : ''}`} data-testid="count-errors" onClick={() => go('errors')}>
           <span className="count-label">{t('today')} {t('todayErrors')}</span>
           <span className="count-value">{home.data?.today.errors ?? '—'}</span>
-        </div>
+        </button>
       </section>
 
       <section className="card">

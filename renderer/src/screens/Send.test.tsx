@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SendResult } from '../../../shared/api/types.js';
+import type { SendResult, UnitBlock } from '../../../shared/api/types.js';
 import { setApi } from '../api.js';
 import { createFakeApi, exportView, invalidUpload, PLAN_FILE, readyState, SIKYU_FILE, validUpload } from '../testing/fakeApi.js';
 import { install, renderScreen, textFile } from '../testing/render.js';
@@ -110,5 +110,49 @@ describe('SendPage', () => {
     const sendButton = (await screen.findByTestId('export-send-button')) as HTMLButtonElement;
     expect(sendButton.disabled).toBe(true);
     expect(screen.getByText('直す必要があるところがあるため、まだ送信できません。')).toBeTruthy();
+  });
+
+  /** Drops the plan unit, the back end answering that it is blocked; resolves with the notice the unit shows. */
+  async function dropBlocked(blocked: UnitBlock): Promise<HTMLElement> {
+    const view = { ...structuredClone(validUpload), sendable: false, units: validUpload.units.map((u) => ({ ...u, blocked })) };
+    install(createFakeApi({ validateUploads: async () => structuredClone(view) }));
+    renderScreen(<SendPage />);
+    drop([PLAN_FILE, SIKYU_FILE]);
+    return within(screen.getByTestId('send-dropped')).findByTestId(`unit-${blocked.kind}`, {}, { timeout: 2000 });
+  }
+
+  it('the same unit sent before: says when it went, in local time, and offers nothing to press', async () => {
+    const notice = await dropBlocked({ kind: 'duplicate', message: { ja: 'この送信単位は 12/01 10:15 に送信済みです', en: 'This unit was already sent on 12/01 10:15' }, sentAt: '2026-12-01T01:15:00.000Z' });
+    expect(notice.textContent).toBe('この送信単位は 12/01 10:15 に送信済みです');
+    expect(within(screen.getByTestId('send-dropped')).getByTestId('all-duplicates').textContent).toContain('すでに送信済み');
+    // Nothing to press: no send button at all, not merely a disabled one.
+    expect(screen.queryByTestId('send-button')).toBeNull();
+  });
+
+  it('another office’s unit: the send button stays disabled and the panel says why', async () => {
+    const notice = await dropBlocked({ kind: 'direction', message: { ja: '送信元の事業所番号が 1310000037 になっています。この事業所（1310000011）のファイルではないため送れません', en: 'Wrong sender' }, sentAt: null });
+    expect(notice.textContent).toContain('この事業所（1310000011）のファイルではないため送れません');
+    expect(within(screen.getByTestId('send-dropped')).getByTestId('send-unit').textContent).toContain('この事業所からは送れません');
+    expect((screen.getByTestId('send-button') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText('送れない送信単位があります。内容を確かめてください。')).toBeTruthy();
+  });
+
+  it('the export-folder panel shows what the agent holds: incomplete (what is missing), ignored (why), errors, recently sent', async () => {
+    install(createFakeApi());
+    renderScreen(<SendPage />);
+    const panel = await screen.findByTestId('folder-panel');
+    expect(within(panel).getByTestId('folder-incomplete').textContent).toContain('足りないもの: 第7表（UPSIKYU）がありません');
+    expect(within(panel).getByTestId('folder-ignored-file').textContent).toBe('4月分.xlsxExcel のファイルは送れません。介護ソフトから CSV で出力してください');
+    expect(within(panel).getByTestId('folder-errors').textContent).toContain('1 件');
+    expect(within(panel).getAllByTestId('folder-recent-row')[0]!.textContent).toContain('ひまわり訪問介護');
+  });
+
+  it('a dropped UTF-8 or Excel file shows the clerk’s sentence', async () => {
+    const upload = structuredClone(invalidUpload);
+    upload.files[0]!.summary = { ja: 'ファイルが UTF-8 で保存されています。', en: 'UTF-8' };
+    install(createFakeApi({ validateUploads: async () => upload }));
+    renderScreen(<SendPage />);
+    drop([PLAN_FILE]);
+    expect((await screen.findByTestId('file-summary', {}, { timeout: 2000 })).textContent).toBe('ファイルが UTF-8 で保存されています。');
   });
 });

@@ -2,7 +2,8 @@ import { useRef, useState } from 'react';
 import type { DragEvent } from 'react';
 import type { AppState, FileUpload, SendOutcome, Text, ValidationView } from '../../../shared/api/types.js';
 import { api } from '../api.js';
-import { ErrorAlert, Notice } from '../components/Alert.js';
+import { ErrorAlert } from '../components/Alert.js';
+import { ExportFolderPanel } from '../components/ExportFolderPanel.js';
 import { Progress } from '../components/Progress.js';
 import { SendOutcomes } from '../components/SendOutcomes.js';
 import { ValidationPanel } from '../components/ValidationPanel.js';
@@ -89,14 +90,18 @@ function DroppedFiles({ onBusy }: { onBusy: (busy: boolean) => void }) {
 
 /** The check results, then the one button that sends them (enabled only when everything may go). */
 function ReviewAndSend({ view, testId, label, canSend, onSend }: { view: ValidationView; testId: string; label: string; canSend: boolean; onSend: () => void }) {
+  // Files sent before, byte for byte: nothing to press (the panel says when they went).
+  const allSent = view.units.length > 0 && view.units.every((u) => u.blocked?.kind === 'duplicate');
   return (
     <>
       <ValidationPanel view={view} />
-      <div className="send-row">
-        <button type="button" className="btn btn-primary btn-large" data-testid={testId} disabled={!canSend} onClick={onSend}>
-          {label}
-        </button>
-      </div>
+      {allSent ? null : (
+        <div className="send-row">
+          <button type="button" className="btn btn-primary btn-large" data-testid={testId} disabled={!canSend} onClick={onSend}>
+            {label}
+          </button>
+        </div>
+      )}
     </>
   );
 }
@@ -113,10 +118,14 @@ function SendStatus({ busy, activity, error, outcomes }: { busy: boolean; activi
   );
 }
 
-/** What the care software has written to the export folder, waiting to be sent. */
+/** The export folder panel refreshes itself: the agent takes and sends files by itself. */
+const FOLDER_REFRESH_MS = 5000;
+
+/** What the care software has written to the export folder: the agent's view of it, and what waits to be sent. */
 function ExportFolder({ onBusy }: { onBusy: (busy: boolean) => void }) {
   const { t } = useI18n();
   const list = useLoad(() => api().listExportFiles({}));
+  const folder = useLoad(() => api().exportFolderState({}), '', FOLDER_REFRESH_MS);
   const sending = useAction();
   const activity = useActivity(sending.busy);
   const [outcomes, setOutcomes] = useState<SendOutcome[] | null>(null);
@@ -131,23 +140,29 @@ function ExportFolder({ onBusy }: { onBusy: (busy: boolean) => void }) {
     if (r) {
       setOutcomes(r.outcomes);
       void list.reload();
+      void folder.reload();
     }
+  };
+  const reload = () => {
+    void list.reload();
+    void folder.reload();
   };
 
   return (
     <section className="card" data-testid="send-export">
       <div className="section-head">
         <h2>{t('exportTitle')}</h2>
-        <button type="button" className="btn" data-testid="export-refresh" disabled={list.loading} onClick={() => void list.reload()}>
+        <button type="button" className="btn" data-testid="export-refresh" disabled={list.loading} onClick={reload}>
           {t('refresh')}
         </button>
       </div>
-      <ErrorAlert error={list.error} />
+      <ErrorAlert error={list.error ?? folder.error} />
       {list.loading && !view ? <p>{t('loading')}</p> : null}
-      {view && view.files.length === 0 ? <Notice kind="info">{t('exportEmpty')}</Notice> : null}
+      {folder.data ? <ExportFolderPanel state={folder.data} /> : null}
       {view && view.files.length > 0 ? (
         <>
-          <ReviewAndSend view={view} testId="export-send-button" label={t('sendExportButton')} canSend={canSend} onSend={() => void send()} />
+          {/* The panel above already lists the files that are never sent. */}
+          <ReviewAndSend view={{ ...view, ignored: [], ignoredWhy: [] }} testId="export-send-button" label={t('sendExportButton')} canSend={canSend} onSend={() => void send()} />
         </>
       ) : null}
       <SendStatus busy={sending.busy} activity={activity} error={sending.error} outcomes={outcomes} />

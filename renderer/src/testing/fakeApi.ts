@@ -21,6 +21,9 @@ import type {
 } from '../../../shared/api/types.js';
 import type { CheckReport, Finding } from '../../../shared/report/types.js';
 import type { GridRow, UserGrid } from '../../../shared/ticket/ticket.js';
+import { errorsView, folderState } from './fakeErrors.js';
+
+export { errorsView, folderState } from './fakeErrors.js';
 
 export const CARE_MANAGER = '1310000011';
 export const HOME_HELP = '1310000029';
@@ -413,6 +416,13 @@ export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState
       outcomes: [{ unit: exportView.units[0]!.key, partner: 'ひまわり訪問介護', messageId: 'msg-0101', state: 'queued', message: { ja: '送信待ちに入れました。', en: 'Queued.' } }],
       validation: structuredClone(exportView),
     }),
+    exportFolderState: async () => ({ ...structuredClone(folderState), recent: [structuredClone(history[0]!)] }),
+    listErrors: async () => structuredClone(errorsView),
+    resendErrors: async () => ({
+      outcomes: [{ unit: errorsView.units[0]!.key, partner: HOME_HELP, messageId: 'msg-0102', state: 'accepted', message: { ja: '連携サービスが受け付けました', en: 'Accepted by the linkage service' } }],
+      validation: structuredClone(exportView),
+    }),
+    acknowledgeErrors: async () => ({ ...structuredClone(errorsView), acknowledgedAt: '2025-04-25T03:00:00.000Z', units: errorsView.units.map((u) => ({ ...structuredClone(u), acknowledged: true })) }),
     listArrivals: async () => structuredClone(arrivals),
     receiveNow: async () => ({ imported: 1, quarantined: 0, pending: 0, message: { ja: '1件を受け取り、取り込みました。', en: 'Received and imported 1 item.' } }),
     openFolder: async ({ which }) => ({ path: which === 'import' ? 'C:\\CareSoft\\import' : `C:\\CareSoft\\${which}`, opened: true }),

@@ -1,5 +1,5 @@
 // Rendering helpers for the component tests: a screen inside the language context, or the whole app.
-import { render } from '@testing-library/react';
+import { cleanup, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import type { Lang } from '../../../shared/api/types.js';
 import { setApi } from '../api.js';
@@ -18,4 +18,10 @@ export function install(fake: FakeApi): FakeApi {
 /** A File whose bytes are the given text (UTF-8), as a file input or a drop would hand it over. */
 export function textFile(name: string, text: string): File {
   return new File([text], name, { type: 'application/octet-stream' });
+}
+
+/** After each test: the rendered screen unmounted and the fake back end removed. */
+export function resetScreen(): void {
+  cleanup();
+  setApi(null);
 }

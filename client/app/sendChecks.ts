@@ -1,0 +1,96 @@
+// What is checked before the send button is enabled, beyond the validator: the direction (this office
+// sends, another office receives) and whether the very same unit (the same files, byte for byte) was
+// sent before — found by the unit's content hash in the send history. Also the clerk's words for
+// files that are not CSV, lower-case names, Windows copies and UTF-8 files.
+import type { FileReport, UnitReport } from '../../shared/report/types.js';
+import type { IgnoredFile, Text, UnitBlock, ValidationView } from '../../shared/api/types.js';
+import type { SpecCatalog } from '../../shared/spec/model.js';
+import { localDateTimeText } from '../../shared/time.js';
+import { clerkFindings, nameProblem } from '../check/clerkWording.js';
+import { unitMessageIdOf } from '../transport/bundle.js';
+import type { SpoolRecords } from './spoolRecords.js';
+
+/** '12/01 10:15' in Japan local time: when a unit was sent, as a clerk says it. */
+export function shortLocal(at: string): string {
+  const t = localDateTimeText(new Date(at));
+  return `${t.slice(5, 7)}/${t.slice(8, 10)} ${t.slice(11, 16)}`;
+}
+
+/** The units already handed to the linkage service (or waiting to go): content hash → when. */
+export function sentUnits(records: SpoolRecords): Map<string, string> {
+  const sent = new Map<string, string>();
+  for (const r of [...records.outbox('outbox'), ...records.outbox('sent')]) sent.set(r.messageId, r.acceptedAt ?? r.createdAt);
+  return sent;
+}
+
+/** The message id a unit would have: the same files give the same id (the relay's duplicate key). */
+export function unitIdOf(u: UnitReport, files: FileReport[]): string | null {
+  const hashes = u.files.map((n) => files.find((f) => f.name === n));
+  if (hashes.some((f) => !f?.sha256) || u.sender.serviceType === null || u.receiver.serviceType === null) return null;
+  const header = { sender: { office: u.sender.office, serviceType: u.sender.serviceType }, receiver: { office: u.receiver.office, serviceType: u.receiver.serviceType }, sequence: u.sequence };
+  return unitMessageIdOf(header, hashes.map((f) => ({ name: f!.name, sha256: f!.sha256! })));
+}
+
+/** Why this office may not send the unit, or null: sender must be this office, receiver another one. */
+export function directionBlock(u: { sender: { office: string }; receiver: { office: string } }, self: string, nameOf: (office: string) => string | null = () => null): UnitBlock | null {
+  const { sender, receiver } = u;
+  // 「ひまわり訪問介護（1310000029）から」, or 「1310000029 から」 when the name is not known.
+  const from = nameOf(sender.office) ? `${nameOf(sender.office)}（${sender.office}）` : `${sender.office} `;
+  let message: Text | null = null;
+  if (sender.office !== self && receiver.office === self) {
+    message = {
+      ja: `これは ${from}からこの事業所（${self}）に届いたファイルです。送り返すものではないため送れません`,
+      en: `These files came to this office (${self}) from ${from.trim()}; they are not to be sent back`,
+    };
+  } else if (sender.office !== self) {
+    message = {
+      ja: `送信元の事業所番号が ${sender.office} になっています。この事業所（${self}）のファイルではないため送れません。介護ソフトの事業所番号を確かめて出力し直してください`,
+      en: `The sender office is ${sender.office}, not this office (${self}), so these files cannot be sent. Check the office number in the care software and export again`,
+    };
+  } else if (receiver.office === self) {
+    message = {
+      ja: `送信先がこの事業所（${self}）自身になっています。介護ソフトで送信先の事業所を確かめて出力し直してください`,
+      en: `The receiver is this office itself (${self}). Check the receiving office in the care software and export again`,
+    };
+  }
+  return message ? { kind: 'direction', message, sentAt: null } : null;
+}
+
+/** 「この送信単位は 12/01 10:15 に送信済みです」 when the same files went out before. */
+export function duplicateBlock(u: UnitReport, files: FileReport[], sent: Map<string, string>): UnitBlock | null {
+  const id = unitIdOf(u, files);
+  const at = id ? sent.get(id) : undefined;
+  if (!at) return null;
+  return {
+    kind: 'duplicate',
+    message: { ja: `この送信単位は ${shortLocal(at)} に送信済みです`, en: `This unit was already sent on ${shortLocal(at)}` },
+    sentAt: at,
+  };
+}
+
+/** Why a file in the export folder is not sent, in a clerk's words. */
+export function ignoredWhy(names: string[], catalog: SpecCatalog): IgnoredFile[] {
+  return names.map((name) => ({ name, reason: nameProblem(name, catalog) ?? { ja: '送るファイルではありません', en: 'Not a file to send' } }));
+}
+
+/**
+ * The validator's view with what the app adds: each unit's block (direction, duplicate), each file's
+ * clerk summary (UTF-8, Excel: one finding with the fix), why ignored files are ignored, and
+ * `sendable` false while any unit is blocked.
+ */
+export function withSendChecks(view: ValidationView, self: string, sent: Map<string, string>, catalog: SpecCatalog, nameOf?: (office: string) => string | null): ValidationView {
+  const { report } = view;
+  const units = view.units.map((v) => {
+    const u = report.units.find((x) => x.key === v.key);
+    const blocked = u ? (directionBlock(u, self, nameOf) ?? duplicateBlock(u, report.files, sent)) : null;
+    return blocked ? { ...v, blocked } : v;
+  });
+  const files = view.files.map((f) => {
+    const { summary, errors } = clerkFindings(f.name, f.errors, catalog);
+    return summary ? { ...f, summary, errors } : f;
+  });
+  const blocked = units.some((u) => u.blocked);
+  return { ...view, units, files, ignoredWhy: ignoredWhy(view.ignored.map(baseOf), catalog), sendable: view.sendable && !blocked };
+}
+
+const baseOf = (p: string) => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
