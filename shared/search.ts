@@ -18,7 +18,7 @@ export function normalizeForSearch(s: string): string {
     .replace(/[\s・\-‐―]+/g, '');
 }
 
-/** The words of a query: split on any space (a clerk types 山田 花子 or 山田　花子), normalised. */
+/** The words of a query: split on any space (a clerk types 山田 花子, or with an ideographic space), normalised. */
 export function searchTerms(query: string): string[] {
   return query
     .normalize('NFKC')

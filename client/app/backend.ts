@@ -32,8 +32,8 @@ export class AppBackend {
     this.profile = ctx.profile;
     const refresh = () => this.refresh();
     const partners = new Partners(ctx);
-    const history = new History(ctx, partners);
     const receiving = new Receiving(ctx, partners, refresh);
+    const history = new History(ctx, partners, (open) => receiving.people.resolver(open));
     this.status = new Status(ctx, partners, history, receiving);
     this.session = new OfficeSession(ctx, this.status, receiving);
     const sending = new Sending(ctx, partners, refresh);
@@ -46,6 +46,8 @@ export class AppBackend {
       ...comparisons.handlers,
       ...partners.handlers,
       ...history.handlers,
+      ...receiving.people.handlers,
+      ...receiving.opened.handlers,
     };
   }
 

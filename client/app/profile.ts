@@ -109,6 +109,11 @@ export class Profile {
     return join(this.root, 'archive', 'received', messageId);
   }
 
+  /** What the clerk has opened (新着 marks on the rest): keys of arrivals, documents and comparisons. */
+  get openedPath(): string {
+    return join(this.root, 'opened.json');
+  }
+
   get relayStatusPath(): string {
     return join(this.root, 'relay-status.json');
   }

@@ -16,6 +16,8 @@ import type {
   HistoryEntry,
   HomeSummary,
   Partner,
+  Person,
+  PersonName,
   Settings,
   ValidationView,
 } from '../../../shared/api/types.js';
@@ -256,6 +258,14 @@ export const validUpload: ValidationView = {
 
 export const exportView: ValidationView = { ...validUpload, batchId: null };
 
+/** The people of the seeded files: one named (from 利用者補足情報), one known only by number. */
+export const YAMADA: PersonName = { insurer: '131011', insured: '0000012345', name: '山田 花子', kana: 'ヤマダ ハナコ' };
+export const UNNAMED: PersonName = { insurer: '131011', insured: '0000067890', name: null, kana: null };
+export const people: Person[] = [
+  { ...YAMADA, months: ['202504'], partners: [HOME_HELP] },
+  { ...UNNAMED, months: ['202505'], partners: [DAY_CARE] },
+];
+
 export const arrivals: Arrival[] = [
   {
     messageId: 'msg-0002',
@@ -270,6 +280,8 @@ export const arrivals: Arrival[] = [
     signingTime: '2025-04-30T08:00:00.000Z',
     reason: null,
     receivedAt: '2025-04-30T08:01:00.000Z',
+    people: [YAMADA],
+    isNew: true,
   },
   {
     messageId: 'msg-0003',
@@ -284,6 +296,8 @@ export const arrivals: Arrival[] = [
     signingTime: null,
     reason: '署名が確認できません',
     receivedAt: '2025-04-30T09:01:00.000Z',
+    people: [],
+    isNew: false,
   },
 ];
 
@@ -328,8 +342,8 @@ export const formDocument: DocumentView = {
 };
 
 export const documents: DocumentEntry[] = [
-  { ref: { source: 'sent', file: PLAN_FILE }, fileType: 'UPPLAN', title: '第6表 サービス利用票（予定）', partner: 'ひまわり訪問介護', month: '202504', at: '2025-04-25T03:10:00.000Z' },
-  { ref: { source: 'sent', file: FORM_FILE }, fileType: 'UP1KYO', title: '居宅サービス計画書（第1表）', partner: 'ひまわり訪問介護', month: null, at: '2025-04-25T03:10:00.000Z' },
+  { ref: { source: 'sent', file: PLAN_FILE }, fileType: 'UPPLAN', title: '第6表 サービス利用票（予定）', partner: 'ひまわり訪問介護', month: '202504', at: '2025-04-25T03:10:00.000Z', partnerOffice: HOME_HELP, partnerName: 'ひまわり訪問介護', people: [YAMADA], isNew: false },
+  { ref: { source: 'sent', file: FORM_FILE }, fileType: 'UP1KYO', title: '居宅サービス計画書（第1表）', partner: 'ひまわり訪問介護', month: null, at: '2025-04-25T03:10:00.000Z', partnerOffice: HOME_HELP, partnerName: 'ひまわり訪問介護', people: [YAMADA], isNew: false },
 ];
 
 export const comparisonCandidate: ComparisonCandidate = {
@@ -339,6 +353,8 @@ export const comparisonCandidate: ComparisonCandidate = {
   insured: '0000012345',
   planFile: PLAN_FILE,
   actualFile: ACTUAL_FILE,
+  person: YAMADA,
+  isNew: true,
 };
 
 export const comparisonView: ComparisonView = {
@@ -434,6 +450,8 @@ export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState
       state = { ...state, settings: { ...state.settings, ...patch } };
       return structuredClone(state.settings);
     },
+    listPeople: async () => structuredClone(people),
+    markOpened: async ({ keys }) => ({ opened: keys.length }),
     pickFolder: async ({ purpose }) => ({ path: purpose === 'export' ? 'D:\\選んだ\\書き出し' : 'D:\\選んだ\\取り込み' }),
     pickCertificate: async () => ({ path: 'C:\\証明書\\picked.p12', name: 'picked.p12', p12Base64: PICKED_P12_BASE64 }),
     savePdf: async ({ name }) => ({ path: `C:\\Users\\clerk\\Documents\\${name}` }),
