@@ -3,8 +3,11 @@
 import { formsEn } from './forms.en.js';
 import type { MessageKey } from './ja.js';
 
+import { listsEn } from './lists.en.js';
+
 export const en: Record<MessageKey, string> = {
   ...formsEn,
+  ...listsEn,
   appTitle: 'CarePlan Link',
   office: 'Office',
   navHome: 'Home',
@@ -203,7 +206,7 @@ export const en: Record<MessageKey, string> = {
   dirSent: 'Sent',
   dirReceived: 'Received',
   direction: 'Direction',
-  filterPartner: 'Partner office number',
+  filterPartner: 'Partner (office number or name)',
   filterMonth: 'Month (YYYYMM)',
   filterMonthBad: 'Enter the month as 6 digits, e.g. 202504.',
   filterText: 'Keyword',

@@ -2,9 +2,11 @@
 // clerks and care managers. The keys here are the keys of every other language (see en.ts).
 
 import { formsJa } from './forms.ja.js';
+import { listsJa } from './lists.ja.js';
 
 export const ja = {
   ...formsJa,
+  ...listsJa,
   appTitle: 'ケアプランリンク',
   office: '事業所',
   // navigation
@@ -215,7 +217,7 @@ export const ja = {
   dirSent: '送信',
   dirReceived: '受信',
   direction: '方向',
-  filterPartner: '相手の事業所番号',
+  filterPartner: '相手（事業所番号・名称）',
   filterMonth: '対象年月（YYYYMM）',
   filterMonthBad: '年月は 202504 のように6桁で入れてください。',
   filterText: 'キーワード',

@@ -1,24 +1,48 @@
-import { useState } from 'react';
-import type { DocumentEntry, DocumentView } from '../../../shared/api/types.js';
+import { Fragment, useState } from 'react';
+import type { DocumentEntry, DocumentView, Lang } from '../../../shared/api/types.js';
 import { api } from '../api.js';
 import { ErrorAlert } from '../components/Alert.js';
-import { ListCard } from '../components/ListCard.js';
 import { DocumentViewer } from '../components/DocumentViewer.js';
+import { ListCard } from '../components/ListCard.js';
+import { ListFilters } from '../components/ListFilters.js';
+import { NewMark, PersonLabel } from '../components/People.js';
 import { useAction, useLoad } from '../hooks.js';
-import { useI18n } from '../i18n/index.js';
+import { kindName, useI18n, type I18n } from '../i18n/index.js';
+import { kindLabel, useIsProvider } from '../office.js';
+import { groupDocuments } from '../util/documentGroups.js';
 import { formatDateTime, formatMonth } from '../util/format.js';
+import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/listFilter.js';
+
+const COLUMNS = 5;
+
+/** The words a document row shows (its kind in the office's own words, the file, the partner), for the search. */
+const documentFacts = (d: DocumentEntry, i18n: Pick<I18n, 't' | 'lang'>, provider: boolean, lang: Lang) => ({
+  month: d.month,
+  people: d.people ?? [],
+  words: [kindLabel(d.fileType, i18n, provider), kindName(d.fileType, lang), d.title, d.ref.file, d.partner, d.ref.source === 'arrival' ? i18n.t('srcArrival') : i18n.t('srcSent'), formatMonth(d.month, lang)],
+});
 
 export function DocumentsPage() {
-  const { t, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, lang } = i18n;
+  const provider = useIsProvider();
   const list = useLoad(() => api().listDocuments({}));
+  const people = useLoad(() => api().listPeople({}));
   const opener = useAction();
   const [view, setView] = useState<DocumentView | null>(null);
   const [openKey, setOpenKey] = useState<string | null>(null);
+  const [filter, setFilter] = useState<ListFilterState>(NO_FILTER);
+  const all = list.data ?? [];
+  const shown = filterRows(all, filter, (d) => documentFacts(d, i18n, provider, lang));
+  // A person filter shows that person's group only, not the other people of the same file.
+  const groups = groupDocuments(shown).filter((g) => !filter.person || (g.person !== null && `${g.person.insurer}|${g.person.insured}` === filter.person));
 
   const open = async (d: DocumentEntry) => {
     setOpenKey(`${d.ref.source}/${d.ref.file}`);
     const v = await opener.run(() => api().openDocument(d.ref));
     setView(v ?? null);
+    // Opened: no longer 新着.
+    if (v && d.isNew) void list.reload();
   };
 
   return (
@@ -30,28 +54,44 @@ export function DocumentsPage() {
         </button>
       </div>
       <ErrorAlert error={list.error} />
-      <ListCard loaded={list} empty={t('documentsEmpty')} columns={[t('colTitle'), t('partner'), t('month'), t('colSource'), t('at')]} actionColumn={t('open')}>
-        {(rows) =>
-          rows.map((d) => {
-            const key = `${d.ref.source}/${d.ref.file}`;
-            return (
-              <tr key={key} data-testid="document-row" className={openKey === key ? 'row-selected' : undefined}>
-                <td>
-                  {d.title}
-                  <span className="sub file-name">{d.ref.file}</span>
-                </td>
-                <td>{d.partner}</td>
-                <td className="nowrap">{formatMonth(d.month, lang)}</td>
-                <td>{d.ref.source === 'arrival' ? t('srcArrival') : t('srcSent')}</td>
-                <td className="nowrap">{formatDateTime(d.at)}</td>
-                <td>
-                  <button type="button" className="btn" data-testid="document-open" disabled={opener.busy} onClick={() => void open(d)}>
-                    {t('open')}
-                  </button>
-                </td>
+      {all.length > 0 ? (
+        <ListFilters id="documents" value={filter} onChange={setFilter} months={monthsOf(all.map((d) => d.month))} people={people.data} shown={shown.length} total={all.length} />
+      ) : null}
+      <ListCard loaded={list} rows={shown} empty={all.length > 0 ? t('listSearchNone') : t('documentsEmpty')} columns={[t('colTitle'), t('partner'), t('colSource'), t('at')]} actionColumn={t('open')}>
+        {() =>
+          groups.map((g) => (
+            <Fragment key={g.key}>
+              <tr className="group-row" data-testid="document-group">
+                <th scope="rowgroup" colSpan={COLUMNS}>
+                  {g.person ? <PersonLabel person={g.person} numbers={false} /> : t('personUnnamed')}
+                  <span className="sub">{g.month ? formatMonth(g.month, lang) : t('personNoMonth')}</span>
+                </th>
               </tr>
-            );
-          })
+              {g.docs.map((d) => {
+                const key = `${d.ref.source}/${d.ref.file}`;
+                return (
+                  <tr key={`${g.key}|${key}`} data-testid="document-row" data-kind={d.fileType} data-new={d.isNew ? 'true' : undefined} className={[openKey === key ? 'row-selected' : '', d.isNew ? 'row-new' : ''].join(' ').trim() || undefined}>
+                    <td>
+                      <NewMark show={d.isNew} />
+                      {kindLabel(d.fileType, i18n, provider, d.title)}
+                      <span className="sub file-name">{d.ref.file}</span>
+                    </td>
+                    <td>
+                      {d.partnerName ?? (d.partnerOffice ? '' : d.partner)}
+                      {d.partnerOffice ? <span className="sub">{d.partnerOffice}</span> : null}
+                    </td>
+                    <td className="nowrap">{d.ref.source === 'arrival' ? t('srcArrival') : t('srcSent')}</td>
+                    <td className="nowrap">{formatDateTime(d.at)}</td>
+                    <td>
+                      <button type="button" className="btn" data-testid="document-open" disabled={opener.busy} onClick={() => void open(d)}>
+                        {t('open')}
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </Fragment>
+          ))
         }
       </ListCard>
       <ErrorAlert error={opener.error} />

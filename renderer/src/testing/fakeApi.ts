@@ -84,6 +84,14 @@ export const setupState: AppState = {
 
 export const lockedState: AppState = { ...readyState, phase: 'locked', connection: { state: 'unknown', checkedAt: null, error: null } };
 
+/** The people of the seeded files: one named (from 利用者補足情報), one known only by number. */
+export const YAMADA: PersonName = { insurer: '131011', insured: '0000012345', name: '山田 花子', kana: 'ヤマダ ハナコ' };
+export const UNNAMED: PersonName = { insurer: '131011', insured: '0000067890', name: null, kana: null };
+export const people: Person[] = [
+  { ...YAMADA, months: ['202504'], partners: [HOME_HELP] },
+  { ...UNNAMED, months: ['202505'], partners: [DAY_CARE] },
+];
+
 export const history: HistoryEntry[] = [
   {
     at: '2025-04-25T03:10:00.000Z',
@@ -97,6 +105,7 @@ export const history: HistoryEntry[] = [
     status: 'delivered',
     receipt: 'verified',
     detail: null,
+    people: [YAMADA],
   },
   {
     at: '2025-04-25T05:00:00.000Z',
@@ -257,14 +266,6 @@ export const validUpload: ValidationView = {
 };
 
 export const exportView: ValidationView = { ...validUpload, batchId: null };
-
-/** The people of the seeded files: one named (from 利用者補足情報), one known only by number. */
-export const YAMADA: PersonName = { insurer: '131011', insured: '0000012345', name: '山田 花子', kana: 'ヤマダ ハナコ' };
-export const UNNAMED: PersonName = { insurer: '131011', insured: '0000067890', name: null, kana: null };
-export const people: Person[] = [
-  { ...YAMADA, months: ['202504'], partners: [HOME_HELP] },
-  { ...UNNAMED, months: ['202505'], partners: [DAY_CARE] },
-];
 
 export const arrivals: Arrival[] = [
   {
