@@ -2,8 +2,10 @@ import type { HistoryEntry } from '../../../shared/api/types.js';
 import type { MessageKey } from '../i18n/index.js';
 import { useI18n } from '../i18n/index.js';
 import { kindLabel, useIsProvider } from '../office.js';
+import { inTableOrder } from '../util/documentGroups.js';
 import { formatDateTime, formatMonth } from '../util/format.js';
 import { PeopleCell } from './People.js';
+import { Breakable } from './Breakable.js';
 
 const receiptLabel: Record<HistoryEntry['receipt'], MessageKey> = { verified: 'rcVerified', invalid: 'rcInvalid', none: 'rcNone', given: 'rcGiven' };
 const receiptClass: Record<HistoryEntry['receipt'], string> = { verified: 'badge-ok', invalid: 'badge-error', none: 'badge-muted', given: 'badge-info' };
@@ -23,7 +25,10 @@ const statusText: Record<HistoryEntry['status'], { ja: string; en: string; cls: 
 /** What arrived and was imported was written into the care software's import folder: say so. */
 const receivedImported = { ja: '取り込みフォルダに保存しました', en: 'Saved to the import folder', cls: 'badge-ok' };
 
-export function HistoryTable({ entries, rowTestId }: { entries: HistoryEntry[]; rowTestId?: string }) {
+/** What the partner did with what we sent: its own words, not ours (取り込み済み read as if we had). */
+const sentImported = { ja: '相手が取り込みました', en: 'Imported by the partner', cls: 'badge-ok' };
+
+export function HistoryTable({ entries, rowTestId, person }: { entries: HistoryEntry[]; rowTestId?: string; person?: string }) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const provider = useIsProvider();
@@ -43,7 +48,7 @@ export function HistoryTable({ entries, rowTestId }: { entries: HistoryEntry[]; 
       </thead>
       <tbody>
         {entries.map((h) => {
-          const st = h.direction === 'received' && h.status === 'imported' ? receivedImported : statusText[h.status];
+          const st = h.status === 'imported' ? (h.direction === 'received' ? receivedImported : sentImported) : statusText[h.status];
           return (
             <tr key={`${h.messageId}-${h.direction}-${h.at}`} data-testid={rowTestId}>
               <td className="nowrap">{formatDateTime(h.at)}</td>
@@ -51,13 +56,13 @@ export function HistoryTable({ entries, rowTestId }: { entries: HistoryEntry[]; 
                 <span className={`dir dir-${h.direction}`}>{h.direction === 'sent' ? `↑ ${t('dirSent')}` : `↓ ${t('dirReceived')}`}</span>
               </td>
               <td>
-                <PeopleCell people={h.people} />
+                <PeopleCell people={h.people} first={person} />
               </td>
               <td>
-                {h.partner.name ?? ''}
+                <Breakable text={h.partner.name ?? ''} />
                 <span className="sub">{h.partner.office}</span>
               </td>
-              <td>{h.kinds.map((k) => kindLabel(k, i18n, provider)).join('・')}</td>
+              <td>{inTableOrder(h.kinds).map((k) => kindLabel(k, i18n, provider)).join('・')}</td>
               <td className="nowrap">{formatMonth(h.month, lang)}</td>
               <td>
                 <span className={`badge ${st?.cls ?? 'badge-muted'}`}>{st ? st[lang] : h.status}</span>

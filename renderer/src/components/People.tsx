@@ -23,9 +23,10 @@ export function PersonLabel({ person, numbers = true }: { person: PersonName; nu
 }
 
 /** The people of a row (one file may hold many): the first few by name, then how many more. */
-export function PeopleCell({ people }: { people: readonly PersonName[] | undefined }) {
+export function PeopleCell({ people, first }: { people: readonly PersonName[] | undefined; first?: string }) {
   const { lang } = useI18n();
-  const list = people ?? [];
+  // The person the list is filtered by comes first: the row is shown because of them.
+  const list = [...(people ?? [])].sort((a, b) => Number(`${b.insurer}|${b.insured}` === first) - Number(`${a.insurer}|${a.insured}` === first));
   if (list.length === 0) return <span className="sub">—</span>;
   const more = list.length - SHOWN;
   return (

@@ -3,6 +3,7 @@ import type { DiffKind, GridRow } from '../../../shared/ticket/ticket.js';
 import { useI18n } from '../i18n/index.js';
 import { PersonLabel } from './People.js';
 import { formatMonth, formatTime, weekday, weekdayName } from '../util/format.js';
+import { Breakable } from './Breakable.js';
 
 /** Identifies one cell of a grid: the service row and the day of the month. */
 export function cellKey(provider: string, serviceCode: string, start: string, end: string, day: number): string {
@@ -87,7 +88,7 @@ export function TicketGrid({ grid, caption, highlights }: { grid: NamedGrid; cap
               <tr key={r.key} data-testid="ticket-row" className={other(r) ? 'tg-other' : undefined} data-other={other(r) ? 'true' : undefined}>
                 <th scope="row" className="tg-provider">
                   <span className="tg-provider-name" data-other={other(r) ? t('otherProviderRow') : undefined}>
-                    {r.providerName || r.provider}
+                    <Breakable text={r.providerName || r.provider} />
                   </span>
                   {r.providerName ? <span className="tg-provider-no">{r.provider}</span> : null}
                 </th>

@@ -12,6 +12,7 @@ import { useI18n } from '../i18n/index.js';
 import { useIsProvider } from '../office.js';
 import { formatMonth, formatTime } from '../util/format.js';
 import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/listFilter.js';
+import { Breakable } from '../components/Breakable.js';
 
 /** The cells each side's grid should mark: the planned visit on the plan, the provided one on the actuals. */
 export function diffHighlights(differences: Difference[]): { plan: Map<string, DiffKind>; actual: Map<string, DiffKind> } {
@@ -156,7 +157,7 @@ export function ComparePage() {
               </td>
               <td className="nowrap">{formatMonth(c.month, lang)}</td>
               <td>
-                {c.partner.name ?? ''}
+                <Breakable text={c.partner.name ?? ''} />
                 <span className="sub">{c.partner.office}</span>
               </td>
               <td>

@@ -9,16 +9,17 @@ import { NewMark, PersonLabel } from '../components/People.js';
 import { useAction, useLoad } from '../hooks.js';
 import { kindName, useI18n, type I18n } from '../i18n/index.js';
 import { kindLabel, useIsProvider } from '../office.js';
-import { groupDocuments } from '../util/documentGroups.js';
+import { documentLines, groupDocuments, type DocumentLine } from '../util/documentGroups.js';
 import { formatDateTime, formatMonth } from '../util/format.js';
 import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/listFilter.js';
+import { Breakable } from '../components/Breakable.js';
 
 const COLUMNS = 5;
 
-/** The words a document row shows (its kind in the office's own words, the file, the partner), for the search. */
-const documentFacts = (d: DocumentEntry, i18n: Pick<I18n, 't' | 'lang'>, provider: boolean, lang: Lang) => ({
+/** The words a document line shows (its person, its kind in the office's own words, the file, the partner), for the search. */
+const lineFacts = ({ doc: d, person }: DocumentLine, i18n: Pick<I18n, 't' | 'lang'>, provider: boolean, lang: Lang) => ({
   month: d.month,
-  people: d.people ?? [],
+  people: person ? [person] : [],
   words: [kindLabel(d.fileType, i18n, provider), kindName(d.fileType, lang), d.title, d.ref.file, d.partner, d.ref.source === 'arrival' ? i18n.t('srcArrival') : i18n.t('srcSent'), formatMonth(d.month, lang)],
 });
 
@@ -33,9 +34,10 @@ export function DocumentsPage() {
   const [openKey, setOpenKey] = useState<string | null>(null);
   const [filter, setFilter] = useState<ListFilterState>(NO_FILTER);
   const all = list.data ?? [];
-  const shown = filterRows(all, filter, (d) => documentFacts(d, i18n, provider, lang));
-  // A person filter shows that person's group only, not the other people of the same file.
-  const groups = groupDocuments(shown).filter((g) => !filter.person || (g.person !== null && `${g.person.insurer}|${g.person.insured}` === filter.person));
+  // A file about three people is three lines, one under each: searching one name shows only that person's.
+  const lines = documentLines(all);
+  const shown = filterRows(lines, filter, (l) => lineFacts(l, i18n, provider, lang));
+  const groups = groupDocuments(shown);
 
   const open = async (d: DocumentEntry) => {
     setOpenKey(`${d.ref.source}/${d.ref.file}`);
@@ -55,16 +57,16 @@ export function DocumentsPage() {
       </div>
       <ErrorAlert error={list.error} />
       {all.length > 0 ? (
-        <ListFilters id="documents" value={filter} onChange={setFilter} months={monthsOf(all.map((d) => d.month))} people={people.data} shown={shown.length} total={all.length} />
+        <ListFilters id="documents" value={filter} onChange={setFilter} months={monthsOf(all.map((d) => d.month))} people={people.data} shown={shown.length} total={lines.length} />
       ) : null}
-      <ListCard loaded={list} rows={shown} empty={all.length > 0 ? t('listSearchNone') : t('documentsEmpty')} columns={[t('colTitle'), t('partner'), t('colSource'), t('at')]} actionColumn={t('open')}>
+      <ListCard loaded={list} rows={shown.map((l) => l.doc)} empty={all.length > 0 ? t('listSearchNone') : t('documentsEmpty')} columns={[t('colTitle'), t('partner'), t('colSource'), t('at')]} actionColumn={t('open')}>
         {() =>
           groups.map((g) => (
             <Fragment key={g.key}>
               <tr className="group-row" data-testid="document-group">
                 <th scope="rowgroup" colSpan={COLUMNS}>
                   {g.person ? <PersonLabel person={g.person} numbers={false} /> : t('personUnnamed')}
-                  <span className="sub">{g.month ? formatMonth(g.month, lang) : t('personNoMonth')}</span>
+                  <span className="group-month">{g.month ? formatMonth(g.month, lang) : t('personNoMonth')}</span>
                 </th>
               </tr>
               {g.docs.map((d) => {
@@ -77,7 +79,7 @@ export function DocumentsPage() {
                       <span className="sub file-name">{d.ref.file}</span>
                     </td>
                     <td>
-                      {d.partnerName ?? (d.partnerOffice ? '' : d.partner)}
+                      <Breakable text={d.partnerName ?? (d.partnerOffice ? '' : d.partner)} />
                       {d.partnerOffice ? <span className="sub">{d.partnerOffice}</span> : null}
                     </td>
                     <td className="nowrap">{d.ref.source === 'arrival' ? t('srcArrival') : t('srcSent')}</td>

@@ -83,7 +83,7 @@ export function HistoryPage() {
       <section className="card">
         {list.loading && !list.data ? <p>{t('loading')}</p> : null}
         {list.data && shown.length === 0 ? <p>{all.length > 0 ? t('listSearchNone') : t('historyEmpty')}</p> : null}
-        {shown.length > 0 ? <HistoryTable entries={shown} rowTestId="history-row" /> : null}
+        {shown.length > 0 ? <HistoryTable entries={shown} rowTestId="history-row" person={person} /> : null}
       </section>
     </div>
   );

@@ -11,14 +11,16 @@ import { useAction, useActivity, useLoad } from '../hooks.js';
 import type { MessageKey } from '../i18n/index.js';
 import { kindName, useI18n } from '../i18n/index.js';
 import { kindLabel, useIsProvider } from '../office.js';
+import { inTableOrder } from '../util/documentGroups.js';
 import { formatDateTime, formatMonth } from '../util/format.js';
 import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/listFilter.js';
+import { Breakable } from '../components/Breakable.js';
 
 // 取り込み済み said too little: the file was written into the care software's import folder.
 const stateLabel: Record<Arrival['state'], MessageKey> = { imported: 'stImportedToFolder', downloaded: 'stDownloaded', quarantined: 'stQuarantined' };
 const stateClass: Record<Arrival['state'], string> = { imported: 'badge-ok', downloaded: 'badge-info', quarantined: 'badge-error' };
 
-function ArrivalRow({ a, onOpen, opening }: { a: Arrival; onOpen: (a: Arrival) => void; opening: boolean }) {
+function ArrivalRow({ a, onOpen, opening, person }: { a: Arrival; onOpen: (a: Arrival) => void; opening: boolean; person: string }) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const provider = useIsProvider();
@@ -26,13 +28,13 @@ function ArrivalRow({ a, onOpen, opening }: { a: Arrival; onOpen: (a: Arrival) =
     <tr data-testid="arrival-row" data-state={a.state} data-new={a.isNew ? 'true' : undefined} className={a.isNew ? 'row-new' : undefined}>
       <td>
         <NewMark show={a.isNew} />
-        <PeopleCell people={a.people} />
+        <PeopleCell people={a.people} first={person} />
       </td>
       <td>
-        {a.sender.name ?? ''}
+        <Breakable text={a.sender.name ?? ''} />
         <span className="sub">{a.sender.office}</span>
       </td>
-      <td>{a.kinds.map((k) => kindLabel(k, i18n, provider)).join('・')}</td>
+      <td>{inTableOrder(a.kinds).map((k) => kindLabel(k, i18n, provider)).join('・')}</td>
       <td className="nowrap">{formatMonth(a.month, lang)}</td>
       <td>
         {a.verified ? (
@@ -142,7 +144,7 @@ export function ReceivePage() {
       ) : null}
       <ListCard loaded={arrivals} rows={shown} empty={all.length > 0 ? t('listSearchNone') : t('arrivalsEmpty')} columns={[t('person'), t('colSender'), t('kinds'), t('month'), t('colVerified'), t('status'), t('colReceivedAt')]} actionColumn={t('open')}>
         {(rows) =>
-          rows.map((a) => <ArrivalRow key={a.messageId} a={a} onOpen={(x) => void openArrival(x)} opening={opener.busy} />)
+          rows.map((a) => <ArrivalRow key={a.messageId} a={a} onOpen={(x) => void openArrival(x)} opening={opener.busy} person={filter.person} />)
         }
       </ListCard>
 
