@@ -2,25 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { matchesSearch, normalizeForSearch, searchTerms } from './search.js';
 
 describe('search normalisation', () => {
-  it('is kana-insensitive: katakana and hiragana are the same', () => {
+  // [query, what the row shows]: each pair must match.
+  it.each([
+    // kana-insensitive: katakana and hiragana are the same
+    ['ヒマワリ', '訪問介護ひまわり'],
+    ['やまだ', 'ヤマダ ハナコ'],
+    // width-insensitive: full-width letters and digits, half-width kana
+    ['ＡＢＣ', 'abc ケア'],
+    ['abc', 'ＡＢＣケア'],
+    ['０１１０', '0110000011'],
+    ['0110', '０１１０００００１１'],
+    ['ﾔﾏﾀﾞ', 'ヤマダ ハナコ'],
+    ['ヤマダ', 'ﾔﾏﾀﾞ ﾊﾅｺ'],
+    // spaces (ideographic ones too) and middle dots inside names do not count
+    ['山田花子', '山田 花子'],
+    ['山田　花子', '山田花子'],
+    ['山田花子', '山田・花子'],
+  ])('%s finds %s', (query, shown) => {
+    expect(matchesSearch(query, [shown])).toBe(true);
+    expect(matchesSearch(query, ['佐藤 次郎'])).toBe(false);
+  });
+
+  it('normalises katakana and hiragana to one form', () => {
     expect(normalizeForSearch('ヒマワリ')).toBe(normalizeForSearch('ひまわり'));
-    expect(matchesSearch('ヒマワリ', ['訪問介護ひまわり'])).toBe(true);
-    expect(matchesSearch('やまだ', ['ヤマダ ハナコ'])).toBe(true);
-  });
-
-  it('is width-insensitive: full-width letters and digits, half-width kana', () => {
-    expect(matchesSearch('ＡＢＣ', ['abc ケア'])).toBe(true);
-    expect(matchesSearch('abc', ['ＡＢＣケア'])).toBe(true);
-    expect(matchesSearch('０１１０', ['0110000011'])).toBe(true);
-    expect(matchesSearch('0110', ['０１１０００００１１'])).toBe(true);
-    expect(matchesSearch('ﾔﾏﾀﾞ', ['ヤマダ ハナコ'])).toBe(true);
-    expect(matchesSearch('ヤマダ', ['ﾔﾏﾀﾞ ﾊﾅｺ'])).toBe(true);
-  });
-
-  it('ignores spaces (ideographic ones too) and middle dots inside names', () => {
-    expect(matchesSearch('山田花子', ['山田 花子'])).toBe(true);
-    expect(matchesSearch('山田　花子', ['山田花子'])).toBe(true);
-    expect(matchesSearch('山田花子', ['山田・花子'])).toBe(true);
   });
 
   it('finds displayed words inside longer labels (実績 finds 第6表（実績）)', () => {

@@ -1,5 +1,6 @@
 import type { Person } from '../../../shared/api/types.js';
 import { useI18n } from '../i18n/index.js';
+import { SelectField } from './FormFields.js';
 import { formatMonth } from '../util/format.js';
 import { personKey, type ListFilterState } from '../util/listFilter.js';
 
@@ -16,29 +17,9 @@ export function ListFilters({ id, value, onChange, months, people, shown, total 
         <label htmlFor={`${id}-search`}>{t('listSearch')}</label>
         <input id={`${id}-search`} data-testid={`${id}-search`} type="search" value={value.text} onChange={(e) => onChange({ ...value, text: e.target.value })} />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-month`}>{t('month')}</label>
-        <select id={`${id}-month`} data-testid={`${id}-month`} value={value.month} onChange={(e) => onChange({ ...value, month: e.target.value })}>
-          <option value="">{t('monthAll')}</option>
-          {months.map((m) => (
-            <option key={m} value={m}>
-              {formatMonth(m, lang)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField id={`${id}-month`} label={t('month')} value={value.month} onChange={(month) => onChange({ ...value, month })} all={t('monthAll')} options={months.map((m) => ({ value: m, label: formatMonth(m, lang) }))} />
       {people ? (
-        <div className="field">
-          <label htmlFor={`${id}-person`}>{t('person')}</label>
-          <select id={`${id}-person`} data-testid={`${id}-person`} value={value.person} onChange={(e) => onChange({ ...value, person: e.target.value })}>
-            <option value="">{t('personAll')}</option>
-            {people.map((p) => (
-              <option key={personKey(p)} value={personKey(p)}>
-                {named(p)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id={`${id}-person`} label={t('person')} value={value.person} onChange={(person) => onChange({ ...value, person })} all={t('personAll')} options={people.map((p) => ({ value: personKey(p), label: named(p) }))} />
       ) : null}
       <p className="list-count" data-testid={`${id}-count`} aria-live="polite">
         {t('listShown', { shown, total })}

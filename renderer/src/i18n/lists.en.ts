@@ -24,4 +24,5 @@ export const listsEn: Record<keyof typeof listsJa, string> = {
   stImportedToFolder: 'Saved to the import folder',
   otherProviderNote: 'Faded rows are other offices’ services. The ticket is the person’s copy, so it lists every office’s plan for the month (standard spec 4.1, output unit).',
   otherProviderRow: 'Another office',
+  folderTypeHint: 'A browser cannot open a folder picker for this PC, so type the path (e.g. C:\\CareSoft\\export). The desktop app offers “Browse…”.',
 };

@@ -29,20 +29,11 @@ describe('HistoryPage', () => {
     renderScreen(<HistoryPage />);
     const rows = await screen.findAllByTestId('history-row');
     expect(rows).toHaveLength(2);
-    const cells = within(rows[0]!).getAllByRole('cell').map((c) => c.textContent);
-    expect(cells[1]).toContain('送信');
-    expect(cells[2]).toBe('山田 花子 様ヤマダ ハナコ');
-    expect(cells[3]).toBe('ひまわり訪問介護1310000029');
-    expect(cells[4]).toBe('第6表（予定）・第7表・利用者補足情報');
-    expect(cells[5]).toBe('2025年4月');
-    expect(cells[6]).toBe('相手が受信');
-    expect(cells[7]).toBe('確認済み');
-    const received = within(rows[1]!).getAllByRole('cell').map((c) => c.textContent);
-    expect(received[1]).toContain('受信');
-    // What arrived and was imported sits in the import folder: said in those words.
-    expect(received[6]).toBe('取り込みフォルダに保存しました');
-    // On the receiving side the receipt is the one this office signed and gave.
-    expect(received[7]).toBe('送付済み');
+    const [sent, received] = rows.map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
+    expect(sent!.slice(1)).toEqual(['↑ 送信', '山田 花子 様ヤマダ ハナコ', 'ひまわり訪問介護1310000029', '第6表（予定）・第7表・利用者補足情報', '2025年4月', '相手が受信', '確認済み']);
+    // What arrived and was imported sits in the import folder: said in those words. On the receiving
+    // side the receipt is the one this office signed and gave.
+    expect([received![1], received![6], received![7]]).toEqual(['↓ 受信', '取り込みフォルダに保存しました', '送付済み']);
   });
 
   it('passes direction, partner and search to the back end; month and 利用者 are picked from the history', async () => {
