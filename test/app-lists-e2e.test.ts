@@ -18,7 +18,11 @@ let running: BrowserApp;
 let cm: Page;
 let hh: Page;
 
-const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+/** A full-page screenshot, with the focus ring of the last search box out of the way. */
+const shot = async (p: Page, name: string) => {
+  await p.locator('h1').first().click();
+  await p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+};
 const tid = (p: Page, id: string) => p.getByTestId(id);
 const rowTexts = async (p: Page, id: string) => tid(p, id).allTextContents();
 
@@ -144,6 +148,22 @@ describe('lists by person, search, month filter and 新着 (1366×768)', () => {
     // The person filtered by is named first in each row.
     expect(await tid(cm, 'history-row').first().getByTestId('person').first().textContent()).toContain('高橋 ハナ 様');
     await shot(cm, 'lists-05-history');
+  });
+
+  it('設定: the holder by name and number, and the office form drawn like the setup form', async () => {
+    await tid(cm, 'nav-settings').click();
+    await tid(cm, 'screen-settings').waitFor();
+    const holder = (await tid(cm, 'settings-certificate-holder').textContent()) ?? '';
+    expect(holder).toMatch(/（1310000011）$/);
+    expect(await tid(cm, 'settings-certificate').textContent()).not.toMatch(/CN=|O=/);
+    // Styled boxes as on setup, wide enough for a Windows path (the bare ones were cut off).
+    for (const id of ['profile-name', 'profile-export']) {
+      const box = (await tid(cm, id).boundingBox())!;
+      expect(box.height).toBeGreaterThan(35);
+      expect(box.width).toBeGreaterThan(300);
+    }
+    await tid(cm, 'profile-editor').scrollIntoViewIfNeeded();
+    await shot(cm, 'lists-06-settings');
   });
 
   it('no screen logged a script error or a CSP violation', () => {

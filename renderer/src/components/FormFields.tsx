@@ -12,7 +12,7 @@ import { BrowseFolderButton } from './ShellControls.js';
 /** A labelled one-line input; its id is also its test id. */
 export function TextField({ id, label, value, onChange, hint }: { id: string; label: string; value: string; onChange: (v: string) => void; hint?: ReactNode }) {
   return (
-    <div className="field">
+    <div className="field field-wide">
       <label htmlFor={id}>{label}</label>
       <input id={id} data-testid={id} type="text" value={value} onChange={(e) => onChange(e.target.value)} />
       {hint}
@@ -58,7 +58,7 @@ export function FolderField({ id, purpose, label, value, onChange, pickers }: { 
   };
   const ok = result ? result.exists && result.writable : false;
   return (
-    <div className="field">
+    <div className="field field-wide">
       <label htmlFor={id}>{label}</label>
       <div className="field-row">
         <input id={id} data-testid={id} type="text" value={value} onChange={(e) => change(e.target.value)} />

@@ -117,7 +117,7 @@ export const en: Record<MessageKey, string> = {
   droppedTitle: 'Check results of the dropped files',
   exportTitle: 'Files in the export folder',
   exportEmpty: 'The export folder has nothing to send.',
-  sendButton: 'Send',
+  sendButton: 'Send now',
   sendExportButton: 'Send the export-folder files',
   notSendable: 'Some things must be fixed before sending.',
   sendable: 'Everything is fine. Ready to send.',

@@ -123,7 +123,7 @@ export const ja = {
   droppedTitle: '置いたファイルの確認結果',
   exportTitle: '書き出しフォルダのファイル',
   exportEmpty: '書き出しフォルダに送るファイルはありません。',
-  sendButton: '送信',
+  sendButton: '送信する',
   sendExportButton: '書き出しフォルダのファイルを送信',
   notSendable: '直す必要があるところがあるため、まだ送信できません。',
   sendable: 'すべて問題ありません。送信できます。',
