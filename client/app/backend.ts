@@ -8,6 +8,7 @@
 // documents (receiving.ts), plan against actual (comparisons.ts), partners (partners.ts), the history
 // (history.ts), and the app's state, home screen and background upkeep (status.ts).
 import type { Handlers } from '../../shared/api/methods.js';
+import type { ValidationView } from '../../shared/api/types.js';
 import { Comparisons } from './comparisons.js';
 import { BackendContext, type BackendOptions } from './context.js';
 import { History } from './history.js';
@@ -38,10 +39,22 @@ export class AppBackend {
     this.session = new OfficeSession(ctx, this.status, receiving);
     const sending = new Sending(ctx, partners, refresh);
     const comparisons = new Comparisons(ctx, partners, receiving);
+    // Findings name the person of their record (「行 1（山田 花子 様）」) on every checked view.
+    const named = (v: ValidationView) => receiving.people.nameFindings(v);
+    const send = sending.handlers;
     this.handlers = {
       ...this.status.handlers,
       ...this.session.handlers,
-      ...sending.handlers,
+      listExportFiles: async (r) => named(await send.listExportFiles(r)),
+      validateUploads: async (r) => named(await send.validateUploads(r)),
+      sendStaged: async (r) => {
+        const x = await send.sendStaged(r);
+        return { ...x, validation: named(x.validation) };
+      },
+      sendExportFiles: async (r) => {
+        const x = await send.sendExportFiles(r);
+        return { ...x, validation: named(x.validation) };
+      },
       ...receiving.handlers,
       ...comparisons.handlers,
       ...partners.handlers,

@@ -11,6 +11,8 @@ import { loadCatalog } from '../check/specs.js';
 import type { BackendContext, Open } from './context.js';
 import { docKey, OpenedStore } from './opened.js';
 import { People } from './people.js';
+import { validationView } from './views.js';
+import { checkPaths } from '../check/validation.js';
 import { Profile } from './profile.js';
 import type { DocFile, Receiving } from './receiving.js';
 
@@ -21,7 +23,7 @@ const FIRST = 'UP1KYO_1310000011_43_1310000029_11_20250425120001.CSV';
 
 function setup(docs: DocFile[]) {
   const open = { s: { catalog: loadCatalog(), config: { office: '1310000011' } } } as unknown as Open;
-  const ctx = { need: () => open } as unknown as BackendContext;
+  const ctx = { session: {}, agent: {}, records: {}, need: () => open } as unknown as BackendContext;
   const receiving = { documents: () => docs } as unknown as Receiving;
   return { open, people: new People(ctx, receiving) };
 }
@@ -66,6 +68,27 @@ describe('people by name', () => {
     writeFileSync(path, encodeMs932(text));
     utimesSync(path, new Date(), new Date(Date.now() + 5000));
     expect(people.resolver(open).person('131010', '1000000000').name).toBe('佐藤 花子');
+  });
+});
+
+describe('findings by person', () => {
+  it('names the person of the record a finding points at, from the 利用者補足情報 checked alongside', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpl-findings-'));
+    const bad = join(dir, PLAN);
+    // One bad date in the second person's first record (鈴木 ハナ, 1000007919).
+    const text = iconv.decode(readFileSync(join(VALID, PLAN)), 'cp932');
+    const lines = text.split('\r\n');
+    const at = lines.findIndex((l) => l.includes(',1000007919,'));
+    lines[at] = lines[at]!.replace(/,2025040(\d),/, ',20250431,');
+    writeFileSync(bad, encodeMs932(lines.join('\r\n')));
+    copyFileSync(join(VALID, HOSOKU), join(dir, HOSOKU));
+    const { people } = setup([]);
+    const report = await checkPaths([bad, join(dir, HOSOKU)], { catalog: loadCatalog(), units: true });
+    const view = people.nameFindings(validationView(report, null, () => null, '1310000011'));
+    const plan = view.files.find((f) => f.name === PLAN)!;
+    const row = plan.errors.find((f) => f.row !== null)!.row!;
+    expect(row).toBe(at + 1);
+    expect(plan.people?.[row]).toEqual({ insurer: '131011', insured: '1000007919', name: '鈴木 ハナ', kana: 'スズキ ハナ' });
   });
 });
 

@@ -5,7 +5,7 @@
 // the office sent and what it received (Receiving.documents); each file is read once per change.
 import { statSync, readFileSync } from 'node:fs';
 import type { Handlers } from '../../shared/api/methods.js';
-import type { Person, PersonName } from '../../shared/api/types.js';
+import type { Person, PersonName, ValidationView } from '../../shared/api/types.js';
 import { newestEdition, type SpecCatalog } from '../../shared/spec/model.js';
 import { readRecords } from '../../shared/ticket/records.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
@@ -69,9 +69,8 @@ export class People {
     if (meta && meta.extension.toUpperCase() === 'CSV') {
       const cols = nameColumns(catalog, meta.kind);
       try {
-        rows = readRecords(readFileSync(d.path), decodeMs932)
-          .filter((r) => (r[1] ?? '') !== '' && (r[2] ?? '') !== '')
-          .map((r) => ({ insurer: r[1]!, insured: r[2]!, name: cols ? tidy(r[cols.name - 1]) : null, kana: cols && cols.kana ? tidy(r[cols.kana - 1]) : null }));
+        // Every record, in order (a finding's row is its record number); one without keys names nobody.
+        rows = readRecords(readFileSync(d.path), decodeMs932).map((r) => ({ insurer: r[1] ?? '', insured: r[2] ?? '', name: cols ? tidy(r[cols.name - 1]) : null, kana: cols && cols.kana ? tidy(r[cols.kana - 1]) : null }));
       } catch {
         rows = [];
       }
@@ -91,6 +90,7 @@ export class People {
     for (const d of this.receiving.documents(open)) {
       const f = this.facts(d, s.catalog, s.config.office);
       for (const r of f.rows) {
+        if (!r.insurer || !r.insured) continue;
         const key = personKey(r.insurer, r.insured);
         let p = out.get(key);
         if (!p) {
@@ -121,10 +121,40 @@ export class People {
       person,
       ofFiles: (files) => {
         const seen = new Map<string, PersonName>();
-        for (const f of files) for (const r of byFile.get(f) ?? []) if (!seen.has(personKey(r.insurer, r.insured))) seen.set(personKey(r.insurer, r.insured), person(r.insurer, r.insured));
+        for (const f of files) for (const r of byFile.get(f) ?? []) if (r.insurer && r.insured && !seen.has(personKey(r.insurer, r.insured))) seen.set(personKey(r.insurer, r.insured), person(r.insurer, r.insured));
         return [...seen.values()];
       },
     };
+  }
+
+  /**
+   * Names the people of the records that findings point at (「行 1（山田 花子 様）」): from the
+   * 利用者補足情報 checked alongside (the same unit usually carries it), else from what the office
+   * already sent or received. Files that cannot be read are left as they are.
+   */
+  nameFindings(view: ValidationView): ValidationView {
+    const open = this.ctx.session && this.ctx.agent && this.ctx.records ? this.ctx.need() : null;
+    if (!open) return view;
+    const { catalog } = open.s;
+    const read = (path: string, file: string) => this.facts({ ref: { source: 'sent', file }, path, at: '' }, catalog, open.s.config.office).rows;
+    const alongside = new Map<string, Row>();
+    for (const f of view.report.files) for (const r of read(f.path, f.name)) if (r.name && !alongside.has(personKey(r.insurer, r.insured))) alongside.set(personKey(r.insurer, r.insured), r);
+    const known = this.resolver(open);
+    const files = view.files.map((file, i) => {
+      const rows = [...file.errors, ...file.warnings].map((f) => f.row).filter((r): r is number => r !== null);
+      const path = view.report.files[i]?.path;
+      if (rows.length === 0 || !path || view.report.files[i]?.name !== file.name) return file;
+      const records = read(path, file.name);
+      const people: Record<number, PersonName> = {};
+      for (const row of rows) {
+        const r = records[row - 1];
+        if (!r || !r.insurer || !r.insured) continue;
+        const named = alongside.get(personKey(r.insurer, r.insured));
+        people[row] = named ? { insurer: r.insurer, insured: r.insured, name: named.name, kana: named.kana } : known.person(r.insurer, r.insured);
+      }
+      return { ...file, people };
+    });
+    return { ...view, files };
   }
 
   readonly handlers: Pick<Handlers, 'listPeople'> = {

@@ -141,6 +141,8 @@ export interface CheckedFile {
   errors: Finding[];
   warnings: Finding[];
   records: number | null;
+  /** The person of each record a finding points at (record number → 利用者), for 「行 1（山田 花子 様）」. */
+  people?: Record<number, PersonName>;
 }
 
 export interface UnitView {

@@ -13,7 +13,7 @@ function FileResult({ file }: { file: CheckedFile }) {
         {file.valid ? <span className="badge badge-ok">{t('fileOk')}</span> : <span className="badge badge-error">{t('fileNg', { n: file.errors.length })}</span>}
         {file.warnings.length > 0 ? <span className="badge badge-warn">{t('fileWarn', { n: file.warnings.length })}</span> : null}
       </div>
-      <FindingsTable errors={file.errors} warnings={file.warnings} />
+      <FindingsTable errors={file.errors} warnings={file.warnings} people={file.people} />
     </div>
   );
 }
