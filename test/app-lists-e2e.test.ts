@@ -2,8 +2,8 @@
 // people by name on 受信, the 第6表, 帳票, 予定と実績 and 履歴; search as the clerk types (kana and
 // width-insensitive); the month and 利用者 filters; 新着 until opened; the provider's own words and the
 // other offices' rows faded on its 提供票. Screenshots go to test-output/screenshots/lists-*.png.
-import { mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './cli.js';
@@ -57,8 +57,19 @@ describe('lists by person, search, month filter and 新着 (1366×768)', () => {
     await tid(cm, 'screen-home').waitFor();
     await tid(hh, 'setup-demo-home-help').click();
     await tid(hh, 'screen-home').waitFor();
+    const ticket = ['UPPLAN_202504_', 'UPSIKYU_202504_', 'UPHOSOKU_202504_'].map(fixture);
+    // First with a wrong date in 鈴木 ハナ's first record: the finding names her.
+    const bad = join(running.dataDir, 'bad');
+    mkdirSync(bad);
+    const lines = readFileSync(ticket[0]!).toString('latin1').split('\r\n');
+    const at = lines.findIndex((l) => l.includes(',1000007919,'));
+    lines[at] = lines[at]!.replace(/,2025040(\d),/, ',20250431,');
+    writeFileSync(join(bad, basename(ticket[0]!)), Buffer.from(lines.join('\r\n'), 'latin1'));
+    await tid(cm, 'nav-send').click();
+    await tid(cm, 'send-files').setInputFiles([join(bad, basename(ticket[0]!)), ticket[1]!, ticket[2]!]);
+    await expect.poll(() => cm.locator('.finding-person').first().textContent()).toBe('（鈴木 ハナ 様）');
     // The fixture's 利用票 lists every office of each person (spec 4.1 出力単位): day care and equipment too.
-    await sendFiles(cm, ['UPPLAN_202504_', 'UPSIKYU_202504_', 'UPHOSOKU_202504_'].map(fixture));
+    await sendFiles(cm, ticket);
   });
 
   it('the provider receives it: people by name, 新着, its own words, search in any kana and width', async () => {
@@ -83,7 +94,8 @@ describe('lists by person, search, month filter and 新着 (1366×768)', () => {
   it('opening it shows the 提供票 with the person’s name, the other office’s rows faded; 新着 goes', async () => {
     await tid(hh, 'arrival-open').first().click();
     await tid(hh, 'ticket-grid').first().waitFor();
-    expect(await tid(hh, 'ticket-person').first().textContent()).toContain('佐藤 ハナ 様');
+    // The paper form's head names the person (from the 利用者補足情報 of the unit).
+    expect(await tid(hh, 'ticket-person').first().textContent()).toMatch(/佐藤\s+ハナ/);
     expect(await hh.locator('tr.tg-other').count()).toBeGreaterThan(0);
     expect(await tid(hh, 'ticket-other-note').first().textContent()).toContain('ほかの事業所のサービス');
     await expect.poll(() => tid(hh, 'new-mark').count()).toBe(0);

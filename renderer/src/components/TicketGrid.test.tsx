@@ -57,9 +57,9 @@ describe('TicketGrid', () => {
   });
 
   it('names the person above the grid, with kana', () => {
-    renderScreen(<TicketGrid grid={{ ...planGrid, person: YAMADA }} />);
-    expect(screen.getByTestId('ticket-person').textContent).toContain('山田 花子 様');
-    expect(screen.getByTestId('ticket-person').textContent).toContain('ヤマダ ハナコ');
+    renderScreen(<TicketGrid grid={{ ...planGrid, person: YAMADA }} named />);
+    expect(screen.getByTestId('grid-person').textContent).toContain('山田 花子 様');
+    expect(screen.getByTestId('grid-person').textContent).toContain('ヤマダ ハナコ');
   });
 
   it('on a provider’s 提供票, fades the other offices’ rows with a note; a care manager’s grid fades nothing', () => {

@@ -21,7 +21,7 @@ const rowCellKey = (r: GridRow, day: number) => cellKey(r.provider, r.serviceCod
  * 第6表 as on paper (サービス利用票 / 提供票): one row per provider × service × time, one column per day,
  * the count in the cell. `highlights` marks cells that differ from the other side of a comparison.
  */
-export function TicketGrid({ grid, caption, highlights }: { grid: NamedGrid; caption?: string; highlights?: Map<string, DiffKind> }) {
+export function TicketGrid({ grid, caption, highlights, named = false }: { grid: NamedGrid; caption?: string; highlights?: Map<string, DiffKind>; named?: boolean }) {
   const { t, lang } = useI18n();
   // A provider's 提供票 lists every office of the person (the 利用票 is the person's copy): the rows that
   // are not ours are faded, with a note. A care manager has no rows of its own, so nothing is faded.
@@ -33,8 +33,9 @@ export function TicketGrid({ grid, caption, highlights }: { grid: NamedGrid; cap
   const dayClass = (i: number) => (wd[i] === 0 ? 'sun' : wd[i] === 6 ? 'sat' : '');
   return (
     <div className="ticket">
-      {grid.person ? (
-        <p className="ticket-person" data-testid="ticket-person">
+      {/* The paper form (DocumentViewer) names the person in its own head; a bare grid (予定と実績) names them here. */}
+      {named && grid.person ? (
+        <p className="ticket-person" data-testid="grid-person">
           <PersonLabel person={grid.person} />
         </p>
       ) : null}

@@ -99,11 +99,11 @@ function ComparisonResult({ view }: { view: ComparisonView }) {
       <div className="comparison-grids">
         <div className="card">
           <h3>{planned}</h3>
-          {view.planGrid ? <TicketGrid grid={view.planGrid} caption={planned} highlights={marks.plan} /> : <p>{t('noGrid')}</p>}
+          {view.planGrid ? <TicketGrid grid={view.planGrid} caption={planned} highlights={marks.plan} named /> : <p>{t('noGrid')}</p>}
         </div>
         <div className="card">
           <h3>{actual}</h3>
-          {view.actualGrid ? <TicketGrid grid={view.actualGrid} caption={actual} highlights={marks.actual} /> : <p>{t('noGrid')}</p>}
+          {view.actualGrid ? <TicketGrid grid={view.actualGrid} caption={actual} highlights={marks.actual} named /> : <p>{t('noGrid')}</p>}
         </div>
       </div>
     </section>

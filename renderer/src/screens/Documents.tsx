@@ -1,5 +1,6 @@
-import { Fragment, useState } from 'react';
-import type { DocumentEntry, DocumentView, Lang } from '../../../shared/api/types.js';
+import { Fragment, useMemo, useState } from 'react';
+import type { DocumentEntry, DocumentView, Lang, Person } from '../../../shared/api/types.js';
+import { personKey as paperKey, type PersonDirectory } from '../../../shared/forms/index.js';
 import { api } from '../api.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { DocumentViewer } from '../components/DocumentViewer.js';
@@ -15,6 +16,9 @@ import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/l
 import { Breakable } from '../components/Breakable.js';
 
 const COLUMNS = 5;
+
+/** The paper forms' person directory (shared/forms) from the back end's list of people. */
+const paperDirectory = (people: Person[]): PersonDirectory => new Map(people.filter((p) => p.name).map((p) => [paperKey(p.insurer, p.insured), { insurer: p.insurer, insured: p.insured, name: p.name ?? '', kana: p.kana ?? '', sex: '', birth: '', birthRaw: '' }]));
 
 /** The words a document line shows (its person, its kind in the office's own words, the file, the partner), for the search. */
 const lineFacts = ({ doc: d, person }: DocumentLine, i18n: Pick<I18n, 't' | 'lang'>, provider: boolean, lang: Lang) => ({
@@ -38,6 +42,10 @@ export function DocumentsPage() {
   const lines = documentLines(all);
   const shown = filterRows(lines, filter, (l) => lineFacts(l, i18n, provider, lang));
   const groups = groupDocuments(shown);
+
+  // The back end's people (names from any 利用者補足情報 the office holds) name the opened form, even
+  // a 第1表 or 第6表 opened on its own, without its unit's 補足情報.
+  const directory = useMemo(() => paperDirectory(people.data ?? []), [people.data]);
 
   const open = async (d: DocumentEntry) => {
     setOpenKey(`${d.ref.source}/${d.ref.file}`);
@@ -98,7 +106,7 @@ export function DocumentsPage() {
       </ListCard>
       <ErrorAlert error={opener.error} />
       {opener.busy ? <p>{t('loading')}</p> : null}
-      {view ? <DocumentViewer view={view} /> : null}
+      {view ? <DocumentViewer view={view} people={directory} /> : null}
     </div>
   );
 }
