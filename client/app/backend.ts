@@ -8,6 +8,7 @@
 // documents (receiving.ts), plan against actual (comparisons.ts), partners (partners.ts), the history
 // (history.ts), and the app's state, home screen and background upkeep (status.ts).
 import type { Handlers } from '../../shared/api/methods.js';
+import type { ValidationView } from '../../shared/api/types.js';
 import { Comparisons } from './comparisons.js';
 import { BackendContext, type BackendOptions } from './context.js';
 import { ErrorUnits } from './errorUnits.js';
@@ -34,24 +35,39 @@ export class AppBackend {
     this.profile = ctx.profile;
     const refresh = () => this.refresh();
     const partners = new Partners(ctx);
-    const history = new History(ctx, partners);
     const receiving = new Receiving(ctx, partners, refresh);
+    const history = new History(ctx, partners, (open) => receiving.people.resolver(open));
     const sending = new Sending(ctx, partners, refresh);
     const errors = new ErrorUnits(ctx, partners, (open, paths) => sending.sendPaths(open, paths, false));
     this.status = new Status(ctx, partners, history, receiving, errors);
     this.session = new OfficeSession(ctx, this.status, receiving);
     const exportFolder = new ExportFolder(ctx, history, errors);
     const comparisons = new Comparisons(ctx, partners, receiving);
+    // Findings name the person of their record (「行 1（山田 花子 様）」) on every checked view.
+    const named = (v: ValidationView) => receiving.people.nameFindings(v);
+    const send = sending.handlers;
     this.handlers = {
       ...this.status.handlers,
       ...this.session.handlers,
       ...sending.handlers,
       ...errors.handlers,
       ...exportFolder.handlers,
+      listExportFiles: async (r) => named(await send.listExportFiles(r)),
+      validateUploads: async (r) => named(await send.validateUploads(r)),
+      sendStaged: async (r) => {
+        const x = await send.sendStaged(r);
+        return { ...x, validation: named(x.validation) };
+      },
+      sendExportFiles: async (r) => {
+        const x = await send.sendExportFiles(r);
+        return { ...x, validation: named(x.validation) };
+      },
       ...receiving.handlers,
       ...comparisons.handlers,
       ...partners.handlers,
       ...history.handlers,
+      ...receiving.people.handlers,
+      ...receiving.opened.handlers,
     };
   }
 

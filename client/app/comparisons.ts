@@ -8,6 +8,7 @@ import { readRecords } from '../../shared/ticket/records.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
 import { decodeMs932 } from '../check/ms932.js';
 import type { BackendContext, Open } from './context.js';
+import { comparisonKey } from './opened.js';
 import type { Partners } from './partners.js';
 import type { Receiving } from './receiving.js';
 
@@ -42,6 +43,7 @@ export class Comparisons {
     const actuals = parsed.filter((x) => x.meta.kind === 'UPJSK').sort(newestFirst);
     const out: ComparisonCandidate[] = [];
     const seen = new Set<string>();
+    const people = this.receiving.people.resolver(open);
     for (const a of actuals) {
       const partner = a.meta.sender.office === s.config.office ? a.meta.receiver.office : a.meta.sender.office;
       for (const user of [...a.users].sort()) {
@@ -51,7 +53,10 @@ export class Comparisons {
         if (!plan) continue;
         seen.add(key);
         const [insurer, insured, month] = user.split('|') as [string, string, string];
-        out.push({ partner: { office: partner, name: this.partners.nameOf(partner) }, month, insurer, insured, planFile: plan.d.ref.file, actualFile: a.d.ref.file });
+        const c = { partner: { office: partner, name: this.partners.nameOf(partner) }, month, insurer, insured, planFile: plan.d.ref.file, actualFile: a.d.ref.file };
+        // Actuals that arrived are news until compared; the ones we returned ourselves are not.
+        const isNew = a.d.ref.source === 'arrival' && !this.receiving.opened.has(comparisonKey(c));
+        out.push({ ...c, person: people.person(insurer, insured), isNew });
       }
     }
     return out;
@@ -69,8 +74,10 @@ export class Comparisons {
       const actual = lines(c.actualFile);
       const providers = new Set(actual.map((l) => l.provider));
       const plan = lines(c.planFile).filter((l) => providers.has(l.provider));
+      this.receiving.opened.add([comparisonKey(c)]);
       const comparison = comparePlanActual(plan, actual)[0] ?? { insurer: r.insurer, insured: r.insured, month: r.month, differences: [], planUnits: 0, actualUnits: 0 };
-      return { candidate: c, comparison, planGrid: ticketGrids(plan)[0] ?? null, actualGrid: ticketGrids(actual)[0] ?? null };
+      const named = (g: ReturnType<typeof ticketGrids>[number] | undefined) => (g ? { ...g, person: c.person, ownOffice: open.s.config.office } : null);
+      return { candidate: { ...c, isNew: false }, comparison, planGrid: named(ticketGrids(plan)[0]), actualGrid: named(ticketGrids(actual)[0]) };
     },
   };
 }

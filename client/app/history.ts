@@ -3,14 +3,16 @@
 import type { Handlers } from '../../shared/api/methods.js';
 import type { HistoryEntry, HistoryFilter } from '../../shared/api/types.js';
 import { publicMessageSchema } from '../../shared/protocol/messages.js';
+import { matchesSearch } from '../../shared/search.js';
 import { kindName } from '../../shared/spec/labels.js';
 import { localDate, localDateTimeText } from '../../shared/time.js';
 import { checkReceipt } from '../transport/receipts.js';
 import { RelayError, type RelayMessage } from '../transport/relayClient.js';
 import type { OutboxRecord } from '../transport/sender.js';
 import type { Session } from '../transport/session.js';
-import type { BackendContext } from './context.js';
+import type { BackendContext, Open } from './context.js';
 import type { Partners } from './partners.js';
+import { personKey, type PeopleResolver } from './people.js';
 import type { SpoolRecords } from './spoolRecords.js';
 
 /** Where a sent unit's story ends on the relay. */
@@ -38,6 +40,8 @@ export class History {
   constructor(
     private readonly ctx: BackendContext,
     private readonly partners: Partners,
+    /** Who each unit is about (names from 利用者補足情報); absent in tests of the history alone. */
+    private readonly people?: (open: Open) => PeopleResolver,
   ) {
     this.relayStatus = new Map(Object.entries(ctx.profile.readRelayStatus(publicMessageSchema)));
   }
@@ -70,7 +74,7 @@ export class History {
     return ok;
   }
 
-  entries(s: Session, records: SpoolRecords, f: HistoryFilter): HistoryEntry[] {
+  entries(s: Session, records: SpoolRecords, f: HistoryFilter, people?: PeopleResolver): HistoryEntry[] {
     const nameOf = this.partners.nameOf;
     const out: HistoryEntry[] = [];
     const sent: [Readonly<OutboxRecord>, HistoryEntry['status']][] = [
@@ -110,24 +114,39 @@ export class History {
         detail: r.reason,
       });
     }
-    const text = f.text?.trim().toLowerCase();
+    if (people) for (const e of out) e.people = people.ofFiles(e.files);
+    const text = f.text?.trim() ?? '';
+    // The words the history screen shows (kind and status names, people's names and kana) as well as the
+    // numbers and file names: the clerk searches what she sees, in any width or kana.
+    const shown = (e: HistoryEntry) => [
+      e.partner.office,
+      e.partner.name,
+      ...e.kinds.flatMap((k) => [k, kindName(k, 'ja')]),
+      e.files.join(' '),
+      STATUS_JA[e.status],
+      e.status,
+      e.messageId,
+      e.detail,
+      ...(e.people ?? []).flatMap((p) => [p.name, p.kana, p.insured]),
+    ];
     return out
       .filter((e) => !f.direction || e.direction === f.direction)
-      .filter((e) => !f.partner || e.partner.office.includes(f.partner))
+      .filter((e) => !f.partner || matchesSearch(f.partner, [e.partner.office, e.partner.name]))
       .filter((e) => !f.month || e.month === f.month)
-      .filter((e) => !text || [e.partner.office, e.partner.name ?? '', e.kinds.join(' '), e.files.join(' '), e.status, e.messageId, e.detail ?? ''].join(' ').toLowerCase().includes(text))
+      .filter((e) => !f.person || (e.people ?? []).some((p) => personKey(p.insurer, p.insured) === f.person))
+      .filter((e) => matchesSearch(text, shown(e)))
       .sort((a, b) => b.at.localeCompare(a.at));
   }
 
   readonly handlers: Pick<Handlers, 'history' | 'historyCsv'> = {
     history: async (filter) => {
-      const { s, records } = this.ctx.need();
-      return this.entries(s, records, filter);
+      const open = this.ctx.need();
+      return this.entries(open.s, open.records, filter, this.people?.(open));
     },
 
     historyCsv: async (filter) => {
-      const { s, records } = this.ctx.need();
-      return historyCsvFile(s.config.office, this.entries(s, records, filter));
+      const open = this.ctx.need();
+      return historyCsvFile(open.s.config.office, this.entries(open.s, open.records, filter, this.people?.(open)));
     },
   };
 }

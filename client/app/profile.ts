@@ -82,6 +82,8 @@ export class Profile {
   readonly spoolDir: string;
   readonly stagingDir: string;
   readonly relayStatusPath: string;
+  /** What the clerk has opened (新着 marks on the rest): keys of arrivals, documents and comparisons. */
+  readonly openedPath: string;
 
   constructor(readonly root: string) {
     // Where each file and folder of the profile lives; fixed for the profile's life.
@@ -93,6 +95,7 @@ export class Profile {
     this.spoolDir = join(root, 'spool');
     this.stagingDir = join(root, 'staging');
     this.relayStatusPath = join(root, 'relay-status.json');
+    this.openedPath = join(root, 'opened.json');
     // The certificate and its private key, the spool and the archive of care records live here: owner-only,
     // also where an older version left the folder or the certificate readable by others.
     ensurePrivateDir(root);

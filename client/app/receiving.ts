@@ -9,7 +9,9 @@ import type { Arrival, DocumentEntry } from '../../shared/api/types.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
 import type { Session } from '../transport/session.js';
 import { t, type BackendContext, type Open } from './context.js';
+import { docKey, OpenedStore } from './opened.js';
 import type { Partners } from './partners.js';
+import { People } from './people.js';
 import type { SpoolRecords } from './spoolRecords.js';
 import { arrivalOf, documentView } from './views.js';
 
@@ -20,12 +22,25 @@ export interface DocFile {
 }
 
 export class Receiving {
+  /** Who the files are about (names from 利用者補足情報), read from the documents below. */
+  readonly people: People;
+  /** What the clerk has opened: the rest is marked 新着. */
+  readonly opened: OpenedStore;
+
   constructor(
     private readonly ctx: BackendContext,
     private readonly partners: Partners,
     /** The background refresh, run after receiving so the home screen and notifications catch up. */
     private readonly refresh: () => Promise<void>,
-  ) {}
+  ) {
+    this.people = new People(ctx, this);
+    this.opened = new OpenedStore(ctx.profile);
+  }
+
+  /** An arrival is new until each of its files has been opened (on 受信 or 帳票). A quarantined one has nothing to open. */
+  private arrivalIsNew(files: string[], state: string): boolean {
+    return state === 'imported' && files.some((f) => !this.opened.has(docKey('arrival', f)));
+  }
 
   /**
    * Copies what was imported into the app's archive (once per file): whole or not at all, owner-only
@@ -51,9 +66,14 @@ export class Receiving {
     }
   }
 
-  private arrivals(records: SpoolRecords): Arrival[] {
+  private arrivals(open: Open): Arrival[] {
+    const { records } = open;
+    const people = this.people.resolver(open);
     const all = [...records.inbox('received'), ...records.inbox('quarantine'), ...records.inbox('inbox')];
-    return all.map((r) => arrivalOf(r, this.partners.nameOf)).sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.sequence.localeCompare(a.sequence));
+    return all
+      .map((r) => arrivalOf(r, this.partners.nameOf))
+      .map((a) => ({ ...a, people: people.ofFiles(a.files), isNew: this.arrivalIsNew(a.files, a.state) }))
+      .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.sequence.localeCompare(a.sequence));
   }
 
   /** Files a person can open: what we sent (sent/YYYYMM/) and what arrived (archive, import folder, quarantine). */
@@ -88,10 +108,7 @@ export class Receiving {
   }
 
   readonly handlers: Pick<Handlers, 'listArrivals' | 'receiveNow' | 'openFolder' | 'listDocuments' | 'openDocument'> = {
-    listArrivals: async () => {
-      const { records } = this.ctx.need();
-      return this.arrivals(records);
-    },
+    listArrivals: async () => this.arrivals(this.ctx.need()),
 
     receiveNow: async () => {
       const { agent } = this.ctx.need();
@@ -122,10 +139,24 @@ export class Receiving {
     listDocuments: async () => {
       const open = this.ctx.need();
       const { s } = open;
+      const people = this.people.resolver(open);
       return this.documents(open).map((d): DocumentEntry => {
         const meta = parseFileName(d.ref.file, s.catalog).meta!;
         const partner = d.ref.source === 'sent' ? meta.receiver.office : meta.sender.office;
-        return { ref: d.ref, fileType: meta.kind, title: meta.title, partner: `${this.partners.nameOf(partner) ?? ''} ${partner}`.trim(), month: meta.serviceMonth, at: d.at };
+        const partnerName = this.partners.nameOf(partner);
+        return {
+          ref: d.ref,
+          fileType: meta.kind,
+          title: meta.title,
+          partner: `${partnerName ?? ''} ${partner}`.trim(),
+          partnerOffice: partner,
+          partnerName,
+          month: meta.serviceMonth,
+          at: d.at,
+          people: people.ofFiles([d.ref.file]),
+          // What we sent ourselves is never news.
+          isNew: d.ref.source === 'arrival' && !this.opened.has(docKey('arrival', d.ref.file)),
+        };
       });
     },
 
@@ -136,7 +167,12 @@ export class Receiving {
       if (!doc) throw new ApiError('no_document', `ファイルが見つかりません: ${ref.file}`, `File not found: ${ref.file}`);
       const meta = parseFileName(ref.file, s.catalog).meta;
       if (!meta || meta.extension.toUpperCase() !== 'CSV') throw new ApiError('not_csv', 'この種類のファイルは表示できません', 'This kind of file cannot be shown');
-      return documentView(ref.file, meta.kind, readFileSync(doc.path), s.catalog);
+      const view = documentView(ref.file, meta.kind, readFileSync(doc.path), s.catalog);
+      // Opened on any screen: no longer 新着 on 受信 and 帳票.
+      if (ref.source === 'arrival') this.opened.add([docKey('arrival', ref.file)]);
+      if (view.kind !== 'grid') return view;
+      const people = this.people.resolver(open);
+      return { ...view, grids: view.grids.map((g) => ({ ...g, person: people.person(g.insurer, g.insured), ownOffice: s.config.office })) };
     },
   };
 }

@@ -5,6 +5,7 @@ import { ErrorAlert } from './components/Alert.js';
 import { ConnectionBadge } from './components/ConnectionBadge.js';
 import { LangSwitch } from './components/LangSwitch.js';
 import { I18nContext, makeI18n } from './i18n/index.js';
+import { OfficeContext } from './office.js';
 import { ComparePage } from './screens/Compare.js';
 import { DocumentsPage } from './screens/Documents.js';
 import { ErrorsPage } from './screens/Errors.js';
@@ -134,6 +135,7 @@ export function App() {
 
   return (
     <I18nContext.Provider value={i18n}>
+      <OfficeContext.Provider value={state?.profile ?? null}>
       <div className="app">
         <header className="header">
           <div className="header-title">
@@ -156,6 +158,7 @@ export function App() {
         ) : null}
         {body}
       </div>
+      </OfficeContext.Provider>
     </I18nContext.Provider>
   );
 }

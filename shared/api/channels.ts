@@ -30,6 +30,9 @@ export const METHOD_NAMES = [
   'history',
   'historyCsv',
   'saveSettings',
+  // People by name (利用者) and what has been opened (新着).
+  'listPeople',
+  'markOpened',
   // Native dialogs: answered by Electron's main process itself; the browser's back end says "not available".
   'pickFolder',
   'pickCertificate',

@@ -19,6 +19,7 @@ import type {
   HistoryEntry,
   HomeSummary,
   Partner,
+  Person,
   PickedCertificate,
   ReceiveResult,
   SendResult,
@@ -45,6 +46,7 @@ const historyFilter = z
     partner: z.string().max(10).optional(),
     month: month.optional(),
     text: z.string().max(200).optional(),
+    person: z.string().regex(/^[0-9A-Za-z]{1,8}\|[0-9A-Za-z]{1,10}$/).optional(),
   })
   .strict();
 
@@ -112,6 +114,9 @@ export const requestSchemas = {
       rememberPassword: z.boolean().optional(),
     })
     .strict(),
+  listPeople: empty,
+  /** Keys of what the clerk opened: arrival:<messageId>, doc:<source>/<file>, cmp:<actualFile>|<insurer>|<insured>|<month>. */
+  markOpened: z.object({ keys: z.array(z.string().min(1).max(400)).min(1).max(500) }).strict(),
   pickFolder: z.object({ purpose: z.enum(['export', 'import']), current: z.string().max(4096).optional() }).strict(),
   pickCertificate: empty,
   // Only a suggested name crosses: main picks the page (this window) and the place (the user, in the
@@ -157,6 +162,8 @@ export interface Responses {
   history: HistoryEntry[];
   historyCsv: { fileName: string; csv: string };
   saveSettings: Settings;
+  listPeople: Person[];
+  markOpened: { opened: number };
   /** The folder chosen, or null when the dialog was cancelled. */
   pickFolder: { path: string | null };
   /** The certificate file chosen (its bytes, never a password), or null when cancelled. */

@@ -143,6 +143,8 @@ export interface CheckedFile {
   records: number | null;
   /** The clerk-facing sentence for what is wrong with this file as a whole (an Excel file, a lower-case name …). */
   summary?: Text;
+  /** The person of each record a finding points at (record number → 利用者), for 「行 1（山田 花子 様）」. */
+  people?: Record<number, PersonName>;
 }
 
 /** Why a unit may not be sent from this office: the wrong direction, or already sent (at `sentAt`). */
@@ -216,6 +218,28 @@ export interface Arrival {
   signingTime: string | null;
   reason: string | null;
   receivedAt: string;
+  /** The people the unit's files are about (names when the office knows them). */
+  people?: PersonName[];
+  /** Not opened yet on any screen (新着). */
+  isNew?: boolean;
+}
+
+/**
+ * A person the office deals with (利用者), by the keys every standard-spec file carries (保険者番号 +
+ * 被保険者番号), with the name and kana from the 利用者補足情報 (UPHOSOKU) or 基本情報 (UPKIHON) the
+ * office sent or received. Null name: no such file has been seen yet; the screens then show the numbers.
+ */
+export interface PersonName {
+  insurer: string;
+  insured: string;
+  name: string | null;
+  kana: string | null;
+}
+
+/** A person in the 利用者 filter and search: the months and partners the files about them cover. */
+export interface Person extends PersonName {
+  months: string[];
+  partners: string[];
 }
 
 export interface ReceiveResult {
@@ -246,8 +270,14 @@ export interface FormRecord {
   fields: FormField[];
 }
 
+/**
+ * A 第6表 grid as sent to the screens: the person's name, and the office that opens it (so a provider sees
+ * which rows are its own: the 利用票 lists every provider of the person, spec 4.1 §2.5 出力単位).
+ */
+export type NamedGrid = UserGrid & { person?: PersonName; ownOffice?: string };
+
 export type DocumentView =
-  | { kind: 'grid'; file: string; fileType: string; title: string; grids: UserGrid[] }
+  | { kind: 'grid'; file: string; fileType: string; title: string; grids: NamedGrid[] }
   | { kind: 'form'; file: string; fileType: string; title: string; records: FormRecord[] };
 
 export interface DocumentEntry {
@@ -257,6 +287,11 @@ export interface DocumentEntry {
   partner: string;
   month: string | null;
   at: string;
+  /** The partner's office number and name apart (partner above is both in one string). */
+  partnerOffice?: string;
+  partnerName?: string | null;
+  people?: PersonName[];
+  isNew?: boolean;
 }
 
 export interface ComparisonCandidate {
@@ -266,13 +301,16 @@ export interface ComparisonCandidate {
   insured: string;
   planFile: string;
   actualFile: string;
+  person?: PersonName;
+  /** The actuals have not been opened yet (新着). */
+  isNew?: boolean;
 }
 
 export interface ComparisonView {
   candidate: ComparisonCandidate;
   comparison: PlanActualComparison;
-  planGrid: UserGrid | null;
-  actualGrid: UserGrid | null;
+  planGrid: NamedGrid | null;
+  actualGrid: NamedGrid | null;
 }
 
 export interface Partner {
@@ -304,6 +342,7 @@ export interface HistoryEntry {
   /** Sent side: the partner's signed receipts, checked as evidence. Received side: `given` once we signed ours. */
   receipt: 'verified' | 'invalid' | 'none' | 'given';
   detail: string | null;
+  people?: PersonName[];
 }
 
 export interface HistoryFilter {
@@ -311,6 +350,8 @@ export interface HistoryFilter {
   partner?: string;
   month?: string;
   text?: string;
+  /** 保険者番号|被保険者番号 of one person. */
+  person?: string;
 }
 
 export interface FileUpload {

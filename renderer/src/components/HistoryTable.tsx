@@ -1,7 +1,11 @@
 import type { HistoryEntry } from '../../../shared/api/types.js';
 import type { MessageKey } from '../i18n/index.js';
-import { kindName, useI18n } from '../i18n/index.js';
+import { useI18n } from '../i18n/index.js';
+import { kindLabel, useIsProvider } from '../office.js';
+import { inTableOrder } from '../util/documentGroups.js';
 import { formatDateTime, formatMonth } from '../util/format.js';
+import { PeopleCell } from './People.js';
+import { Breakable } from './Breakable.js';
 
 const receiptLabel: Record<HistoryEntry['receipt'], MessageKey> = { verified: 'rcVerified', invalid: 'rcInvalid', none: 'rcNone', given: 'rcGiven' };
 const receiptClass: Record<HistoryEntry['receipt'], string> = { verified: 'badge-ok', invalid: 'badge-error', none: 'badge-muted', given: 'badge-info' };
@@ -18,14 +22,23 @@ const statusText: Record<HistoryEntry['status'], { ja: string; en: string; cls: 
   downloaded: { ja: '受信処理中', en: 'Being processed', cls: 'badge-info' },
 };
 
-export function HistoryTable({ entries, rowTestId }: { entries: HistoryEntry[]; rowTestId?: string }) {
-  const { t, lang } = useI18n();
+/** What arrived and was imported was written into the care software's import folder: say so. */
+const receivedImported = { ja: '取り込みフォルダに保存しました', en: 'Saved to the import folder', cls: 'badge-ok' };
+
+/** What the partner did with what we sent: its own words, not ours (取り込み済み read as if we had). */
+const sentImported = { ja: '相手が取り込みました', en: 'Imported by the partner', cls: 'badge-ok' };
+
+export function HistoryTable({ entries, rowTestId, person }: { entries: HistoryEntry[]; rowTestId?: string; person?: string }) {
+  const i18n = useI18n();
+  const { t, lang } = i18n;
+  const provider = useIsProvider();
   return (
     <table className="table">
       <thead>
         <tr>
           <th scope="col">{t('at')}</th>
           <th scope="col">{t('direction')}</th>
+          <th scope="col">{t('person')}</th>
           <th scope="col">{t('partner')}</th>
           <th scope="col">{t('kinds')}</th>
           <th scope="col">{t('month')}</th>
@@ -35,7 +48,7 @@ export function HistoryTable({ entries, rowTestId }: { entries: HistoryEntry[]; 
       </thead>
       <tbody>
         {entries.map((h) => {
-          const st = statusText[h.status];
+          const st = h.status === 'imported' ? (h.direction === 'received' ? receivedImported : sentImported) : statusText[h.status];
           return (
             <tr key={`${h.messageId}-${h.direction}-${h.at}`} data-testid={rowTestId}>
               <td className="nowrap">{formatDateTime(h.at)}</td>
@@ -43,10 +56,13 @@ export function HistoryTable({ entries, rowTestId }: { entries: HistoryEntry[]; 
                 <span className={`dir dir-${h.direction}`}>{h.direction === 'sent' ? `↑ ${t('dirSent')}` : `↓ ${t('dirReceived')}`}</span>
               </td>
               <td>
-                {h.partner.name ?? ''}
+                <PeopleCell people={h.people} first={person} />
+              </td>
+              <td>
+                <Breakable text={h.partner.name ?? ''} />
                 <span className="sub">{h.partner.office}</span>
               </td>
-              <td>{h.kinds.map((k) => kindName(k, lang)).join('・')}</td>
+              <td>{inTableOrder(h.kinds).map((k) => kindLabel(k, i18n, provider)).join('・')}</td>
               <td className="nowrap">{formatMonth(h.month, lang)}</td>
               <td>
                 <span className={`badge ${st?.cls ?? 'badge-muted'}`}>{st ? st[lang] : h.status}</span>

@@ -52,4 +52,27 @@ describe('ProfileEditor', () => {
     fireEvent.click(screen.getByTestId('profile-save'));
     expect((await screen.findByRole('alert')).textContent).toContain('この事業所（1310000011）と違います');
   });
+
+  it('uses the setup form’s fields: styled text boxes, a folder check, and the refusal goes once the field is edited', async () => {
+    const fake = install(
+      createFakeApi({
+        updateProfile: async () => {
+          throw new ApiError('folder', '書き出しフォルダに書き込めません', 'cannot write');
+        },
+      }),
+    );
+    renderScreen(<ProfileEditor profile={readyState.profile!} onState={() => {}} />);
+    // type="text" is what the stylesheet dresses (an input without a type was drawn bare and cut off).
+    for (const id of ['profile-name', 'profile-relay', 'profile-export', 'profile-import']) expect(screen.getByTestId(id).getAttribute('type')).toBe('text');
+    fireEvent.click(screen.getByTestId('profile-export-check'));
+    expect((await screen.findByTestId('profile-export-result')).textContent).toBe('✓ このフォルダは使えます。');
+    expect(fake.checkFolder).toHaveBeenCalledWith({ path: readyState.profile!.exportDir, create: true });
+    // The browser cannot open a folder dialog: the field says to type the path.
+    expect(screen.getAllByText(/ブラウザではこのパソコンのフォルダを選ぶ画面を開けない/)).toHaveLength(2);
+    fireEvent.click(screen.getByTestId('profile-save'));
+    await screen.findByRole('alert');
+    type('profile-export', 'D:\\書き出し');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryByTestId('profile-export-result')).toBeNull();
+  });
 });

@@ -5,31 +5,8 @@ import { useAction } from '../hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { readAsBase64, readAsText } from '../util/files.js';
 import { ErrorAlert, Notice } from './Alert.js';
-import { BrowseCertificateButton, BrowseFolderButton } from './ShellControls.js';
-
-/** A labelled one-line input; its id is also its test id. */
-function TextField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (v: string) => void }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)} />
-    </div>
-  );
-}
-
-/** A folder's field, with 「参照…」 beside it where the desktop app has a folder dialog. */
-function FolderField({ id, purpose, label, value, onChange, pickers }: { id: string; purpose: 'export' | 'import'; label: string; value: string; onChange: (v: string) => void; pickers: boolean }) {
-  if (!pickers) return <TextField id={id} label={label} value={value} onChange={onChange} />;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <div className="field-row">
-        <input id={id} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)} />
-        <BrowseFolderButton purpose={purpose} current={value} onPicked={onChange} testId={`${id}-browse`} />
-      </div>
-    </div>
-  );
-}
+import { FolderField, TextField } from './FormFields.js';
+import { BrowseCertificateButton } from './ShellControls.js';
 
 /**
  * Changing what the setup decided: folders, the linkage service, the office name, and a renewed
@@ -47,6 +24,12 @@ export function ProfileEditor({ profile, onState, pickers = false }: { profile: 
   const [trustPem, setTrustPem] = useState('');
   const [saved, setSaved] = useState(false);
   const action = useAction();
+  // Typing again means the last refusal (or "saved") is about something no longer on screen.
+  const edit = (set: (v: string) => void) => (v: string) => {
+    set(v);
+    action.clear();
+    setSaved(false);
+  };
   const ok = name.trim() !== '' && /^https:\/\/\S+$/.test(relayUrl.trim()) && exportDir.trim() !== '' && importDir.trim() !== '';
 
   const save = async () => {
@@ -74,14 +57,14 @@ export function ProfileEditor({ profile, onState, pickers = false }: { profile: 
     <section className="card" data-testid="profile-editor">
       <h2>{t('profileEdit')}</h2>
       <p className="sub">{t('profileEditHint')}</p>
-      <TextField id="profile-name" label={t('officeName')} value={name} onChange={setName} />
-      <TextField id="profile-relay" label={t('relayUrl')} value={relayUrl} onChange={setRelayUrl} />
+      <TextField id="profile-name" label={t('officeName')} value={name} onChange={edit(setName)} />
+      <TextField id="profile-relay" label={t('relayUrl')} value={relayUrl} onChange={edit(setRelayUrl)} />
       <div className="field">
         <label htmlFor="profile-trust">{t('trustFile')}</label>
         <input id="profile-trust" data-testid="profile-trust" type="file" accept=".pem,.crt,.cer" onChange={(e) => void (e.target.files?.[0] ? readAsText(e.target.files[0]).then(setTrustPem) : setTrustPem(''))} />
       </div>
-      <FolderField id="profile-export" purpose="export" label={t('exportDir')} value={exportDir} onChange={setExportDir} pickers={pickers} />
-      <FolderField id="profile-import" purpose="import" label={t('importDir')} value={importDir} onChange={setImportDir} pickers={pickers} />
+      <FolderField id="profile-export" purpose="export" label={t('exportDir')} value={exportDir} onChange={edit(setExportDir)} pickers={pickers} />
+      <FolderField id="profile-import" purpose="import" label={t('importDir')} value={importDir} onChange={edit(setImportDir)} pickers={pickers} />
       <div className="field">
         <label htmlFor="profile-p12">{t('profileNewCert')}</label>
         <div className="field-row">

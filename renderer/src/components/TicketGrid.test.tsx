@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planGrid } from '../testing/fakeApi.js';
+import { CARE_MANAGER, HOME_HELP, planGrid, YAMADA } from '../testing/fakeApi.js';
 import { renderScreen } from '../testing/render.js';
 import { TicketGrid } from './TicketGrid.js';
 
@@ -54,5 +54,23 @@ describe('TicketGrid', () => {
     expect(cells.get(7)!.classList.contains('sat') || cells.get(7)!.classList.contains('sun')).toBe(false);
     const wd = Array.from(screen.getByTestId('ticket-grid').querySelectorAll('th.tg-wd')).map((th) => th.textContent);
     expect(wd.slice(0, 7)).toEqual(['火', '水', '木', '金', '土', '日', '月']);
+  });
+
+  it('names the person above the grid, with kana', () => {
+    renderScreen(<TicketGrid grid={{ ...planGrid, person: YAMADA }} named />);
+    expect(screen.getByTestId('grid-person').textContent).toContain('山田 花子 様');
+    expect(screen.getByTestId('grid-person').textContent).toContain('ヤマダ ハナコ');
+  });
+
+  it('on a provider’s 提供票, fades the other offices’ rows with a note; a care manager’s grid fades nothing', () => {
+    renderScreen(<TicketGrid grid={{ ...planGrid, ownOffice: HOME_HELP }} />);
+    const rows = screen.getAllByTestId('ticket-row');
+    expect(rows.map((r) => r.dataset.other ?? '')).toEqual(['', 'true']);
+    expect(rows[1]!.className).toContain('tg-other');
+    expect(screen.getByTestId('ticket-other-note').textContent).toContain('ほかの事業所のサービス');
+    cleanup();
+    renderScreen(<TicketGrid grid={{ ...planGrid, ownOffice: CARE_MANAGER }} />);
+    expect(screen.getAllByTestId('ticket-row').every((r) => !r.className.includes('tg-other'))).toBe(true);
+    expect(screen.queryByTestId('ticket-other-note')).toBeNull();
   });
 });

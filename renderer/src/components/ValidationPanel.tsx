@@ -18,7 +18,7 @@ function FileResult({ file }: { file: CheckedFile }) {
           {tx(file.summary)}
         </p>
       ) : null}
-      <FindingsTable errors={file.errors} warnings={file.warnings} />
+      <FindingsTable errors={file.errors} warnings={file.warnings} people={file.people} />
     </div>
   );
 }

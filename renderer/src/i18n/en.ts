@@ -4,9 +4,12 @@ import { errorsEn } from './errors.en.js';
 import { formsEn } from './forms.en.js';
 import type { MessageKey } from './ja.js';
 
+import { listsEn } from './lists.en.js';
+
 export const en: Record<MessageKey, string> = {
   ...formsEn,
   ...errorsEn,
+  ...listsEn,
   appTitle: 'CarePlan Link',
   office: 'Office',
   navHome: 'Home',
@@ -116,7 +119,7 @@ export const en: Record<MessageKey, string> = {
   droppedTitle: 'Check results of the dropped files',
   exportTitle: 'Files in the export folder',
   exportEmpty: 'The export folder has nothing to send.',
-  sendButton: 'Send',
+  sendButton: 'Send now',
   sendExportButton: 'Send the export-folder files',
   notSendable: 'Some things must be fixed before sending.',
   sendable: 'Everything is fine. Ready to send.',
@@ -205,7 +208,7 @@ export const en: Record<MessageKey, string> = {
   dirSent: 'Sent',
   dirReceived: 'Received',
   direction: 'Direction',
-  filterPartner: 'Partner office number',
+  filterPartner: 'Partner (office number or name)',
   filterMonth: 'Month (YYYYMM)',
   filterMonthBad: 'Enter the month as 6 digits, e.g. 202504.',
   filterText: 'Keyword',

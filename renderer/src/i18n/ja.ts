@@ -3,10 +3,12 @@
 
 import { errorsJa } from './errors.ja.js';
 import { formsJa } from './forms.ja.js';
+import { listsJa } from './lists.ja.js';
 
 export const ja = {
   ...formsJa,
   ...errorsJa,
+  ...listsJa,
   appTitle: 'ケアプランリンク',
   office: '事業所',
   // navigation
@@ -123,7 +125,7 @@ export const ja = {
   droppedTitle: '置いたファイルの確認結果',
   exportTitle: '書き出しフォルダのファイル',
   exportEmpty: '書き出しフォルダに送るファイルはありません。',
-  sendButton: '送信',
+  sendButton: '送信する',
   sendExportButton: '書き出しフォルダのファイルを送信',
   notSendable: '直す必要があるところがあるため、まだ送信できません。',
   sendable: 'すべて問題ありません。送信できます。',
@@ -217,7 +219,7 @@ export const ja = {
   dirSent: '送信',
   dirReceived: '受信',
   direction: '方向',
-  filterPartner: '相手の事業所番号',
+  filterPartner: '相手（事業所番号・名称）',
   filterMonth: '対象年月（YYYYMM）',
   filterMonthBad: '年月は 202504 のように6桁で入れてください。',
   filterText: 'キーワード',

@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setApi } from '../api.js';
-import { comparisonCandidate, createFakeApi } from '../testing/fakeApi.js';
+import { comparisonCandidate, createFakeApi, UNNAMED } from '../testing/fakeApi.js';
 import { install, renderScreen } from '../testing/render.js';
 import { ComparePage } from './Compare.js';
 
@@ -22,11 +22,29 @@ describe('ComparePage', () => {
     const fake = install(createFakeApi());
     renderScreen(<ComparePage />);
     const rows = await screen.findAllByTestId('comparison-row');
-    expect(rows[0]!.textContent).toContain('ひまわり訪問介護');
-    expect(rows[0]!.textContent).toContain('0000012345');
-    await openFirst();
+    const cells = within(rows[0]!).getAllByRole('cell').map((c) => c.textContent);
+    expect(cells[0]).toBe('新着山田 花子 様ヤマダ ハナコ131011・0000012345');
+    expect(cells[2]).toBe('ひまわり訪問介護1310000029');
+    const view = await openFirst();
     const c = comparisonCandidate;
     expect(fake.compare).toHaveBeenCalledWith({ planFile: c.planFile, actualFile: c.actualFile, insurer: c.insurer, insured: c.insured, month: c.month });
+    expect(within(view).getByTestId('comparison-person').textContent).toBe('山田 花子 様ヤマダ ハナコ');
+    // Compared: the list is asked again, and the back end no longer calls it new.
+    expect(fake.listComparisons).toHaveBeenCalledTimes(2);
+  });
+
+  it('finds a person by kana or number, and by month', async () => {
+    const other = { ...comparisonCandidate, insured: '0000067890', month: '202505', person: UNNAMED, isNew: false };
+    install(createFakeApi({ listComparisons: async () => [comparisonCandidate, other] }));
+    renderScreen(<ComparePage />);
+    await screen.findAllByTestId('comparison-row');
+    fireEvent.change(screen.getByTestId('compare-search'), { target: { value: 'はなこ' } });
+    expect(screen.getAllByTestId('comparison-row')).toHaveLength(1);
+    fireEvent.change(screen.getByTestId('compare-search'), { target: { value: '６７８９０' } });
+    expect(screen.getByTestId('comparison-row').textContent).toContain('0000067890');
+    fireEvent.change(screen.getByTestId('compare-search'), { target: { value: '' } });
+    fireEvent.change(screen.getByTestId('compare-month'), { target: { value: '202504' } });
+    expect(screen.getByTestId('comparison-row').textContent).toContain('山田 花子');
   });
 
   it('lists the differences with their colour and highlights the differing cells in both grids', async () => {

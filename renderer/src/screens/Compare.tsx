@@ -4,10 +4,15 @@ import type { Difference, DiffKind } from '../../../shared/ticket/ticket.js';
 import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
 import { ListCard } from '../components/ListCard.js';
+import { ListFilters } from '../components/ListFilters.js';
+import { NewMark, PersonLabel } from '../components/People.js';
 import { cellKey, diffTone, TicketGrid } from '../components/TicketGrid.js';
 import { useAction, useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/index.js';
+import { useIsProvider } from '../office.js';
 import { formatMonth, formatTime } from '../util/format.js';
+import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/listFilter.js';
+import { Breakable } from '../components/Breakable.js';
 
 /** The cells each side's grid should mark: the planned visit on the plan, the provided one on the actuals. */
 export function diffHighlights(differences: Difference[]): { plan: Map<string, DiffKind>; actual: Map<string, DiffKind> } {
@@ -44,13 +49,21 @@ function differenceText(d: Difference, lang: Lang): string {
 
 function ComparisonResult({ view }: { view: ComparisonView }) {
   const { t, lang } = useI18n();
+  const provider = useIsProvider();
   const c = view.comparison;
   const marks = diffHighlights(c.differences);
+  const planned = provider ? t('provPlanned') : t('planned');
+  const actual = provider ? t('provReturned') : t('actual');
+  const person = view.candidate.person ?? { insurer: c.insurer, insured: c.insured, name: null, kana: null };
   return (
     <section className="comparison" data-testid="comparison-view">
       <div className="card">
         <h2>{t('differences')}</h2>
         <dl className="facts">
+          <dt>{t('person')}</dt>
+          <dd data-testid="comparison-person">
+            <PersonLabel person={person} numbers={false} />
+          </dd>
           <dt>{t('insurer')}</dt>
           <dd>{c.insurer}</dd>
           <dt>{t('insured')}</dt>
@@ -85,12 +98,12 @@ function ComparisonResult({ view }: { view: ComparisonView }) {
       </div>
       <div className="comparison-grids">
         <div className="card">
-          <h3>{t('planned')}</h3>
-          {view.planGrid ? <TicketGrid grid={view.planGrid} caption={t('planned')} highlights={marks.plan} /> : <p>{t('noGrid')}</p>}
+          <h3>{planned}</h3>
+          {view.planGrid ? <TicketGrid grid={view.planGrid} caption={planned} highlights={marks.plan} named /> : <p>{t('noGrid')}</p>}
         </div>
         <div className="card">
-          <h3>{t('actual')}</h3>
-          {view.actualGrid ? <TicketGrid grid={view.actualGrid} caption={t('actual')} highlights={marks.actual} /> : <p>{t('noGrid')}</p>}
+          <h3>{actual}</h3>
+          {view.actualGrid ? <TicketGrid grid={view.actualGrid} caption={actual} highlights={marks.actual} named /> : <p>{t('noGrid')}</p>}
         </div>
       </div>
     </section>
@@ -99,35 +112,54 @@ function ComparisonResult({ view }: { view: ComparisonView }) {
 
 const candidateKey = (c: ComparisonCandidate) => `${c.planFile}|${c.actualFile}|${c.insurer}|${c.insured}|${c.month}`;
 
+/** What a comparison row shows, for the search: the person, the partner, the month as written. */
+const candidateFacts = (c: ComparisonCandidate, lang: Lang) => ({
+  month: c.month,
+  people: c.person ? [c.person] : [{ insurer: c.insurer, insured: c.insured, name: null, kana: null }],
+  words: [c.partner.name, c.partner.office, formatMonth(c.month, lang)],
+});
+
 export function ComparePage() {
   const { t, lang } = useI18n();
+  const provider = useIsProvider();
   const list = useLoad(() => api().listComparisons({}));
+  const people = useLoad(() => api().listPeople({}));
   const action = useAction();
   const [view, setView] = useState<ComparisonView | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const [filter, setFilter] = useState<ListFilterState>(NO_FILTER);
+  const all = list.data ?? [];
+  const shown = filterRows(all, filter, (c) => candidateFacts(c, lang));
 
   const open = async (c: ComparisonCandidate) => {
     setSelected(candidateKey(c));
     const v = await action.run(() => api().compare({ planFile: c.planFile, actualFile: c.actualFile, insurer: c.insurer, insured: c.insured, month: c.month }));
     setView(v ?? null);
+    // Compared: no longer 新着.
+    if (v && c.isNew) void list.reload();
   };
 
   return (
     <div className="page" data-testid="screen-compare">
       <h1>{t('compareTitle')}</h1>
-      <p className="lead">{t('compareIntro')}</p>
+      <p className="lead">{provider ? t('provCompareIntro') : t('compareIntro')}</p>
       <ErrorAlert error={list.error} />
-      <ListCard loaded={list} empty={t('comparisonsEmpty')} columns={[t('partner'), t('month'), t('insurer'), t('insured')]} actionColumn={t('open')}>
+      {all.length > 0 ? (
+        <ListFilters id="compare" value={filter} onChange={setFilter} months={monthsOf(all.map((c) => c.month))} people={people.data} shown={shown.length} total={all.length} />
+      ) : null}
+      <ListCard loaded={list} rows={shown} empty={all.length > 0 ? t('listSearchNone') : t('comparisonsEmpty')} columns={[t('person'), t('month'), t('partner')]} actionColumn={t('open')}>
         {(rows) =>
           rows.map((c) => (
-            <tr key={candidateKey(c)} data-testid="comparison-row" className={selected === candidateKey(c) ? 'row-selected' : undefined}>
+            <tr key={candidateKey(c)} data-testid="comparison-row" data-new={c.isNew ? 'true' : undefined} className={[selected === candidateKey(c) ? 'row-selected' : '', c.isNew ? 'row-new' : ''].join(' ').trim() || undefined}>
               <td>
-                {c.partner.name ?? ''}
-                <span className="sub">{c.partner.office}</span>
+                <NewMark show={c.isNew} />
+                <PersonLabel person={c.person ?? { insurer: c.insurer, insured: c.insured, name: null, kana: null }} />
               </td>
               <td className="nowrap">{formatMonth(c.month, lang)}</td>
-              <td>{c.insurer}</td>
-              <td>{c.insured}</td>
+              <td>
+                <Breakable text={c.partner.name ?? ''} />
+                <span className="sub">{c.partner.office}</span>
+              </td>
               <td>
                 <button type="button" className="btn" data-testid="comparison-open" disabled={action.busy} onClick={() => void open(c)}>
                   {t('open')}

@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setApi } from '../api.js';
-import { createFakeApi } from '../testing/fakeApi.js';
+import { createFakeApi, history, UNNAMED, YAMADA } from '../testing/fakeApi.js';
 import { install, renderScreen } from '../testing/render.js';
 import { HistoryPage } from './History.js';
 
@@ -29,31 +29,38 @@ describe('HistoryPage', () => {
     renderScreen(<HistoryPage />);
     const rows = await screen.findAllByTestId('history-row');
     expect(rows).toHaveLength(2);
-    const cells = within(rows[0]!).getAllByRole('cell').map((c) => c.textContent);
-    expect(cells[1]).toContain('送信');
-    expect(cells[2]).toBe('ひまわり訪問介護1310000029');
-    expect(cells[3]).toBe('第6表（予定）・第7表・利用者補足情報');
-    expect(cells[4]).toBe('2025年4月');
-    expect(cells[5]).toBe('相手が受信');
-    expect(cells[6]).toBe('確認済み');
-    const received = within(rows[1]!).getAllByRole('cell').map((c) => c.textContent);
-    expect(received[1]).toContain('受信');
-    // On the receiving side the receipt is the one this office signed and gave.
-    expect(received[6]).toBe('送付済み');
+    const [sent, received] = rows.map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
+    expect(sent!.slice(1)).toEqual(['↑ 送信', '山田 花子 様ヤマダ ハナコ', 'ひまわり訪問介護1310000029', '第6表（予定）・第7表・利用者補足情報', '2025年4月', '相手が受信', '確認済み']);
+    // What arrived and was imported sits in the import folder: said in those words. On the receiving
+    // side the receipt is the one this office signed and gave.
+    expect([received![1], received![6], received![7]]).toEqual(['↓ 受信', '取り込みフォルダに保存しました', '送付済み']);
   });
 
-  it('passes the filters to the back end, a month only once it is complete', async () => {
-    const fake = install(createFakeApi());
+  it('passes direction, partner and search to the back end; month and 利用者 are picked from the history', async () => {
+    const fake = install(
+      createFakeApi({
+        history: async () => [
+          { ...history[0]!, month: '202505', people: [UNNAMED] },
+          { ...history[1]!, people: [YAMADA] },
+        ],
+      }),
+    );
     renderScreen(<HistoryPage />);
     await screen.findAllByTestId('history-row');
     fireEvent.change(screen.getByTestId('history-direction'), { target: { value: 'received' } });
-    fireEvent.change(screen.getByTestId('history-partner'), { target: { value: '1310000029' } });
-    fireEvent.change(screen.getByTestId('history-month'), { target: { value: '2025' } });
-    await waitFor(() => expect(fake.history).toHaveBeenLastCalledWith({ direction: 'received', partner: '1310000029' }));
-    expect(screen.getByText('年月は 202504 のように6桁で入れてください。')).toBeTruthy();
-    fireEvent.change(screen.getByTestId('history-month'), { target: { value: '202504' } });
-    fireEvent.change(screen.getByTestId('history-text'), { target: { value: 'ひまわり' } });
-    await waitFor(() => expect(fake.history).toHaveBeenLastCalledWith({ direction: 'received', partner: '1310000029', month: '202504', text: 'ひまわり' }));
+    fireEvent.change(screen.getByTestId('history-partner'), { target: { value: 'ひまわり' } });
+    fireEvent.change(screen.getByTestId('history-search'), { target: { value: 'ヤマダ' } });
+    await waitFor(() => expect(fake.history).toHaveBeenLastCalledWith({ direction: 'received', partner: 'ひまわり', text: 'ヤマダ' }));
+    const months = within(screen.getByTestId('history-month')).getAllByRole('option').map((o) => o.textContent);
+    expect(months).toEqual(['すべての月', '2025年5月', '2025年4月']);
+    fireEvent.change(screen.getByTestId('history-month'), { target: { value: '202505' } });
+    expect(screen.getAllByTestId('history-row')).toHaveLength(1);
+    expect(screen.getByTestId('history-count').textContent).toBe('1 件 / 全 2 件');
+    fireEvent.change(screen.getByTestId('history-month'), { target: { value: '' } });
+    fireEvent.change(screen.getByTestId('history-person'), { target: { value: '131011|0000012345' } });
+    const rows = screen.getAllByTestId('history-row');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.textContent).toContain('山田 花子 様');
   });
 
   it('exports the CSV as a download named by the back end', async () => {

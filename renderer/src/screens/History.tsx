@@ -3,16 +3,19 @@ import type { HistoryDirection, HistoryFilter } from '../../../shared/api/types.
 import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
 import { HistoryTable } from '../components/HistoryTable.js';
+import { ListFilters } from '../components/ListFilters.js';
 import { useAction, useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { useDebounced } from '../util/debounce.js';
 import { downloadText } from '../util/files.js';
+import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/listFilter.js';
 
 const FILTER_DELAY_MS = 300;
 
 /** Only complete values go to the back end: a half-typed month would be refused by its schema. */
-export function historyFilter(direction: HistoryDirection | '', partner: string, month: string, text: string): HistoryFilter {
+export function historyFilter(direction: HistoryDirection | '', partner: string, month: string, text: string, person = ''): HistoryFilter {
   const f: HistoryFilter = {};
+  if (/^[0-9A-Za-z]{1,8}\|[0-9A-Za-z]{1,10}$/.test(person)) f.person = person;
   if (direction) f.direction = direction;
   if (partner.trim()) f.partner = partner.trim().slice(0, 10);
   if (/^\d{6}$/.test(month.trim())) f.month = month.trim();
@@ -24,19 +27,23 @@ export function HistoryPage() {
   const { t } = useI18n();
   const [direction, setDirection] = useState<HistoryDirection | ''>('');
   const [partner, setPartner] = useState('');
-  const [month, setMonth] = useState('');
-  const [text, setText] = useState('');
+  // Month and 利用者 are picked from what the history holds, and applied here at once; the search
+  // (names, kana, kinds, statuses as shown) is the back end's, as the CSV export uses it too.
+  const [lists, setLists] = useState<ListFilterState>(NO_FILTER);
+  const { month, person, text } = lists;
   // Debounce the filter's text form: a fresh object every render would never settle.
-  const key = useDebounced(JSON.stringify(historyFilter(direction, partner, month, text)), FILTER_DELAY_MS);
+  const key = useDebounced(JSON.stringify(historyFilter(direction, partner, '', text)), FILTER_DELAY_MS);
   const filter = JSON.parse(key) as HistoryFilter;
   const list = useLoad(() => api().history(filter), key);
+  const people = useLoad(() => api().listPeople({}));
   const csv = useAction();
   const [saved, setSaved] = useState<string | null>(null);
-  const monthBad = month.trim() !== '' && !/^\d{6}$/.test(month.trim());
+  const all = list.data ?? [];
+  const shown = filterRows(all, { month, person, text: '' }, (e) => ({ month: e.month, people: e.people ?? [], words: [] }));
 
   const exportCsv = async () => {
     setSaved(null);
-    const r = await csv.run(() => api().historyCsv(historyFilter(direction, partner, month, text)));
+    const r = await csv.run(() => api().historyCsv(historyFilter(direction, partner, month, text, person)));
     if (!r) return;
     // Excel on Windows reads a CSV as Shift_JIS unless it starts with a BOM.
     const body = r.csv.startsWith('\uFEFF') ? r.csv : `\uFEFF${r.csv}`;
@@ -63,18 +70,10 @@ export function HistoryPage() {
         </div>
         <div className="field">
           <label htmlFor="history-partner">{t('filterPartner')}</label>
-          <input id="history-partner" data-testid="history-partner" type="text" inputMode="numeric" maxLength={10} value={partner} onChange={(e) => setPartner(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="history-month">{t('filterMonth')}</label>
-          <input id="history-month" data-testid="history-month" type="text" inputMode="numeric" maxLength={6} value={month} aria-invalid={monthBad} onChange={(e) => setMonth(e.target.value)} />
-          {monthBad ? <p className="field-check check-ng">{t('filterMonthBad')}</p> : null}
-        </div>
-        <div className="field">
-          <label htmlFor="history-text">{t('filterText')}</label>
-          <input id="history-text" data-testid="history-text" type="search" value={text} onChange={(e) => setText(e.target.value)} />
+          <input id="history-partner" data-testid="history-partner" type="text" maxLength={10} value={partner} onChange={(e) => setPartner(e.target.value)} />
         </div>
       </div>
+      <ListFilters id="history" value={lists} onChange={setLists} months={monthsOf([...all.map((e) => e.month), ...(people.data ?? []).flatMap((p) => p.months)])} people={people.data} shown={shown.length} total={all.length} />
       <ErrorAlert error={list.error ?? csv.error} />
       {saved ? (
         <Notice kind="ok" testId="history-csv-done">
@@ -83,8 +82,8 @@ export function HistoryPage() {
       ) : null}
       <section className="card">
         {list.loading && !list.data ? <p>{t('loading')}</p> : null}
-        {list.data && list.data.length === 0 ? <p>{t('historyEmpty')}</p> : null}
-        {list.data && list.data.length > 0 ? <HistoryTable entries={list.data} rowTestId="history-row" /> : null}
+        {list.data && shown.length === 0 ? <p>{all.length > 0 ? t('listSearchNone') : t('historyEmpty')}</p> : null}
+        {shown.length > 0 ? <HistoryTable entries={shown} rowTestId="history-row" person={person} /> : null}
       </section>
     </div>
   );

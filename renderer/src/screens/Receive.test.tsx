@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api/methods.js';
 import { setApi } from '../api.js';
-import { ACTUAL_FILE, arrivals, createFakeApi, FORM_FILE, PLAN_FILE } from '../testing/fakeApi.js';
+import { OfficeContext } from '../office.js';
+import { ACTUAL_FILE, arrivals, createFakeApi, FORM_FILE, PLAN_FILE, readyState, UNNAMED } from '../testing/fakeApi.js';
 import { install, renderScreen } from '../testing/render.js';
 import { ReceivePage } from './Receive.js';
 
@@ -13,20 +14,59 @@ afterEach(() => {
 });
 
 describe('ReceivePage', () => {
-  it('lists arrivals with sender, kinds, month, verification and state', async () => {
+  it('lists arrivals with the people by name, sender, kinds, month, verification and state', async () => {
     install(createFakeApi());
     renderScreen(<ReceivePage />);
     const rows = await screen.findAllByTestId('arrival-row');
     expect(rows).toHaveLength(2);
-    const first = within(rows[0]!).getAllByRole('cell').map((c) => c.textContent);
-    expect(first[0]).toBe('ひまわり訪問介護1310000029');
-    expect(first[1]).toBe('第6表（実績）');
-    expect(first[2]).toBe('2025年4月');
-    expect(first[3]).toContain('✓');
-    expect(first[4]).toBe('取り込み済み');
-    const second = within(rows[1]!).getAllByRole('cell').map((c) => c.textContent);
-    expect(second[3]).toContain('✗');
-    expect(second[4]).toBe('隔離署名が確認できません');
+    const [first, second] = rows.map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
+    expect(first!.slice(0, 6)).toEqual(['新着山田 花子 様ヤマダ ハナコ', 'ひまわり訪問介護1310000029', '第6表（実績）', '2025年4月', '✓ 署名を確認しました', '取り込みフォルダに保存しました']);
+    expect([second![0], second![4], second![5]]).toEqual(['—', '✗ 署名を確認できません', '隔離署名が確認できません']);
+  });
+
+  it('marks only what has not been opened as 新着, and reloads after opening it', async () => {
+    const fake = install(createFakeApi());
+    renderScreen(<ReceivePage />);
+    const rows = await screen.findAllByTestId('arrival-row');
+    expect(within(rows[0]!).queryByTestId('new-mark')).not.toBeNull();
+    expect(within(rows[1]!).queryByTestId('new-mark')).toBeNull();
+    fireEvent.click(within(rows[0]!).getByTestId('arrival-open'));
+    await screen.findByTestId('ticket-grid');
+    await waitFor(() => expect(fake.listArrivals).toHaveBeenCalledTimes(2));
+  });
+
+  it('searches by kana, half-width kana and displayed words, and filters by month', async () => {
+    const may = { ...arrivals[1]!, messageId: 'msg-0004', month: '202505', state: 'imported' as const, reason: null, people: [UNNAMED] };
+    install(createFakeApi({ listArrivals: async () => [arrivals[0]!, may] }));
+    renderScreen(<ReceivePage />);
+    await screen.findAllByTestId('arrival-row');
+    const search = screen.getByTestId('receive-search');
+    fireEvent.change(search, { target: { value: 'ﾔﾏﾀﾞ' } });
+    expect(screen.getAllByTestId('arrival-row')).toHaveLength(1);
+    expect(screen.getByTestId('arrival-row').textContent).toContain('山田 花子 様');
+    fireEvent.change(search, { target: { value: 'アオゾラ' } });
+    expect(screen.getByTestId('arrival-row').textContent).toContain('あおぞらデイサービス');
+    fireEvent.change(search, { target: { value: '実績' } });
+    expect(screen.getAllByTestId('arrival-row')).toHaveLength(2);
+    fireEvent.change(search, { target: { value: '' } });
+    fireEvent.change(screen.getByTestId('receive-month'), { target: { value: '202505' } });
+    expect(screen.getAllByTestId('arrival-row')).toHaveLength(1);
+    expect(screen.getByTestId('arrival-row').textContent).toContain('0000067890');
+    fireEvent.change(screen.getByTestId('receive-month'), { target: { value: '' } });
+    fireEvent.change(screen.getByTestId('receive-person'), { target: { value: '131011|0000012345' } });
+    expect(screen.getAllByTestId('arrival-row')).toHaveLength(1);
+  });
+
+  it('speaks as the provider: the 第6表 that came is 提供票（届いた予定）', async () => {
+    const plan = { ...arrivals[0]!, kinds: ['UPPLAN', 'UPSIKYU', 'UPHOSOKU'] };
+    install(createFakeApi({ listArrivals: async () => [plan] }));
+    render(
+      <OfficeContext.Provider value={{ ...readyState.profile!, serviceType: '11' }}>
+        <ReceivePage />
+      </OfficeContext.Provider>,
+    );
+    const row = await screen.findByTestId('arrival-row');
+    expect(within(row).getAllByRole('cell')[2]!.textContent).toBe('提供票（届いた予定）・提供票別表（第7表）・利用者補足情報');
   });
 
   it('receives now and shows the result message, then reloads the list', async () => {

@@ -4,24 +4,37 @@ import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
 import { DocumentTabs } from '../components/DocumentTabs.js';
 import { ListCard } from '../components/ListCard.js';
+import { ListFilters } from '../components/ListFilters.js';
+import { NewMark, PeopleCell } from '../components/People.js';
 import { Progress } from '../components/Progress.js';
 import { useAction, useActivity, useLoad } from '../hooks.js';
 import type { MessageKey } from '../i18n/index.js';
 import { kindName, useI18n } from '../i18n/index.js';
+import { kindLabel, useIsProvider } from '../office.js';
+import { inTableOrder } from '../util/documentGroups.js';
 import { formatDateTime, formatMonth } from '../util/format.js';
+import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/listFilter.js';
+import { Breakable } from '../components/Breakable.js';
 
-const stateLabel: Record<Arrival['state'], MessageKey> = { imported: 'stImported', downloaded: 'stDownloaded', quarantined: 'stQuarantined' };
+// 取り込み済み said too little: the file was written into the care software's import folder.
+const stateLabel: Record<Arrival['state'], MessageKey> = { imported: 'stImportedToFolder', downloaded: 'stDownloaded', quarantined: 'stQuarantined' };
 const stateClass: Record<Arrival['state'], string> = { imported: 'badge-ok', downloaded: 'badge-info', quarantined: 'badge-error' };
 
-function ArrivalRow({ a, onOpen, opening }: { a: Arrival; onOpen: (a: Arrival) => void; opening: boolean }) {
-  const { t, lang } = useI18n();
+function ArrivalRow({ a, onOpen, opening, person }: { a: Arrival; onOpen: (a: Arrival) => void; opening: boolean; person: string }) {
+  const i18n = useI18n();
+  const { t, lang } = i18n;
+  const provider = useIsProvider();
   return (
-    <tr data-testid="arrival-row" data-state={a.state}>
+    <tr data-testid="arrival-row" data-state={a.state} data-new={a.isNew ? 'true' : undefined} className={a.isNew ? 'row-new' : undefined}>
       <td>
-        {a.sender.name ?? ''}
+        <NewMark show={a.isNew} />
+        <PeopleCell people={a.people} first={person} />
+      </td>
+      <td>
+        <Breakable text={a.sender.name ?? ''} />
         <span className="sub">{a.sender.office}</span>
       </td>
-      <td>{a.kinds.map((k) => kindName(k, lang)).join('・')}</td>
+      <td>{inTableOrder(a.kinds).map((k) => kindLabel(k, i18n, provider)).join('・')}</td>
       <td className="nowrap">{formatMonth(a.month, lang)}</td>
       <td>
         {a.verified ? (
@@ -49,8 +62,18 @@ function ArrivalRow({ a, onOpen, opening }: { a: Arrival; onOpen: (a: Arrival) =
 }
 
 export function ReceivePage() {
-  const { t, tx } = useI18n();
+  const i18n = useI18n();
+  const { t, tx, lang } = i18n;
+  const provider = useIsProvider();
   const arrivals = useLoad(() => api().listArrivals({}));
+  const people = useLoad(() => api().listPeople({}));
+  const [filter, setFilter] = useState<ListFilterState>(NO_FILTER);
+  const all = arrivals.data ?? [];
+  const shown = filterRows(all, filter, (a) => ({
+    month: a.month,
+    people: a.people ?? [],
+    words: [a.sender.name, a.sender.office, ...a.kinds.flatMap((k) => [kindName(k, lang), kindLabel(k, i18n, provider)]), ...a.files, formatMonth(a.month, lang), t(stateLabel[a.state]), a.reason],
+  }));
   const receive = useAction();
   const activity = useActivity(receive.busy);
   const folder = useAction();
@@ -65,6 +88,8 @@ export function ReceivePage() {
     if (r) {
       setMessage(r.message);
       void arrivals.reload();
+      // New 利用者補足情報 may have brought new names.
+      void people.reload();
     }
   };
 
@@ -81,7 +106,11 @@ export function ReceivePage() {
       for (const file of a.files) out.push(await api().openDocument({ source: 'arrival', file }));
       return out;
     });
-    if (views) setOpened(views);
+    if (views) {
+      setOpened(views);
+      // Opened: no longer 新着.
+      if (a.isNew) void arrivals.reload();
+    }
   };
 
   return (
@@ -110,9 +139,12 @@ export function ReceivePage() {
         </Notice>
       ) : null}
 
-      <ListCard loaded={arrivals} empty={t('arrivalsEmpty')} columns={[t('colSender'), t('kinds'), t('month'), t('colVerified'), t('status'), t('colReceivedAt')]} actionColumn={t('open')}>
+      {all.length > 0 ? (
+        <ListFilters id="receive" value={filter} onChange={setFilter} months={monthsOf(all.map((a) => a.month))} people={people.data} shown={shown.length} total={all.length} />
+      ) : null}
+      <ListCard loaded={arrivals} rows={shown} empty={all.length > 0 ? t('listSearchNone') : t('arrivalsEmpty')} columns={[t('person'), t('colSender'), t('kinds'), t('month'), t('colVerified'), t('status'), t('colReceivedAt')]} actionColumn={t('open')}>
         {(rows) =>
-          rows.map((a) => <ArrivalRow key={a.messageId} a={a} onOpen={(x) => void openArrival(x)} opening={opener.busy} />)
+          rows.map((a) => <ArrivalRow key={a.messageId} a={a} onOpen={(x) => void openArrival(x)} opening={opener.busy} person={filter.person} />)
         }
       </ListCard>
 

@@ -2,10 +2,10 @@ import { useEffect, useState } from 'react';
 import type { AppState, Lang, Settings } from '../../../shared/api/types.js';
 import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
+import { CertificateFacts } from '../components/CertificateFacts.js';
 import { ProfileEditor } from '../components/ProfileEditor.js';
 import { useAction } from '../hooks.js';
 import { serviceTypeName, useI18n } from '../i18n/index.js';
-import { formatDate } from '../util/format.js';
 
 /** Only what changed goes to the back end, so a save never overwrites a setting changed elsewhere. */
 export function changedSettings(before: Settings, after: Settings): Partial<Settings> {
@@ -20,7 +20,7 @@ export function changedSettings(before: Settings, after: Settings): Partial<Sett
 }
 
 export function SettingsPage({ state, onSettings, onState }: { state: AppState; onSettings: (s: Settings) => void; onState?: (s: AppState) => void }) {
-  const { t, tx, lang } = useI18n();
+  const { t, lang } = useI18n();
   const [draft, setDraft] = useState<Settings>({ ...state.settings, lang });
   const [poll, setPoll] = useState(String(state.settings.pollSeconds));
   const [saved, setSaved] = useState(false);
@@ -145,22 +145,7 @@ export function SettingsPage({ state, onSettings, onState }: { state: AppState; 
           <h2>{t('certificateTitle')}</h2>
           {c ? (
             <>
-              <dl className="facts" data-testid="settings-certificate">
-                <dt>{t('certOffice')}</dt>
-                <dd className="mono">{c.officeNumber}</dd>
-                <dt>{t('certSubject')}</dt>
-                <dd>{c.subject}</dd>
-                <dt>{t('certIssuer')}</dt>
-                <dd>{c.issuer}</dd>
-                <dt>{t('certValidity')}</dt>
-                <dd>
-                  {formatDate(c.notBefore)} 〜 {formatDate(c.notAfter)}
-                </dd>
-                <dt>{t('certDaysLeft')}</dt>
-                <dd>{t('certDaysLeftValue', { n: c.daysLeft })}</dd>
-              </dl>
-              {c.expiringSoon ? <Notice kind="warn">{t('certExpiringSoon')}</Notice> : null}
-              {!c.usable && c.problem ? <Notice kind="error">{tx(c.problem)}</Notice> : null}
+              <CertificateFacts cert={c} testId="settings-certificate" />
             </>
           ) : (
             <p>—</p>

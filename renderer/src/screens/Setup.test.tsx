@@ -48,7 +48,10 @@ describe('SetupPage', () => {
     const details = await screen.findByTestId('setup-cert-details');
     expect(fake.inspectCertificate).toHaveBeenCalledWith({ p12Base64: P12_BASE64, password: 'test-password' });
     expect(screen.getByTestId('setup-cert-office').textContent).toBe('1310000011');
-    expect(details.textContent).toContain('CN=ケアプランデータ連携 開発用CA');
+    // The holder as a clerk reads it (名義: organisation and office number), not C=JP, O=…, CN=….
+    expect(screen.getByTestId('setup-cert-holder').textContent).toBe('居宅介護支援事業所さくら（1310000011）');
+    expect(details.textContent).not.toMatch(/CN=|O=/);
+    expect(details.textContent).toContain('ケアプランデータ連携 開発用CA');
     expect(details.textContent).toContain('あと 30 日');
     expect(details.textContent).toContain('有効期限が近づいています');
     expect(screen.getByTestId('setup-cert-mismatch').textContent).toContain('1310000099');
@@ -94,8 +97,8 @@ describe('SetupPage', () => {
     expect((screen.getByTestId('setup-export') as HTMLInputElement).value).toBe('C:\\CareSoft\\export');
     fireEvent.click(screen.getByTestId('setup-test-connection'));
     const result = await screen.findByTestId('setup-connection-result');
-    expect(result.textContent).toContain('連携サービスにつながりました。');
-    expect(result.textContent).toContain('1310000011');
+    // One confirmation, not 「✓ つながりました。 連携サービスにつながりました。」.
+    expect(result.textContent).toBe('✓ 連携サービスにつながりました。連携サービスから見えた事業所番号: 1310000011');
     expect(fake.testConnection).toHaveBeenCalledWith({ relayUrl: 'https://relay.example.jp:8443', trustPem: '' });
 
     type('setup-export', 'D:\\export');

@@ -1,13 +1,14 @@
 import { useState } from 'react';
-import type { AppState, CertificateSummary, ConnectionCheck, FolderCheck } from '../../../shared/api/types.js';
+import type { AppState, CertificateSummary, ConnectionCheck } from '../../../shared/api/types.js';
 import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
-import { BrowseCertificateButton, BrowseFolderButton, RememberPasswordCheck } from '../components/ShellControls.js';
+import { CertificateFacts } from '../components/CertificateFacts.js';
+import { FolderField } from '../components/FormFields.js';
+import { BrowseCertificateButton, RememberPasswordCheck } from '../components/ShellControls.js';
 import { useAction } from '../hooks.js';
 import type { MessageKey } from '../i18n/index.js';
 import { SERVICE_TYPE_CHOICES, serviceTypeName, useI18n } from '../i18n/index.js';
 import { readAsBase64, readAsText } from '../util/files.js';
-import { formatDate } from '../util/format.js';
 
 const OTHER = 'other';
 const DEFAULT_RELAY = 'https://127.0.0.1:8443';
@@ -32,72 +33,10 @@ function CertificateDetails({ cert, typedOffice }: { cert: CertificateSummary; t
           {cert.problem ? <p>{tx(cert.problem)}</p> : null}
         </div>
       ) : null}
-      <dl className="facts">
-        <dt>{t('certOffice')}</dt>
-        <dd data-testid="setup-cert-office">{cert.officeNumber}</dd>
-        <dt>{t('certSubject')}</dt>
-        <dd>{cert.subject}</dd>
-        <dt>{t('certIssuer')}</dt>
-        <dd>{cert.issuer}</dd>
-        <dt>{t('certValidity')}</dt>
-        <dd>
-          {formatDate(cert.notBefore)} 〜 {formatDate(cert.notAfter)}
-        </dd>
-        <dt>{t('certDaysLeft')}</dt>
-        <dd>{t('certDaysLeftValue', { n: cert.daysLeft })}</dd>
-      </dl>
-      {cert.expiringSoon ? <Notice kind="warn">{t('certExpiringSoon')}</Notice> : null}
+      <CertificateFacts cert={cert} testId="setup-cert" problems={false} />
       {mismatch ? (
         <Notice kind="warn" testId="setup-cert-mismatch">
           {t('certOfficeMismatch', { cert: cert.officeNumber, typed: typedOffice })}
-        </Notice>
-      ) : null}
-    </div>
-  );
-}
-
-function FolderField({ id, label, value, onChange, pickers }: { id: 'export' | 'import'; label: MessageKey; value: string; onChange: (v: string) => void; pickers: boolean }) {
-  const { t, tx } = useI18n();
-  const action = useAction();
-  const [result, setResult] = useState<FolderCheck | null>(null);
-  const check = async () => {
-    const r = await action.run(() => api().checkFolder({ path: value.trim(), create: true }));
-    if (r) setResult(r);
-  };
-  const ok = result ? result.exists && result.writable : false;
-  return (
-    <div className="field">
-      <label htmlFor={`setup-${id}`}>{t(label)}</label>
-      <div className="field-row">
-        <input
-          id={`setup-${id}`}
-          data-testid={`setup-${id}`}
-          type="text"
-          value={value}
-          onChange={(e) => {
-            onChange(e.target.value);
-            setResult(null);
-          }}
-        />
-        {pickers ? (
-          <BrowseFolderButton
-            purpose={id}
-            current={value}
-            testId={`setup-${id}-browse`}
-            onPicked={(path) => {
-              onChange(path);
-              setResult(null);
-            }}
-          />
-        ) : null}
-        <button type="button" className="btn" data-testid={`setup-${id}-check`} disabled={!value.trim() || action.busy} onClick={() => void check()}>
-          {t('checkFolder')}
-        </button>
-      </div>
-      <ErrorAlert error={action.error} />
-      {result ? (
-        <Notice kind={ok ? 'ok' : 'error'} testId={`setup-${id}-result`}>
-          <strong>{ok ? `✓ ${result.created ? t('folderCreated') : t('folderOk')}` : `✗ ${t('folderNg')}`}</strong> {tx(result.message)}
         </Notice>
       ) : null}
     </div>
@@ -300,7 +239,13 @@ export function SetupPage({ state, onState }: { state: AppState; onState: (s: Ap
           </div>
           <div className="field">
             <label htmlFor="setup-password">{t('certPassword')}</label>
-            <input id="setup-password" data-testid="setup-password" type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
+            <input id="setup-password" data-testid="setup-password" type="password" autoComplete="off" value={password}
+              onChange={(e) => {
+                setPassword(e.target.value);
+                // 「パスワードが違います」 was about the one just replaced.
+                certAction.clear();
+              }}
+            />
           </div>
           {canRemember ? <RememberPasswordCheck checked={remember} onChange={setRemember} testId="setup-remember" /> : null}
           <button type="button" className="btn" data-testid="setup-inspect" disabled={!p12 || certAction.busy} onClick={() => void inspect()}>
@@ -323,6 +268,8 @@ export function SetupPage({ state, onState }: { state: AppState; onState: (s: Ap
               onChange={(e) => {
                 setRelayUrl(e.target.value);
                 setConn(null);
+                // The refusal was for the address that was there before.
+                connAction.clear();
               }}
             />
             {!relayOk ? <p className="field-check check-ng">{t('relayUrlBad')}</p> : null}
@@ -338,7 +285,9 @@ export function SetupPage({ state, onState }: { state: AppState; onState: (s: Ap
           <ErrorAlert error={connAction.error} />
           {conn ? (
             <Notice kind={conn.ok ? 'ok' : 'error'} testId="setup-connection-result">
-              <strong>{conn.ok ? `✓ ${t('connectionOk')}` : `✗ ${t('connectionNg')}`}</strong> {tx(conn.message)}
+              {/* The back end's sentence says it (つながりました / why not): one mark, no echo. */}
+              {conn.ok ? '✓ ' : '✗ '}
+              {tx(conn.message)}
               {conn.office ? <span className="notice-sub">{t('connectionSeenOffice', { office: conn.office })}</span> : null}
             </Notice>
           ) : null}
@@ -346,8 +295,8 @@ export function SetupPage({ state, onState }: { state: AppState; onState: (s: Ap
 
         <section className="card">
           <h3>4. {t('foldersTitle')}</h3>
-          <FolderField id="export" label="exportDir" value={exportDir} onChange={setExportDir} pickers={pickers} />
-          <FolderField id="import" label="importDir" value={importDir} onChange={setImportDir} pickers={pickers} />
+          <FolderField id="setup-export" purpose="export" label={t('exportDir')} value={exportDir} onChange={setExportDir} pickers={pickers} />
+          <FolderField id="setup-import" purpose="import" label={t('importDir')} value={importDir} onChange={setImportDir} pickers={pickers} />
         </section>
 
         <div className="save-row">

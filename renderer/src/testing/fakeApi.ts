@@ -16,6 +16,8 @@ import type {
   HistoryEntry,
   HomeSummary,
   Partner,
+  Person,
+  PersonName,
   Settings,
   ValidationView,
 } from '../../../shared/api/types.js';
@@ -85,6 +87,14 @@ export const setupState: AppState = {
 
 export const lockedState: AppState = { ...readyState, phase: 'locked', connection: { state: 'unknown', checkedAt: null, error: null } };
 
+/** The people of the seeded files: one named (from 利用者補足情報), one known only by number. */
+export const YAMADA: PersonName = { insurer: '131011', insured: '0000012345', name: '山田 花子', kana: 'ヤマダ ハナコ' };
+export const UNNAMED: PersonName = { insurer: '131011', insured: '0000067890', name: null, kana: null };
+export const people: Person[] = [
+  { ...YAMADA, months: ['202504'], partners: [HOME_HELP] },
+  { ...UNNAMED, months: ['202505'], partners: [DAY_CARE] },
+];
+
 export const history: HistoryEntry[] = [
   {
     at: '2025-04-25T03:10:00.000Z',
@@ -98,6 +108,7 @@ export const history: HistoryEntry[] = [
     status: 'delivered',
     receipt: 'verified',
     detail: null,
+    people: [YAMADA],
   },
   {
     at: '2025-04-25T05:00:00.000Z',
@@ -273,6 +284,8 @@ export const arrivals: Arrival[] = [
     signingTime: '2025-04-30T08:00:00.000Z',
     reason: null,
     receivedAt: '2025-04-30T08:01:00.000Z',
+    people: [YAMADA],
+    isNew: true,
   },
   {
     messageId: 'msg-0003',
@@ -287,6 +300,8 @@ export const arrivals: Arrival[] = [
     signingTime: null,
     reason: '署名が確認できません',
     receivedAt: '2025-04-30T09:01:00.000Z',
+    people: [],
+    isNew: false,
   },
 ];
 
@@ -331,8 +346,8 @@ export const formDocument: DocumentView = {
 };
 
 export const documents: DocumentEntry[] = [
-  { ref: { source: 'sent', file: PLAN_FILE }, fileType: 'UPPLAN', title: '第6表 サービス利用票（予定）', partner: 'ひまわり訪問介護', month: '202504', at: '2025-04-25T03:10:00.000Z' },
-  { ref: { source: 'sent', file: FORM_FILE }, fileType: 'UP1KYO', title: '居宅サービス計画書（第1表）', partner: 'ひまわり訪問介護', month: null, at: '2025-04-25T03:10:00.000Z' },
+  { ref: { source: 'sent', file: PLAN_FILE }, fileType: 'UPPLAN', title: '第6表 サービス利用票（予定）', partner: 'ひまわり訪問介護', month: '202504', at: '2025-04-25T03:10:00.000Z', partnerOffice: HOME_HELP, partnerName: 'ひまわり訪問介護', people: [YAMADA], isNew: false },
+  { ref: { source: 'sent', file: FORM_FILE }, fileType: 'UP1KYO', title: '居宅サービス計画書（第1表）', partner: 'ひまわり訪問介護', month: null, at: '2025-04-25T03:10:00.000Z', partnerOffice: HOME_HELP, partnerName: 'ひまわり訪問介護', people: [YAMADA], isNew: false },
 ];
 
 export const comparisonCandidate: ComparisonCandidate = {
@@ -342,6 +357,8 @@ export const comparisonCandidate: ComparisonCandidate = {
   insured: '0000012345',
   planFile: PLAN_FILE,
   actualFile: ACTUAL_FILE,
+  person: YAMADA,
+  isNew: true,
 };
 
 export const comparisonView: ComparisonView = {
@@ -444,6 +461,8 @@ export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState
       state = { ...state, settings: { ...state.settings, ...patch } };
       return structuredClone(state.settings);
     },
+    listPeople: async () => structuredClone(people),
+    markOpened: async ({ keys }) => ({ opened: keys.length }),
     pickFolder: async ({ purpose }) => ({ path: purpose === 'export' ? 'D:\\選んだ\\書き出し' : 'D:\\選んだ\\取り込み' }),
     pickCertificate: async () => ({ path: 'C:\\証明書\\picked.p12', name: 'picked.p12', p12Base64: PICKED_P12_BASE64 }),
     savePdf: async ({ name }) => ({ path: `C:\\Users\\clerk\\Documents\\${name}` }),
