@@ -14,7 +14,7 @@ export const LAYERS = {
   platform: ['platform', 'shared'],
   relay: ['relay', 'shared', 'pki', 'platform'],
   client: ['client', 'shared', 'pki', 'specs', 'platform', 'relay'],
-  electron: ['electron', 'client', 'shared'],
+  electron: ['electron', 'client', 'platform', 'shared'],
   renderer: ['renderer', 'shared'],
 };
 

@@ -98,7 +98,9 @@ describe('the installer’s bundle (dist/electron-app)', () => {
       expect(text).not.toContain('sourceMappingURL');
     }
     // Main keeps to windows, tray, dialogs and the port: none of the back end's modules.
-    expect(modules('main.cjs').filter((m) => /^(client|pki|platform)\//.test(m))).toEqual([]);
+    // Of the file layer, main has only what 「PDFで保存」 needs to write the user's PDF without replacing a file.
+    expect(modules('main.cjs').filter((m) => /^(client|pki)\//.test(m))).toEqual([]);
+    expect(modules('main.cjs').filter((m) => /^platform\//.test(m))).toContain('platform/userFiles.ts');
     // The development flavour has what the installer's lacks, so the checks above mean something.
     const dev = readFileSync(join(ROOT, 'dist', 'electron-main', 'backend.cjs'), 'utf8');
     expect(dev).toMatch(/^\/\/ relay\/dev\.ts$/m);

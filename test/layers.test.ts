@@ -55,6 +55,7 @@ describe('lint zones (eslint-rules/layers.js)', () => {
     ['platform/x.ts', "import x from 'node:fs';"],
     ['client/transport/x.ts', "import x from '../../platform/fs.js';"],
     ['relay/x.ts', "import x from '../platform/fs.js';"],
+    ['electron/main/x.ts', "import x from '../../platform/userFiles.js';"],
   ])('%s: %s is allowed', async (file, line) => {
     expect(await layerFindings(file, line)).toEqual([]);
   });

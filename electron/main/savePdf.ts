@@ -2,10 +2,10 @@
 // printToPDF of that same window (the page has marked what to print; print.css lays it out on A4,
 // portrait or landscape per form, with preferCSSPageSize). The payload is only a suggested file name
 // (checked by the API schema); the page cannot say where to write. The PDF is written durably and
-// never over an existing file (client/app/userFiles.ts): the answer says where it went.
+// never over an existing file (platform/userFiles.ts): the answer says where it went.
 import { join } from 'node:path';
 import type { BrowserWindow, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
-import { saveBesideExisting } from '../../client/app/userFiles.js';
+import { saveBesideExisting } from '../../platform/userFiles.js';
 import { ApiError, type Handlers } from '../../shared/api/methods.js';
 
 export interface SaveDialogLike {

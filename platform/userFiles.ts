@@ -3,7 +3,7 @@
 // (「第1表 (2).pdf」), the way Explorer numbers copies. Written durably through platform/ (temporary
 // file, then rename), readable by the user's other programs (0644, not the app's private mode).
 import { basename, dirname } from 'node:path';
-import { freeName, writeDurableAsync } from '../../platform/fs.js';
+import { freeName, writeDurableAsync } from './fs.js';
 
 /** Writes `data` at `path` or, when that name is taken, at the next free name; returns where. */
 export async function saveBesideExisting(path: string, data: Buffer): Promise<string> {
