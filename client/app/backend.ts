@@ -10,11 +10,13 @@
 import type { Handlers } from '../../shared/api/methods.js';
 import { Comparisons } from './comparisons.js';
 import { BackendContext, type BackendOptions } from './context.js';
+import { EffectReports } from './effectReport.js';
 import { History } from './history.js';
 import { Partners } from './partners.js';
 import type { Profile } from './profile.js';
 import { Receiving } from './receiving.js';
 import { Sending } from './sending.js';
+import { PaperActuals } from './paperActuals.js';
 import { OfficeSession } from './session.js';
 import { Status } from './status.js';
 
@@ -38,6 +40,9 @@ export class AppBackend {
     this.session = new OfficeSession(ctx, this.status, receiving);
     const sending = new Sending(ctx, partners, refresh);
     const comparisons = new Comparisons(ctx, partners, receiving);
+    // Units that went on paper are not in the spool; the paper path's record of them joins here.
+    const paperActuals = new PaperActuals(ctx, partners, receiving, () => []);
+    const effect = new EffectReports(ctx, () => []);
     this.handlers = {
       ...this.status.handlers,
       ...this.session.handlers,
@@ -46,6 +51,8 @@ export class AppBackend {
       ...comparisons.handlers,
       ...partners.handlers,
       ...history.handlers,
+      ...paperActuals.handlers,
+      ...effect.handlers,
     };
   }
 

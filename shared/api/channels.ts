@@ -26,6 +26,12 @@ export const METHOD_NAMES = [
   'history',
   'historyCsv',
   'saveSettings',
+  'paperActualSources',
+  'paperActualGrid',
+  'exportPaperActuals',
+  'effectReport',
+  'effectReportCsv',
+  'saveEffectAssumptions',
   // Native dialogs: answered by Electron's main process itself; the browser's back end says "not available".
   'pickFolder',
   'pickCertificate',

@@ -21,6 +21,7 @@ import type {
 } from '../../../shared/api/types.js';
 import type { CheckReport, Finding } from '../../../shared/report/types.js';
 import type { GridRow, UserGrid } from '../../../shared/ticket/ticket.js';
+import { fakeReportApi } from './fakeReport.js';
 
 export const CARE_MANAGER = '1310000011';
 export const HOME_HELP = '1310000029';
@@ -437,6 +438,7 @@ export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState
     pickFolder: async ({ purpose }) => ({ path: purpose === 'export' ? 'D:\\選んだ\\書き出し' : 'D:\\選んだ\\取り込み' }),
     pickCertificate: async () => ({ path: 'C:\\証明書\\picked.p12', name: 'picked.p12', p12Base64: PICKED_P12_BASE64 }),
     savePdf: async ({ name }) => ({ path: `C:\\Users\\clerk\\Documents\\${name}` }),
+    ...fakeReportApi,
   } satisfies AppApi;
 
   const impl: AppApi = { ...base, ...overrides };
