@@ -33,6 +33,8 @@ export interface EffectMonth {
   /** Partners we exchanged something with by data this month (連携中), and those reached only on paper (未連携). */
   linked: string[];
   unlinked: string[];
+  /** Partners we sent something to by data: on paper each would have been one FAX with a cover sheet. */
+  faxRecipients: number;
   /** 実績 that arrived as data: no one had to re-type them into the care software (転記). */
   transcriptionAvoided: { units: number; users: number; records: number };
 }
@@ -89,6 +91,7 @@ function monthOf(units: EffectUnit[], month: string, a: EffectAssumptions): Effe
     paper: tally('paper'),
     linked: [...linked].sort(),
     unlinked: [...unlinked].sort(),
+    faxRecipients: new Set(mine.filter((u) => u.direction === 'sent' && u.via === 'data').map((u) => u.partner)).size,
     transcriptionAvoided: { units: actuals.length, users: actuals.reduce((n, u) => n + u.actualUsers, 0), records: actuals.reduce((n, u) => n + u.actualRecords, 0) },
   };
 }
@@ -98,15 +101,14 @@ function monthOf(units: EffectUnit[], month: string, a: EffectAssumptions): Effe
  * shares by data, and scaled by the share of this month's sheets that went by data: an office still
  * sending half on paper is credited half (the study found parallel FAX is why many saw no savings).
  */
-export function estimate(m: EffectMonth, a: EffectAssumptions, units: EffectUnit[]): EffectEstimate {
+export function estimate(m: EffectMonth, a: EffectAssumptions): EffectEstimate {
   const total = m.data.sheets + m.paper.sheets;
   const dataShare = total === 0 ? 0 : m.data.sheets / total;
-  const dataPartners = new Set(units.filter((u) => u.month === m.month && u.direction === 'sent' && u.via === 'data').map((u) => u.partner));
   const round1 = (x: number) => Math.round(x * 10) / 10;
   return {
     dataShare,
     sheetsSaved: m.data.sheets,
-    faxPagesSaved: m.data.sheets + dataPartners.size * a.coverPagesPerFax,
+    faxPagesSaved: m.data.sheets + m.faxRecipients * a.coverPagesPerFax,
     minutesSaved: round1(a.minutesPerMonth * dataShare),
     yenSaved: Math.round(a.yenPerMonth * dataShare),
   };
@@ -133,7 +135,7 @@ export function buildEffectReport(i: EffectReportInput): EffectReport {
     generatedAt: (i.now ?? new Date()).toISOString(),
     current,
     trend,
-    estimate: estimate(current, i.assumptions, i.units),
+    estimate: estimate(current, i.assumptions),
     assumptions: i.assumptions,
   };
 }

@@ -2,9 +2,11 @@
 // English label is a type error.
 import { formsEn } from './forms.en.js';
 import type { MessageKey } from './ja.js';
+import { reportEn } from './report.en.js';
 
 export const en: Record<MessageKey, string> = {
   ...formsEn,
+  ...reportEn,
   appTitle: 'CarePlan Link',
   office: 'Office',
   navHome: 'Home',

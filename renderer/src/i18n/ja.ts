@@ -2,9 +2,11 @@
 // clerks and care managers. The keys here are the keys of every other language (see en.ts).
 
 import { formsJa } from './forms.ja.js';
+import { reportJa } from './report.ja.js';
 
 export const ja = {
   ...formsJa,
+  ...reportJa,
   appTitle: 'ケアプランリンク',
   office: '事業所',
   // navigation

@@ -36,6 +36,7 @@ const month = (m: string, dataUnits: number, paperUnits: number, linked: string[
   paper: { units: paperUnits, sheets: paperUnits * 3 },
   linked,
   unlinked,
+  faxRecipients: linked.length,
   transcriptionAvoided: { units: actuals, users: actuals * 2, records: actuals * 12 },
 });
 

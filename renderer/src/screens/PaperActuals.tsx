@@ -1,0 +1,202 @@
+// Paper 実績 back in: the provider's rows of the plan the office sent, as an editable 第6表 grid. The
+// clerk changes only what differs from the paper; each changed cell and time is marked, and the app
+// writes the standard 実績 file into the import folder (client/app/paperActuals.ts).
+import { useState } from 'react';
+import type { PaperActualExport, PaperActualSource } from '../../../shared/api/types.js';
+import type { GridRow, UserGrid } from '../../../shared/ticket/ticket.js';
+import { api } from '../api.js';
+import { ErrorAlert, Notice } from '../components/Alert.js';
+import { ListCard } from '../components/ListCard.js';
+import { useAction, useLoad } from '../hooks.js';
+import { useI18n } from '../i18n/index.js';
+import { formatMonth, weekday, weekdayName } from '../util/format.js';
+
+/** One row as the clerk edits it; the planned row stays beside it to mark what changed. */
+export interface EditRow {
+  plan: GridRow;
+  start: string;
+  end: string;
+  days: number[];
+}
+
+export const editRows = (g: UserGrid): EditRow[] => g.rows.map((r) => ({ plan: r, start: r.start, end: r.end, days: [...r.days] }));
+
+/** How many cells and times differ from the plan: what the screen counts and the clerk checks before exporting. */
+export function changeCount(rows: EditRow[]): number {
+  let n = 0;
+  for (const r of rows) {
+    if (r.start !== r.plan.start || r.end !== r.plan.end) n++;
+    r.days.forEach((c, i) => {
+      if (c !== r.plan.days[i]) n++;
+    });
+  }
+  return n;
+}
+
+/** A cell's text as typed: digits only, empty = 0 (a visit that did not happen). */
+const countOf = (s: string): number => Math.min(99, Number(s.replace(/\D/g, '')) || 0);
+const timeOf = (s: string): string => s.replace(/\D/g, '').slice(0, 4);
+
+function ActualsGrid({ grid, rows, setRows }: { grid: UserGrid; rows: EditRow[]; setRows: (r: EditRow[]) => void }) {
+  const { t, lang } = useI18n();
+  const days = Array.from({ length: grid.daysInMonth }, (_, i) => i + 1);
+  const wd = days.map((d) => weekday(grid.month, d));
+  const dayClass = (i: number) => (wd[i] === 0 ? 'sun' : wd[i] === 6 ? 'sat' : '');
+  const update = (ri: number, patch: Partial<EditRow>) => setRows(rows.map((r, i) => (i === ri ? { ...r, ...patch } : r)));
+  return (
+    <div className="ticket-scroll">
+      <table className="ticket-grid pa-grid" data-testid="pa-grid">
+        <thead>
+          <tr>
+            <th scope="col" rowSpan={2} className="tg-code">{t('gridServiceCode')}</th>
+            <th scope="col" rowSpan={2} className="pa-time">{t('paStart')}</th>
+            <th scope="col" rowSpan={2} className="pa-time">{t('paEnd')}</th>
+            {days.map((d, i) => (
+              <th scope="col" key={d} className={`tg-day ${dayClass(i)}`}>
+                {d}
+              </th>
+            ))}
+            <th scope="col" rowSpan={2} className="tg-total">{t('gridTotal')}</th>
+          </tr>
+          <tr>
+            {days.map((d, i) => (
+              <th scope="col" key={d} className={`tg-wd ${dayClass(i)}`}>
+                {wd[i] === null || wd[i] === undefined ? '' : weekdayName(wd[i], lang)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, ri) => (
+            <tr key={r.plan.key} data-testid="pa-row">
+              <th scope="row" className="tg-code">{r.plan.serviceCode}</th>
+              {(['start', 'end'] as const).map((k) => (
+                <td key={k} className={`pa-time${r[k] !== r.plan[k] ? ' pa-changed' : ''}`}>
+                  <input aria-label={`${t(k === 'start' ? 'paStart' : 'paEnd')} ${r.plan.serviceCode}`} inputMode="numeric" maxLength={4} value={r[k]} onChange={(e) => update(ri, { [k]: timeOf(e.target.value) })} />
+                </td>
+              ))}
+              {days.map((d, i) => {
+                const changed = r.days[i] !== r.plan.days[i];
+                return (
+                  <td key={d} className={`pa-cell ${dayClass(i)}${changed ? ' pa-changed' : ''}`} data-changed={changed ? 'true' : undefined}>
+                    <input
+                      aria-label={t('paCellLabel', { day: d, code: r.plan.serviceCode })}
+                      data-testid={`pa-cell-${ri}-${d}`}
+                      inputMode="numeric"
+                      maxLength={2}
+                      value={r.days[i] ? String(r.days[i]) : ''}
+                      onChange={(e) => update(ri, { days: r.days.map((c, j) => (j === i ? countOf(e.target.value) : c)) })}
+                    />
+                  </td>
+                );
+              })}
+              <td className="tg-total">{r.days.reduce((a, b) => a + b, 0)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const sourceKey = (s: PaperActualSource) => s.planFile;
+
+export function PaperActualsPage() {
+  const { t, lang } = useI18n();
+  const sources = useLoad(() => api().paperActualSources({}));
+  const action = useAction();
+  const [source, setSource] = useState<PaperActualSource | null>(null);
+  const [userIx, setUserIx] = useState<Record<string, number>>({});
+  const [grid, setGrid] = useState<UserGrid | null>(null);
+  const [rows, setRows] = useState<EditRow[]>([]);
+  const [done, setDone] = useState<PaperActualExport | null>(null);
+
+  const open = async (s: PaperActualSource) => {
+    const u = s.users[userIx[sourceKey(s)] ?? 0]!;
+    setDone(null);
+    const g = await action.run(() => api().paperActualGrid({ planFile: s.planFile, insurer: u.insurer, insured: u.insured }));
+    if (!g) return;
+    setSource(s);
+    setGrid(g);
+    setRows(editRows(g));
+  };
+
+  const exportFile = async () => {
+    if (!source || !grid) return;
+    const r = await action.run(() => api().exportPaperActuals({ planFile: source.planFile, insurer: grid.insurer, insured: grid.insured, rows: rows.map((x) => ({ key: x.plan.key, start: x.start, end: x.end, days: x.days })) }));
+    if (r) setDone(r);
+  };
+
+  const changes = changeCount(rows);
+  return (
+    <div className="page" data-testid="screen-paperActuals">
+      <h1>{t('paTitle')}</h1>
+      <p className="lead">{t('paIntro')}</p>
+      <ErrorAlert error={sources.error} />
+      <ListCard loaded={sources} empty={t('paSourcesEmpty')} columns={[t('partner'), t('month'), t('paPlan'), t('paUser')]} actionColumn={t('paOpen')}>
+        {(list) =>
+          list.map((s) => (
+            <tr key={sourceKey(s)} data-testid="pa-source" className={source?.planFile === s.planFile ? 'row-selected' : undefined}>
+              <td>
+                {s.provider.name ?? ''}
+                <span className="sub">{s.provider.office}</span>
+              </td>
+              <td className="nowrap">{formatMonth(s.month, lang)}</td>
+              <td className="sub-file">{s.planFile}</td>
+              <td>
+                <select aria-label={t('paUser')} data-testid="pa-user" value={userIx[sourceKey(s)] ?? 0} onChange={(e) => setUserIx({ ...userIx, [sourceKey(s)]: Number(e.target.value) })}>
+                  {s.users.map((u, i) => (
+                    <option key={`${u.insurer}-${u.insured}`} value={i}>
+                      {u.insurer} / {u.insured}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                <button type="button" className="btn" data-testid="pa-open" disabled={action.busy} onClick={() => void open(s)}>
+                  {t('paOpen')}
+                </button>
+              </td>
+            </tr>
+          ))
+        }
+      </ListCard>
+      <ErrorAlert error={action.error} />
+      {grid && source ? (
+        <section className="card" data-testid="pa-editor">
+          <h2>{t('paGridTitle')}</h2>
+          <dl className="facts">
+            <dt>{t('partner')}</dt>
+            <dd>
+              {source.provider.name ?? ''} {source.provider.office}
+            </dd>
+            <dt>{t('insurer')}</dt>
+            <dd>{grid.insurer}</dd>
+            <dt>{t('insured')}</dt>
+            <dd>{grid.insured}</dd>
+            <dt>{t('month')}</dt>
+            <dd>{formatMonth(grid.month, lang)}</dd>
+          </dl>
+          <p data-testid="pa-changes" className={changes ? 'pa-changes' : undefined}>
+            {changes ? t('paChanged', { n: changes }) : t('paNoChange')}
+            {changes ? <span className="pa-legend pa-changed">{t('paLegendChanged')}</span> : null}
+          </p>
+          <ActualsGrid grid={grid} rows={rows} setRows={setRows} />
+          <div className="button-row">
+            <button type="button" className="btn" disabled={action.busy || changes === 0} onClick={() => setRows(editRows(grid))}>
+              {t('paReset')}
+            </button>
+            <button type="button" className="btn btn-primary" data-testid="pa-export" disabled={action.busy} onClick={() => void exportFile()}>
+              {t('paExport')}
+            </button>
+          </div>
+          {done ? (
+            <Notice kind={done.errors === 0 ? 'ok' : 'error'} testId="pa-done">
+              {t('paExported', { file: done.file, records: done.records, errors: done.errors, warnings: done.warnings })}
+            </Notice>
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}
