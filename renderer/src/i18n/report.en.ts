@@ -19,6 +19,8 @@ export const reportEn: Record<keyof typeof reportJa, string> = {
   paExport: 'Export the actuals file',
   paExported: '{file} was written to the import folder ({records} records). Standard-spec check: {errors} errors, {warnings} warnings.',
   paCellLabel: 'Day {day}, {code}: times',
+  paChangeDay: '{month}/{day} {code}: planned {from}, actual {to}',
+  paChangeTime: '{code} time: planned {from}, actual {to}',
   paLegendChanged: 'Differs from the plan',
   erTitle: 'Effect report',
   erIntro: 'For the month: what went by data and what on paper, partners linked and not, and the actuals that arrived as data (not re-typed), counted from the exchange history. Time and money are an estimate from the assumptions below.',

@@ -18,6 +18,8 @@ export const reportJa = {
   paExport: '実績ファイルを書き出す',
   paExported: '{file} を取込フォルダに書き出しました（{records} 件）。標準仕様の検査: エラー {errors} 件・注意 {warnings} 件。',
   paCellLabel: '{day}日 {code} の回数',
+  paChangeDay: '{month}月{day}日 {code}: 予定 {from} 回 → 実績 {to} 回',
+  paChangeTime: '{code} の時刻: 予定 {from} → 実績 {to}',
   paLegendChanged: '予定と違う',
   // 効果レポート
   erTitle: '効果レポート',

@@ -45,6 +45,7 @@ describe('PaperActualsPage', () => {
     const marked = [...editor.querySelectorAll('td[data-changed="true"]')].map((td) => within(td as HTMLElement).getByRole('textbox').getAttribute('data-testid'));
     expect(marked.sort()).toEqual([`pa-cell-0-${planned}`, `pa-cell-0-${extra}`].sort());
     expect(screen.getByTestId('pa-changes').textContent).toContain('予定と違うところ: 2 か所');
+    expect(screen.getByTestId('pa-change-list').textContent).toContain(`4月${planned}日 151111: 予定 1 回 → 実績 0 回`);
     fireEvent.click(screen.getByTestId('pa-export'));
     await screen.findByTestId('pa-done');
     const sent = fake.exportPaperActuals.mock.calls[0]![0];

@@ -33,6 +33,18 @@ export function changeCount(rows: EditRow[]): number {
   return n;
 }
 
+/** Each change in words (「4月2日 111111: 予定 1 → 0」), so the clerk can read them back against the paper. */
+export function changeLines(rows: EditRow[]): { key: string; code: string; day: number | null; from: string; to: string }[] {
+  const out: { key: string; code: string; day: number | null; from: string; to: string }[] = [];
+  for (const r of rows) {
+    if (r.start !== r.plan.start || r.end !== r.plan.end) out.push({ key: `${r.plan.key}#time`, code: r.plan.serviceCode, day: null, from: `${r.plan.start}〜${r.plan.end}`, to: `${r.start}〜${r.end}` });
+    r.days.forEach((c, i) => {
+      if (c !== r.plan.days[i]) out.push({ key: `${r.plan.key}#${i}`, code: r.plan.serviceCode, day: i + 1, from: String(r.plan.days[i] ?? 0), to: String(c) });
+    });
+  }
+  return out;
+}
+
 /** A cell's text as typed: digits only, empty = 0 (a visit that did not happen). */
 const countOf = (s: string): number => Math.min(99, Number(s.replace(/\D/g, '')) || 0);
 const timeOf = (s: string): string => s.replace(/\D/g, '').slice(0, 4);
@@ -181,6 +193,13 @@ export function PaperActualsPage() {
             {changes ? t('paChanged', { n: changes }) : t('paNoChange')}
             {changes ? <span className="pa-legend pa-changed">{t('paLegendChanged')}</span> : null}
           </p>
+          {changes ? (
+            <ul className="pa-change-list" data-testid="pa-change-list">
+              {changeLines(rows).map((c) => (
+                <li key={c.key}>{c.day === null ? t('paChangeTime', { code: c.code, from: c.from, to: c.to }) : t('paChangeDay', { month: Number(grid.month.slice(4, 6)), day: c.day, code: c.code, from: c.from, to: c.to })}</li>
+              ))}
+            </ul>
+          ) : null}
           <ActualsGrid grid={grid} rows={rows} setRows={setRows} />
           <div className="button-row">
             <button type="button" className="btn" disabled={action.busy || changes === 0} onClick={() => setRows(editRows(grid))}>

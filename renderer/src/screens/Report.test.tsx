@@ -6,7 +6,7 @@ import { setApi } from '../api.js';
 import { createFakeApi } from '../testing/fakeApi.js';
 import { effectReport } from '../testing/fakeReport.js';
 import { install, renderScreen } from '../testing/render.js';
-import { recentMonths, ReportPage, withAssumptions } from './Report.js';
+import { ReportPage, thisMonth, withAssumptions } from './Report.js';
 
 afterEach(() => {
   cleanup();
@@ -21,7 +21,9 @@ describe('ReportPage', () => {
     expect(screen.getByTestId('er-paper').textContent).toContain('1 件・3 枚');
     expect(screen.getByTestId('er-partners').textContent).toContain('連携中 2・未連携 1');
     expect(screen.getByTestId('er-transcription').textContent).toContain('4 人分・明細 24 行');
-    expect(fake.effectReport).toHaveBeenCalledWith({ month: recentMonths()[0] });
+    expect(fake.effectReport).toHaveBeenCalledWith({ month: thisMonth() });
+    fireEvent.change(screen.getByTestId('er-month'), { target: { value: '2025-04' } });
+    expect(fake.effectReport).toHaveBeenLastCalledWith({ month: '202504' });
     const bars = [...screen.getByTestId('er-chart-partners').querySelectorAll('rect')].map((r) => Number(r.getAttribute('data-value')));
     expect(bars).toEqual(effectReport.trend.flatMap((m) => [m.linked.length, m.unlinked.length]));
     expect(screen.getByTestId('er-minutes').textContent).toContain('15.3 分');

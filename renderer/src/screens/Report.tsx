@@ -20,13 +20,12 @@ const ASSUMPTION_LABEL: Record<AssumptionKey, MessageKey> = {
   coverPagesPerFax: 'erCoverPagesPerFax',
 };
 
-/** The last twelve months, newest first, for the month picker. */
-export function recentMonths(now = new Date(), count = 12): string[] {
-  return Array.from({ length: count }, (_, i) => {
-    const d = new Date(now.getFullYear(), now.getMonth() - i, 1);
-    return `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}`;
-  });
-}
+/** This month on the PC's clock, as YYYYMM. */
+export const thisMonth = (now = new Date()): string => `${now.getFullYear()}${String(now.getMonth() + 1).padStart(2, '0')}`;
+
+/** YYYYMM ⇄ the month input's YYYY-MM. */
+const toInput = (m: string): string => `${m.slice(0, 4)}-${m.slice(4, 6)}`;
+const fromInput = (v: string): string | null => (/^\d{4}-(0[1-9]|1[0-2])$/.test(v) ? v.replace('-', '') : null);
 
 /**
  * The report as it would be with other assumptions, while the clerk edits them: sheets scale with sheets
@@ -51,8 +50,7 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
 
 export function ReportPage() {
   const { t, lang } = useI18n();
-  const months = recentMonths();
-  const [month, setMonth] = useState(months[0]!);
+  const [month, setMonth] = useState(thisMonth());
   const loaded = useLoad(() => api().effectReport({ month }), month);
   const [draft, setDraft] = useState<EffectAssumptions | null>(null);
   const save = useAction();
@@ -89,13 +87,17 @@ export function ReportPage() {
         <h1>{t('erTitle')}</h1>
         <div className="button-row">
           <label htmlFor="er-month">{t('erMonth')}</label>
-          <select id="er-month" data-testid="er-month" value={month} onChange={(e) => setMonth(e.target.value)}>
-            {months.map((m) => (
-              <option key={m} value={m}>
-                {formatMonth(m, lang)}
-              </option>
-            ))}
-          </select>
+          <input
+            id="er-month"
+            data-testid="er-month"
+            type="month"
+            value={toInput(month)}
+            onChange={(e) => {
+              // A half-typed month is not asked for: the back end's schema would refuse it.
+              const m = fromInput(e.target.value);
+              if (m) setMonth(m);
+            }}
+          />
           <button type="button" className="btn" data-testid="er-csv" disabled={csv.busy} onClick={() => void exportCsv()}>
             {t('erCsv')}
           </button>
