@@ -137,6 +137,11 @@ describe('paper 実績 and the 効果レポート in the browser', () => {
     await tid(cm, 'er-csv').click();
     const csv = readFileSync((await (await download).path())!, 'utf8');
     expect(csv.startsWith('\uFEFF効果レポート,2025年4月\r\n')).toBe(true);
+    const pdfDownload = cm.waitForEvent('download');
+    await tid(cm, 'er-pdf').click();
+    const pdf = await pdfDownload;
+    expect(pdf.suggestedFilename()).toBe('careplan-link-効果レポート-1310000011-202504.pdf');
+    expect(readFileSync((await pdf.path())!).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(cm.problems).toEqual([]);
     expect(hh.problems).toEqual([]);
   });

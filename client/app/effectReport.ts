@@ -66,12 +66,19 @@ export class EffectReports {
     return this.ctx.prefs.effectAssumptions ?? { ...DEFAULT_ASSUMPTIONS };
   }
 
-  readonly handlers: Pick<Handlers, 'effectReport' | 'effectReportCsv' | 'saveEffectAssumptions'> = {
+  readonly handlers: Pick<Handlers, 'effectReport' | 'effectReportCsv' | 'effectReportPdf' | 'saveEffectAssumptions'> = {
     effectReport: async ({ month }) => this.report(month),
 
     effectReportCsv: async ({ month }) => {
       const r = this.report(month);
       return { fileName: effectReportFileName(r, 'csv'), csv: effectReportCsv(r) };
+    },
+
+    effectReportPdf: async ({ month }) => {
+      const r = this.report(month);
+      // PDFKit and the font are loaded when a PDF is asked for, not with the back end.
+      const { effectReportPdf } = await import('./effectPdf.js');
+      return { fileName: effectReportFileName(r, 'pdf'), base64: (await effectReportPdf(r)).toString('base64') };
     },
 
     saveEffectAssumptions: async (a) => {

@@ -2,7 +2,7 @@
 // care manager sends a ticket unit by data, the provider returns its 実績 by data, and the clerk enters
 // a second provider-month's 実績 from paper. The report for the month and `careplan-link report` are
 // checked against that known history; the written 実績 file against the project's validator.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -215,5 +215,31 @@ describe('careplan-link report', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/^--month に対象年月を YYYYMM で指定してください.* \/ --month YYYYMM is required/);
     expect(existsSync(join(cmDir(), 'app', 'office.json'))).toBe(true);
+  });
+});
+
+describe('効果レポート as PDF', () => {
+  it('writes an A4 PDF with the embedded Japanese font, the same bytes for the same report', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'cpl-report-pdf-')), 'report.pdf');
+    let stderr = '';
+    const code = await runCli(['report', '--config', join(cmDir(), 'app', 'office.json'), '--month', '202504', '--format', 'pdf', '--out', out], { stdout: () => {}, stderr: (s) => (stderr += s) });
+    expect(code).toBe(0);
+    expect(stderr).toContain('書き出しました');
+    const pdf = readFileSync(out);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.toString('latin1')).toMatch(/\/FontFile2/);
+    const { effectReportPdf } = await import('./effectPdf.js');
+    const r = await cm.effectReport({ month: '202504' });
+    expect((await effectReportPdf(r)).equals(await effectReportPdf(structuredClone(r)))).toBe(true);
+    // Through the app API: base64 of a PDF named by office and month.
+    const api = await cm.effectReportPdf({ month: '202504' });
+    expect(api.fileName).toBe('careplan-link-効果レポート-1310000011-202504.pdf');
+    expect(Buffer.from(api.base64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // A PDF never goes to the terminal.
+    const tty = await runCli(['report', '--config', join(cmDir(), 'app', 'office.json'), '--month', '202504', '--format', 'pdf'], { stdout: () => {}, stderr: () => {} });
+    expect(tty).toBe(2);
+    // Kept for the eyes: test-output/effect-report.pdf (rendered with pdftoppm in the report of this work).
+    mkdirSync(join(packageRoot(), 'test-output'), { recursive: true });
+    writeFileSync(join(packageRoot(), 'test-output', 'effect-report.pdf'), pdf);
   });
 });

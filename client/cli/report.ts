@@ -5,12 +5,13 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { EffectReport } from '../../shared/effect/report.js';
 import { EXIT_OK, parse, UsageError, type Io } from './run.js';
 
-const FORMATS = ['json', 'csv'] as const;
+const FORMATS = ['json', 'csv', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
 
 async function render(r: EffectReport, format: Format): Promise<string | Buffer> {
   if (format === 'json') return JSON.stringify(r, null, 2) + '\n';
-  return (await import('../../shared/effect/csv.js')).effectReportCsv(r);
+  if (format === 'csv') return (await import('../../shared/effect/csv.js')).effectReportCsv(r);
+  return (await import('../app/effectPdf.js')).effectReportPdf(r);
 }
 
 export async function runReport(args: string[], io: Io): Promise<number> {
@@ -20,8 +21,10 @@ export async function runReport(args: string[], io: Io): Promise<number> {
   const month = values.month;
   if (typeof month !== 'string' || !/^\d{4}(0[1-9]|1[0-2])$/.test(month)) throw new UsageError({ ja: '--month に対象年月を YYYYMM で指定してください（例 202504）', en: '--month YYYYMM is required (e.g. 202504)' });
   const format = values.format as Format;
-  if (!FORMATS.includes(format)) throw new UsageError({ ja: '--format は json・csv のどれかです', en: '--format is json or csv' });
+  if (!FORMATS.includes(format)) throw new UsageError({ ja: '--format は json・csv・pdf のどれかです', en: '--format is json, csv or pdf' });
   const out = values.out;
+  // A PDF's bytes are not text for a terminal.
+  if (format === 'pdf' && typeof out !== 'string') throw new UsageError({ ja: 'PDF は --out で書き出すファイルを指定してください', en: 'a PDF needs --out FILE' });
   if (typeof out === 'string' && existsSync(out)) throw new UsageError({ ja: `すでにあるファイルには書きません（上書きしません）: ${out}`, en: `not overwriting an existing file: ${out}` });
 
   // Only what this command needs, loaded when it runs (the CLI's start stays small).
@@ -39,6 +42,6 @@ export async function runReport(args: string[], io: Io): Promise<number> {
   if (typeof out === 'string') {
     writeFileSync(out, body, { flag: 'wx' });
     io.stderr(`書き出しました / written: ${out}\n`);
-  } else io.stdout(typeof body === 'string' ? body : body.toString('latin1'));
+  } else if (typeof body === 'string') io.stdout(body);
   return EXIT_OK;
 }

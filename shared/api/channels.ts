@@ -31,6 +31,7 @@ export const METHOD_NAMES = [
   'exportPaperActuals',
   'effectReport',
   'effectReportCsv',
+  'effectReportPdf',
   'saveEffectAssumptions',
   // Native dialogs: answered by Electron's main process itself; the browser's back end says "not available".
   'pickFolder',

@@ -127,6 +127,7 @@ export const requestSchemas = {
     .strict(),
   effectReport: z.object({ month }).strict(),
   effectReportCsv: z.object({ month }).strict(),
+  effectReportPdf: z.object({ month }).strict(),
   saveEffectAssumptions: assumptionsSchema,
   pickFolder: z.object({ purpose: z.enum(['export', 'import']), current: z.string().max(4096).optional() }).strict(),
   pickCertificate: empty,
@@ -170,6 +171,7 @@ export interface Responses {
   exportPaperActuals: PaperActualExport;
   effectReport: EffectReport;
   effectReportCsv: { fileName: string; csv: string };
+  effectReportPdf: { fileName: string; base64: string };
   saveEffectAssumptions: EffectAssumptions;
   /** The folder chosen, or null when the dialog was cancelled. */
   pickFolder: { path: string | null };

@@ -26,6 +26,7 @@ export const reportEn: Record<keyof typeof reportJa, string> = {
   erIntro: 'For the month: what went by data and what on paper, partners linked and not, and the actuals that arrived as data (not re-typed), counted from the exchange history. Time and money are an estimate from the assumptions below.',
   erMonth: 'Month',
   erCsv: 'Export CSV',
+  erPdf: 'Export PDF',
   erSentData: 'Sent by data',
   erSentPaper: 'Sent on paper',
   erUnitsSheets: '{units} units, {sheets} sheets',

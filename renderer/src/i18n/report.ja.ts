@@ -26,6 +26,7 @@ export const reportJa = {
   erIntro: 'その月に、データで送ったものと紙で送ったもの、連携中の相手と未連携の相手、データで届いた実績（転記せずに済んだもの）を、送受信の履歴から数えます。時間と費用は下の前提による試算です。',
   erMonth: '対象年月',
   erCsv: 'CSV に書き出す',
+  erPdf: 'PDF に書き出す',
   erSentData: 'データで送った',
   erSentPaper: '紙で送った',
   erUnitsSheets: '{units} 件・{sheets} 枚',

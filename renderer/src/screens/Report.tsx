@@ -39,6 +39,19 @@ export function withAssumptions(r: EffectReport, a: EffectAssumptions): EffectRe
   return { ...r, trend, current, assumptions: a, estimate: estimate(current, a) };
 }
 
+/** Starts a download of bytes the back end sent as base64 (the PDF). */
+function downloadBase64(fileName: string, base64: string, type: string): void {
+  const bin = atob(base64);
+  const bytes = Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  // Revoke after the click has been handled, or some browsers cancel the download.
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
     <div className="er-figure" data-testid={testId}>
@@ -55,6 +68,7 @@ export function ReportPage() {
   const [draft, setDraft] = useState<EffectAssumptions | null>(null);
   const save = useAction();
   const csv = useAction();
+  const pdf = useAction();
   const [note, setNote] = useState<string | null>(null);
 
   useEffect(() => {
@@ -81,6 +95,14 @@ export function ReportPage() {
     setNote(t('erSavedCsv', { file: out.fileName }));
   };
 
+  const exportPdf = async () => {
+    setNote(null);
+    const out = await pdf.run(() => api().effectReportPdf({ month }));
+    if (!out) return;
+    downloadBase64(out.fileName, out.base64, 'application/pdf');
+    setNote(t('erSavedCsv', { file: out.fileName }));
+  };
+
   return (
     <div className="page er-page" data-testid="screen-report">
       <div className="page-head">
@@ -101,10 +123,13 @@ export function ReportPage() {
           <button type="button" className="btn" data-testid="er-csv" disabled={csv.busy} onClick={() => void exportCsv()}>
             {t('erCsv')}
           </button>
+          <button type="button" className="btn" data-testid="er-pdf" disabled={pdf.busy} onClick={() => void exportPdf()}>
+            {t('erPdf')}
+          </button>
         </div>
       </div>
       <p className="lead">{t('erIntro')}</p>
-      <ErrorAlert error={loaded.error ?? save.error ?? csv.error} />
+      <ErrorAlert error={loaded.error ?? save.error ?? csv.error ?? pdf.error} />
       {note ? <Notice kind="ok">{note}</Notice> : null}
       {loaded.loading && !r ? <p>{t('loading')}</p> : null}
       {r ? (

@@ -64,5 +64,7 @@ export const fakeReportApi = {
   exportPaperActuals: async ({ planFile }) => ({ file: planFile.replace('UPPLAN', 'UPJSK'), path: `C:\\CareSoft\\import\\${planFile.replace('UPPLAN', 'UPJSK')}`, records: 4, errors: 0, warnings: 0 }),
   effectReport: async () => structuredClone(effectReport),
   effectReportCsv: async () => ({ fileName: 'careplan-link-効果レポート-1310000011-202504.csv', csv: '\uFEFF効果レポート,2025年4月\r\n' }),
+  // "%PDF-" and nothing more: the screen only hands the bytes to the browser.
+  effectReportPdf: async () => ({ fileName: 'careplan-link-効果レポート-1310000011-202504.pdf', base64: 'JVBERi0=' }),
   saveEffectAssumptions: async (a) => ({ ...a }),
-} satisfies Pick<AppApi, 'paperActualSources' | 'paperActualGrid' | 'exportPaperActuals' | 'effectReport' | 'effectReportCsv' | 'saveEffectAssumptions'>;
+} satisfies Pick<AppApi, 'paperActualSources' | 'paperActualGrid' | 'exportPaperActuals' | 'effectReport' | 'effectReportCsv' | 'effectReportPdf' | 'saveEffectAssumptions'>;
