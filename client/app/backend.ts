@@ -11,6 +11,7 @@ import type { Handlers } from '../../shared/api/methods.js';
 import { Comparisons } from './comparisons.js';
 import { BackendContext, type BackendOptions } from './context.js';
 import { EffectReports } from './effectReport.js';
+import { paperSendsIn } from './effectSources.js';
 import { History } from './history.js';
 import { Partners } from './partners.js';
 import type { Profile } from './profile.js';
@@ -40,9 +41,10 @@ export class AppBackend {
     this.session = new OfficeSession(ctx, this.status, receiving);
     const sending = new Sending(ctx, partners, refresh);
     const comparisons = new Comparisons(ctx, partners, receiving);
-    // Units that went on paper are not in the spool; the paper path's record of them joins here.
-    const paperActuals = new PaperActuals(ctx, partners, receiving, () => []);
-    const effect = new EffectReports(ctx, () => []);
+    // What went on paper is in the paper path's record (spool/paper/): its 予定 files and its units.
+    const paperSends = () => paperSendsIn(ctx.need().s.spool.root);
+    const paperActuals = new PaperActuals(ctx, partners, receiving, () => paperSends().flatMap((p) => p.files.flatMap((f) => (f.path ? [{ name: f.name, path: f.path }] : []))));
+    const effect = new EffectReports(ctx, paperSends);
     this.handlers = {
       ...this.status.handlers,
       ...this.session.handlers,

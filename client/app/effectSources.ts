@@ -5,6 +5,7 @@
 // Used by the app's back end and by `careplan-link report`, which has no open session (no password).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { isPaperForm, type EffectUnit } from '../../shared/effect/report.js';
 import type { SpecCatalog } from '../../shared/spec/model.js';
 import { readRecords } from '../../shared/ticket/records.js';
@@ -108,4 +109,38 @@ export interface PaperSend {
 
 export function paperUnits(sends: readonly PaperSend[], catalog: SpecCatalog): EffectUnit[] {
   return sends.map((p) => ({ ...unitOf('sent', unitMonth(p.month, p.at), p.partner, p.files, catalog), via: 'paper' as const }));
+}
+
+/**
+ * The paper path's record (issue 14 item 2, client/paper/store.ts): spool/paper/sheets.json lists one
+ * sheet per partner and month with the units on it, and keeps each unit's files in
+ * spool/paper/units/<messageId>/. Only the fields the report counts are read; anything else may change.
+ */
+const paperIndexSchema = z.object({
+  sheets: z.array(
+    z.object({
+      month: z.string(),
+      partner: z.string(),
+      units: z.array(z.object({ messageId: z.string(), files: z.array(z.string()), at: z.string() })),
+    }),
+  ),
+});
+
+/** The units that went on paper, from the spool's paper record (none when nothing went on paper). */
+export function paperSendsIn(spoolRoot: string): PaperSend[] {
+  const root = join(spoolRoot, 'paper');
+  const index = join(root, 'sheets.json');
+  if (!existsSync(index)) return [];
+  const { sheets } = paperIndexSchema.parse(JSON.parse(readFileSync(index, 'utf8')));
+  return sheets.flatMap((sh) =>
+    sh.units.map((u) => ({
+      at: u.at,
+      month: sh.month,
+      partner: sh.partner,
+      files: u.files.map((name) => {
+        const path = join(root, 'units', u.messageId, name);
+        return { name, path: existsSync(path) ? path : null };
+      }),
+    })),
+  );
 }

@@ -122,7 +122,9 @@ export class PaperActuals {
       .documents(open)
       .filter((d) => d.ref.source === 'sent')
       .map((d) => ({ name: d.ref.file, path: d.path }));
-    return [...sent, ...this.paperPlans()];
+    // The same file kept in two places (sent/ and the paper record) is one plan.
+    const seen = new Set(sent.map((p) => p.name));
+    return [...sent, ...this.paperPlans().filter((p) => !seen.has(p.name) && seen.add(p.name))];
   }
 
   readonly handlers: Pick<Handlers, 'paperActualSources' | 'paperActualGrid' | 'exportPaperActuals'> = {

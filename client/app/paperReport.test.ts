@@ -243,3 +243,43 @@ describe('効果レポート as PDF', () => {
     writeFileSync(join(packageRoot(), 'test-output', 'effect-report.pdf'), pdf);
   });
 });
+
+describe('units that went on paper (the paper path\'s record in spool/paper/)', () => {
+  const DAY_CARE_PLAN = PLAN.replace('_1310000029_11_', '_1310000037_15_');
+
+  it('counts them in the report and offers their 予定 for paper 実績, which export as a valid UPJSK', async () => {
+    // What the paper path (client/paper/store.ts) records for a unit sent to the unlinked day care.
+    const paper = join(cmDir(), 'app', 'spool', 'paper');
+    const id = 'paper-unit-1';
+    mkdirSync(join(paper, 'units', id), { recursive: true });
+    writeFileSync(join(paper, 'units', id, DAY_CARE_PLAN), readFileSync(join(VALID, PLAN)));
+    const unit = { key: 'k', messageId: id, sequence: '20250425120002', kinds: ['UPPLAN'], files: [DAY_CARE_PLAN], at: '2025-04-25T03:00:00.000Z' };
+    const sheet = { id: '202504-1310000037-1', month: '202504', partner: '1310000037', partnerName: 'さくらデイサービス', units: [unit], pdf: '/x.pdf', pages: 4, madeAt: unit.at, faxedAt: null };
+    writeFileSync(join(paper, 'sheets.json'), JSON.stringify({ sheets: [sheet] }));
+
+    const r = await cm.effectReport({ month: '202504' });
+    expect(r.current.paper).toEqual({ units: 1, sheets: USERS });
+    expect(r.current.data).toEqual({ units: 1, sheets: 3 * USERS });
+    expect(r.current.linked).toEqual(['1310000029']);
+    expect(r.current.unlinked).toEqual(['1310000037']);
+    expect(r.estimate.dataShare).toBeCloseTo(9 / 12);
+
+    const source = (await cm.paperActualSources({})).find((s) => s.planFile === DAY_CARE_PLAN)!;
+    expect(source.provider).toMatchObject({ office: '1310000037', serviceType: '15' });
+    const u = source.users[0]!;
+    const grid = await cm.paperActualGrid({ planFile: DAY_CARE_PLAN, insurer: u.insurer, insured: u.insured });
+    expect(grid.rows.every((row) => row.provider === '1310000037')).toBe(true);
+    const out = await cm.exportPaperActuals({ planFile: DAY_CARE_PLAN, insurer: u.insurer, insured: u.insured, rows: grid.rows.map((row) => ({ key: row.key, start: row.start, end: '1600', days: row.days })) });
+    expect(out.file).toMatch(/^UPJSK_202504_1310000037_15_1310000011_43_\d{14}\.CSV$/);
+    const report = await checkPaths([out.path], { catalog: loadCatalog(), units: true });
+    expect(report.summary.errors).toBe(0);
+    const lines = ticketLines(readRecords(readFileSync(out.path), decodeMs932));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.provider === '1310000037' && l.end === '1600')).toBe(true);
+
+    // The command line reads the same record.
+    let stdout = '';
+    expect(await runCli(['report', '--config', join(cmDir(), 'app', 'office.json'), '--month', '202504'], { stdout: (s) => (stdout += s), stderr: () => {} })).toBe(0);
+    expect((JSON.parse(stdout) as EffectReport).current.unlinked).toEqual(['1310000037']);
+  });
+});

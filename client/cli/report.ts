@@ -34,10 +34,11 @@ export async function runReport(args: string[], io: Io): Promise<number> {
   const { agentSettings } = await import('../agent/settings.js');
   const { loadCatalog } = await import('../check/specs.js');
   const { assumptionsBeside, placesOf, reportFor } = await import('../app/effectReport.js');
+  const { paperSendsIn } = await import('../app/effectSources.js');
   const config = loadConfig(configPath);
   const records = new SpoolRecords(new Spool(config.folders.spool));
   const places = placesOf(config, agentSettings(config.agent).folders.sent);
-  const report = reportFor({ config, records, places, catalog: loadCatalog(), paper: [], assumptions: assumptionsBeside(config.path) }, month);
+  const report = reportFor({ config, records, places, catalog: loadCatalog(), paper: paperSendsIn(config.folders.spool), assumptions: assumptionsBeside(config.path) }, month);
   const body = await render(report, format);
   if (typeof out === 'string') {
     writeFileSync(out, body, { flag: 'wx' });
