@@ -10,12 +10,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './cli.js';
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=ja-JP'];
+/** Headless Chromium as the harness of app-e2e.test.ts starts it, in Japanese (the month field's words). */
+const CHROMIUM = { executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=ja-JP'] };
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
-const VALID = join(ROOT, 'fixtures', 'valid');
-const fixture = (prefix: string) => join(VALID, readdirSync(VALID).find((f) => f.startsWith(prefix))!);
-const TICKET = ['UPPLAN_202504_', 'UPSIKYU_202504_', 'UPHOSOKU_202504_'].map(fixture);
-const ACTUALS = fixture('UPJSK_');
+/** The sample files: the ticket unit the care manager sends, the 実績 the provider returns. */
+const FIXTURES = (() => {
+  const dir = join(ROOT, 'fixtures', 'valid');
+  const named = (prefix: string) => join(dir, readdirSync(dir).find((f) => f.startsWith(prefix))!);
+  return { ticket: ['UPPLAN_202504_', 'UPSIKYU_202504_', 'UPHOSOKU_202504_'].map(named), actuals: [named('UPJSK_')] };
+})();
 
 let app: ChildProcess;
 let browser: Browser;
@@ -40,16 +43,16 @@ beforeAll(async () => {
     });
     app.on('exit', (code) => reject(new Error(`the app exited (${code}):\n${out}`)));
   });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+  browser = await chromium.launch(CHROMIUM);
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (app && app.exitCode === null) {
-    const exited = new Promise((r) => app.once('exit', r));
-    app.kill('SIGTERM');
-    await exited;
-  }
+  // The app we started, by its own handle: asked to stop, and waited for.
+  if (app?.exitCode !== null) return;
+  const gone = new Promise((done) => app.once('exit', done));
+  app.kill('SIGTERM');
+  await gone;
 });
 
 async function openOffice(url: string): Promise<Page & { problems: string[] }> {
@@ -78,22 +81,19 @@ describe('paper 実績 and the 効果レポート in the browser', () => {
     await tid(hh, 'setup-demo-home-help').click();
     await tid(cm, 'screen-home').waitFor();
     await tid(hh, 'screen-home').waitFor();
-    await tid(cm, 'nav-send').click();
-    await tid(cm, 'send-files').setInputFiles(TICKET);
-    await expect.poll(() => tid(cm, 'send-button').isEnabled()).toBe(true);
-    await tid(cm, 'send-button').click();
-    await expect.poll(() => tid(cm, 'send-outcome').first().textContent(), { timeout: 30_000 }).toMatch(/受け付け/);
-    await tid(hh, 'nav-receive').click();
-    await tid(hh, 'receive-now').click();
-    await expect.poll(() => tid(hh, 'arrival-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
-    await tid(hh, 'nav-send').click();
-    await tid(hh, 'send-files').setInputFiles([ACTUALS]);
-    await expect.poll(() => tid(hh, 'send-button').isEnabled()).toBe(true);
-    await tid(hh, 'send-button').click();
-    await expect.poll(() => tid(hh, 'send-outcome').first().textContent(), { timeout: 30_000 }).toMatch(/受け付け/);
-    await tid(cm, 'nav-receive').click();
-    await tid(cm, 'receive-now').click();
-    await expect.poll(() => tid(cm, 'arrival-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    // One send on the 送信 screen, then the partner's 受信 screen takes it in.
+    const exchange = async (from: Page, to: Page, files: string[]) => {
+      await tid(from, 'nav-send').click();
+      await tid(from, 'send-files').setInputFiles(files);
+      await expect.poll(() => tid(from, 'send-button').isEnabled()).toBe(true);
+      await tid(from, 'send-button').click();
+      await expect.poll(() => tid(from, 'send-outcome').first().textContent(), { timeout: 30_000 }).toMatch(/受け付け/);
+      await tid(to, 'nav-receive').click();
+      await tid(to, 'receive-now').click();
+      await expect.poll(() => tid(to, 'arrival-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    };
+    await exchange(cm, hh, FIXTURES.ticket);
+    await exchange(hh, cm, FIXTURES.actuals);
   });
 
   it('enters 実績 from paper on the grid, the change marked, and exports a valid UPJSK into the import folder', async () => {

@@ -1,29 +1,34 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../../../shared/api/methods.js';
+import { ApiError, type AppApi } from '../../../shared/api/methods.js';
 import { setApi } from '../api.js';
 import { createFakeApi } from '../testing/fakeApi.js';
 import { PAPER_PLAN, paperGrid, paperSource } from '../testing/fakeReport.js';
 import { install, renderScreen } from '../testing/render.js';
 import { PaperActualsPage } from './PaperActuals.js';
 
-afterEach(() => {
-  cleanup();
-  setApi(null);
-});
+// Each test gets a fresh fake back end and a fresh page.
+afterEach(() => void (setApi(null), cleanup()));
 
-async function openEditor(userIndex = 0) {
-  const rows = await screen.findAllByTestId('pa-source');
-  fireEvent.change(within(rows[0]!).getByTestId('pa-user'), { target: { value: String(userIndex) } });
-  fireEvent.click(within(rows[0]!).getByTestId('pa-open'));
+/** The screen on a fake back end (with any methods replaced); the fake, to see what the screen asked. */
+const show = (overrides: Partial<AppApi> = {}) => {
+  const fake = install(createFakeApi(overrides));
+  renderScreen(<PaperActualsPage />);
+  return fake;
+};
+
+/** Picks the user in the first plan's row and opens the grid. */
+const openEditor = async (userIndex = 0) => {
+  const first = within((await screen.findAllByTestId('pa-source'))[0]!);
+  fireEvent.change(first.getByTestId('pa-user'), { target: { value: String(userIndex) } });
+  fireEvent.click(first.getByTestId('pa-open'));
   return screen.findByTestId('pa-editor');
-}
+};
 
 describe('PaperActualsPage', () => {
   it('opens the chosen user\'s planned rows of the sent plan as the starting grid', async () => {
-    const fake = install(createFakeApi());
-    renderScreen(<PaperActualsPage />);
+    const fake = show();
     const rows = await screen.findAllByTestId('pa-source');
     expect(rows[0]!.textContent).toContain('さくらデイサービス');
     await openEditor(1);
@@ -35,8 +40,7 @@ describe('PaperActualsPage', () => {
   });
 
   it('marks each changed cell, counts the changes, and exports exactly the grid as edited', async () => {
-    const fake = install(createFakeApi());
-    renderScreen(<PaperActualsPage />);
+    const fake = show();
     const editor = await openEditor();
     const planned = paperGrid.rows[0]!.days.findIndex((n) => n > 0) + 1;
     const extra = paperGrid.rows[0]!.days.findIndex((n) => n === 0) + 1;
@@ -57,8 +61,7 @@ describe('PaperActualsPage', () => {
   });
 
   it('shows the back end\'s refusal in Japanese', async () => {
-    install(createFakeApi({ exportPaperActuals: () => Promise.reject(new ApiError('paper_actuals', '時刻は 4 桁（例 0930）、時刻なしは 9999 で入れてください', 'times are 4 digits')) }));
-    renderScreen(<PaperActualsPage />);
+    show({ exportPaperActuals: () => Promise.reject(new ApiError('paper_actuals', '時刻は 4 桁（例 0930）、時刻なしは 9999 で入れてください', 'times are 4 digits')) });
     await openEditor();
     fireEvent.click(screen.getByTestId('pa-export'));
     expect((await screen.findByTestId('alert')).textContent).toContain('時刻は 4 桁');

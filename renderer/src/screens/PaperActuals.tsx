@@ -49,33 +49,43 @@ export function changeLines(rows: EditRow[]): { key: string; code: string; day: 
 const countOf = (s: string): number => Math.min(99, Number(s.replace(/\D/g, '')) || 0);
 const timeOf = (s: string): string => s.replace(/\D/g, '').slice(0, 4);
 
+/** The day columns of a month: the day, its weekday's name and the weekend shading. */
+function dayColumns(month: string, count: number, lang: 'ja' | 'en'): { day: number; name: string; shade: string }[] {
+  return Array.from({ length: count }, (_, i) => {
+    const w = weekday(month, i + 1);
+    return { day: i + 1, name: w === null ? '' : weekdayName(w, lang), shade: w === 0 ? 'sun' : w === 6 ? 'sat' : '' };
+  });
+}
+
 function ActualsGrid({ grid, rows, setRows }: { grid: UserGrid; rows: EditRow[]; setRows: (r: EditRow[]) => void }) {
   const { t, lang } = useI18n();
-  const days = Array.from({ length: grid.daysInMonth }, (_, i) => i + 1);
-  const wd = days.map((d) => weekday(grid.month, d));
-  const dayClass = (i: number) => (wd[i] === 0 ? 'sun' : wd[i] === 6 ? 'sat' : '');
+  const cols = dayColumns(grid.month, grid.daysInMonth, lang);
   const update = (ri: number, patch: Partial<EditRow>) => setRows(rows.map((r, i) => (i === ri ? { ...r, ...patch } : r)));
+  // One header row: each day's number over its weekday, in one cell (the inputs below need the width).
+  const fixed: [string, string][] = [
+    ['tg-code', t('gridServiceCode')],
+    ['pa-time', t('paStart')],
+    ['pa-time', t('paEnd')],
+  ];
   return (
     <div className="ticket-scroll">
       <table className="ticket-grid pa-grid" data-testid="pa-grid">
         <thead>
           <tr>
-            <th scope="col" rowSpan={2} className="tg-code">{t('gridServiceCode')}</th>
-            <th scope="col" rowSpan={2} className="pa-time">{t('paStart')}</th>
-            <th scope="col" rowSpan={2} className="pa-time">{t('paEnd')}</th>
-            {days.map((d, i) => (
-              <th scope="col" key={d} className={`tg-day ${dayClass(i)}`}>
-                {d}
+            {fixed.map(([cls, label]) => (
+              <th scope="col" key={label} className={cls}>
+                {label}
               </th>
             ))}
-            <th scope="col" rowSpan={2} className="tg-total">{t('gridTotal')}</th>
-          </tr>
-          <tr>
-            {days.map((d, i) => (
-              <th scope="col" key={d} className={`tg-wd ${dayClass(i)}`}>
-                {wd[i] === null || wd[i] === undefined ? '' : weekdayName(wd[i], lang)}
+            {cols.map((c) => (
+              <th scope="col" key={c.day} className={`pa-day ${c.shade}`}>
+                <span className="pa-day-no">{c.day}</span>
+                <span className="pa-day-wd">{c.name}</span>
               </th>
             ))}
+            <th scope="col" className="tg-total">
+              {t('gridTotal')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -87,13 +97,13 @@ function ActualsGrid({ grid, rows, setRows }: { grid: UserGrid; rows: EditRow[];
                   <input aria-label={`${t(k === 'start' ? 'paStart' : 'paEnd')} ${r.plan.serviceCode}`} inputMode="numeric" maxLength={4} value={r[k]} onChange={(e) => update(ri, { [k]: timeOf(e.target.value) })} />
                 </td>
               ))}
-              {days.map((d, i) => {
+              {cols.map(({ day, shade }, i) => {
                 const changed = r.days[i] !== r.plan.days[i];
                 return (
-                  <td key={d} className={`pa-cell ${dayClass(i)}${changed ? ' pa-changed' : ''}`} data-changed={changed ? 'true' : undefined}>
+                  <td key={day} className={`pa-cell ${shade}${changed ? ' pa-changed' : ''}`} data-changed={changed ? 'true' : undefined}>
                     <input
-                      aria-label={t('paCellLabel', { day: d, code: r.plan.serviceCode })}
-                      data-testid={`pa-cell-${ri}-${d}`}
+                      aria-label={t('paCellLabel', { day, code: r.plan.serviceCode })}
+                      data-testid={`pa-cell-${ri}-${day}`}
                       inputMode="numeric"
                       maxLength={2}
                       value={r.days[i] ? String(r.days[i]) : ''}
@@ -140,54 +150,51 @@ export function PaperActualsPage() {
   };
 
   const changes = changeCount(rows);
+  const sourceRow = (s: PaperActualSource) => (
+    <tr key={sourceKey(s)} data-testid="pa-source" className={source?.planFile === s.planFile ? 'row-selected' : undefined}>
+      <td>
+        {s.provider.name ?? ''} <span className="sub">{s.provider.office}</span>
+      </td>
+      <td className="nowrap">{formatMonth(s.month, lang)}</td>
+      <td className="sub-file">{s.planFile}</td>
+      <td>
+        <select aria-label={t('paUser')} data-testid="pa-user" value={userIx[sourceKey(s)] ?? 0} onChange={(e) => setUserIx({ ...userIx, [sourceKey(s)]: Number(e.target.value) })}>
+          {s.users.map((u, i) => (
+            <option key={`${u.insurer}-${u.insured}`} value={i}>
+              {u.insurer} / {u.insured}
+            </option>
+          ))}
+        </select>
+      </td>
+      <td>
+        <button type="button" className="btn" data-testid="pa-open" disabled={action.busy} onClick={() => void open(s)}>
+          {t('paOpen')}
+        </button>
+      </td>
+    </tr>
+  );
   return (
     <div className="page" data-testid="screen-paperActuals">
-      <h1>{t('paTitle')}</h1>
-      <p className="lead">{t('paIntro')}</p>
-      <ErrorAlert error={sources.error} />
+      <header>
+        <h1>{t('paTitle')}</h1>
+        <p className="lead">{t('paIntro')}</p>
+      </header>
       <ListCard loaded={sources} empty={t('paSourcesEmpty')} columns={[t('partner'), t('month'), t('paPlan'), t('paUser')]} actionColumn={t('paOpen')}>
-        {(list) =>
-          list.map((s) => (
-            <tr key={sourceKey(s)} data-testid="pa-source" className={source?.planFile === s.planFile ? 'row-selected' : undefined}>
-              <td>
-                {s.provider.name ?? ''}
-                <span className="sub">{s.provider.office}</span>
-              </td>
-              <td className="nowrap">{formatMonth(s.month, lang)}</td>
-              <td className="sub-file">{s.planFile}</td>
-              <td>
-                <select aria-label={t('paUser')} data-testid="pa-user" value={userIx[sourceKey(s)] ?? 0} onChange={(e) => setUserIx({ ...userIx, [sourceKey(s)]: Number(e.target.value) })}>
-                  {s.users.map((u, i) => (
-                    <option key={`${u.insurer}-${u.insured}`} value={i}>
-                      {u.insurer} / {u.insured}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td>
-                <button type="button" className="btn" data-testid="pa-open" disabled={action.busy} onClick={() => void open(s)}>
-                  {t('paOpen')}
-                </button>
-              </td>
-            </tr>
-          ))
-        }
+        {(list) => list.map(sourceRow)}
       </ListCard>
-      <ErrorAlert error={action.error} />
+      <ErrorAlert error={sources.error ?? action.error} />
       {grid && source ? (
         <section className="card" data-testid="pa-editor">
           <h2>{t('paGridTitle')}</h2>
           <dl className="facts">
-            <dt>{t('partner')}</dt>
-            <dd>
-              {source.provider.name ?? ''} {source.provider.office}
-            </dd>
-            <dt>{t('insurer')}</dt>
-            <dd>{grid.insurer}</dd>
-            <dt>{t('insured')}</dt>
-            <dd>{grid.insured}</dd>
-            <dt>{t('month')}</dt>
-            <dd>{formatMonth(grid.month, lang)}</dd>
+            {(
+              [
+                ['partner', `${source.provider.name ?? ''} ${source.provider.office}`],
+                ['insurer', grid.insurer],
+                ['insured', grid.insured],
+                ['month', formatMonth(grid.month, lang)],
+              ] as const
+            ).flatMap(([k, v]) => [<dt key={`${k}-t`}>{t(k)}</dt>, <dd key={`${k}-d`}>{v}</dd>])}
           </dl>
           <p data-testid="pa-changes" className={changes ? 'pa-changes' : undefined}>
             {changes ? t('paChanged', { n: changes }) : t('paNoChange')}

@@ -2,21 +2,26 @@
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ASSUMPTIONS } from '../../../shared/effect/assumptions.js';
+import type { AppApi } from '../../../shared/api/methods.js';
 import { setApi } from '../api.js';
 import { createFakeApi } from '../testing/fakeApi.js';
 import { effectReport } from '../testing/fakeReport.js';
 import { install, renderScreen } from '../testing/render.js';
 import { ReportPage, thisMonth, withAssumptions } from './Report.js';
 
-afterEach(() => {
-  cleanup();
-  setApi(null);
-});
+// Each test gets a fresh fake back end and a fresh page.
+afterEach(() => void (setApi(null), cleanup()));
+
+/** The screen on a fake back end (with any methods replaced); the fake, to see what the screen asked. */
+const show = (overrides: Partial<AppApi> = {}) => {
+  const fake = install(createFakeApi(overrides));
+  renderScreen(<ReportPage />);
+  return fake;
+};
 
 describe('ReportPage', () => {
   it('shows the month\'s counts and one bar per month and series in the charts', async () => {
-    const fake = install(createFakeApi());
-    renderScreen(<ReportPage />);
+    const fake = show();
     expect((await screen.findByTestId('er-data')).textContent).toContain('2 件・6 枚');
     expect(screen.getByTestId('er-paper').textContent).toContain('1 件・3 枚');
     expect(screen.getByTestId('er-partners').textContent).toContain('連携中 2・未連携 1');
@@ -30,8 +35,7 @@ describe('ReportPage', () => {
   });
 
   it('recalculates the estimate as an assumption changes, and saves it', async () => {
-    const fake = install(createFakeApi());
-    renderScreen(<ReportPage />);
+    const fake = show();
     await screen.findByTestId('er-assumptions');
     fireEvent.change(screen.getByTestId('er-a-minutesPerMonth'), { target: { value: '60' } });
     // 2 of 3 sheets went by data: 60 × 2/3.
@@ -42,8 +46,7 @@ describe('ReportPage', () => {
   });
 
   it('names the source of every assumption', async () => {
-    install(createFakeApi());
-    renderScreen(<ReportPage />);
+    show();
     const box = await screen.findByTestId('er-assumptions');
     expect(box.textContent).toContain('2025年の調査');
     expect(box.textContent).toContain('2,167円');

@@ -2,7 +2,7 @@
 // 実績 not re-typed), the trend as charts, and the estimate with its assumptions, which the clerk may
 // change here and keep (the app's settings). The CSV is the same report for Excel.
 import { useEffect, useState } from 'react';
-import type { EffectAssumptions, EffectReport } from '../../../shared/api/types.js';
+import type { EffectAssumptions, EffectMonth, EffectReport } from '../../../shared/api/types.js';
 import { ASSUMPTION_SOURCES, DEFAULT_ASSUMPTIONS, type AssumptionKey } from '../../../shared/effect/assumptions.js';
 import { estimate } from '../../../shared/effect/report.js';
 import { api } from '../api.js';
@@ -67,8 +67,7 @@ export function ReportPage() {
   const loaded = useLoad(() => api().effectReport({ month }), month);
   const [draft, setDraft] = useState<EffectAssumptions | null>(null);
   const save = useAction();
-  const csv = useAction();
-  const pdf = useAction();
+  const exporting = useAction();
   const [note, setNote] = useState<string | null>(null);
 
   useEffect(() => {
@@ -87,21 +86,26 @@ export function ReportPage() {
     await loaded.reload();
   };
 
-  const exportCsv = async () => {
+  /** The report as a file: the CSV as text, the PDF as bytes; both named by office and month. */
+  const exportAs = async (format: 'csv' | 'pdf') => {
     setNote(null);
-    const out = await csv.run(() => api().effectReportCsv({ month }));
-    if (!out) return;
-    downloadText(out.fileName, out.csv, 'text/csv;charset=utf-8');
-    setNote(t('erSavedCsv', { file: out.fileName }));
+    const saved = await exporting.run(async () => {
+      if (format === 'pdf') {
+        const { fileName, base64 } = await api().effectReportPdf({ month });
+        downloadBase64(fileName, base64, 'application/pdf');
+        return fileName;
+      }
+      const { fileName, csv } = await api().effectReportCsv({ month });
+      downloadText(fileName, csv, 'text/csv;charset=utf-8');
+      return fileName;
+    });
+    if (saved) setNote(t('erSavedCsv', { file: saved }));
   };
 
-  const exportPdf = async () => {
-    setNote(null);
-    const out = await pdf.run(() => api().effectReportPdf({ month }));
-    if (!out) return;
-    downloadBase64(out.fileName, out.base64, 'application/pdf');
-    setNote(t('erSavedCsv', { file: out.fileName }));
-  };
+  const charts = [
+    { id: 'er-chart-sheets', title: t('erChartSheets'), series: [{ label: t('erLegendData'), className: 'er-data', value: (m: EffectMonth) => m.data.sheets }, { label: t('erLegendPaper'), className: 'er-paper', value: (m: EffectMonth) => m.paper.sheets }] },
+    { id: 'er-chart-partners', title: t('erChartPartners'), series: [{ label: t('erLegendLinked'), className: 'er-data', value: (m: EffectMonth) => m.linked.length }, { label: t('erLegendUnlinked'), className: 'er-paper', value: (m: EffectMonth) => m.unlinked.length }] },
+  ];
 
   return (
     <div className="page er-page" data-testid="screen-report">
@@ -109,27 +113,17 @@ export function ReportPage() {
         <h1>{t('erTitle')}</h1>
         <div className="button-row">
           <label htmlFor="er-month">{t('erMonth')}</label>
-          <input
-            id="er-month"
-            data-testid="er-month"
-            type="month"
-            value={toInput(month)}
-            onChange={(e) => {
-              // A half-typed month is not asked for: the back end's schema would refuse it.
-              const m = fromInput(e.target.value);
-              if (m) setMonth(m);
-            }}
-          />
-          <button type="button" className="btn" data-testid="er-csv" disabled={csv.busy} onClick={() => void exportCsv()}>
-            {t('erCsv')}
-          </button>
-          <button type="button" className="btn" data-testid="er-pdf" disabled={pdf.busy} onClick={() => void exportPdf()}>
-            {t('erPdf')}
-          </button>
+          {/* A half-typed month is not asked for: the back end's schema would refuse it. */}
+          <input id="er-month" data-testid="er-month" type="month" value={toInput(month)} onChange={(e) => setMonth(fromInput(e.target.value) ?? month)} />
+          {(['csv', 'pdf'] as const).map((f) => (
+            <button key={f} type="button" className="btn" data-testid={`er-${f}`} disabled={exporting.busy} onClick={() => void exportAs(f)}>
+              {t(f === 'csv' ? 'erCsv' : 'erPdf')}
+            </button>
+          ))}
         </div>
       </div>
       <p className="lead">{t('erIntro')}</p>
-      <ErrorAlert error={loaded.error ?? save.error ?? csv.error ?? pdf.error} />
+      <ErrorAlert error={loaded.error ?? save.error ?? exporting.error} />
       {note ? <Notice kind="ok">{note}</Notice> : null}
       {loaded.loading && !r ? <p>{t('loading')}</p> : null}
       {r ? (
@@ -141,24 +135,9 @@ export function ReportPage() {
             <Figure testId="er-transcription" label={t('erTranscription')} value={t('erTranscriptionValue', { users: r.current.transcriptionAvoided.users, records: r.current.transcriptionAvoided.records })} />
           </section>
           <section className="er-charts">
-            <MonthBars
-              testId="er-chart-sheets"
-              title={t('erChartSheets')}
-              months={r.trend}
-              series={[
-                { label: t('erLegendData'), className: 'er-data', value: (m) => m.data.sheets },
-                { label: t('erLegendPaper'), className: 'er-paper', value: (m) => m.paper.sheets },
-              ]}
-            />
-            <MonthBars
-              testId="er-chart-partners"
-              title={t('erChartPartners')}
-              months={r.trend}
-              series={[
-                { label: t('erLegendLinked'), className: 'er-data', value: (m) => m.linked.length },
-                { label: t('erLegendUnlinked'), className: 'er-paper', value: (m) => m.unlinked.length },
-              ]}
-            />
+            {charts.map((c) => (
+              <MonthBars key={c.id} testId={c.id} title={c.title} months={r.trend} series={c.series} />
+            ))}
           </section>
           <section className="card">
             <h2>
