@@ -68,7 +68,8 @@ function fileInto(importDir: string, bytes: Buffer, nameAt: (sequence: string) =
     const name = nameAt(localStamp(new Date(now.getTime() + i * 1000)));
     const target = join(importDir, name);
     if (existsSync(target)) continue;
-    const staged = join(importDir, `.cpl-staged-paper-${name}`);
+    // Not ending in .CSV: care software that picks up *.CSV must not take the half-written copy.
+    const staged = join(importDir, `.cpl-staged-paper-${name}.part`);
     // The import folder hands files to the care software, maybe under another account: the mode any program gives (0666 less umask).
     writeDurable(staged, bytes, { mode: 0o666 });
     if (existsSync(target)) continue;

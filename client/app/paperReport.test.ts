@@ -116,6 +116,8 @@ describe('paper 実績 back in', () => {
     expect(taken).not.toContain(out.file);
     for (const n of taken) expect(readFileSync(join(importDir, n), 'utf8')).toBe('not ours');
     expect(out.errors).toBe(0);
+    // Nothing half-written is left beside it.
+    expect(readdirSync(importDir).filter((n) => n.startsWith('.cpl-staged'))).toEqual([]);
   });
 
   it('refuses a row that is not in the plan and an impossible time, writing nothing', async () => {
