@@ -13,11 +13,14 @@ import { Comparisons } from './comparisons.js';
 import { BackendContext, type BackendOptions } from './context.js';
 import { ErrorUnits } from './errorUnits.js';
 import { ExportFolder } from './exportFolder.js';
+import { EffectReports } from './effectReport.js';
+import { paperSendsIn } from './effectSources.js';
 import { History } from './history.js';
 import { Partners } from './partners.js';
 import type { Profile } from './profile.js';
 import { Receiving } from './receiving.js';
 import { Sending } from './sending.js';
+import { PaperActuals } from './paperActuals.js';
 import { OfficeSession } from './session.js';
 import { Status } from './status.js';
 
@@ -46,6 +49,10 @@ export class AppBackend {
     // Findings name the person of their record (「行 1（山田 花子 様）」) on every checked view.
     const named = (v: ValidationView) => receiving.people.nameFindings(v);
     const send = sending.handlers;
+    // What went on paper is in the paper path's record (spool/paper/): its 予定 files and its units.
+    const paperSends = () => paperSendsIn(ctx.need().s.spool.root);
+    const paperActuals = new PaperActuals(ctx, partners, receiving, () => paperSends().flatMap((p) => p.files.flatMap((f) => (f.path ? [{ name: f.name, path: f.path }] : []))));
+    const effect = new EffectReports(ctx, paperSends);
     this.handlers = {
       ...this.status.handlers,
       ...this.session.handlers,
@@ -68,6 +75,8 @@ export class AppBackend {
       ...history.handlers,
       ...receiving.people.handlers,
       ...receiving.opened.handlers,
+      ...paperActuals.handlers,
+      ...effect.handlers,
     };
   }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ensurePrivateDir, ensurePrivateFile, onWindows, PRIVATE_DIR_MODE, renameWithRetrySync, restrictToOwner } from '../../platform/fs.js';
 import type { Settings } from '../../shared/api/types.js';
+import { storedAssumptionsSchema, type EffectAssumptions } from '../../shared/effect/assumptions.js';
 import { localDateText } from '../../shared/time.js';
 import { readOfficeConfigFile } from '../transport/config.js';
 import { writeDurable } from '../transport/spool.js';
@@ -23,6 +24,8 @@ export interface AppPrefs {
   favourites: string[];
   /** Export folders used before a change: what was sent from them stays listed. */
   previousExportDirs?: string[];
+  /** The 効果レポート's assumptions as the office set them; absent = the cited defaults. */
+  effectAssumptions?: EffectAssumptions;
 }
 
 // The settings file is the app's own. A damaged one must not keep the app from opening, and one bad
@@ -48,6 +51,7 @@ const prefsFileSchema = z
     settings: settingsSchema.catch(() => ({ ...DEFAULT_SETTINGS })),
     favourites: stringList,
     previousExportDirs: stringList,
+    effectAssumptions: storedAssumptionsSchema.optional(),
   })
   .catch(() => ({ settings: { ...DEFAULT_SETTINGS }, favourites: [], previousExportDirs: [] }));
 

@@ -46,6 +46,9 @@ export const USAGE = `careplan-link ${CAREPLAN_LINK_VERSION} — ケアプラン
   careplan-link agent --config 設定.json
       書き出しフォルダを見張り、出力されたものを検査・署名・送信し、届いたものを取込フォルダへ置きます。
       Watches the export folder: checks, signs and sends what appears; puts what arrives into the import folder.
+  careplan-link report --config 設定.json --month YYYYMM [--format json|csv|pdf] [--out ファイル]
+      その月の効果レポート（データと紙で送った数、連携中・未連携の相手、転記せずに済んだ実績、試算）を出力します。
+      The month's effect report (sent by data and by paper, linked and unlinked partners, 実績 not re-typed, estimate).
   careplan-link app [--data フォルダ] [--relay-port 8443] [--port 5170] [--browser]
       デスクトップアプリを組み込みの既定（ローカルの連携サービス、デモ事業所2つ）で起動します。
       Electron がなければブラウザー用のアドレスを表示します。
@@ -108,6 +111,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return await (await import('./app.js')).runApp(rest, io);
       case 'agent':
         return await (await import('./agent.js')).runAgent(rest, io);
+      case 'report':
+        return await (await import('./report.js')).runReport(rest, io);
       case '--version':
       case '-v':
         io.stdout(`${CAREPLAN_LINK_VERSION}\n`);

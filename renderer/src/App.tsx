@@ -13,8 +13,10 @@ import { HistoryPage } from './screens/History.js';
 import { HomePage } from './screens/Home.js';
 import type { ScreenId } from './screens/ids.js';
 import { SCREEN_LABEL, SCREENS } from './screens/ids.js';
+import { PaperActualsPage } from './screens/PaperActuals.js';
 import { PartnersPage } from './screens/Partners.js';
 import { ReceivePage } from './screens/Receive.js';
+import { ReportPage } from './screens/Report.js';
 import { SendPage } from './screens/Send.js';
 import { SettingsPage } from './screens/Settings.js';
 import { SetupPage } from './screens/Setup.js';
@@ -127,6 +129,8 @@ export function App() {
           {screen === 'compare' && <ComparePage />}
           {screen === 'partners' && <PartnersPage />}
           {screen === 'history' && <HistoryPage />}
+          {screen === 'paperActuals' && <PaperActualsPage />}
+          {screen === 'report' && <ReportPage />}
           {screen === 'settings' && <SettingsPage state={state} onSettings={onSettings} onState={onProfile} />}
         </main>
       </div>

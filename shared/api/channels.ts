@@ -33,6 +33,13 @@ export const METHOD_NAMES = [
   // People by name (利用者) and what has been opened (新着).
   'listPeople',
   'markOpened',
+  'paperActualSources',
+  'paperActualGrid',
+  'exportPaperActuals',
+  'effectReport',
+  'effectReportCsv',
+  'effectReportPdf',
+  'saveEffectAssumptions',
   // Native dialogs: answered by Electron's main process itself; the browser's back end says "not available".
   'pickFolder',
   'pickCertificate',

@@ -2,6 +2,7 @@
 // process and the web bridge check every request against it before a handler sees it) and its result
 // type. The preload exposes one function per name here — nothing generic.
 import { z } from 'zod';
+import { assumptionsSchema } from '../effect/assumptions.js';
 import { asLocalizedError, failed, LocalizedError, ok, type LocalizedText, type Result } from '../errors.js';
 import { METHOD_NAMES, type MethodName } from './channels.js';
 import type {
@@ -15,17 +16,22 @@ import type {
   DocumentView,
   ErrorsView,
   ExportFolderState,
+  EffectAssumptions,
+  EffectReport,
   FolderCheck,
   HistoryEntry,
   HomeSummary,
   Partner,
   Person,
+  PaperActualExport,
+  PaperActualSource,
   PickedCertificate,
   ReceiveResult,
   SendResult,
   Settings,
   ValidationView,
 } from './types.js';
+import type { UserGrid } from '../ticket/ticket.js';
 
 const officeNumber = z.string().regex(/^\d{10}$/);
 const serviceType = z.string().regex(/^[0-9A-Z]{2}$/);
@@ -117,6 +123,23 @@ export const requestSchemas = {
   listPeople: empty,
   /** Keys of what the clerk opened: arrival:<messageId>, doc:<source>/<file>, cmp:<actualFile>|<insurer>|<insured>|<month>. */
   markOpened: z.object({ keys: z.array(z.string().min(1).max(400)).min(1).max(500) }).strict(),
+  paperActualSources: empty,
+  paperActualGrid: z.object({ planFile: fileName, insurer: z.string().max(8), insured: z.string().max(10) }).strict(),
+  exportPaperActuals: z
+    .object({
+      planFile: fileName,
+      insurer: z.string().max(8),
+      insured: z.string().max(10),
+      rows: z
+        .array(z.object({ key: z.string().max(64), start: z.string().regex(/^\d{4}$/), end: z.string().regex(/^\d{4}$/), days: z.array(z.number().int().min(0).max(99)).max(31) }).strict())
+        .min(1)
+        .max(200),
+    })
+    .strict(),
+  effectReport: z.object({ month }).strict(),
+  effectReportCsv: z.object({ month }).strict(),
+  effectReportPdf: z.object({ month }).strict(),
+  saveEffectAssumptions: assumptionsSchema,
   pickFolder: z.object({ purpose: z.enum(['export', 'import']), current: z.string().max(4096).optional() }).strict(),
   pickCertificate: empty,
   // Only a suggested name crosses: main picks the page (this window) and the place (the user, in the
@@ -164,6 +187,13 @@ export interface Responses {
   saveSettings: Settings;
   listPeople: Person[];
   markOpened: { opened: number };
+  paperActualSources: PaperActualSource[];
+  paperActualGrid: UserGrid;
+  exportPaperActuals: PaperActualExport;
+  effectReport: EffectReport;
+  effectReportCsv: { fileName: string; csv: string };
+  effectReportPdf: { fileName: string; base64: string };
+  saveEffectAssumptions: EffectAssumptions;
   /** The folder chosen, or null when the dialog was cancelled. */
   pickFolder: { path: string | null };
   /** The certificate file chosen (its bytes, never a password), or null when cancelled. */

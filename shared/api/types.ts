@@ -411,3 +411,25 @@ export interface ErrorsView {
   units: ErrorUnit[];
   acknowledgedAt: string | null;
 }
+/** A planned ticket (第6表) the office sent, offered for entering a provider's paper 実績 against it. */
+export interface PaperActualSource {
+  planFile: string;
+  month: string;
+  sequence: string;
+  /** The plan's receiver: the provider whose 実績 came back on paper. */
+  provider: { office: string; serviceType: string; name: string | null };
+  /** Users the plan has rows of this provider for. */
+  users: { insurer: string; insured: string }[];
+}
+
+/** The 実績 file written into the import folder, with the validator's verdict on it. */
+export interface PaperActualExport {
+  file: string;
+  path: string;
+  records: number;
+  errors: number;
+  warnings: number;
+}
+
+export type { EffectReport, EffectMonth, EffectEstimate } from '../effect/report.js';
+export type { EffectAssumptions } from '../effect/assumptions.js';

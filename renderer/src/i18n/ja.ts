@@ -4,11 +4,13 @@
 import { errorsJa } from './errors.ja.js';
 import { formsJa } from './forms.ja.js';
 import { listsJa } from './lists.ja.js';
+import { reportJa } from './report.ja.js';
 
 export const ja = {
   ...formsJa,
   ...errorsJa,
   ...listsJa,
+  ...reportJa,
   appTitle: 'ケアプランリンク',
   office: '事業所',
   // navigation

@@ -1,7 +1,7 @@
 import type { MessageKey } from '../i18n/index.js';
 
 /** The main screens, in navigation order. Navigation is app state (no router, no hash: api.ts reads #token=). */
-export const SCREENS = ['home', 'send', 'errors', 'receive', 'documents', 'compare', 'partners', 'history', 'settings'] as const;
+export const SCREENS = ['home', 'send', 'errors', 'receive', 'documents', 'compare', 'paperActuals', 'partners', 'history', 'report', 'settings'] as const;
 export type ScreenId = (typeof SCREENS)[number];
 
 export const SCREEN_LABEL: Record<ScreenId, MessageKey> = {
@@ -13,5 +13,7 @@ export const SCREEN_LABEL: Record<ScreenId, MessageKey> = {
   compare: 'navCompare',
   partners: 'navPartners',
   history: 'navHistory',
+  paperActuals: 'navPaperActuals',
+  report: 'navReport',
   settings: 'navSettings',
 };
