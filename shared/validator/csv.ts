@@ -257,39 +257,26 @@ export class CsvReader {
   }
 
   /**
-   * Where the next LF and CR of the current chunk are (-1: none left in it). Quoted text is scanned in
-   * segments between quotes, and a field of "" pairs has thousands of them: searching again from each
-   * segment to the end of the chunk would be quadratic, so each position is searched for once per chunk.
+   * Counts the line breaks inside one quoted segment [from, to) of the chunk: a loop over the
+   * segment's own characters, so the work is the text's length however many "" pairs split it.
+   * (Searching from each segment to the end of the chunk was quadratic: a 2 MB field of "" pairs
+   * stalled receive for minutes. A per-chunk cache of the next break positions fixed the count, but
+   * once V8 had optimised it on other input, each of a million tiny segments of a 1 MB chunk cost
+   * about 25 µs; the parse stage of the bench, bench/parse.ts, found it.)
    */
-  private breaksInChunk = 0;
-  private nextLf = -1;
-  private nextCr = -1;
-
   private countQuotedBreaks(chunk: string, from: number, to: number): void {
-    // By serial, not by value: two chunks with the same text are still two chunks.
-    if (this.breaksInChunk !== this.chunkSerial) {
-      this.breaksInChunk = this.chunkSerial;
-      this.nextLf = chunk.indexOf('\n', from);
-      this.nextCr = chunk.indexOf('\r', from);
-    }
-    let at = from;
-    for (;;) {
-      if (this.nextLf !== -1 && this.nextLf < at) this.nextLf = chunk.indexOf('\n', at);
-      if (this.nextCr !== -1 && this.nextCr < at) this.nextCr = chunk.indexOf('\r', at);
-      const k = this.nextLf !== -1 && this.nextLf < to ? this.nextLf : -1;
-      const r = this.nextCr !== -1 && this.nextCr < to ? this.nextCr : -1;
-      if (k === -1 && r === -1) return;
-      const p = k === -1 ? r : r === -1 ? k : Math.min(k, r);
-      if (chunk.charCodeAt(p) === CR) {
+    for (let p = from; p < to; p++) {
+      const c = chunk.charCodeAt(p);
+      if (c === LF) {
+        this.line++;
+      } else if (c === CR) {
+        // CRLF is one line break, counted at its LF; a CR that ends the chunk waits for the next one.
         if (p + 1 < chunk.length) {
           if (chunk.charCodeAt(p + 1) !== LF) this.line++;
         } else {
           this.pendingQuotedCr = true;
         }
-      } else {
-        this.line++;
       }
-      at = p + 1;
     }
   }
 
