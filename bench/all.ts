@@ -15,6 +15,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const STAGES: { stage: Stage; script: string; execArgv: string[]; minutes: number }[] = [
   { stage: 'cli', script: 'cli.js', execArgv: [], minutes: 10 },
   { stage: 'validator', script: 'run.js', execArgv: ['--expose-gc'], minutes: 60 },
+  { stage: 'parse', script: 'parse.js', execArgv: ['--expose-gc'], minutes: 15 },
   { stage: 'identity', script: 'identity.js', execArgv: [], minutes: 20 },
   { stage: 'relay', script: 'relay.js', execArgv: [], minutes: 60 },
   { stage: 'agent', script: 'agent.js', execArgv: [], minutes: 30 },

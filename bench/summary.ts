@@ -16,7 +16,7 @@ interface Goal {
   value: number;
 }
 
-export type Stage = 'cli' | 'validator' | 'identity' | 'relay' | 'agent';
+export type Stage = 'cli' | 'validator' | 'parse' | 'identity' | 'relay' | 'agent';
 
 /** Every key: the project ÷ its floor measured in the same run, unless the name says otherwise. */
 export const GOALS = {
@@ -29,6 +29,8 @@ export const GOALS = {
   agent_burst_units_per_s: { stage: 'agent', what: 'agent burst, units/s (settle included)', op: '>=', value: 100 },
   agent_p95_beyond_settle_ms: { stage: 'agent', what: 'agent p95 latency beyond the settle window, ms', op: '<=', value: 1000 },
   cli_check_cpu_s: { stage: 'cli', what: 'CPU s of `check` on one small file', op: '<=', value: 0.15 },
+  // Issue 11: linear ⇒ about 4, quadratic ⇒ about 16; 8 (their geometric mean) leaves room for GC of kept records, not for n².
+  parse_4m_vs_1m_ratio: { stage: 'parse', what: 'CSV parse CPU, 4 MB ÷ 1 MB adversarial input (max over paths)', op: '<=', value: 8 },
 } as const satisfies Record<string, Goal>;
 
 export type SummaryKey = keyof typeof GOALS;

@@ -37,14 +37,17 @@ function titleOf(edition: Edition, prefix: string): string {
 export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
   const edition = newestEdition(catalog);
   const findings: Finding[] = [];
-  const prefix = catalog.prefixes.find((p) => name.startsWith(`${p}_`)) ?? null;
+  // No string built per prefix: this runs for every file of a folder of thousands.
+  const prefix = catalog.prefixes.find((p) => name.charCodeAt(p.length) === 95 /* _ */ && name.startsWith(p)) ?? null;
   if (!prefix) {
     findings.push(makeFinding('E_NAME_UNKNOWN_PREFIX', {}, { name }));
     return { meta: null, findings, prefix: null, isImage: false };
   }
   const isImage = prefix === edition.manifest.image.prefix;
   const monthPart = isImage ? 'none' : monthPartOf(edition, prefix);
-  const pattern = namePattern(prefix, monthPart, isImage);
+  // The expected shape, in words, for the findings; built only when a name is wrong.
+  let shape: string | null = null;
+  const pattern = () => (shape ??= namePattern(prefix, monthPart, isImage));
   const dot = name.lastIndexOf('.');
   const extension = dot > prefix.length ? name.slice(dot + 1) : '';
   const body = dot > prefix.length ? name.slice(prefix.length + 1, dot) : name.slice(prefix.length + 1);
@@ -53,22 +56,22 @@ export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
   let month: string | null = null;
   if (monthPart !== 'none') {
     if (!/^\d{6}$/.test(tokens[0] ?? '')) {
-      findings.push(makeFinding('E_NAME_MONTH_MISSING', {}, { kind: prefix, name, pattern }));
+      findings.push(makeFinding('E_NAME_MONTH_MISSING', {}, { kind: prefix, name, pattern: pattern() }));
       return { meta: null, findings, prefix, isImage };
     }
     month = tokens.shift()!;
   } else if (tokens.length === 6 + (isImage ? 1 : 0) && /^\d{6}$/.test(tokens[0] ?? '')) {
-    findings.push(makeFinding('E_NAME_PATTERN', {}, { name, pattern, detail: `${prefix}には年月を付けません` }));
+    findings.push(makeFinding('E_NAME_PATTERN', {}, { name, pattern: pattern(), detail: `${prefix}には年月を付けません` }));
     return { meta: null, findings, prefix, isImage };
   }
 
   const expected = 5 + (isImage ? 1 : 0);
   if (tokens.length === expected - 2 && OFFICE.test(tokens[0] ?? '') && OFFICE.test(tokens[1] ?? '')) {
-    findings.push(makeFinding('E_NAME_V32_FORMAT', {}, { name, pattern }));
+    findings.push(makeFinding('E_NAME_V32_FORMAT', {}, { name, pattern: pattern() }));
     return { meta: null, findings, prefix, isImage };
   }
   if (tokens.length !== expected) {
-    findings.push(makeFinding('E_NAME_PATTERN', {}, { name, pattern, detail: `「_」で区切られた部分が${tokens.length}個（${expected}個のはず）` }));
+    findings.push(makeFinding('E_NAME_PATTERN', {}, { name, pattern: pattern(), detail: `「_」で区切られた部分が${tokens.length}個（${expected}個のはず）` }));
     return { meta: null, findings, prefix, isImage };
   }
   const [fromOffice, fromType, toOffice, toType, sequence, branch] = tokens as [string, string, string, string, string, string?];
@@ -93,7 +96,7 @@ export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
 
   if (isImage) {
     if (!/^\d{4}$/.test(branch ?? '')) {
-      findings.push(makeFinding('E_NAME_PATTERN', {}, { name, pattern, detail: '枝番は4桁の数字' }));
+      findings.push(makeFinding('E_NAME_PATTERN', {}, { name, pattern: pattern(), detail: '枝番は4桁の数字' }));
     }
     if (!edition.manifest.image.extensions.includes(extension)) {
       findings.push(makeFinding('E_NAME_EXTENSION', {}, { value: extension || '(なし)', expected: '.jpg' }));

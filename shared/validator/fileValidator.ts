@@ -1,11 +1,11 @@
 // Validates one file as a stream of byte chunks: name → encoding → CSV framing → fields → file rules.
 // Memory stays flat in the file size; only per-user facts for the send-unit checks are kept.
 import type { Finding, FileReport, FileStats } from '../report/types.js';
-import { editionFor, newestEdition, type Edition, type LayoutSpec, type SpecCatalog } from '../spec/model.js';
+import { editionFor, newestEdition, type Edition, type EditionManifest, type LayoutSpec, type SpecCatalog } from '../spec/model.js';
 import type { ServiceCodeMaster } from '../spec/serviceCodes.js';
 import { isValidMonth } from './calendar.js';
 import { CsvReader, MAX_FIELD_CHARS, type CsvIssue, type CsvRecord } from './csv.js';
-import { compileColumn, displayValue, type ColumnCheck } from './fields.js';
+import { compileColumns, displayValue, type ColumnCheck } from './fields.js';
 import { FindingSink, makeFinding, sortFindings } from './findings.js';
 import { parseFileName, type ParsedName } from './fileName.js';
 import { isPseudoCode, KEY_SEP } from './keys.js';
@@ -46,6 +46,41 @@ export interface FileResult {
 
 // eslint-disable-next-line no-control-regex -- detecting control characters is the point
 const SUSPICIOUS = /[\uFFFD\uE000-\uF8FF\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x80]/;
+
+/** What every file of a layout collects for the send-unit checks: it depends on the layout and its edition only. */
+interface FactPlan {
+  /** Key column sets, by id ("2|3|5"): the unit links' keys, then the user key. */
+  keySets: { id: string; cols: number[] }[];
+  serviceLines: boolean;
+  /** Columns that name other files of the unit (UPKIHON No.62). */
+  namedColumns: number[];
+}
+
+/** Worked out once per layout, not per file: with thousands of small files it was a visible part of each. */
+const factPlans = new WeakMap<LayoutSpec, FactPlan>();
+
+function factPlan(layout: LayoutSpec, manifest: EditionManifest): FactPlan {
+  const known = factPlans.get(layout);
+  if (known) return known;
+  const prefix = layout.prefix;
+  const keySets: FactPlan['keySets'] = [];
+  const addKeySet = (cols: number[]) => {
+    const id = cols.join('|');
+    if (!keySets.some((k) => k.id === id)) keySets.push({ id, cols });
+  };
+  for (const u of manifest.sendUnits) {
+    for (const l of u.links ?? []) {
+      if (l.from === prefix) addKeySet(l.fromKey);
+      if (l.to === prefix) addKeySet(l.toKey);
+    }
+  }
+  addKeySet(layout.userKey);
+  const namedColumns: number[] = [];
+  for (const u of manifest.sendUnits) for (const m of u.members) if (m.namedBy?.prefix === prefix) namedColumns.push(m.namedBy.column);
+  const plan = { keySets, serviceLines: layout.serviceLine !== undefined, namedColumns };
+  factPlans.set(layout, plan);
+  return plan;
+}
 
 export class FileValidator {
   private readonly sink = new FindingSink();
@@ -88,36 +123,24 @@ export class FileValidator {
         (i) => this.onIssue(i),
       );
       this.decoder = options.decoder();
-      for (const u of this.edition.manifest.sendUnits) {
-        for (const l of u.links ?? []) {
-          if (l.from === prefix) this.addKeySet(l.fromKey);
-          if (l.to === prefix) this.addKeySet(l.toKey);
-        }
+      const plan = factPlan(this.layout, this.edition.manifest);
+      for (const k of plan.keySets) {
+        const set = new Set<string>();
+        this.facts.keys.set(k.id, set);
+        this.keySlots.push({ cols: k.cols, set, last: '' });
       }
-      this.addKeySet(this.layout.userKey);
-      if (this.layout.serviceLine) this.facts.serviceLines = new Set();
-      for (const u of this.edition.manifest.sendUnits) {
-        for (const m of u.members) if (m.namedBy?.prefix === prefix) this.facts.namedFiles.set(m.namedBy.column, new Set());
-      }
+      if (plan.serviceLines) this.facts.serviceLines = new Set();
+      for (const column of plan.namedColumns) this.facts.namedFiles.set(column, new Set());
     } else {
       this.reader = null;
       this.decoder = null;
     }
   }
 
-  private addKeySet(cols: number[]): void {
-    const id = cols.join('|');
-    if (!this.facts.keys.has(id)) {
-      const set = new Set<string>();
-      this.facts.keys.set(id, set);
-      this.keySlots.push({ cols, set, last: '' });
-    }
-  }
-
   private compile(layout: LayoutSpec): void {
-    const ctx = { sink: this.sink, manifest: this.edition.manifest, redact: this.redact };
-    this.checks = layout.columns.map((c) => compileColumn(c, ctx));
-    this.rules = new RuleChecker({ ...ctx, layout, meta: this.parsed.meta, serviceCodes: this.options.serviceCodes });
+    const ctx = { manifest: this.edition.manifest, redact: this.redact };
+    this.checks = compileColumns(layout, ctx);
+    this.rules = new RuleChecker({ ...ctx, sink: this.sink, layout, meta: this.parsed.meta, serviceCodes: this.options.serviceCodes });
   }
 
   write(chunk: Uint8Array): void {
@@ -249,7 +272,8 @@ export class FileValidator {
       this.sink.emit('E_FILE_MIXED_CSV_VERSION', { row, line, column: 1, field: layout.columns[0]!.name }, { value: version, first: this.csvVersion ?? '' });
     }
     const checks = this.checks;
-    for (let i = 0; i < checks.length; i++) checks[i]!(fields[i]!, quoted[i]!, row, line);
+    const sink = this.sink;
+    for (let i = 0; i < checks.length; i++) checks[i]!(sink, fields[i]!, quoted[i]!, row, line);
     this.checkMonth(layout, fields, row, line);
     this.rules!.record(fields, row, line);
     this.collectFacts(layout, fields);
