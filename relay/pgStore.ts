@@ -16,6 +16,7 @@ import {
   type AuditEvent,
   type AuditLine,
   type AuditQuery,
+  type CertificateState,
   type CommitResult,
   type MessageEntry,
   type MessageRow,
@@ -26,6 +27,7 @@ import {
   type RelayStore,
   type StoredCertificate,
   type StoredMessage,
+  type TrafficRow,
   type Upload,
 } from './store.js';
 
@@ -348,8 +350,16 @@ export class PgStore implements RelayStore {
       lastSeen: iso(r.last_seen),
       certificates: certs
         .filter((c) => c.office === r.office)
-        .map((c): StoredCertificate => ({ fingerprint: c.fingerprint, pem: c.pem, notBefore: iso(c.not_before), notAfter: iso(c.not_after), firstSeen: iso(c.first_seen), lastSeen: iso(c.last_seen), state: c.state })),
+        .map((c): StoredCertificate => ({ fingerprint: c.fingerprint, pem: c.pem, notBefore: iso(c.not_before), notAfter: iso(c.not_after), firstSeen: iso(c.first_seen), lastSeen: iso(c.last_seen), state: c.state as CertificateState })),
     }));
+  }
+
+  async certificateState(office: string, fingerprint: string): Promise<CertificateState | undefined> {
+    return (await this.rows<{ state: CertificateState }>('SELECT state FROM office_certificates WHERE office = $1 AND fingerprint = $2', [office, fingerprint]))[0]?.state;
+  }
+
+  async setCertificateState(office: string, fingerprint: string | undefined, state: CertificateState): Promise<number> {
+    return (await this.rows('UPDATE office_certificates SET state = $1 WHERE office = $2 AND ($3::text IS NULL OR fingerprint = $3) RETURNING 1', [state, office, fingerprint ?? null])).length;
   }
 
   async getOffice(office: string): Promise<OfficeRecord | undefined> {
@@ -412,6 +422,24 @@ export class PgStore implements RelayStore {
     );
     const { tokens, allowed } = rows[0]!;
     return allowed ? 0 : tokenWait(tokens, rate);
+  }
+
+  async waitingByOffice(): Promise<{ office: string; waiting: number }[]> {
+    return this.rows(`SELECT receiver_office AS office, count(*)::int AS waiting FROM messages WHERE status IN ('queued', 'delivered') GROUP BY receiver_office ORDER BY receiver_office`);
+  }
+
+  async traffic(from: Date, to: Date): Promise<TrafficRow[]> {
+    return this.rows(
+      `SELECT sender_office AS sender, receiver_office AS receiver,
+         count(*) FILTER (WHERE created_at >= $1 AND created_at < $2)::int AS units, count(*) FILTER (WHERE delivered_at >= $1 AND delivered_at < $2)::int AS downloads
+       FROM messages WHERE (created_at >= $1 AND created_at < $2) OR (delivered_at >= $1 AND delivered_at < $2)
+       GROUP BY sender_office, receiver_office ORDER BY sender_office, receiver_office`,
+      [from, to],
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.rows('SELECT 1');
   }
 
   async purgeBefore(cutoff: Date, batch = DEFAULT_PURGE_BATCH): Promise<string[]> {

@@ -36,8 +36,21 @@ export interface StoredCertificate {
   notAfter: string;
   firstSeen: string;
   lastSeen: string;
-  /** 'active' for every certificate today; enrollment by an operator (a later issue) will add others. */
-  state: string;
+  /** 'active' (in the directory, may connect) or 'withdrawn' (removed by the operator: refused). */
+  state: CertificateState;
+}
+
+/** What an operator decided about a certificate (relay/enrollment.ts). */
+export type CertificateState = 'active' | 'withdrawn';
+
+/** Units between two offices in a period (relay/report.ts). */
+export interface TrafficRow {
+  sender: string;
+  receiver: string;
+  /** Units the sender stored in the period. */
+  units: number;
+  /** Units the receiver downloaded for the first time in the period. */
+  downloads: number;
 }
 
 /** An office as the store keeps it; the server makes the directory entry of the protocol from it. */
@@ -129,6 +142,10 @@ export interface RelayStore {
    * Returns whether the certificate was new.
    */
   registerCertificate(office: string, name: string, cert: { fingerprint: string; pem: string; notBefore: Date; notAfter: Date }, now: Date): Promise<boolean>;
+  /** The state of one of an office's certificates, read from the store every time (never a cache: the operator may have just changed it). */
+  certificateState(office: string, fingerprint: string): Promise<CertificateState | undefined>;
+  /** Sets the state of one certificate of the office, or of all of them; returns how many there were. */
+  setCertificateState(office: string, fingerprint: string | undefined, state: CertificateState): Promise<number>;
   getOffice(office: string): Promise<OfficeRecord | undefined>;
   /** Whether the office is registered (one index probe: every submission asks it about its receiver). */
   hasOffice(office: string): Promise<boolean>;
@@ -140,6 +157,12 @@ export interface RelayStore {
    * store). Returns 0 when allowed, or the seconds to wait.
    */
   takeToken(office: string, rate: RateLimit): Promise<number>;
+  /** Messages still waiting (queued or delivered), per receiving office (the metrics' queue depth). */
+  waitingByOffice(): Promise<{ office: string; waiting: number }[]>;
+  /** Units per sender and receiver stored or first downloaded in [from, to) (the operator's report). */
+  traffic(from: Date, to: Date): Promise<TrafficRow[]>;
+  /** One round trip to the database: throws when the store cannot serve (readiness). */
+  ping(): Promise<void>;
   /**
    * Deletes messages created before the cutoff (with receipts and payloads) in batches of `batch`,
    * each its own short transaction, yielding between them so that requests go on meanwhile.
