@@ -126,6 +126,11 @@ export class Observer {
     return ctx;
   }
 
+  /** Requests being served now. */
+  get inFlightNow(): number {
+    return this.inFlight;
+  }
+
   /** Resolves when no request is in flight (a graceful shutdown waits for it, with a deadline). */
   drained(): Promise<void> {
     return this.inFlight === 0 ? Promise.resolve() : new Promise((r) => this.drainedWaiters.push(r));

@@ -469,7 +469,11 @@ export class PgStore implements RelayStore {
     return rows.map((r) => `payload ${r.id}`);
   }
 
+  private closing: Promise<unknown> | null = null;
+
+  /** Ends both pools; a second call waits for the first (pg refuses to end a pool twice). */
   async close(): Promise<void> {
-    await Promise.all([this.pool.end(), this.lazy.end()]);
+    this.closing ??= Promise.all([this.pool.end(), this.lazy.end()]);
+    await this.closing;
   }
 }
