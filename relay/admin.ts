@@ -8,7 +8,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Observer } from './observe.js';
-import { openApiDocument } from './openapi.js';
+import { renderOpenApi } from './openapi.js';
 import type { RelayStore } from './store.js';
 
 export interface AdminServer {
@@ -66,7 +66,7 @@ export async function startAdmin(o: { store: RelayStore; observer: Observer; hos
       return;
     }
     if (path === '/openapi.json') {
-      openapi ??= Buffer.from(JSON.stringify(openApiDocument(), null, 2));
+      openapi ??= Buffer.from(renderOpenApi());
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(openapi.length) });
       return res.end(openapi);
     }

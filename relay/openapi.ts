@@ -113,3 +113,8 @@ export function openApiDocument(): Json {
     },
   };
 }
+
+/** The text of relay/openapi.json: two-space JSON and a final line break. */
+export function renderOpenApi(): string {
+  return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+}
