@@ -400,11 +400,11 @@ export class SqliteStore implements RelayStore {
     return this
       .sql(
         `SELECT sender_office AS sender, receiver_office AS receiver,
-           sum(created_at >= ?1 AND created_at < ?2) AS units, sum(coalesce(delivered_at >= ?1 AND delivered_at < ?2, 0)) AS downloads
-         FROM messages WHERE (created_at >= ?1 AND created_at < ?2) OR (delivered_at >= ?1 AND delivered_at < ?2)
+           sum(created_at >= @a AND created_at < @b) AS units, sum(coalesce(delivered_at >= @a AND delivered_at < @b, 0)) AS downloads
+         FROM messages WHERE (created_at >= @a AND created_at < @b) OR (delivered_at >= @a AND delivered_at < @b)
          GROUP BY sender_office, receiver_office ORDER BY sender_office, receiver_office`,
       )
-      .all(a, b) as TrafficRow[];
+      .all({ a, b }) as TrafficRow[];
   }
 
   async ping(): Promise<void> {

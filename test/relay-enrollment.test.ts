@@ -137,6 +137,11 @@ describe('relay enroll, offices, revoke, import-offices (the operator commands)'
     const certs = officesJson(data).offices[0]!.certificates;
     expect(Object.fromEntries(certs.map((c) => [c.fingerprint, c.state]))).toEqual({ [certInfo(fixturePem('home-help.pem')).fingerprint256]: 'withdrawn', [certInfo(renewed.certPem).fingerprint256]: 'active' });
     expect(cli(['relay', 'revoke', '--data', data, '--office', '1310000011']).status).toBe(2);
+    // The monthly report of this store: one office enrolled (a certificate still active), none active.
+    expect(cli(['relay', 'report', '--data', data, '--month', '2025-04']).status).toBe(2);
+    const report = cli(['relay', 'report', '--data', data, '--month', '202504', '--format', 'csv']);
+    expect(report.status, report.stderr).toBe(0);
+    expect(report.stdout.split('\r\n').slice(0, 2)).toEqual(['\ufeff事業所番号/office,事業所名/name,登録/enrolled,利用/active,送信件数/sent,受信件数/received,連携先数/partners,利用中の連携先/linkedPartners,連携率/linkedShare', '1310000029,ひまわり,1,0,0,0,0,0,']);
   });
 });
 
