@@ -10,6 +10,7 @@ import { migratePostgres } from './migrations.js';
 import {
   DEFAULT_PURGE_BATCH,
   messageFromRow,
+  readWholePayload,
   receiptStep,
   tokenWait,
   yieldToRequests,
@@ -235,12 +236,8 @@ export class PgStore implements RelayStore {
     return entries.map((e, i) => ({ message: messages.find((m) => m.sender.office === e.meta.sender.office && m.messageId === e.meta.messageId)!, created: created[i]! }));
   }
 
-  async readPayload(id: string): Promise<Buffer> {
-    const m = await this.message(id);
-    if (!m) throw new Error(`no payload for ${id}`);
-    const chunks: Buffer[] = [];
-    for await (const c of (await this.openPayload(m.cursor)).chunks()) chunks.push(c);
-    return Buffer.concat(chunks);
+  readPayload(id: string): Promise<Buffer> {
+    return readWholePayload(this, id);
   }
 
   async openPayload(cursor: number): Promise<PayloadSource> {

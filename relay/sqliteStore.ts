@@ -14,6 +14,7 @@ import { migrateSqlite } from './migrations.js';
 import {
   DEFAULT_PURGE_BATCH,
   messageFromRow,
+  readWholePayload,
   receiptStep,
   tokenWait,
   yieldToRequests,
@@ -215,12 +216,8 @@ export class SqliteStore implements RelayStore {
     return { file: join(this.payloads, row.segment), offset: row.offset, size: row.size };
   }
 
-  async readPayload(id: string): Promise<Buffer> {
-    const m = await this.message(id);
-    if (!m) throw new Error(`no payload for ${id}`);
-    const chunks: Buffer[] = [];
-    for await (const c of (await this.openPayload(m.cursor)).chunks()) chunks.push(c);
-    return Buffer.concat(chunks);
+  readPayload(id: string): Promise<Buffer> {
+    return readWholePayload(this, id);
   }
 
   async openPayload(cursor: number): Promise<PayloadSource> {

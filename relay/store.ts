@@ -257,6 +257,28 @@ export function messageFromRow(row: MessageRow, receipts: Receipt[]): StoredMess
   };
 }
 
+/** A message's whole payload, read through openPayload (tests and tools; both backends). */
+export async function readWholePayload(store: RelayStore, id: string): Promise<Buffer> {
+  const m = await store.message(id);
+  if (!m) throw new Error(`no payload for ${id}`);
+  const chunks: Buffer[] = [];
+  for await (const c of (await store.openPayload(m.cursor)).chunks()) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The columns of a message row as both dialects declare them (SQLite: TEXT/INTEGER, ISO text times;
+ * PostgreSQL: text/bigint/timestamptz). Each backend adds its key and where its payload is.
+ */
+export function messageColumns(t: { text: string; int: string; time: string }): string {
+  return `id ${t.text} NOT NULL,
+    sender_office ${t.text} NOT NULL, sender_type ${t.text} NOT NULL,
+    receiver_office ${t.text} NOT NULL, receiver_type ${t.text} NOT NULL,
+    sequence ${t.text} NOT NULL, month ${t.text}, kinds ${t.text} NOT NULL, files ${t.text} NOT NULL,
+    size ${t.int} NOT NULL, sha256 ${t.text} NOT NULL,
+    status ${t.text} NOT NULL, created_at ${t.time} NOT NULL, delivered_at ${t.time}`;
+}
+
 export const DEFAULT_PURGE_BATCH = 500;
 
 /** Lets requests waiting on the event loop run between two purge batches. */
