@@ -102,6 +102,21 @@ export class Observer {
     res.setHeader('x-request-id', id);
     const started = performance.now();
     const route = routeOf(req.url);
+    // Body bytes as handed to the response (an answer cut short counts what was written).
+    let sent = 0;
+    const count = (chunk: unknown) => {
+      if (typeof chunk === 'string' || chunk instanceof Uint8Array) sent += Buffer.byteLength(chunk);
+    };
+    const write = res.write.bind(res);
+    const endResponse = res.end.bind(res);
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      count(chunk);
+      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof res.write;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (typeof chunk !== 'function') count(chunk);
+      return (endResponse as (...a: unknown[]) => ServerResponse)(chunk, ...rest);
+    }) as typeof res.end;
     this.inFlight++;
     let done = false;
     const end = () => {
@@ -110,13 +125,13 @@ export class Observer {
       const seconds = (performance.now() - started) / 1000;
       const status = res.headersSent ? res.statusCode : 0;
       const bytesIn = ctx.bytesIn ?? (Number(req.headers['content-length']) || 0);
-      const bytesOut = Number(res.getHeader('content-length') ?? 0) || 0;
+      const bytesOut = sent;
       this.requests.inc({ method: req.method ?? 'GET', route, status: String(status) });
       if (ctx.code) this.errors.inc({ code: ctx.code });
       this.bytesIn.inc({ route }, bytesIn);
-      this.bytesOut.inc({ route }, res.writableFinished ? bytesOut : 0);
+      this.bytesOut.inc({ route }, bytesOut);
       this.latency.observe({ route }, seconds);
-      const line = { reqId: id, method: req.method, route, status, ms: Math.round(seconds * 10_000) / 10, office: ctx.office, bytesIn, bytesOut, ...(ctx.code ? { code: ctx.code } : {}), complete: res.writableFinished };
+      const line = { reqId: id, method: req.method, route, status, ms: Math.round(seconds * 10_000) / 10, office: ctx.office, bytesIn, bytesOut, ...(ctx.code ? { code: ctx.code } : {}), complete: res.writableEnded };
       if (status >= 500 || status === 0) this.logger.warn(line, 'request');
       else this.logger.info(line, 'request');
       if (--this.inFlight === 0) for (const w of this.drainedWaiters.splice(0)) w();
