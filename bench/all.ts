@@ -18,6 +18,8 @@ const STAGES: { stage: Stage; script: string; execArgv: string[]; minutes: numbe
   { stage: 'parse', script: 'parse.js', execArgv: ['--expose-gc'], minutes: 15 },
   { stage: 'identity', script: 'identity.js', execArgv: [], minutes: 20 },
   { stage: 'relay', script: 'relay.js', execArgv: [], minutes: 60 },
+  // Issue 15: the relay's scaling table (inbox and purge at 1k–1M stored messages; PostgreSQL too with CPL_TEST_DATABASE_URL).
+  { stage: 'relay-scale', script: 'relayScale.js', execArgv: [], minutes: 40 },
   { stage: 'agent', script: 'agent.js', execArgv: [], minutes: 30 },
 ];
 

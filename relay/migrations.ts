@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration } from 'kysely';
 import type { Pool } from 'pg';
 import { prepareSchema } from './schema.js';
+import { messageColumns } from './store.js';
 
 /** The SQLite steps. The first brings any earlier relay's database (before migrations existed) to issue 11's schema. */
 function sqliteMigrations(db: Database.Database): Record<string, Migration> {
@@ -66,12 +67,7 @@ const POSTGRES_MIGRATIONS: Record<string, string[]> = {
     `ALTER TABLE payload_chunks ALTER COLUMN data SET STORAGE EXTERNAL`,
     `CREATE TABLE messages (
       cursor bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      id text NOT NULL,
-      sender_office text NOT NULL, sender_type text NOT NULL,
-      receiver_office text NOT NULL, receiver_type text NOT NULL,
-      sequence text NOT NULL, month text, kinds text NOT NULL, files text NOT NULL,
-      size bigint NOT NULL, sha256 text NOT NULL,
-      status text NOT NULL, created_at timestamptz NOT NULL, delivered_at timestamptz,
+      ${messageColumns({ text: 'text', int: 'bigint', time: 'timestamptz' })},
       payload_id bigint NOT NULL REFERENCES payloads (id),
       UNIQUE (sender_office, id)
     )`,

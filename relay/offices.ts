@@ -7,6 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import { certInfo, EKU_CLIENT_AUTH, type CertInfo } from '../pki/certs.js';
 import { CrlError, isRevoked, isStale, loadCrls, type Crl } from '../pki/crl.js';
 import { OFFICE_PATTERN, sanitizeDisplayName, type DirectoryEntry } from '../shared/protocol/index.js';
+import type { EnrollmentPolicy } from './enrollment.js';
 import { HttpError } from './requests.js';
 import type { OfficeRecord, RelayStore, StoredCertificate } from './store.js';
 
@@ -33,6 +34,7 @@ export class Offices {
     private readonly store: RelayStore,
     private readonly clientCas: CertInfo[],
     private readonly now: () => Date,
+    private readonly enrollment: EnrollmentPolicy = 'open',
   ) {}
 
   /** The CRL PEM the TLS layer is given (undefined: none). */
@@ -138,6 +140,20 @@ export class Offices {
   }
 
   private async register(office: string, cert: CertInfo, organisation: string): Promise<void> {
+    // Asked of the store at every new connection (one key probe): a certificate the operator has just
+    // withdrawn or enrolled counts from the next connection, at any relay process.
+    const state = await this.store.certificateState(office, cert.fingerprint256);
+    if (state === 'withdrawn') {
+      throw refuse(403, 'certificate_withdrawn', 'この証明書は連携サービスの運用者が登録を取り消しました。運用者に連絡してください', 'The relay operator has withdrawn this certificate; contact the operator');
+    }
+    if (state === undefined && this.enrollment === 'operator') {
+      throw refuse(
+        403,
+        'not_enrolled',
+        `この証明書（事業所 ${office}）は連携サービスに登録されていません。運用者に証明書の登録を依頼してください`,
+        `This certificate (office ${office}) is not enrolled at the relay; ask the relay operator to enroll it`,
+      );
+    }
     const last = this.seen.get(cert.fingerprint256);
     if (last !== undefined && Date.now() - last < RECHECK_MS) return;
     const name = sanitizeDisplayName(organisation) ?? office;

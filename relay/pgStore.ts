@@ -10,12 +10,14 @@ import { migratePostgres } from './migrations.js';
 import {
   DEFAULT_PURGE_BATCH,
   messageFromRow,
+  readWholePayload,
   receiptStep,
   tokenWait,
   yieldToRequests,
   type AuditEvent,
   type AuditLine,
   type AuditQuery,
+  type CertificateState,
   type CommitResult,
   type MessageEntry,
   type MessageRow,
@@ -26,6 +28,7 @@ import {
   type RelayStore,
   type StoredCertificate,
   type StoredMessage,
+  type TrafficRow,
   type Upload,
 } from './store.js';
 
@@ -233,12 +236,8 @@ export class PgStore implements RelayStore {
     return entries.map((e, i) => ({ message: messages.find((m) => m.sender.office === e.meta.sender.office && m.messageId === e.meta.messageId)!, created: created[i]! }));
   }
 
-  async readPayload(id: string): Promise<Buffer> {
-    const m = await this.message(id);
-    if (!m) throw new Error(`no payload for ${id}`);
-    const chunks: Buffer[] = [];
-    for await (const c of (await this.openPayload(m.cursor)).chunks()) chunks.push(c);
-    return Buffer.concat(chunks);
+  readPayload(id: string): Promise<Buffer> {
+    return readWholePayload(this, id);
   }
 
   async openPayload(cursor: number): Promise<PayloadSource> {
@@ -348,8 +347,16 @@ export class PgStore implements RelayStore {
       lastSeen: iso(r.last_seen),
       certificates: certs
         .filter((c) => c.office === r.office)
-        .map((c): StoredCertificate => ({ fingerprint: c.fingerprint, pem: c.pem, notBefore: iso(c.not_before), notAfter: iso(c.not_after), firstSeen: iso(c.first_seen), lastSeen: iso(c.last_seen), state: c.state })),
+        .map((c): StoredCertificate => ({ fingerprint: c.fingerprint, pem: c.pem, notBefore: iso(c.not_before), notAfter: iso(c.not_after), firstSeen: iso(c.first_seen), lastSeen: iso(c.last_seen), state: c.state as CertificateState })),
     }));
+  }
+
+  async certificateState(office: string, fingerprint: string): Promise<CertificateState | undefined> {
+    return (await this.rows<{ state: CertificateState }>('SELECT state FROM office_certificates WHERE office = $1 AND fingerprint = $2', [office, fingerprint]))[0]?.state;
+  }
+
+  async setCertificateState(office: string, fingerprint: string | undefined, state: CertificateState): Promise<number> {
+    return (await this.rows('UPDATE office_certificates SET state = $1 WHERE office = $2 AND ($3::text IS NULL OR fingerprint = $3) RETURNING 1', [state, office, fingerprint ?? null])).length;
   }
 
   async getOffice(office: string): Promise<OfficeRecord | undefined> {
@@ -414,6 +421,24 @@ export class PgStore implements RelayStore {
     return allowed ? 0 : tokenWait(tokens, rate);
   }
 
+  async waitingByOffice(): Promise<{ office: string; waiting: number }[]> {
+    return this.rows(`SELECT receiver_office AS office, count(*)::int AS waiting FROM messages WHERE status IN ('queued', 'delivered') GROUP BY receiver_office ORDER BY receiver_office`);
+  }
+
+  async traffic(from: Date, to: Date): Promise<TrafficRow[]> {
+    return this.rows(
+      `SELECT sender_office AS sender, receiver_office AS receiver,
+         count(*) FILTER (WHERE created_at >= $1 AND created_at < $2)::int AS units, count(*) FILTER (WHERE delivered_at >= $1 AND delivered_at < $2)::int AS downloads
+       FROM messages WHERE (created_at >= $1 AND created_at < $2) OR (delivered_at >= $1 AND delivered_at < $2)
+       GROUP BY sender_office, receiver_office ORDER BY sender_office, receiver_office`,
+      [from, to],
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.rows('SELECT 1');
+  }
+
   async purgeBefore(cutoff: Date, batch = DEFAULT_PURGE_BATCH): Promise<string[]> {
     const ids: string[] = [];
     for (;;) {
@@ -441,7 +466,11 @@ export class PgStore implements RelayStore {
     return rows.map((r) => `payload ${r.id}`);
   }
 
+  private closing: Promise<unknown> | null = null;
+
+  /** Ends both pools; a second call waits for the first (pg refuses to end a pool twice). */
   async close(): Promise<void> {
-    await Promise.all([this.pool.end(), this.lazy.end()]);
+    this.closing ??= Promise.all([this.pool.end(), this.lazy.end()]);
+    await this.closing;
   }
 }

@@ -3,16 +3,12 @@
 // them run inside one transaction; later changes are further migrations there.
 import { X509Certificate } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { messageColumns } from './store.js';
 
 const TABLES = `
   CREATE TABLE IF NOT EXISTS messages (
     cursor INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL,
-    sender_office TEXT NOT NULL, sender_type TEXT NOT NULL,
-    receiver_office TEXT NOT NULL, receiver_type TEXT NOT NULL,
-    sequence TEXT NOT NULL, month TEXT, kinds TEXT NOT NULL, files TEXT NOT NULL,
-    size INTEGER NOT NULL, sha256 TEXT NOT NULL,
-    status TEXT NOT NULL, created_at TEXT NOT NULL, delivered_at TEXT,
+    ${messageColumns({ text: 'TEXT', int: 'INTEGER', time: 'TEXT' })},
     segment TEXT NOT NULL, segment_offset INTEGER NOT NULL,
     UNIQUE (sender_office, id)
   );

@@ -21,7 +21,11 @@ import {
   type MessagePage,
   type PublicMessage,
 } from '../shared/protocol/index.js';
+import type { Logger } from 'pino';
+import { startAdmin, type AdminServer } from './admin.js';
 import { BodyReader, requireMediaType, type BodyStats } from './bodies.js';
+import type { EnrollmentPolicy } from './enrollment.js';
+import { Observer, silentLogger, type RequestContext } from './observe.js';
 import { EXPLAINED_TLS_ERRORS, Offices } from './offices.js';
 import { checkDigest, decodeMessageIdSegment, errorResponse, headerValue, HttpError, readDirectoryQuery, readDirectoryUpdate, readMessageId, readMetaHeader, readPageQuery, readReceipt } from './requests.js';
 import type { CommitResult, RelayStore, StoredMessage, Upload } from './store.js';
@@ -43,7 +47,16 @@ export interface RelayOptions {
   now?: () => Date;
   /** Test hook: named points where the process kills itself (CPL_RELAY_FAULT). */
   fault?: string;
+  /** Human-readable lines (the embedded relay's console); the structured log is `logger`. */
   log?: (line: string) => void;
+  /** JSON log lines (pino): one per request with its id, never personal data (relay/observe.ts). Default: silent. */
+  logger?: Logger;
+  /** Who may connect: 'open' (default: registered on first contact) or 'operator' (enrolled certificates only). */
+  enrollment?: EnrollmentPolicy;
+  /** The admin port (/healthz, /readyz, /metrics, /openapi.json; plain HTTP). Host default 127.0.0.1; none without this. */
+  admin?: { host?: string; port: number };
+  /** How long close() lets requests in flight finish before it cuts them (default 10 s). */
+  drainMs?: number;
 }
 
 export interface RunningRelay {
@@ -56,6 +69,13 @@ export interface RunningRelay {
   stats(): BodyStats;
   /** Takes new revocation lists (PEM or DER) for new connections and for the ones already open; throws CrlError if they cannot serve. */
   setCrl(crl: string | Buffer | undefined): void;
+  /** The admin port's server, when `admin` was given. */
+  admin: AdminServer | null;
+  observer: Observer;
+  /**
+   * Graceful stop: takes no new connections or requests, lets the requests in flight finish (at most
+   * drainMs), then closes. The caller closes the store after it.
+   */
   close(): Promise<void>;
 }
 
@@ -131,9 +151,15 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const rate = opts.rate ?? { requests: 600, perMs: 60_000 };
   const retentionDays = opts.retentionDays ?? 90;
   const anchors: CertInfo[] = certsFromPem(opts.tls.clientCa.toString());
-  const log = opts.log ?? (() => {});
+  const logger = opts.logger ?? silentLogger();
+  const log = (line: string) => {
+    opts.log?.(line);
+    logger.info(line);
+  };
+  const observer = new Observer(store, logger);
+  let accepting = true;
   const bodies = new BodyReader({ maxUnitBytes: limit, maxInFlightBytes: maxInFlight });
-  const offices = new Offices(store, anchors, now);
+  const offices = new Offices(store, anchors, now, opts.enrollment ?? 'open');
   // A list that cannot serve stops the start: OpenSSL would otherwise refuse every office of that CA.
   if (opts.tls.crl !== undefined) offices.setCrl(opts.tls.crl);
 
@@ -201,7 +227,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
 
   const idConflict = () => new HttpError(409, 'id_conflict', 'このメッセージIDは別の内容で使われています', 'This message id is already used for other content');
 
-  async function submit(req: IncomingMessage, res: ServerResponse, office: string): Promise<void> {
+  async function submit(req: IncomingMessage, res: ServerResponse, office: string, ctx: RequestContext): Promise<void> {
     // Everything the headers can tell is checked before a byte of the body is read.
     const id = readMessageId(req, HEADERS.messageId);
     requireMediaType(req, 'application/cms');
@@ -221,6 +247,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     try {
       upload = await store.openUpload();
       const body = await bodies.toUpload(req, upload);
+      ctx.bytesIn = body.size;
       checkDigest(req, HEADERS.sha256, body.sha256);
       if (!looksEnveloped(body.head, body.size, body.tail)) throw new HttpError(400, 'not_encrypted', '送信データが暗号化（CMS EnvelopedData）されていません', 'The payload is not CMS EnvelopedData');
       const meta: MessageMeta = { messageId: id, ...declared, size: body.size, sha256: body.sha256 };
@@ -286,7 +313,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     send(res, 201, publicMessage(outcome.message));
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, ctx: { office: string | null }): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://relay.invalid');
     const office = await offices.identify(req);
     ctx.office = office;
@@ -294,7 +321,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/v1/health') return send(res, 200, { status: 'ok', api: API_VERSION, office, time: now().toISOString() } satisfies Health);
-    if (method === 'POST' && path === '/v1/messages') return submit(req, res, office);
+    if (method === 'POST' && path === '/v1/messages') return submit(req, res, office, ctx);
     if (method === 'GET' && (path === '/v1/inbox' || path === '/v1/outbox')) {
       const { after, limit } = readPageQuery(url);
       const list = path === '/v1/inbox' ? await store.inbox(office, after, limit) : await store.outbox(office, after, limit);
@@ -334,9 +361,12 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     minVersion: 'TLSv1.2' as const,
   });
   const server = createServer(tlsOptions(), (req, res) => {
-    const ctx: { office: string | null } = { office: null };
+    const ctx = observer.begin(req, res);
+    // A request that arrives on a kept-alive connection while the relay stops is told to come back.
+    if (!accepting) res.setHeader('connection', 'close');
     route(req, res, ctx).catch(async (e: unknown) => {
       if (e instanceof HttpError) {
+        ctx.code = e.code;
         // Every refusal is audited (rate-limit refusals excepted: a flood must not flood the log).
         if (e.status !== 429 && e.code !== 'forged_sender') {
           // A certificate refused by officeOf is logged under the office it names (a CA vouched for it).
@@ -347,7 +377,9 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
         else res.destroy();
         return;
       }
-      log(`internal error: ${(e as Error).stack ?? String(e)}`);
+      ctx.code = 'internal';
+      logger.error({ reqId: ctx.id, err: (e as Error).stack ?? String(e) }, 'internal error');
+      opts.log?.(`internal error: ${(e as Error).stack ?? String(e)}`);
       if (!res.headersSent) send(res, 500, { error: { code: 'internal', message: '連携サービスの内部エラーです', messageEn: 'Internal relay error' } } satisfies ErrorResponse);
       else res.destroy();
     });
@@ -394,6 +426,11 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   });
   const port = (server.address() as AddressInfo).port;
   const host = opts.host ?? '127.0.0.1';
+  const admin = opts.admin ? await startAdmin({ store, observer, host: opts.admin.host ?? '127.0.0.1', port: opts.admin.port, accepting: () => accepting }).catch((e: unknown) => {
+    server.close();
+    clearInterval(timer);
+    throw e;
+  }) : null;
   return {
     url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
@@ -404,12 +441,20 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       offices.setCrl(crl);
       server.setSecureContext(tlsOptions());
     },
+    admin,
+    observer,
     close: async () => {
       clearInterval(timer);
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+      accepting = false;
+      // No new connections; idle kept-alive ones go now, busy ones when their request is answered.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let deadline: NodeJS.Timeout | undefined;
+      await Promise.race([observer.drained(), new Promise<void>((r) => (deadline = setTimeout(r, opts.drainMs ?? 10_000)))]);
+      clearTimeout(deadline);
+      server.closeAllConnections();
+      await closed;
+      await admin?.close();
       // The caller closes the store next: a purge still running finishes first.
       await purging?.catch(() => {});
     },

@@ -14,12 +14,14 @@ import { migrateSqlite } from './migrations.js';
 import {
   DEFAULT_PURGE_BATCH,
   messageFromRow,
+  readWholePayload,
   receiptStep,
   tokenWait,
   yieldToRequests,
   type AuditEvent,
   type AuditLine,
   type AuditQuery,
+  type CertificateState,
   type CommitResult,
   type MessageEntry,
   type MessageRow,
@@ -30,6 +32,7 @@ import {
   type RelayStore,
   type StoredCertificate,
   type StoredMessage,
+  type TrafficRow,
   type Upload,
 } from './store.js';
 
@@ -69,6 +72,7 @@ export class SqliteStore implements RelayStore {
   private readonly migrated: Promise<void>;
   private migratedYet = false;
   private segmentSerial = 0;
+  private dataVersion = -1;
 
   constructor(dataDir: string) {
     // Owner-only: care records and who sent them. SQLite gives its -wal and -shm files the database's mode.
@@ -212,12 +216,8 @@ export class SqliteStore implements RelayStore {
     return { file: join(this.payloads, row.segment), offset: row.offset, size: row.size };
   }
 
-  async readPayload(id: string): Promise<Buffer> {
-    const m = await this.message(id);
-    if (!m) throw new Error(`no payload for ${id}`);
-    const chunks: Buffer[] = [];
-    for await (const c of (await this.openPayload(m.cursor)).chunks()) chunks.push(c);
-    return Buffer.concat(chunks);
+  readPayload(id: string): Promise<Buffer> {
+    return readWholePayload(this, id);
   }
 
   async openPayload(cursor: number): Promise<PayloadSource> {
@@ -314,7 +314,25 @@ export class SqliteStore implements RelayStore {
     }));
   }
 
+  async certificateState(office: string, fingerprint: string): Promise<CertificateState | undefined> {
+    const row = this.sql('SELECT state FROM office_certificates WHERE office = ? AND fingerprint = ?').get(office, fingerprint) as { state: CertificateState } | undefined;
+    return row?.state;
+  }
+
+  async setCertificateState(office: string, fingerprint: string | undefined, state: CertificateState): Promise<number> {
+    const changed = this.sql('UPDATE office_certificates SET state = ? WHERE office = ? AND (? IS NULL OR fingerprint = ?)').run(state, office, fingerprint ?? null, fingerprint ?? null).changes;
+    this.offices.delete(office);
+    return changed;
+  }
+
   async getOffice(office: string): Promise<OfficeRecord | undefined> {
+    // The operator's commands (relay enroll, revoke) write from another process: SQLite's data_version
+    // changes when another connection commits, and the cached entries go with it.
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (version !== this.dataVersion) {
+      this.offices.clear();
+      this.dataVersion = version;
+    }
     const cached = this.offices.get(office);
     if (cached) return cached;
     const row = this.sql('SELECT office, name, last_seen FROM offices WHERE office = ?').get(office) as { office: string; name: string; last_seen: string } | undefined;
@@ -367,6 +385,27 @@ export class SqliteStore implements RelayStore {
     if (wait === 0) b.tokens -= 1;
     this.buckets.set(office, b);
     return wait;
+  }
+
+  async waitingByOffice(): Promise<{ office: string; waiting: number }[]> {
+    return this.sql(`SELECT receiver_office AS office, count(*) AS waiting FROM messages WHERE status IN ('queued', 'delivered') GROUP BY receiver_office ORDER BY receiver_office`).all() as { office: string; waiting: number }[];
+  }
+
+  async traffic(from: Date, to: Date): Promise<TrafficRow[]> {
+    // ISO timestamps compare as text; both conditions are index ranges (messages_created) or a scan of the period's deliveries.
+    const [a, b] = [from.toISOString(), to.toISOString()];
+    return this
+      .sql(
+        `SELECT sender_office AS sender, receiver_office AS receiver,
+           sum(created_at >= @a AND created_at < @b) AS units, sum(coalesce(delivered_at >= @a AND delivered_at < @b, 0)) AS downloads
+         FROM messages WHERE (created_at >= @a AND created_at < @b) OR (delivered_at >= @a AND delivered_at < @b)
+         GROUP BY sender_office, receiver_office ORDER BY sender_office, receiver_office`,
+      )
+      .all({ a, b }) as TrafficRow[];
+  }
+
+  async ping(): Promise<void> {
+    this.sql('SELECT 1').get();
   }
 
   async purgeBefore(cutoff: Date, batch = DEFAULT_PURGE_BATCH): Promise<string[]> {

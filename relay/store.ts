@@ -36,8 +36,21 @@ export interface StoredCertificate {
   notAfter: string;
   firstSeen: string;
   lastSeen: string;
-  /** 'active' for every certificate today; enrollment by an operator (a later issue) will add others. */
-  state: string;
+  /** 'active' (in the directory, may connect) or 'withdrawn' (removed by the operator: refused). */
+  state: CertificateState;
+}
+
+/** What an operator decided about a certificate (relay/enrollment.ts). */
+export type CertificateState = 'active' | 'withdrawn';
+
+/** Units between two offices in a period (relay/report.ts). */
+export interface TrafficRow {
+  sender: string;
+  receiver: string;
+  /** Units the sender stored in the period. */
+  units: number;
+  /** Units the receiver downloaded for the first time in the period. */
+  downloads: number;
 }
 
 /** An office as the store keeps it; the server makes the directory entry of the protocol from it. */
@@ -129,6 +142,10 @@ export interface RelayStore {
    * Returns whether the certificate was new.
    */
   registerCertificate(office: string, name: string, cert: { fingerprint: string; pem: string; notBefore: Date; notAfter: Date }, now: Date): Promise<boolean>;
+  /** The state of one of an office's certificates, read from the store every time (never a cache: the operator may have just changed it). */
+  certificateState(office: string, fingerprint: string): Promise<CertificateState | undefined>;
+  /** Sets the state of one certificate of the office, or of all of them; returns how many there were. */
+  setCertificateState(office: string, fingerprint: string | undefined, state: CertificateState): Promise<number>;
   getOffice(office: string): Promise<OfficeRecord | undefined>;
   /** Whether the office is registered (one index probe: every submission asks it about its receiver). */
   hasOffice(office: string): Promise<boolean>;
@@ -140,6 +157,12 @@ export interface RelayStore {
    * store). Returns 0 when allowed, or the seconds to wait.
    */
   takeToken(office: string, rate: RateLimit): Promise<number>;
+  /** Messages still waiting (queued or delivered), per receiving office (the metrics' queue depth). */
+  waitingByOffice(): Promise<{ office: string; waiting: number }[]>;
+  /** Units per sender and receiver stored or first downloaded in [from, to) (the operator's report). */
+  traffic(from: Date, to: Date): Promise<TrafficRow[]>;
+  /** One round trip to the database: throws when the store cannot serve (readiness). */
+  ping(): Promise<void>;
   /**
    * Deletes messages created before the cutoff (with receipts and payloads) in batches of `batch`,
    * each its own short transaction, yielding between them so that requests go on meanwhile.
@@ -232,6 +255,28 @@ export function messageFromRow(row: MessageRow, receipts: Receipt[]): StoredMess
     deliveredAt: row.delivered_at === null ? null : iso(row.delivered_at),
     receipts,
   };
+}
+
+/** A message's whole payload, read through openPayload (tests and tools; both backends). */
+export async function readWholePayload(store: RelayStore, id: string): Promise<Buffer> {
+  const m = await store.message(id);
+  if (!m) throw new Error(`no payload for ${id}`);
+  const chunks: Buffer[] = [];
+  for await (const c of (await store.openPayload(m.cursor)).chunks()) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The columns of a message row as both dialects declare them (SQLite: TEXT/INTEGER, ISO text times;
+ * PostgreSQL: text/bigint/timestamptz). Each backend adds its key and where its payload is.
+ */
+export function messageColumns(t: { text: string; int: string; time: string }): string {
+  return `id ${t.text} NOT NULL,
+    sender_office ${t.text} NOT NULL, sender_type ${t.text} NOT NULL,
+    receiver_office ${t.text} NOT NULL, receiver_type ${t.text} NOT NULL,
+    sequence ${t.text} NOT NULL, month ${t.text}, kinds ${t.text} NOT NULL, files ${t.text} NOT NULL,
+    size ${t.int} NOT NULL, sha256 ${t.text} NOT NULL,
+    status ${t.text} NOT NULL, created_at ${t.time} NOT NULL, delivered_at ${t.time}`;
 }
 
 export const DEFAULT_PURGE_BATCH = 500;

@@ -28,7 +28,7 @@ export class RelayProcess {
   constructor(
     public port: number,
     readonly dataDir: string,
-    readonly opts: { database?: string; cwd?: string } = {},
+    readonly opts: { database?: string; cwd?: string; args?: string[] } = {},
   ) {}
 
   get url(): string {
@@ -38,6 +38,7 @@ export class RelayProcess {
   async start(fault?: string): Promise<void> {
     const args = [join(ROOT, 'bin', 'careplan-link.js'), 'relay', '--port', String(this.port), '--data', this.dataDir, '--tls-cert', join(PKI, 'relay-server.pem'), '--tls-key', join(PKI, 'relay-server.key.pem'), '--client-ca', join(PKI, 'ca.pem')];
     if (this.opts.database) args.push('--database', this.opts.database);
+    if (this.opts.args) args.push(...this.opts.args);
     const env = { ...process.env, ...(fault ? { CPL_RELAY_FAULT: fault } : {}) };
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], ...(this.opts.cwd ? { cwd: this.opts.cwd } : {}) });
     this.child = child;

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { certInfo } from '../pki/certs.js';
 import { encryptCms } from '../pki/cms.js';
 import type { RunningRelay } from '../relay/index.js';
-import { BACKENDS, fixturePem, newTestSchema, queryTestDatabase, rawRequest, type RawAnswer } from '../relay/testSupport.js';
+import { BACKENDS, fixturePem, issueCert, newTestSchema, queryTestDatabase, rawRequest, type RawAnswer } from '../relay/testSupport.js';
 import { cli, ROOT } from './cli.js';
 import { office, RelayProcess } from './processes.js';
 
@@ -36,16 +36,28 @@ interface Cluster {
   folders: string[];
 }
 
-/** Two relay processes on one PostgreSQL schema, each in an empty working folder with an empty --data folder. */
-async function cluster(fault?: string): Promise<Cluster> {
+/**
+ * Two relay processes on one PostgreSQL schema, each in an empty working folder with an empty --data
+ * folder. `operator`: the offices are enrolled first with `careplan-link relay enroll --database`
+ * (from an empty folder too) and the relays admit enrolled certificates only.
+ */
+async function cluster(fault?: string, policy: 'open' | 'operator' = 'open'): Promise<Cluster> {
   const schema = await newTestSchema();
   cleanups.push(schema.drop);
   const folders: string[] = [];
+  if (policy === 'operator') {
+    const cwd = scratch('operator');
+    folders.push(cwd);
+    for (const who of ['care-manager', 'home-help']) {
+      const enrolled = cli(['relay', 'enroll', '--database', schema.url, '--cert', join(ROOT, 'fixtures', 'pki', `${who}.pem`), '--types', who === 'care-manager' ? '43' : '11'], { cwd });
+      expect(enrolled.status, enrolled.stderr).toBe(0);
+    }
+  }
   const instance = () => {
     const cwd = scratch('cwd');
     const data = scratch('data');
     folders.push(cwd, data);
-    const r = new RelayProcess(0, data, { database: schema.url, cwd });
+    const r = new RelayProcess(0, data, { database: schema.url, cwd, args: ['--enrollment', policy] });
     relays.push(r);
     return r;
   };
@@ -78,8 +90,12 @@ async function inboxIds(via: RelayProcess): Promise<string[]> {
 const envelope = (text: string) => encryptCms(Buffer.from(text), certInfo(fixturePem('home-help.pem')));
 
 describe.runIf(BACKENDS.includes('postgres'))('several relay processes on one PostgreSQL (issue 15)', () => {
-  it('offices exchange a plan unit through different instances, byte for byte and once; no instance writes a file', async () => {
-    const { a, b, folders } = await cluster();
+  it('offices enrolled by the operator exchange a plan unit through different instances, byte for byte and once; no instance writes a file', async () => {
+    const { a, b, folders, database } = await cluster(undefined, 'operator');
+    // An office the operator did not enroll is refused by either instance, and registers nothing.
+    const stranger = issueCert({ cn: '1310000037' });
+    for (const r of [a, b]) expect(((await rawRequest(asRelay(r), { as: stranger, path: '/v1/health' })).json() as { error: { code: string } }).error.code).toBe('not_enrolled');
+    expect(await queryTestDatabase(database, `SELECT office FROM offices WHERE office = '1310000037'`)).toEqual([]);
     const dir = scratch('offices');
     // The care manager talks to instance A, the provider to instance B.
     const cm = office(dir, 'care-manager', a.url);

@@ -36,9 +36,15 @@ export const USAGE = `careplan-link ${CAREPLAN_LINK_VERSION} — ケアプラン
       <ファイル>.p7s の署名・改ざん・証明書の信頼を検証します。Exit 0 only when every file verifies.
       パスワードは --password-env で指定した環境変数から、なければ端末で尋ねます。
       The password comes from the environment variable named by --password-env, or a terminal prompt.
-  careplan-link relay [--port 8443] [--data フォルダ] [--tls-cert F --tls-key F --client-ca F]
+  careplan-link relay [--port 8443] [--data フォルダ | --database postgres://…] [--tls-cert F --tls-key F --client-ca F]
+                     [--enrollment open|operator] [--admin-port N]
       連携サービスを起動します（指定がなければ 127.0.0.1 で開発用の証明書とデモ事業所を作ります）。
+      --database（または CPL_RELAY_DATABASE_URL）: すべてを PostgreSQL に置き、複数のプロセスで共有します。
       Starts the linkage service; with no TLS flags it creates a development PKI and demo offices.
+      --database (or CPL_RELAY_DATABASE_URL) keeps everything in PostgreSQL, shared by any number of processes.
+  careplan-link relay enroll|offices|revoke|import-offices|report (--data フォルダ | --database URL) …
+      運用者のコマンド: 証明書の登録・一覧・取消、CSV での一括登録、月次の利用状況（docs/operations.md）。
+      Operator commands: enroll, list, withdraw certificates, enroll a group from CSV, the monthly report.
   careplan-link send --config 設定.json <ファイル>...   検査・署名・暗号化して送ります / validate, sign, encrypt, send
   careplan-link receive --config 設定.json [--format json]   届いたものを取込フォルダへ / fetch into the import folder
   careplan-link status --config 設定.json [--format json]    送ったものの状況と受領証 / sent units and receipts
