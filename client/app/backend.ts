@@ -14,6 +14,7 @@ import { BackendContext, type BackendOptions } from './context.js';
 import { ErrorUnits } from './errorUnits.js';
 import { ExportFolder } from './exportFolder.js';
 import { History } from './history.js';
+import { Paper } from './paper.js';
 import { Partners } from './partners.js';
 import type { Profile } from './profile.js';
 import { Receiving } from './receiving.js';
@@ -46,6 +47,7 @@ export class AppBackend {
     // Findings name the person of their record (「行 1（山田 花子 様）」) on every checked view.
     const named = (v: ValidationView) => receiving.people.nameFindings(v);
     const send = sending.handlers;
+    const paper = new Paper(ctx, partners);
     this.handlers = {
       ...this.status.handlers,
       ...this.session.handlers,
@@ -68,6 +70,7 @@ export class AppBackend {
       ...history.handlers,
       ...receiving.people.handlers,
       ...receiving.opened.handlers,
+      ...paper.handlers,
     };
   }
 

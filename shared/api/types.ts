@@ -194,7 +194,8 @@ export interface SendOutcome {
   unit: string;
   partner: string;
   messageId: string | null;
-  state: 'accepted' | 'queued' | 'failed' | 'invalid' | 'duplicate';
+  /** paper: the partner is not linked; the unit went into its month's PDF (印刷・FAX) instead. */
+  state: 'accepted' | 'queued' | 'failed' | 'invalid' | 'duplicate' | 'paper';
   message: Text;
 }
 
@@ -321,6 +322,50 @@ export interface Partner {
   onService: boolean;
   favourite: boolean;
   lastSeen: string | null;
+}
+
+/** 連携中: in the relay directory with a certificate valid now. unknown: the directory could not be asked yet. */
+export type LinkState = 'linked' | 'unlinked' | 'unknown';
+
+export interface PartnerLink {
+  office: string;
+  name: string | null;
+  state: LinkState;
+  favourite: boolean;
+}
+
+/** One partner's PDF for one month (送付状 + documents) in the 印刷・FAX folder. */
+export interface PaperSheetView {
+  id: string;
+  month: string;
+  partner: { office: string; name: string | null };
+  units: number;
+  kinds: string[];
+  pages: number;
+  fileName: string;
+  madeAt: string;
+  faxedAt: string | null;
+}
+
+/** A month's sending, by data and by paper. */
+export interface MonthSending {
+  month: string;
+  byData: { units: number; partners: string[] };
+  byPaper: { units: number; partners: string[] };
+}
+
+export interface PaperView {
+  folder: string;
+  sheets: PaperSheetView[];
+  months: MonthSending[];
+}
+
+/** A file made for the person: opened in its program (Electron) or handed over to open (the browser). */
+export interface OpenedFile {
+  path: string;
+  opened: boolean;
+  /** The bytes when the shell could not open it (the browser opens them itself). */
+  base64?: string;
 }
 
 export type HistoryDirection = 'sent' | 'received';

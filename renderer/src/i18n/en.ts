@@ -3,6 +3,7 @@
 import { errorsEn } from './errors.en.js';
 import { formsEn } from './forms.en.js';
 import type { MessageKey } from './ja.js';
+import { paperEn } from './paper.en.js';
 
 import { listsEn } from './lists.en.js';
 
@@ -10,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...formsEn,
   ...errorsEn,
   ...listsEn,
+  ...paperEn,
   appTitle: 'CarePlan Link',
   office: 'Office',
   navHome: 'Home',

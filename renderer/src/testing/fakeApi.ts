@@ -26,6 +26,7 @@ import type { GridRow, UserGrid } from '../../../shared/ticket/ticket.js';
 import { errorsView, folderState } from './fakeErrors.js';
 
 export { errorsView, folderState } from './fakeErrors.js';
+import { paperFakes } from './fakePaper.js';
 
 export const CARE_MANAGER = '1310000011';
 export const HOME_HELP = '1310000029';
@@ -466,6 +467,7 @@ export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState
     pickFolder: async ({ purpose }) => ({ path: purpose === 'export' ? 'D:\\選んだ\\書き出し' : 'D:\\選んだ\\取り込み' }),
     pickCertificate: async () => ({ path: 'C:\\証明書\\picked.p12', name: 'picked.p12', p12Base64: PICKED_P12_BASE64 }),
     savePdf: async ({ name }) => ({ path: `C:\\Users\\clerk\\Documents\\${name}` }),
+    ...paperFakes(HOME_HELP, DAY_CARE),
   } satisfies AppApi;
 
   const impl: AppApi = { ...base, ...overrides };
