@@ -13,6 +13,7 @@ import { HistoryPage } from './screens/History.js';
 import { HomePage } from './screens/Home.js';
 import type { ScreenId } from './screens/ids.js';
 import { SCREEN_LABEL, SCREENS } from './screens/ids.js';
+import { PaperPage } from './screens/Paper.js';
 import { PartnersPage } from './screens/Partners.js';
 import { ReceivePage } from './screens/Receive.js';
 import { SendPage } from './screens/Send.js';
@@ -125,6 +126,7 @@ export function App() {
           {screen === 'receive' && <ReceivePage />}
           {screen === 'documents' && <DocumentsPage />}
           {screen === 'compare' && <ComparePage />}
+          {screen === 'paper' && <PaperPage />}
           {screen === 'partners' && <PartnersPage />}
           {screen === 'history' && <HistoryPage />}
           {screen === 'settings' && <SettingsPage state={state} onSettings={onSettings} onState={onProfile} />}
