@@ -21,8 +21,8 @@ const OUT = join(ROOT, 'test-output', 'paper');
 const MONTH = localMonth();
 const LINKED = { office: '1310000029', name: 'ひまわり訪問介護ステーション' };
 const UNLINKED = [
-  { office: '1310000037', name: 'あおぞら訪問看護ステーション', plan: true },
-  { office: '1310000045', name: 'さくら通所介護センター', plan: false },
+  { office: '1310000052', name: 'みどり訪問看護ステーション', plan: true },
+  { office: '1310000060', name: 'こすもす通所介護センター', plan: false },
 ];
 
 let embedded: Embedded;
@@ -68,7 +68,7 @@ afterAll(async () => {
 describe('one month to three partners: one linked, two on paper', () => {
   it('shows the partners as 連携中 and 未連携 before sending', async () => {
     const links = await cm.partnerLinks({ offices: [LINKED.office, ...UNLINKED.map((u) => u.office)] });
-    expect(Object.fromEntries(links.map((l) => [l.office, l.state]))).toEqual({ [LINKED.office]: 'linked', '1310000037': 'unlinked', '1310000045': 'unlinked' });
+    expect(Object.fromEntries(links.map((l) => [l.office, l.state]))).toEqual({ [LINKED.office]: 'linked', '1310000052': 'unlinked', '1310000060': 'unlinked' });
   });
 
   it('sends in one step: data to the linked partner, a PDF with a cover sheet for each of the others', async () => {
@@ -79,8 +79,8 @@ describe('one month to three partners: one linked, two on paper', () => {
     const r = await cm.sendStaged({ batchId: v.batchId! });
     const byPartner = (office: string) => r.outcomes.filter((o) => o.partner === office).map((o) => o.state);
     expect(byPartner(LINKED.office)).toEqual(['accepted', 'accepted']);
-    expect(byPartner('1310000037')).toEqual(['paper', 'paper']);
-    expect(byPartner('1310000045')).toEqual(['paper']);
+    expect(byPartner('1310000052')).toEqual(['paper', 'paper']);
+    expect(byPartner('1310000060')).toEqual(['paper']);
 
     // The linked partner receives the data, byte for byte.
     await hh.receiveNow({});
@@ -93,8 +93,8 @@ describe('one month to three partners: one linked, two on paper', () => {
     const paper = await cm.listPaper({});
     expect(paper.folder).toBe(join(dir, 'offices', 'care-manager', 'export', '印刷・FAX'));
     expect(paper.sheets.map((s) => [s.partner.office, s.month, s.units])).toEqual([
-      ['1310000037', MONTH, 2],
-      ['1310000045', MONTH, 1],
+      ['1310000052', MONTH, 2],
+      ['1310000060', MONTH, 1],
     ]);
     mkdirSync(OUT, { recursive: true });
     for (const [i, u] of UNLINKED.entries()) {
@@ -117,8 +117,9 @@ describe('one month to three partners: one linked, two on paper', () => {
       expect(text).toContain('第7表');
       expect(text.includes('第1表')).toBe(u.plan);
       expect(text.includes('第3表')).toBe(u.plan);
-      // Cover, 第1表 1, 第2表 2, 第3表 1, 第6表 one per user (2), 第7表 3, 補足 1 per file.
-      expect(sheet.pages).toBe(u.plan ? 12 : 7);
+      // Cover, 第1表 1, 第2表 2, 第3表 1, 第6表 and 第7表 one per user (2 each), 補足 1 per file.
+      expect(sheet.pages).toBe(u.plan ? 11 : 6);
+      expect(text).toContain('保険給付額');
       execFileSync('pdftoppm', ['-png', '-r', '70', pdf, join(OUT, `paper-${u.office}`)]);
     }
     // The linked partner got no paper, and the originals of every unit were filed as sent.
@@ -127,7 +128,13 @@ describe('one month to three partners: one linked, two on paper', () => {
     // The month's overview: what went by data and what by paper.
     const month = paper.months.find((m) => m.month === MONTH)!;
     expect(month.byData).toEqual({ units: 2, partners: [LINKED.office] });
-    expect(month.byPaper).toEqual({ units: 3, partners: ['1310000037', '1310000045'] });
+    expect(month.byPaper).toEqual({ units: 3, partners: ['1310000052', '1310000060'] });
+
+    // The history keeps every unit: the paper ones as 紙で送付, the linked partner's by data.
+    const sent = await cm.history({ direction: 'sent' });
+    expect(sent.filter((h) => h.status === 'paper').map((h) => h.partner.office).sort()).toEqual(['1310000052', '1310000052', '1310000060']);
+    expect(sent.filter((h) => h.partner.office === LINKED.office).map((h) => h.status)).not.toContain('paper');
+    expect(sent.filter((h) => h.partner.office === LINKED.office)).toHaveLength(2);
   }, 120_000);
 
   it('marks a sheet as faxed, and that is kept', async () => {
@@ -143,11 +150,11 @@ describe('one month to three partners: one linked, two on paper', () => {
   });
 
   it('makes a one-page invitation letter for an unlinked partner', async () => {
-    const r = await cm.makeInvitation({ office: '1310000045' });
+    const r = await cm.makeInvitation({ office: '1310000060' });
     expect(r.path).toContain(join('印刷・FAX', 'ご案内'));
     expect(pdfPages(r.path)).toBe(1);
     const text = pdfText(r.path).replace(/\s+/g, '');
-    for (const s of ['ケアプランデータ連携のご案内', 'さくら通所介護センター御中', '2,167円', '23分', '約5〜8%', '30事業所中29事業所', '厚生労働省', embedded.relay.url, '証明書', '実績']) expect(text).toContain(s.replace(/\s+/g, ''));
+    for (const s of ['ケアプランデータ連携のご案内', 'こすもす通所介護センター御中', '2,167円', '23分', '約5〜8%', '30事業所中29事業所', '厚生労働省', embedded.relay.url, '証明書', '実績']) expect(text).toContain(s.replace(/\s+/g, ''));
     execFileSync('pdftoppm', ['-png', '-r', '70', r.path, join(OUT, 'invitation')]);
   });
 });

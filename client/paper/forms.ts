@@ -3,9 +3,18 @@
 // boxes of caption and value, one block per record. Only the receiving provider's rows of 第6表 are
 // printed, as on the paper 提供票 a provider gets.
 import type { DocumentView } from '../../shared/api/types.js';
+import { personOf, table7Forms, type PersonDirectory } from '../../shared/forms/index.js';
 import type { UserGrid } from '../../shared/ticket/ticket.js';
 import { addPage, cell, fitSize, heading, labelled, line, pageBox, type Layout, type Pdf } from '../pdf/index.js';
 import { monthText } from './names.js';
+import { drawTable7 } from './table7.js';
+
+/** What the pages need besides the views: the provider they go to, the people's names, each file's records. */
+export interface DrawContext {
+  partner: string;
+  people: PersonDirectory;
+  rowsOf: (file: string) => string[][];
+}
 
 const WEEKDAY = ['日', '月', '火', '水', '木', '金', '土'];
 
@@ -22,14 +31,16 @@ function time(hhmm: string): string {
   return /^\d{4}$/.test(hhmm) ? `${hhmm.slice(0, 2)}:${hhmm.slice(2)}` : hhmm;
 }
 
-function gridPage(doc: Pdf, title: string, g: UserGrid, partner: string, first: { used: boolean }): void {
+function gridPage(doc: Pdf, title: string, g: UserGrid, c: DrawContext, first: { used: boolean }): void {
+  const partner = c.partner;
   const rows = g.rows.some((r) => r.provider === partner) ? g.rows.filter((r) => r.provider === partner) : g.rows;
   const { y: top, box } = titledPage(doc, 'landscape', title, `${monthText(g.month)}分`, first);
   const w = box.right - box.left;
-  labelled(doc, box.left, top, w * 0.25, 24, '保険者番号', g.insurer);
-  labelled(doc, box.left + w * 0.25, top, w * 0.25, 24, '被保険者番号', g.insured);
-  labelled(doc, box.left + w * 0.5, top, w * 0.25, 24, '対象年月', monthText(g.month));
-  labelled(doc, box.left + w * 0.75, top, w * 0.25, 24, 'サービス事業所', `${rows[0]?.providerName ?? ''} ${partner}`);
+  labelled(doc, box.left, top, w * 0.25, 24, '被保険者氏名', personOf(c.people, g.insurer, g.insured).name);
+  labelled(doc, box.left + w * 0.25, top, w * 0.125, 24, '保険者番号', g.insurer);
+  labelled(doc, box.left + w * 0.375, top, w * 0.125, 24, '被保険者番号', g.insured);
+  labelled(doc, box.left + w * 0.5, top, w * 0.2, 24, '対象年月', monthText(g.month));
+  labelled(doc, box.left + w * 0.7, top, w * 0.3, 24, 'サービス事業所', `${rows[0]?.providerName ?? ''} ${partner}`);
   // Columns: time, service code, then one narrow column per day, then total and units.
   const fixed = [62, 62];
   const tail = [34, 44];
@@ -92,9 +103,14 @@ export function inFilingOrder(views: DocumentView[]): DocumentView[] {
  * Draws the documents; the first one goes on the current page when `first.used` is false. Order: 第1〜3表,
  * 第6表, 第7表, then the rest, as a care manager files them.
  */
-export function drawDocuments(doc: Pdf, views: DocumentView[], partner: string, first: { used: boolean }): void {
+export function drawDocuments(doc: Pdf, views: DocumentView[], c: DrawContext, first: { used: boolean }): void {
   for (const v of inFilingOrder(views)) {
-    if (v.kind === 'grid') for (const g of v.grids) gridPage(doc, v.title, g, partner, first);
-    else formPages(doc, v, first);
+    if (v.kind === 'grid') for (const g of v.grids) gridPage(doc, v.title, g, c, first);
+    else if (v.fileType === 'UPSIKYU') {
+      for (const f of table7Forms(c.rowsOf(v.file), c.people)) {
+        const { y, box } = titledPage(doc, 'landscape', v.title, `${f.month}分`, first);
+        drawTable7(doc, f, c.partner, box, y, () => titledPage(doc, 'landscape', v.title, `${f.month}分`, first).y);
+      }
+    } else formPages(doc, v, first);
   }
 }

@@ -4,3 +4,4 @@ export { entryLinked, linkStateForSending, routeOf, type LinkState } from './lin
 export { contactOf, sendOnPaper, sentOnPaper, unitKeyOf } from './send.js';
 export { PAPER_FOLDER, PaperStore, type PaperSheet } from './store.js';
 export { makeInvitationPdf, STUDY, writeInvitation } from './invitation.js';
+export { paperHistoryEntries } from './history.js';

@@ -2,9 +2,12 @@
 // partner on paper in that month. Made again whole when another unit joins the sheet, so there is
 // always one PDF per partner per month to print or fax.
 import type { DocumentView } from '../../shared/api/types.js';
+import { personDirectory } from '../../shared/forms/index.js';
+import { readRecords } from '../../shared/ticket/records.js';
 import type { SpecCatalog } from '../../shared/spec/model.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
 import { documentView } from '../app/views.js';
+import { decodeMs932 } from '../check/ms932.js';
 import { finish, numberPages, openPdf, pageCount } from '../pdf/index.js';
 import { drawCover } from './cover.js';
 import { drawDocuments, inFilingOrder } from './forms.js';
@@ -40,10 +43,13 @@ export async function makeSheetPdf(input: SheetInput, catalog: SpecCatalog): Pro
   });
   // Page 1 stays free for the cover, drawn once the pages behind it are counted.
   const first = { used: true };
+  const rows = new Map(input.files.map((f) => [f.name, readRecords(f.data, decodeMs932)]));
+  const people = personDirectory(input.files.filter((f) => f.name.startsWith('UPHOSOKU_')).flatMap((f) => rows.get(f.name)!));
+  const ctx = { partner: input.receiver.office, people, rowsOf: (file: string) => rows.get(file) ?? [] };
   const contents: { title: string; detail: string; pages: number }[] = [];
   for (const v of inFilingOrder(views)) {
     const before = pageCount(doc);
-    drawDocuments(doc, [v], input.receiver.office, first);
+    drawDocuments(doc, [v], ctx, first);
     contents.push({ title: v.title, detail: detail(v), pages: pageCount(doc) - before });
   }
   const pages = pageCount(doc);

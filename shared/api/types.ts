@@ -381,9 +381,10 @@ export interface HistoryEntry {
   files: string[];
   /**
    * Sent: pending (still in our outbox) → queued (the service has it) → delivered → received → imported,
-   * or quarantined / failed. Received: downloaded → imported, or quarantined.
+   * or quarantined / failed; paper: the partner is not linked and the unit went into its PDF for 印刷・FAX.
+   * Received: downloaded → imported, or quarantined.
    */
-  status: 'pending' | 'queued' | 'delivered' | 'received' | 'imported' | 'quarantined' | 'failed' | 'downloaded';
+  status: 'pending' | 'queued' | 'delivered' | 'received' | 'imported' | 'quarantined' | 'failed' | 'downloaded' | 'paper';
   /** Sent side: the partner's signed receipts, checked as evidence. Received side: `given` once we signed ours. */
   receipt: 'verified' | 'invalid' | 'none' | 'given';
   detail: string | null;
