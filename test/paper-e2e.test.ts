@@ -137,12 +137,23 @@ describe('one month to three partners: one linked, two on paper', () => {
     expect(sent.filter((h) => h.partner.office === LINKED.office)).toHaveLength(2);
   }, 120_000);
 
-  it('marks a sheet as faxed, and that is kept', async () => {
+  it('marks a sheet as faxed, keeps that, and starts a new PDF for a later unit', async () => {
     const before = await cm.listPaper({});
     const id = before.sheets[0]!.id;
     const after = await cm.setPaperFaxed({ id, faxed: true });
     expect(after.sheets.find((s) => s.id === id)!.faxedAt).not.toBeNull();
     expect((await cm.listPaper({})).sheets.find((s) => s.id === id)!.faxedAt).not.toBeNull();
+    // A later unit for the same partner and month does not change what was faxed: it starts a second PDF.
+    const faxedSheet = after.sheets.find((s) => s.id === id)!;
+    const again = unitsFor(UNLINKED.find((u) => u.office === faxedSheet.partner.office)!, false).map((f) => ({ ...f, name: f.name.replace(/(\d{14})(\.CSV)$/i, (_m, d: string, e: string) => `${BigInt(d) + 100n}${e}`) }));
+    const v = await cm.validateUploads({ files: again });
+    expect((await cm.sendStaged({ batchId: v.batchId! })).outcomes.map((o) => o.state)).toEqual(['paper']);
+    const sheets = (await cm.listPaper({})).sheets.filter((s) => s.partner.office === faxedSheet.partner.office);
+    expect(sheets.map((s) => [s.id.endsWith('-2'), s.units, s.faxedAt !== null])).toEqual([
+      [false, faxedSheet.units, true],
+      [true, 1, false],
+    ]);
+    expect(sheets[1]!.fileName).toMatch(/_2\.pdf$/);
     // The browser has no shell to open a PDF with: the bytes come back for the page to open.
     const opened = await cm.openPaper({ id });
     expect(opened.opened).toBe(false);
