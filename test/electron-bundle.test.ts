@@ -85,7 +85,8 @@ describe('the installer’s bundle (dist/electron-app)', () => {
 
   it('contains no demo offices, relay code, development PKI, native module, renderer override or source map', () => {
     const dir = join(ROOT, 'dist', 'electron-app');
-    expect(readdirSync(dir).sort()).toEqual(['backend.cjs', 'main.cjs', 'preload.cjs', 'tray-attention.png', 'tray-attention@2x.png', 'tray.png', 'tray@2x.png']);
+    // fonts/: the PDF font (Noto Sans JP) client/pdf reads beside the bundle.
+    expect(readdirSync(dir).sort()).toEqual(['backend.cjs', 'fonts', 'main.cjs', 'preload.cjs', 'tray-attention.png', 'tray-attention@2x.png', 'tray.png', 'tray@2x.png']);
     // esbuild heads each bundled module with its path: `// relay/dev.ts`.
     const modules = (file: string) => [...readFileSync(join(dir, file), 'utf8').matchAll(/^\/\/ (\S+\.[cm]?[jt]s)$/gm)].map((m) => m[1]!);
     for (const file of ['main.cjs', 'backend.cjs', 'preload.cjs']) {

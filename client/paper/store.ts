@@ -40,7 +40,6 @@ export class PaperStore {
   readonly root: string;
   constructor(private readonly s: Session) {
     this.root = join(s.spool.root, 'paper');
-    ensurePrivateDir(this.root);
   }
 
   /** The user-visible folder for the PDFs. */
@@ -58,6 +57,7 @@ export class PaperStore {
   }
 
   save(sheets: PaperSheet[]): void {
+    ensurePrivateDir(this.root);
     writeDurable(this.indexPath, JSON.stringify({ sheets }, null, 2), { tmpDir: this.s.spool.tmp });
   }
 
@@ -67,6 +67,7 @@ export class PaperStore {
   }
 
   keepFiles(u: PaperUnit, files: { name: string; data: Buffer }[]): void {
+    ensurePrivateDir(this.root);
     ensurePrivateDir(join(this.root, 'units'));
     ensurePrivateDir(this.unitDir(u));
     for (const f of files) writeDurable(join(this.unitDir(u), f.name), f.data, { tmpDir: this.s.spool.tmp });
