@@ -128,20 +128,26 @@ describe('careplan-link agent', () => {
     expect(logs).toContain('agent.log.1');
   });
 
-  it('holds a unit for an office not on the service, keeps receiving, and sends it once the office appears', async () => {
-    // The provider has not announced itself: its certificate cannot be looked up yet.
+  it('puts a unit for an office not on the service (未連携) on paper, keeps receiving, and sends by data once the office appears', async () => {
+    // The provider has not announced itself: not in the directory, so not linked.
     const a = await agent(cm);
     const unit = ticketUnit('202505');
-    for (const f of unit) writeFileSync(join(cm.config.folders.export, f.name), f.data);
-    await waitFor('the unit to be held', () => a.status.held.length === 1);
-    expect(a.status.held[0]!.reason).toContain('1310000029');
-    expect(readdirSync(join(cm.config.folders.export, 'processing')).sort()).toEqual(unit.map((f) => f.name).sort());
+    const exp = cm.config.folders.export;
+    for (const f of unit) writeFileSync(join(exp, f.name), f.data);
+    const sentDir = join(exp, 'sent', localMonth(new Date()));
+    await waitFor('the unit to be filed as sent on paper', () => existsSync(sentDir) && readdirSync(sentDir).length === unit.length);
+    expect(readdirSync(sentDir).sort()).toEqual(unit.map((f) => f.name).sort());
+    const pdfs = readdirSync(join(exp, '印刷・FAX', '202505'));
+    expect(pdfs.filter((n) => n.endsWith('.pdf'))).toEqual([expect.stringMatching(/^202505_.+_1310000029\.pdf$/)]);
+    expect(a.status.held).toEqual([]);
+    expect(sentByCm()).toBe(0);
     // Receiving is not blocked by it.
     await expect(a.receiveNow()).resolves.toMatchObject({ imported: [], quarantined: [] });
-    expect(sentByCm()).toBe(0);
+    // Once the provider is on the service, the next month goes by data.
     await agent(hh);
-    await waitFor('the held unit to go out', () => sentByCm() === 1, 30_000);
-    await waitFor('the hold to clear', () => a.status.held.length === 0);
+    for (const f of ticketUnit('202506')) writeFileSync(join(exp, f.name), f.data);
+    await waitFor('the next unit to go out by data', () => sentByCm() === 1, 30_000);
+    expect(readdirSync(join(exp, '印刷・FAX'))).toEqual(['202505']);
   });
 
   it('two agents exchange: a plan unit reaches the provider, the actuals come back', async () => {

@@ -9,6 +9,7 @@ import { reportHasErrors } from '../../shared/validator/index.js';
 import { unitKey } from '../../shared/validator/units.js';
 import { reportProblems } from '../check/problems.js';
 import { checkPaths } from '../check/validation.js';
+import { sentOnPaper } from '../paper/index.js';
 import { unitMessageId } from '../transport/bundle.js';
 import { flushOutbox, outboxRecordSchema, spoolUnit, unitsFromReport, type OutboxRecord, type PreparedUnit } from '../transport/sender.js';
 import type { Session } from '../transport/session.js';
@@ -232,6 +233,12 @@ export class Outgoing {
   private async sendUnit(units: PreparedUnit[]): Promise<OutboxRecord | null> {
     const ids: string[] = [];
     for (const u of units) {
+      // A partner not linked gets the unit on paper (印刷・FAX), as in the app's send step.
+      if (await sentOnPaper(this.ctx.session, u)) {
+        this.ctx.log('paper', `${u.header.sequence} ${u.header.kinds.join('+')} → ${u.header.receiver.office}`);
+        await this.ctx.filing.sent(u.paths.map((p) => basename(p)));
+        continue;
+      }
       const r = await spoolUnit(u, this.ctx.session);
       this.ctx.log(r.state === 'spooled' ? 'spooled' : r.state, `${u.header.sequence} ${u.header.kinds.join('+')} → ${u.header.receiver.office} ${r.messageId}`);
       // Accepted before (a crash came between the relay's answer and the moves): only the filing is left.

@@ -133,7 +133,8 @@ describe('the history of what we sent', () => {
     const profile = new Profile(mkdtempSync(join(tmpdir(), 'cpl-app-files-')));
     const history = new History({ profile } as unknown as BackendContext, { nameOf: () => null } as unknown as Partners);
     const answers: RelayMessage['status'][] = ['received', 'delivered', 'imported', 'quarantined'];
-    const s = { client: { message: async () => message(answers.shift()!) } } as unknown as Session;
+    // The spool is empty: nothing went on paper (the history reads those units from it too).
+    const s = { client: { message: async () => message(answers.shift()!) }, spool: { root: mkdtempSync(join(tmpdir(), 'cpl-app-spool-')) } } as unknown as Session;
     const records = { outbox: (state: string) => (state === 'sent' ? [record] : []), inbox: () => [] } as unknown as SpoolRecords;
     const shown = () => history.entries(s, records, {})[0]!.status;
     const seen: string[] = [];

@@ -167,14 +167,17 @@ describe('app back end', () => {
     expect(after).toHaveLength(before.length);
   });
 
-  it('a unit for an office not on the service fails on its own and its files stay to be sent again', async () => {
+  it('a unit for an office not on the service (未連携) does not fail: it goes on paper, a PDF in 印刷・FAX', async () => {
     const names = TICKET.map((n) => n.replace('1310000029_11', '1310000037_15'));
     const v = await cm.validateUploads({ files: TICKET.map((n, i) => upload(names[i]!, readFileSync(join(VALID, n)))) });
     expect(v.sendable).toBe(true);
     const r = await cm.sendStaged({ batchId: v.batchId! });
-    expect(r.outcomes).toEqual([expect.objectContaining({ state: 'failed', partner: '1310000037', message: expect.objectContaining({ ja: expect.stringContaining('1310000037') }) })]);
-    // Nothing was moved or lost: the same batch can be sent again later.
-    expect((await cm.sendStaged({ batchId: v.batchId! })).outcomes[0]!.state).toBe('failed');
+    expect(r.outcomes).toEqual([expect.objectContaining({ state: 'paper', partner: '1310000037', message: expect.objectContaining({ ja: expect.stringContaining('印刷・FAX') }) })]);
+    const paper = await cm.listPaper({});
+    expect(paper.sheets).toEqual([expect.objectContaining({ month: '202504', partner: { office: '1310000037', name: 'さくらデイサービス' }, units: 1 })]);
+    expect(existsSync(join(paper.folder, '202504', paper.sheets[0]!.fileName))).toBe(true);
+    // The originals were filed as sent (they went, on paper): nothing is left to send again.
+    await expect(cm.sendStaged({ batchId: v.batchId! })).rejects.toMatchObject({ code: 'unknown_batch' });
   });
 
   it('finds partners in the directory and keeps favourites', async () => {

@@ -16,6 +16,7 @@ import { ExportFolder } from './exportFolder.js';
 import { EffectReports } from './effectReport.js';
 import { paperSendsIn } from './effectSources.js';
 import { History } from './history.js';
+import { Paper } from './paper.js';
 import { Partners } from './partners.js';
 import type { Profile } from './profile.js';
 import { Receiving } from './receiving.js';
@@ -53,6 +54,7 @@ export class AppBackend {
     const paperSends = () => paperSendsIn(ctx.need().s.spool.root);
     const paperActuals = new PaperActuals(ctx, partners, receiving, () => paperSends().flatMap((p) => p.files.flatMap((f) => (f.path ? [{ name: f.name, path: f.path }] : []))));
     const effect = new EffectReports(ctx, paperSends);
+    const paper = new Paper(ctx, partners);
     this.handlers = {
       ...this.status.handlers,
       ...this.session.handlers,
@@ -77,6 +79,7 @@ export class AppBackend {
       ...receiving.opened.handlers,
       ...paperActuals.handlers,
       ...effect.handlers,
+      ...paper.handlers,
     };
   }
 

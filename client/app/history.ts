@@ -14,6 +14,7 @@ import type { BackendContext, Open } from './context.js';
 import type { Partners } from './partners.js';
 import { personKey, type PeopleResolver } from './people.js';
 import type { SpoolRecords } from './spoolRecords.js';
+import { paperHistoryEntries } from '../paper/index.js';
 
 /** Where a sent unit's story ends on the relay. */
 const FINAL = new Set(['imported', 'quarantined']);
@@ -99,6 +100,8 @@ export class History {
         detail: r.lastError,
       });
     }
+    // Units for partners not linked went on paper: in the history as 紙で送付.
+    for (const e of paperHistoryEntries(s)) out.push({ ...e, partner: { ...e.partner, name: nameOf(e.partner.office) ?? e.partner.name } });
     for (const r of [...records.inbox('received'), ...records.inbox('quarantine'), ...records.inbox('inbox')]) {
       out.push({
         at: r.downloadedAt,
@@ -155,6 +158,7 @@ const CSV_HEADER = ['日時', '方向', '相手事業所番号', '相手事業�
 
 /** The history screen's words for each status (renderer/src/components/HistoryTable.tsx), for the CSV. */
 const STATUS_JA: Record<HistoryEntry['status'], string> = {
+  paper: '紙で送付',
   pending: '送信待ち（未送信）',
   queued: '受付済み（相手の受信待ち）',
   delivered: '相手が受信',

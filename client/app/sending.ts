@@ -9,6 +9,7 @@ import { claimInto, conflictIn } from '../agent/claim.js';
 import { refusedReason } from '../agent/filing.js';
 import { isSendableName } from '../check/clerkWording.js';
 import { checkPaths, listCandidates } from '../check/validation.js';
+import { sentOnPaper } from '../paper/index.js';
 import { flushOutbox, prepareUnits, spoolUnit, type PreparedUnit } from '../transport/sender.js';
 import { writeDurable } from '../transport/spool.js';
 import { t, type BackendContext, type Open } from './context.js';
@@ -51,6 +52,23 @@ export class Sending {
     return { names, left };
   }
 
+  /** The paper branch of the send step (null: the partner is linked, send by data): the PDF made, the originals filed as sent. */
+  private async sendOnPaper(u: PreparedUnit, key: string, processing: string, staged: boolean): Promise<SendOutcome | null> {
+    const { s, agent } = this.ctx.need();
+    const partner = u.header.receiver.office;
+    try {
+      const sheet = await sentOnPaper(s, u);
+      if (!sheet) return null;
+      const { names, left } = await this.claimOriginals(u, processing, staged);
+      await agent.filing.sent(names);
+      const note = left.length ? t(`（使用中のため移せなかったファイル: ${left.join('、')}）`, ` (files in use stayed where they were: ${left.join(', ')})`) : t('', '');
+      return { unit: key, partner, messageId: null, state: 'paper', message: t(`未連携の事業所のため紙で送付します。「印刷・FAX」に PDF を作りました（${sheet.pages} 枚）${note.ja}`, `The partner is not linked: sent on paper. A PDF is in 印刷・FAX (${sheet.pages} pages)${note.en}`) };
+    } catch (e) {
+      const err = toApiError(e);
+      return { unit: key, partner, messageId: null, state: 'failed', message: t(`紙の書類を作れませんでした: ${err.ja}`, `Could not make the paper documents: ${err.en}`) };
+    }
+  }
+
   /**
    * Validate → sign → encrypt → spool → submit, between the agent's passes. The originals go to
    * processing/ once the unit is sealed, and are filed by the agent's filing: sent/YYYYMM/ when the relay
@@ -90,6 +108,12 @@ export class Sending {
           const clash = u.paths.map((p) => conflictIn(processing, p)).find((n) => n !== null);
           if (clash) {
             outcomes.push({ unit: key, partner, messageId: null, state: 'failed', message: t(`送れませんでした: 同じ名前で中身の違うファイルが処理中です（${clash}）。そのファイルの送信が終わってから、もう一度送ってください`, `Not sent: a different file with the same name is being processed (${clash}); send again once it has gone out`) });
+            continue;
+          }
+          // A partner not linked gets the unit on paper (its month's PDF in 印刷・FAX): the send does not fail.
+          const paper = await this.sendOnPaper(u, key, processing, staged);
+          if (paper) {
+            outcomes.push(paper);
             continue;
           }
           let r: Awaited<ReturnType<typeof spoolUnit>>;

@@ -4,7 +4,10 @@
 // dates too); everything else (object order, zlib streams, the font subset's tag) is a function of what was
 // drawn. So the timestamp is injected, never read from the clock here.
 import PDFDocument from 'pdfkit';
-import { notoSansJp } from './font.js';
+import { FONT, notoSansJp } from './font.js';
+
+export { FONT };
+import { fitSize, line } from './table.js';
 
 export type Pdf = PDFKit.PDFDocument;
 export type Layout = 'portrait' | 'landscape';
@@ -13,8 +16,6 @@ export type Layout = 'portrait' | 'landscape';
 export const A4 = { width: 595.28, height: 841.89 } as const;
 /** The margin every page keeps (about 12 mm): room for a FAX machine's header line and for punching. */
 export const MARGIN = 34;
-/** The font's family name inside each document. */
-export const FONT = 'NotoSansJP';
 
 export interface PdfInfo {
   /** When the document was made: written as CreationDate and ModDate, and the source of the file ID. */
@@ -41,8 +42,9 @@ export function openPdf(info: PdfInfo): Pdf {
     margin: MARGIN,
     // Buffered so a cover sheet can state the page count and each page its number once all are drawn.
     bufferPages: true,
-    // The Japanese font from the start: PDFKit would otherwise load Helvetica first.
-    font: notoSansJp() as unknown as string,
+    // No default font: PDFKit would load Helvetica (useless for Japanese, and absent from the app's
+    // bundle); the Japanese font is registered and chosen right below, parsed once per document.
+    font: null as unknown as string,
     compress: true,
     info: {
       Title: info.title,
@@ -96,9 +98,10 @@ export function numberPages(doc: Pdf, label = ''): void {
     // Writing inside the bottom margin must not start a new page: the margin is lifted for this line.
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font(FONT).fontSize(8).fillColor('#444');
-    if (label) doc.text(label, MARGIN, height - MARGIN + 10, { width: width / 2, lineBreak: false });
-    doc.text(`${i - start + 1} / ${count}`, width - MARGIN - 80, height - MARGIN + 10, { width: 80, align: 'right', lineBreak: false });
+    doc.fillColor('#444');
+    // One line each (PDFKit wraps any text given a width): the label shrunk to fit, the number right-aligned.
+    if (label) line(doc, label, MARGIN, height - MARGIN + 10, width - 2 * MARGIN - 90, fitSize(doc, label, width - 2 * MARGIN - 90, 8));
+    line(doc, `${i - start + 1} / ${count}`, width - MARGIN - 80, height - MARGIN + 10, 80, 8, 'right');
     doc.page.margins.bottom = bottom;
     doc.fillColor('black');
   }

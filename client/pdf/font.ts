@@ -6,6 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+/** The font's family name inside each document. */
+export const FONT = 'NotoSansJP';
+
 /** The font file's name inside the package and beside the app's bundles (scripts/build-electron.mjs copies it). */
 export const FONT_FILE = 'NotoSansJP_400Regular.ttf';
 const PACKAGE_PATH = `@expo-google-fonts/noto-sans-jp/400Regular/${FONT_FILE}`;

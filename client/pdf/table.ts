@@ -1,7 +1,8 @@
 // Drawing helpers for forms laid out like the paper ones: ruled cells whose text shrinks to fit (a paper
 // form's boxes do not grow), labelled boxes (a small caption over the value), and tables that continue
 // on a new page with their header repeated.
-import { FONT, type Pdf } from './document.js';
+import type { Pdf } from './document.js';
+import { FONT } from './font.js';
 
 export type Align = 'left' | 'center' | 'right';
 
@@ -22,10 +23,10 @@ const PAD = 2;
 
 /** The largest size ≤ size at which text fits width on one line (never below {@link MIN_SIZE}). */
 export function fitSize(doc: Pdf, text: string, width: number, size: number): number {
-  let s = size;
-  doc.font(FONT);
-  while (s > MIN_SIZE && doc.fontSize(s).widthOfString(text) > width) s -= 0.5;
-  return s;
+  // A text's width is proportional to its size: one measurement (shaping CJK text is the slow part).
+  const w = doc.font(FONT).fontSize(size).widthOfString(text);
+  if (w <= width) return size;
+  return Math.max(MIN_SIZE, Math.floor(((size * width) / w) * 2) / 2);
 }
 
 /** One ruled cell with its text fitted inside it (clipped, never spilling into the neighbour). */
@@ -39,32 +40,47 @@ export function cell(doc: Pdf, x: number, y: number, w: number, h: number, text:
   doc.font(FONT).fillColor('#000');
   if (wrap) {
     // Free text: wrapped at the given size, shrunk while it is taller than the box.
+    // The height grows about with the square of the size (taller lines, fewer characters per line):
+    // a first guess from one measurement, then half-point steps down (each one is a full layout).
     let s = size;
-    while (s > MIN_SIZE && doc.fontSize(s).heightOfString(text, { width: inner }) > h - PAD * 2) s -= 0.5;
-    doc.fontSize(s);
-    const th = doc.heightOfString(text, { width: inner });
+    let th = doc.fontSize(s).heightOfString(text, { width: inner });
+    if (th > h - PAD * 2) {
+      s = Math.max(MIN_SIZE, Math.floor(s * Math.sqrt((h - PAD * 2) / th) * 2) / 2);
+      th = doc.fontSize(s).heightOfString(text, { width: inner });
+      while (s > MIN_SIZE && th > h - PAD * 2) th = doc.fontSize((s -= 0.5)).heightOfString(text, { width: inner });
+    }
     const ty = valign === 'top' ? y + PAD : y + Math.max(PAD, (h - th) / 2);
     doc.text(text, x + PAD, ty, { width: inner, height: h - PAD, align, lineGap: 0 });
   } else {
     const s = fitSize(doc, text, inner, size);
-    doc.fontSize(s);
-    const ty = valign === 'top' ? y + PAD : y + (h - s * 1.2) / 2;
-    doc.text(text, x + PAD, ty, { width: inner, align, lineBreak: false });
+    line(doc, text, x + PAD, valign === 'top' ? y + PAD : y + (h - s * 1.2) / 2, inner, s, align);
   }
   doc.restore();
+}
+
+/**
+ * One line of text at a size, placed in a width by its measured width. PDFKit wraps any text given a
+ * width, even with lineBreak false, so the width is never passed: the caller clips or fits.
+ */
+export function line(doc: Pdf, text: string, x: number, y: number, width: number, size: number, align: Align = 'left'): void {
+  const w = doc.font(FONT).fontSize(size).widthOfString(text);
+  const dx = align === 'left' ? 0 : align === 'center' ? (width - w) / 2 : width - w;
+  doc.text(text, x + Math.max(0, dx), y, { lineBreak: false });
 }
 
 /** A box with a small caption in its top-left corner and the value below it, as on the paper forms. */
 export function labelled(doc: Pdf, x: number, y: number, w: number, h: number, caption: string, value: string, style: CellStyle = {}): void {
   cell(doc, x, y, w, h, '', style);
-  doc.font(FONT).fontSize(6).fillColor('#333').text(caption, x + PAD, y + 1.5, { width: w - PAD * 2, lineBreak: false });
-  doc.fillColor('#000');
+  doc.save().rect(x, y, w, 8).clip().fillColor('#333');
+  line(doc, caption, x + PAD, y + 1.5, w - PAD * 2, fitSize(doc, caption, w - PAD * 2, 6));
+  doc.restore().fillColor('#000');
   cell(doc, x, y + 8, w, h - 8, value, { ...style, border: false, fill: undefined });
 }
 
 /** A heading centred over a width. */
 export function heading(doc: Pdf, text: string, x: number, y: number, width: number, size = 14): number {
-  doc.font(FONT).fontSize(size).fillColor('#000').text(text, x, y, { width, align: 'center', lineBreak: false });
+  doc.fillColor('#000');
+  line(doc, text, x, y, width, fitSize(doc, text, width, size), 'center');
   return y + size * 1.5;
 }
 

@@ -14,6 +14,7 @@ import { HomePage } from './screens/Home.js';
 import type { ScreenId } from './screens/ids.js';
 import { SCREEN_LABEL, SCREENS } from './screens/ids.js';
 import { PaperActualsPage } from './screens/PaperActuals.js';
+import { PaperPage } from './screens/Paper.js';
 import { PartnersPage } from './screens/Partners.js';
 import { ReceivePage } from './screens/Receive.js';
 import { ReportPage } from './screens/Report.js';
@@ -127,6 +128,7 @@ export function App() {
           {screen === 'receive' && <ReceivePage />}
           {screen === 'documents' && <DocumentsPage />}
           {screen === 'compare' && <ComparePage />}
+          {screen === 'paper' && <PaperPage />}
           {screen === 'partners' && <PartnersPage />}
           {screen === 'history' && <HistoryPage />}
           {screen === 'paperActuals' && <PaperActualsPage />}

@@ -21,7 +21,10 @@ import type {
   FolderCheck,
   HistoryEntry,
   HomeSummary,
+  OpenedFile,
+  PaperView,
   Partner,
+  PartnerLink,
   Person,
   PaperActualExport,
   PaperActualSource,
@@ -108,6 +111,14 @@ export const requestSchemas = {
   compare: z.object({ planFile: fileName, actualFile: fileName, insurer: z.string().max(8), insured: z.string().max(10), month }).strict(),
   searchPartners: z.object({ query: z.string().max(100), serviceType: serviceType.optional(), favouritesOnly: z.boolean().optional() }).strict(),
   setFavourite: z.object({ office: officeNumber, favourite: z.boolean() }).strict(),
+  /** 連携中 or 未連携 for the given offices, or for every partner we know (history, paper, favourites). */
+  partnerLinks: z.object({ offices: z.array(officeNumber).max(500).optional() }).strict(),
+  listPaper: empty,
+  /** Opens a paper sheet's PDF (to print), or the 印刷・FAX folder without an id. */
+  openPaper: z.object({ id: z.string().regex(/^\d{6}-\d{10}-\d{1,4}$/).optional() }).strict(),
+  setPaperFaxed: z.object({ id: z.string().regex(/^\d{6}-\d{10}-\d{1,4}$/), faxed: z.boolean() }).strict(),
+  /** 「連携のご案内を作る」: the one-page invitation letter for an unlinked partner. */
+  makeInvitation: z.object({ office: officeNumber, name: z.string().max(100).optional() }).strict(),
   history: historyFilter,
   historyCsv: historyFilter,
   saveSettings: z
@@ -182,6 +193,11 @@ export interface Responses {
   compare: ComparisonView;
   searchPartners: Partner[];
   setFavourite: Partner[];
+  partnerLinks: PartnerLink[];
+  listPaper: PaperView;
+  openPaper: OpenedFile;
+  setPaperFaxed: PaperView;
+  makeInvitation: OpenedFile;
   history: HistoryEntry[];
   historyCsv: { fileName: string; csv: string };
   saveSettings: Settings;

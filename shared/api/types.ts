@@ -194,7 +194,8 @@ export interface SendOutcome {
   unit: string;
   partner: string;
   messageId: string | null;
-  state: 'accepted' | 'queued' | 'failed' | 'invalid' | 'duplicate';
+  /** paper: the partner is not linked; the unit went into its month's PDF (印刷・FAX) instead. */
+  state: 'accepted' | 'queued' | 'failed' | 'invalid' | 'duplicate' | 'paper';
   message: Text;
 }
 
@@ -323,6 +324,50 @@ export interface Partner {
   lastSeen: string | null;
 }
 
+/** 連携中: in the relay directory with a certificate valid now. unknown: the directory could not be asked yet. */
+export type LinkState = 'linked' | 'unlinked' | 'unknown';
+
+export interface PartnerLink {
+  office: string;
+  name: string | null;
+  state: LinkState;
+  favourite: boolean;
+}
+
+/** One partner's PDF for one month (送付状 + documents) in the 印刷・FAX folder. */
+export interface PaperSheetView {
+  id: string;
+  month: string;
+  partner: { office: string; name: string | null };
+  units: number;
+  kinds: string[];
+  pages: number;
+  fileName: string;
+  madeAt: string;
+  faxedAt: string | null;
+}
+
+/** A month's sending, by data and by paper. */
+export interface MonthSending {
+  month: string;
+  byData: { units: number; partners: string[] };
+  byPaper: { units: number; partners: string[] };
+}
+
+export interface PaperView {
+  folder: string;
+  sheets: PaperSheetView[];
+  months: MonthSending[];
+}
+
+/** A file made for the person: opened in its program (Electron) or handed over to open (the browser). */
+export interface OpenedFile {
+  path: string;
+  opened: boolean;
+  /** The bytes when the shell could not open it (the browser opens them itself). */
+  base64?: string;
+}
+
 export type HistoryDirection = 'sent' | 'received';
 
 export interface HistoryEntry {
@@ -336,9 +381,10 @@ export interface HistoryEntry {
   files: string[];
   /**
    * Sent: pending (still in our outbox) → queued (the service has it) → delivered → received → imported,
-   * or quarantined / failed. Received: downloaded → imported, or quarantined.
+   * or quarantined / failed; paper: the partner is not linked and the unit went into its PDF for 印刷・FAX.
+   * Received: downloaded → imported, or quarantined.
    */
-  status: 'pending' | 'queued' | 'delivered' | 'received' | 'imported' | 'quarantined' | 'failed' | 'downloaded';
+  status: 'pending' | 'queued' | 'delivered' | 'received' | 'imported' | 'quarantined' | 'failed' | 'downloaded' | 'paper';
   /** Sent side: the partner's signed receipts, checked as evidence. Received side: `given` once we signed ours. */
   receipt: 'verified' | 'invalid' | 'none' | 'given';
   detail: string | null;

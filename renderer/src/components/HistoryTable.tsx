@@ -20,6 +20,7 @@ const statusText: Record<HistoryEntry['status'], { ja: string; en: string; cls: 
   quarantined: { ja: '隔離', en: 'Quarantined', cls: 'badge-error' },
   failed: { ja: '失敗', en: 'Failed', cls: 'badge-error' },
   downloaded: { ja: '受信処理中', en: 'Being processed', cls: 'badge-info' },
+  paper: { ja: '紙で送付', en: 'Sent on paper', cls: 'badge-warn' },
 };
 
 /** What arrived and was imported was written into the care software's import folder: say so. */

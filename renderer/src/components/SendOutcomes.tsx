@@ -8,8 +8,9 @@ const stateLabel: Record<SendOutcome['state'], MessageKey> = {
   failed: 'outFailed',
   invalid: 'outInvalid',
   duplicate: 'outDuplicate',
+  paper: 'outPaper',
 };
-const stateClass: Record<SendOutcome['state'], string> = { accepted: 'badge-ok', queued: 'badge-info', failed: 'badge-error', invalid: 'badge-error', duplicate: 'badge-info' };
+const stateClass: Record<SendOutcome['state'], string> = { accepted: 'badge-ok', queued: 'badge-info', failed: 'badge-error', invalid: 'badge-error', duplicate: 'badge-info', paper: 'badge-warn' };
 
 export function SendOutcomes({ outcomes }: { outcomes: SendOutcome[] }) {
   const { t, tx } = useI18n();

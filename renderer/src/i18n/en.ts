@@ -4,6 +4,7 @@ import { errorsEn } from './errors.en.js';
 import { formsEn } from './forms.en.js';
 import type { MessageKey } from './ja.js';
 import { reportEn } from './report.en.js';
+import { paperEn } from './paper.en.js';
 
 import { listsEn } from './lists.en.js';
 
@@ -12,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   ...errorsEn,
   ...listsEn,
   ...reportEn,
+  ...paperEn,
   appTitle: 'CarePlan Link',
   office: 'Office',
   navHome: 'Home',

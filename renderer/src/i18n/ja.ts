@@ -5,12 +5,14 @@ import { errorsJa } from './errors.ja.js';
 import { formsJa } from './forms.ja.js';
 import { listsJa } from './lists.ja.js';
 import { reportJa } from './report.ja.js';
+import { paperJa } from './paper.ja.js';
 
 export const ja = {
   ...formsJa,
   ...errorsJa,
   ...listsJa,
   ...reportJa,
+  ...paperJa,
   appTitle: 'ケアプランリンク',
   office: '事業所',
   // navigation

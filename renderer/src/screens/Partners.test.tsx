@@ -12,14 +12,15 @@ afterEach(() => {
 });
 
 describe('PartnersPage', () => {
-  it('lists partners with number, name, service type and whether they are on the service', async () => {
+  it('lists partners with number, name, service type and whether they are linked (連携中 / 未連携)', async () => {
     install(createFakeApi());
     renderScreen(<PartnersPage />);
     const rows = await screen.findAllByTestId('partner-row');
     expect(rows).toHaveLength(2);
     const cells = within(rows[0]!).getAllByRole('cell').map((c) => c.textContent);
-    expect(cells.slice(0, 4)).toEqual([HOME_HELP, 'ひまわり訪問介護', '11 訪問介護', '✓ 利用中']);
-    expect(within(rows[1]!).getAllByRole('cell')[3]!.textContent).toBe('未登録');
+    await waitFor(() => expect(within(rows[0]!).getAllByRole('cell')[3]!.textContent).toBe('● 連携中'));
+    expect(cells.slice(0, 3)).toEqual([HOME_HELP, 'ひまわり訪問介護', '11 訪問介護']);
+    expect(within(rows[1]!).getAllByRole('cell')[3]!.textContent).toBe('○ 未連携');
   });
 
   it('searches by name or number and by service type', async () => {
@@ -50,5 +51,16 @@ describe('PartnersPage', () => {
     expect(fake.setFavourite).toHaveBeenCalledWith({ office: HOME_HELP, favourite: true });
     fireEvent.click(within(rows[1]!).getByTestId('partner-favourite'));
     await waitFor(() => expect(fake.setFavourite).toHaveBeenLastCalledWith({ office: DAY_CARE, favourite: false }));
+  });
+
+  it('shows the partners this office sends to, and makes an invitation letter for an unlinked one only', async () => {
+    const fake = install(createFakeApi());
+    renderScreen(<PartnersPage />);
+    const mine = await screen.findAllByTestId('my-partner-row');
+    expect(mine.map((r) => within(r).getByTestId('partner-status').getAttribute('data-state'))).toEqual(['linked', 'unlinked', 'unlinked']);
+    expect(within(mine[0]!).queryByTestId('partner-invite')).toBeNull();
+    fireEvent.click(within(mine[1]!).getByTestId('partner-invite'));
+    await waitFor(() => expect(fake.makeInvitation).toHaveBeenCalledWith({ office: DAY_CARE, name: 'さくらデイサービス' }));
+    expect((await screen.findByTestId('invitation-made')).textContent).toContain(`連携のご案内_${DAY_CARE}.pdf`);
   });
 });

@@ -3,9 +3,11 @@ import type { Partner } from '../../../shared/api/types.js';
 import { api } from '../api.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { ListCard } from '../components/ListCard.js';
+import { PartnerStatus, usePartnerLinks } from '../components/PartnerStatus.js';
 import { useAction, useLoad } from '../hooks.js';
 import { SERVICE_TYPE_CHOICES, serviceTypeName, useI18n } from '../i18n/index.js';
 import { useDebounced } from '../util/debounce.js';
+import { showOpened } from '../util/openFile.js';
 
 /** Wait this long after the last key press before searching, so typing a name does not flood the back end. */
 const SEARCH_DELAY_MS = 250;
@@ -37,10 +39,13 @@ export function PartnersPage() {
   };
 
   const rows = (list.data ?? []).map((p) => ({ ...p, favourite: starred.get(p.office) ?? p.favourite }));
+  // 連携中 / 未連携 of the directory's rows (listed is not enough: the certificate must be valid now).
+  const { links } = usePartnerLinks(rows.map((p) => p.office));
 
   return (
     <div className="page" data-testid="screen-partners">
       <h1>{t('partnersTitle')}</h1>
+      <MyPartners />
       <div className="filters">
         <div className="field">
           <label htmlFor="partner-search">{t('partnerSearch')}</label>
@@ -63,14 +68,16 @@ export function PartnersPage() {
         </label>
       </div>
       <ErrorAlert error={list.error ?? fav.error} />
-      <ListCard loaded={list} rows={rows} empty={t('partnersEmpty')} columns={[t('colOffice'), t('colName'), t('colServiceType'), t('colOnService'), t('colFavourite')]}>
+      <ListCard loaded={list} rows={rows} empty={t('partnersEmpty')} columns={[t('colOffice'), t('colName'), t('colServiceType'), t('colLink'), t('colFavourite')]}>
         {(shown) =>
           shown.map((p) => (
             <tr key={p.office} data-testid="partner-row">
               <td className="mono">{p.office}</td>
               <td>{p.name}</td>
               <td>{p.serviceTypes.map((s) => serviceTypeName(s, lang)).join('、')}</td>
-              <td>{p.onService ? <span className="badge badge-ok">✓ {t('onService')}</span> : <span className="badge badge-muted">{t('offService')}</span>}</td>
+              <td>
+                <PartnerStatus state={links.get(p.office)?.state ?? (p.onService ? 'unknown' : 'unlinked')} />
+              </td>
               <td>
                 <button
                   type="button"
@@ -90,5 +97,54 @@ export function PartnersPage() {
         }
       </ListCard>
     </div>
+  );
+}
+
+/** The partners this office sends to, with their status; an unlinked one can be sent an invitation letter. */
+function MyPartners() {
+  const { t } = useI18n();
+  const mine = useLoad(() => api().partnerLinks({}));
+  const act = useAction();
+  const [made, setMade] = useState<string | null>(null);
+  const invite = async (office: string, name: string | null) => {
+    const r = await act.run(() => api().makeInvitation({ office, ...(name ? { name } : {}) }));
+    if (!r) return;
+    showOpened(r);
+    setMade(t('invitationMade') + r.path);
+  };
+  return (
+    <section className="partners-mine" data-testid="partners-mine">
+      <h2>{t('partnersMine')}</h2>
+      <p className="lead">{t('partnersMineLead')}</p>
+      <ErrorAlert error={mine.error ?? act.error} />
+      {made ? (
+        <p role="status" data-testid="invitation-made">
+          {made}
+        </p>
+      ) : null}
+      <ListCard loaded={mine} empty={t('partnersMineEmpty')} columns={[t('colOffice'), t('colName'), t('colLink')]} actionColumn={t('invite')}>
+        {(shown) =>
+          shown.map((p) => (
+            <tr key={p.office} data-testid="my-partner-row">
+              <td className="mono">
+                {p.favourite ? '★ ' : ''}
+                {p.office}
+              </td>
+              <td>{p.name ?? ''}</td>
+              <td>
+                <PartnerStatus state={p.state} />
+              </td>
+              <td className="invite">
+                {p.state === 'unlinked' ? (
+                  <button type="button" className="btn btn-sub" data-testid="partner-invite" disabled={act.busy} onClick={() => void invite(p.office, p.name)}>
+                    {t('invite')}
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))
+        }
+      </ListCard>
+    </section>
   );
 }

@@ -27,6 +27,7 @@ import { errorsView, folderState } from './fakeErrors.js';
 
 export { errorsView, folderState } from './fakeErrors.js';
 import { fakeReportApi } from './fakeReport.js';
+import { paperFakes } from './fakePaper.js';
 
 export const CARE_MANAGER = '1310000011';
 export const HOME_HELP = '1310000029';
@@ -468,6 +469,7 @@ export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState
     pickCertificate: async () => ({ path: 'C:\\証明書\\picked.p12', name: 'picked.p12', p12Base64: PICKED_P12_BASE64 }),
     savePdf: async ({ name }) => ({ path: `C:\\Users\\clerk\\Documents\\${name}` }),
     ...fakeReportApi,
+    ...paperFakes(HOME_HELP, DAY_CARE),
   } satisfies AppApi;
 
   const impl: AppApi = { ...base, ...overrides };
