@@ -57,7 +57,9 @@ const spans = (length: number, cuts: number[]): [number, number][] => [...cuts, 
 function assertChunkingChangesNothing<T extends { length: number }>(arb: fc.Arbitrary<T>, cut: (whole: T, from: number, to: number) => T, same: (chunks: T[], whole: T) => void, numRuns: number): void {
   const chunked = (whole: T, raw: number[]) => spans(whole.length, cutsFor(raw, whole.length)).map(([from, to]) => cut(whole, from, to));
   fc.assert(
-    fc.property(arb, fc.array(fc.nat(), { maxLength: 8 }), (whole, raw) => same(chunked(whole, raw), whole)),
+    fc.property(arb, fc.array(fc.nat(), { maxLength: 8 }), (whole, raw) => {
+      same(chunked(whole, raw), whole);
+    }),
     { numRuns },
   );
 }
