@@ -6,6 +6,7 @@
 // writer; care software prints either. The issue asks for 2026年12月1日, so the western year is the
 // default everywhere. A birth date is also given in its Japanese era (昭和24年), the way people in
 // care offices say a birth year; dates of the plan itself stay western.
+import { daysInMonth } from '../validator/calendar.js';
 
 /** A value the spec uses for "no date" (UPHOSOKU No.4 is 00000000 beside 第6表/第7表). */
 const EMPTY_DATE = /^0*$/;
@@ -41,8 +42,8 @@ export function parseDate(value: string): Ymd | null {
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
-  const probe = new Date(Date.UTC(y, mo - 1, d));
-  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return null;
+  // Calendar arithmetic only: no Date, so no time zone can shift the day.
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
   return { y, m: mo, d };
 }
 
