@@ -5,13 +5,13 @@
 // Used by the app's back end and by `careplan-link report`, which has no open session (no password).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { isPaperForm, type EffectUnit } from '../../shared/effect/report.js';
 import type { SpecCatalog } from '../../shared/spec/model.js';
 import { readRecords } from '../../shared/ticket/records.js';
 import { localMonth } from '../../shared/time.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
 import { decodeMs932 } from '../check/ms932.js';
+import { paperIndexSchema } from '../paper/store.js';
 import type { InboxRecord } from '../transport/receiver.js';
 import type { OutboxRecord } from '../transport/sender.js';
 
@@ -112,21 +112,12 @@ export function paperUnits(sends: readonly PaperSend[], catalog: SpecCatalog): E
 }
 
 /**
- * The paper path's record (issue 14 item 2, client/paper/store.ts): spool/paper/sheets.json lists one
- * sheet per partner and month with the units on it, and keeps each unit's files in
- * spool/paper/units/<messageId>/. Only the fields the report counts are read; anything else may change.
+ * The units that went on paper, from the paper path's own record (issue 14 item 2, client/paper/store.ts):
+ * spool/paper/sheets.json lists one sheet per partner and month with its units, whose files are kept in
+ * spool/paper/units/<messageId>/. Read with the paper store's own schema, so the report and the 印刷・FAX
+ * screen accept the same record (a damaged one is refused by both, not half-counted). None when nothing
+ * went on paper.
  */
-const paperIndexSchema = z.object({
-  sheets: z.array(
-    z.object({
-      month: z.string(),
-      partner: z.string(),
-      units: z.array(z.object({ messageId: z.string(), files: z.array(z.string()), at: z.string() })),
-    }),
-  ),
-});
-
-/** The units that went on paper, from the spool's paper record (none when nothing went on paper). */
 export function paperSendsIn(spoolRoot: string): PaperSend[] {
   const root = join(spoolRoot, 'paper');
   const index = join(root, 'sheets.json');

@@ -34,7 +34,8 @@ export const paperSheetSchema = z.object({
 export type PaperSheet = z.infer<typeof paperSheetSchema>;
 export type PaperUnit = z.infer<typeof paperUnitSchema>;
 
-const indexSchema = z.object({ sheets: z.array(paperSheetSchema) });
+/** spool/paper/sheets.json; the 効果レポート (client/app/effectSources.ts) reads it with this same schema. */
+export const paperIndexSchema = z.object({ sheets: z.array(paperSheetSchema) });
 
 export class PaperStore {
   readonly root: string;
@@ -53,7 +54,7 @@ export class PaperStore {
 
   sheets(): PaperSheet[] {
     if (!existsSync(this.indexPath)) return [];
-    return indexSchema.parse(JSON.parse(readFileSync(this.indexPath, 'utf8'))).sheets;
+    return paperIndexSchema.parse(JSON.parse(readFileSync(this.indexPath, 'utf8'))).sheets;
   }
 
   save(sheets: PaperSheet[]): void {
