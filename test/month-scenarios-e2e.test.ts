@@ -88,15 +88,34 @@ describe('the care manager’s month and the provider’s month (1366×768)', ()
     await expect.poll(() => todayCount(cm, 'count-sent')).toBe(0);
   });
 
+  it('care manager: on 連携先, ひまわり is found and marked お気に入り (the filter’s checkbox on the boxes’ line)', async () => {
+    await tid(cm, 'nav-partners').click();
+    await tid(cm, 'partner-search').fill('ひまわり');
+    await expect.poll(() => tid(cm, 'partner-row').count()).toBe(1);
+    await tid(cm, 'partner-row').first().getByTestId('partner-favourite').click();
+    await expect.poll(() => tid(cm, 'partner-favourite').first().getAttribute('aria-pressed')).toBe('true');
+    // お気に入りだけ: a checkbox of its own size beside its words, centred on the search box's line.
+    const box = (await tid(cm, 'partner-favourites-only').boundingBox())!;
+    const search = (await tid(cm, 'partner-search').boundingBox())!;
+    const label = (await cm.locator('label.check').filter({ hasText: 'お気に入りだけ' }).boundingBox())!;
+    expect(box.width).toBeLessThan(30);
+    expect(Math.abs(box.y + box.height / 2 - (search.y + search.height / 2))).toBeLessThan(3);
+    expect(label.width).toBeLessThan(box.width + 150);
+    await tid(cm, 'partner-favourites-only').check();
+    await expect.poll(() => tid(cm, 'partner-row').count()).toBe(1);
+    await shot(cm, 'cm-00-partners');
+  });
+
   it('care manager: the plan unit (第1〜3表 + 補足) for three people goes out from 送信', async () => {
     await tid(cm, 'nav-send').click();
     await tid(cm, 'send-files').setInputFiles(PLAN_UNIT);
     await expect.poll(() => tid(cm, 'send-unit').first().textContent()).toContain('1310000029');
+    // ひまわり is a favourite: its unit is named as the suggested addressee.
+    await expect.poll(() => tid(cm, 'unit-favourite').count()).toBe(1);
     await expect.poll(() => tid(cm, 'send-button').isEnabled()).toBe(true);
+    await shot(cm, 'cm-01-plan-checked');
     await tid(cm, 'send-button').click();
     await expect.poll(() => tid(cm, 'send-outcome').first().getAttribute('data-state'), { timeout: 30_000 }).toBe('accepted');
-    await tid(cm, 'send-outcome').first().scrollIntoViewIfNeeded();
-    await shot(cm, 'cm-01-plan-sent');
   });
 
   it('care manager: the ticket unit exported with a wrong date: one card on ホーム naming 鈴木 ハナ 様', async () => {

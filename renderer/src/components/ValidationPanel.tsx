@@ -23,8 +23,9 @@ function FileResult({ file }: { file: CheckedFile }) {
   );
 }
 
-/** One set of files that travels together to one partner (e.g. 第6表 + 第7表 + 補足情報). */
-function UnitCard({ unit, files }: { unit: UnitView; files: CheckedFile[] }) {
+/** One set of files that travels together to one partner (e.g. 第6表 + 第7表 + 補足情報); a partner
+ *  marked お気に入り on 連携先 is named as such, the suggested addressee (issue 14 item 4). */
+function UnitCard({ unit, files, favourite }: { unit: UnitView; files: CheckedFile[]; favourite: boolean }) {
   const { t, tx, lang } = useI18n();
   const { blocked } = unit;
   const look = blocked?.kind === 'duplicate' ? 'unit-sent' : unit.valid && !blocked ? 'unit-ok' : 'unit-ng';
@@ -32,6 +33,11 @@ function UnitCard({ unit, files }: { unit: UnitView; files: CheckedFile[] }) {
     <section className={`card unit ${look}`} data-testid="send-unit" data-valid={unit.valid} data-blocked={blocked?.kind}>
       <header className="unit-head">
         <h3>{t('unitTitle', { name: unit.partner.name ?? t('unitPartnerUnknown'), office: unit.partner.office })}</h3>
+        {favourite ? (
+          <span className="badge badge-info" data-testid="unit-favourite" title={t('unitFavouriteHint')}>
+            {t('unitFavourite')}
+          </span>
+        ) : null}
         {blocked ? (
           <span className={`badge ${blocked.kind === 'duplicate' ? 'badge-info' : 'badge-error'}`}>{t(blocked.kind === 'duplicate' ? 'unitDuplicate' : 'unitBlockedDirection')}</span>
         ) : unit.valid ? (
@@ -65,7 +71,7 @@ function UnitCard({ unit, files }: { unit: UnitView; files: CheckedFile[] }) {
 }
 
 /** The validator's verdict on a batch of files, unit by unit, in plain words. */
-export function ValidationPanel({ view }: { view: ValidationView }) {
+export function ValidationPanel({ view, favourites = new Set() }: { view: ValidationView; favourites?: ReadonlySet<string> }) {
   const { t, tx } = useI18n();
   const byName = new Map(view.files.map((f) => [f.name, f]));
   const blocked = view.units.filter((u) => u.blocked);
@@ -85,7 +91,7 @@ export function ValidationPanel({ view }: { view: ValidationView }) {
         <Notice kind="warn">{t(blocked.length > 0 ? 'blockedUnits' : 'notSendable')}</Notice>
       )}
       {view.units.map((u) => (
-        <UnitCard key={u.key} unit={u} files={u.files.map((n) => byName.get(n)).filter((f): f is CheckedFile => f !== undefined)} />
+        <UnitCard key={u.key} unit={u} favourite={favourites.has(u.partner.office)} files={u.files.map((n) => byName.get(n)).filter((f): f is CheckedFile => f !== undefined)} />
       ))}
       {loose.length > 0 ? (
         <section className="card">

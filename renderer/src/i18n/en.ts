@@ -207,6 +207,8 @@ export const en: Record<MessageKey, string> = {
   offService: 'Not registered',
   favouriteAdd: 'Add to favourites',
   favouriteRemove: 'Remove from favourites',
+  unitFavourite: '★ Favourite partner',
+  unitFavouriteHint: 'An office you marked as a favourite under Partners',
   historyTitle: 'History',
   dirAll: 'All',
   dirSent: 'Sent',

@@ -217,6 +217,8 @@ export const ja = {
   offService: '未登録',
   favouriteAdd: 'お気に入りにする',
   favouriteRemove: 'お気に入りから外す',
+  unitFavourite: '★ お気に入りの送付先',
+  unitFavouriteHint: '連携先で「お気に入り」にした事業所です',
   // history
   historyTitle: '履歴',
   dirAll: 'すべて',

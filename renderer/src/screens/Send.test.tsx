@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SendResult, UnitBlock } from '../../../shared/api/types.js';
 import { setApi } from '../api.js';
-import { createFakeApi, exportView, invalidUpload, PLAN_FILE, readyState, SIKYU_FILE, validUpload } from '../testing/fakeApi.js';
+import { createFakeApi, exportView, HOME_HELP, invalidUpload, PLAN_FILE, readyState, SIKYU_FILE, validUpload } from '../testing/fakeApi.js';
 import { install, renderScreen, textFile } from '../testing/render.js';
 import { SendPage } from './Send.js';
 
@@ -145,6 +145,36 @@ describe('SendPage', () => {
     expect(within(panel).getByTestId('folder-ignored-file').textContent).toBe('4月分.xlsxExcel のファイルは送れません。介護ソフトから CSV で出力してください');
     expect(within(panel).getByTestId('folder-errors').textContent).toContain('1 件');
     expect(within(panel).getAllByTestId('folder-recent-row')[0]!.textContent).toContain('ひまわり訪問介護');
+  });
+
+  it('a unit addressed to a partner marked お気に入り is named as the suggested addressee; others are not', async () => {
+    const fake = install(createFakeApi());
+    renderScreen(<SendPage />);
+    drop([PLAN_FILE]);
+    const unit = await within(screen.getByTestId('send-dropped')).findByTestId('send-unit', {}, { timeout: 2000 });
+    const badge = await within(unit).findByTestId('unit-favourite');
+    expect(badge.textContent).toBe('★ お気に入りの送付先');
+    expect(badge.getAttribute('title')).toBe('連携先で「お気に入り」にした事業所です');
+    // Asked about the unit's addressee only.
+    expect(fake.partnerLinks).toHaveBeenCalledWith({ offices: [HOME_HELP] });
+    cleanup();
+
+    // Not a favourite: once the answer has been applied, no badge.
+    let answered: () => void = () => {};
+    const done = new Promise<void>((r) => (answered = r));
+    install(
+      createFakeApi({
+        partnerLinks: async ({ offices }) => {
+          setTimeout(answered);
+          return (offices ?? []).map((office) => ({ office, name: null, state: 'linked' as const, favourite: false }));
+        },
+      }),
+    );
+    renderScreen(<SendPage />);
+    drop([PLAN_FILE]);
+    const plain = await within(screen.getByTestId('send-dropped')).findByTestId('send-unit', {}, { timeout: 2000 });
+    await act(() => done);
+    expect(within(plain).queryByTestId('unit-favourite')).toBeNull();
   });
 
   it('a dropped UTF-8 or Excel file shows the clerk’s sentence', async () => {

@@ -4,6 +4,7 @@ import type { AppState, FileUpload, SendOutcome, Text, ValidationView } from '..
 import { api } from '../api.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { ExportFolderPanel } from '../components/ExportFolderPanel.js';
+import { usePartnerLinks } from '../components/PartnerStatus.js';
 import { Progress } from '../components/Progress.js';
 import { SendOutcomes } from '../components/SendOutcomes.js';
 import { ValidationPanel } from '../components/ValidationPanel.js';
@@ -92,9 +93,12 @@ function DroppedFiles({ onBusy }: { onBusy: (busy: boolean) => void }) {
 function ReviewAndSend({ view, testId, label, canSend, onSend }: { view: ValidationView; testId: string; label: string; canSend: boolean; onSend: () => void }) {
   // Files sent before, byte for byte: nothing to press (the panel says when they went).
   const allSent = view.units.length > 0 && view.units.every((u) => u.blocked?.kind === 'duplicate');
+  // The addressees marked お気に入り on 連携先 are named as suggested on their unit cards.
+  const { list: links } = usePartnerLinks([...new Set(view.units.map((u) => u.partner.office))]);
+  const favourites = new Set((links ?? []).filter((l) => l.favourite).map((l) => l.office));
   return (
     <>
-      <ValidationPanel view={view} />
+      <ValidationPanel view={view} favourites={favourites} />
       {allSent ? null : (
         <div className="send-row">
           <button type="button" className="btn btn-primary btn-large" data-testid={testId} disabled={!canSend} onClick={onSend}>
