@@ -1,5 +1,6 @@
 // Two whole months in a real browser at the clerk's 1366×768, over one app instance (issue 13 acceptance):
-// the care manager's month (a plan unit and a ticket unit for three named people, the ticket dropped into
+// the care manager's month (ひまわり marked お気に入り on 連携先 and suggested on 送信; a plan unit and a
+// ticket unit for three named people, the ticket dropped into
 // the export folder with a wrong date in 鈴木 ハナ's record, seen by name, fixed and resent; the 第6表
 // printed to PDF; the actuals received and compared), and the provider's month (receive, open by name,
 // print, return the actuals). Screenshots go to test-output/scenarios/; the ones worth keeping are copied
