@@ -3,13 +3,13 @@
 // by name and prints. 印刷 is followed by Chromium's own printToPDF (page.pdf, the engine of
 // Electron's 「PDFで保存」) on the print CSS: the PDF must have one A4 page per person, portrait for
 // 第1表 and landscape for 第3表 and 第6表. Screenshots and PDF pages go to test-output/forms/.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './cli.js';
 import { type BrowserApp, openOffice, problemsOf, startBrowserApp } from './support/browserApp.js';
+import { printToPdf as printPdf } from './support/printPdf.js';
 
 const OUT = join(ROOT, 'test-output', 'forms');
 const VALID = join(ROOT, 'fixtures', 'valid');
@@ -36,19 +36,8 @@ async function shot(p: Page, name: string): Promise<void> {
   await tid(p, 'document-view').screenshot({ path: join(OUT, `${name}-document.png`) });
 }
 
-/** 印刷 (with the dialog stubbed: headless Chromium has none), then the marked page as a PDF. */
-async function printToPdf(p: Page, name: string): Promise<{ pages: number; sizes: string[] }> {
-  // Strings, not functions: this file is type-checked without the DOM library.
-  await p.evaluate('window.print = () => undefined');
-  await tid(p, 'print-button').click();
-  const path = join(OUT, `${name}.pdf`);
-  await p.pdf({ path, preferCSSPageSize: true, printBackground: true });
-  await p.evaluate("window.dispatchEvent(new Event('afterprint'))");
-  execFileSync('pdftoppm', ['-png', '-r', '60', path, join(OUT, name)]);
-  const info = execFileSync('pdfinfo', ['-l', '99', path]).toString();
-  const sizes = [...info.matchAll(/Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)/g)].map((m) => (Number(m[1]) > Number(m[2]) ? 'landscape' : 'portrait'));
-  return { pages: Number(/Pages:\s+(\d+)/.exec(info)![1]), sizes };
-}
+/** 印刷, then the marked page as a PDF in test-output/forms/. */
+const printToPdf = (p: Page, name: string) => printPdf(p, OUT, name);
 
 async function send(p: Page, files: string[]): Promise<void> {
   await tid(p, 'nav-send').click();

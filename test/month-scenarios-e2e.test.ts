@@ -5,13 +5,14 @@
 // printed to PDF; the actuals received and compared), and the provider's month (receive, open by name,
 // print, return the actuals). Screenshots go to test-output/scenarios/; the ones worth keeping are copied
 // by hand to docs/screens/scenario-*.png.
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './cli.js';
-import { type BrowserApp, openOffice, problemsOf, startBrowserApp } from './support/browserApp.js';
+import { type BrowserApp, problemsOf } from './support/browserApp.js';
+import { startWithDemoOffices } from './support/demoOffices.js';
+import { printToPdf as printPdf } from './support/printPdf.js';
 
 const OUT = join(ROOT, 'test-output', 'scenarios');
 const VALID = join(ROOT, 'fixtures', 'valid');
@@ -23,17 +24,15 @@ const ACTUALS = join(VALID, named('UPJSK_'));
 const PEOPLE = ['佐藤 ハナ', '鈴木 ハナ', '高橋 ハナ'];
 const CLERK = { width: 1366, height: 768 };
 
-let app: BrowserApp;
+let app: BrowserApp | undefined;
 let cm: Page;
 let hh: Page;
-let exportDir: string;
+/** The care manager's export folder, which its agent watches (the demo office's default). */
+const exportDir = () => join(app!.dataDir, 'offices', 'care-manager', 'export');
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  app = await startBrowserApp();
-  exportDir = join(app.dataDir, 'offices', 'care-manager', 'export');
-  cm = await openOffice(app.browser, app.urls.cm, CLERK);
-  hh = await openOffice(app.browser, app.urls.hh, CLERK);
+  ({ app, cm, hh } = await startWithDemoOffices(CLERK));
 }, 120_000);
 
 afterAll(async () => {
@@ -53,26 +52,8 @@ function ticketWithBadDate(): Buffer {
   return Buffer.from(lines.join('\r\n'), 'latin1');
 }
 
-/** 印刷 (the dialog stubbed: headless Chromium has none), then the print CSS rendered to PDF and measured. */
-async function printToPdf(p: Page, name: string): Promise<{ pages: number; sizes: string[]; heads: string[] }> {
-  await p.evaluate('window.print = () => undefined');
-  await tid(p, 'print-button').click();
-  const path = join(OUT, `${name}.pdf`);
-  await p.pdf({ path, preferCSSPageSize: true, printBackground: true });
-  await p.evaluate("window.dispatchEvent(new Event('afterprint'))");
-  execFileSync('pdftoppm', ['-png', '-r', '72', path, join(OUT, name)]);
-  const info = execFileSync('pdfinfo', ['-l', '99', path]).toString();
-  // A4 is 595×842 pt; landscape is the wider side across.
-  const sizes = [...info.matchAll(/Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)/g)].map((m) => {
-    const [w, h] = [Number(m[1]), Number(m[2])];
-    const a4 = Math.abs(Math.min(w, h) - 595) < 3 && Math.abs(Math.max(w, h) - 842) < 3;
-    return `${a4 ? 'A4' : `${w}x${h}`} ${w > h ? 'landscape' : 'portrait'}`;
-  });
-  const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
-  // Each page's first line: the form's title and the person it is for.
-  const heads = Array.from({ length: pages }, (_, i) => execFileSync('pdftotext', ['-f', `${i + 1}`, '-l', `${i + 1}`, path, '-']).toString().split('\n')[0]!);
-  return { pages, sizes, heads };
-}
+/** 印刷, then the print CSS as a PDF in test-output/scenarios/, its pages at 72 dpi. */
+const printToPdf = (p: Page, name: string) => printPdf(p, OUT, name, 72);
 
 async function receiveNow(p: Page, expected: number): Promise<void> {
   await tid(p, 'nav-receive').click();
@@ -81,12 +62,8 @@ async function receiveNow(p: Page, expected: number): Promise<void> {
 }
 
 describe('the care manager’s month and the provider’s month (1366×768)', () => {
-  it('both demo offices are set up', async () => {
-    await tid(hh, 'setup-demo-home-help').click();
-    await tid(hh, 'screen-home').waitFor();
-    await tid(cm, 'setup-demo-care-manager').click();
-    await tid(cm, 'screen-home').waitFor();
-    await expect.poll(() => todayCount(cm, 'count-sent')).toBe(0);
+  it('both demo offices start the month with nothing sent or received', async () => {
+    for (const p of [cm, hh]) for (const tile of ['count-sent', 'count-received', 'count-errors']) await expect.poll(() => todayCount(p, tile)).toBe(0);
   });
 
   it('care manager: on 連携先, ひまわり is found and marked お気に入り (the filter’s checkbox on the boxes’ line)', async () => {
@@ -121,8 +98,8 @@ describe('the care manager’s month and the provider’s month (1366×768)', ()
 
   it('care manager: the ticket unit exported with a wrong date: one card on ホーム naming 鈴木 ハナ 様', async () => {
     await tid(cm, 'nav-home').click();
-    writeFileSync(join(exportDir, TICKET), ticketWithBadDate());
-    for (const f of TICKET_UNIT.slice(1)) copyFileSync(join(VALID, f), join(exportDir, f));
+    writeFileSync(join(exportDir(), TICKET), ticketWithBadDate());
+    for (const f of TICKET_UNIT.slice(1)) copyFileSync(join(VALID, f), join(exportDir(), f));
     await expect.poll(() => tid(cm, 'attention-item').count(), { timeout: 30_000 }).toBe(1);
     const card = (await tid(cm, 'attention-item').first().textContent()) ?? '';
     expect(card).toContain('鈴木 ハナ 様');
@@ -134,18 +111,21 @@ describe('the care manager’s month and the provider’s month (1366×768)', ()
   it('care manager: the error view names the record and the fix; the fixed file is resent and accepted', async () => {
     await tid(cm, 'attention-open').first().click();
     await tid(cm, 'screen-errors').waitFor();
-    await expect.poll(() => tid(cm, 'error-unit').count()).toBe(1);
-    const problems = (await tid(cm, 'error-problem').allTextContents()).join('\n');
-    expect(problems).toContain('鈴木 ハナ 様');
-    expect(problems).toContain('存在する日付');
-    expect(problems).not.toContain('佐藤 ハナ 様');
+    const unit = tid(cm, 'error-unit');
+    await expect.poll(() => unit.count()).toBe(1);
+    // The person, then the record (24th, hers) and what to write instead; nobody else is named.
+    const text = (await unit.first().textContent()) ?? '';
+    expect(text).toMatch(/利用者:\s*鈴木 ハナ 様/);
+    expect(text).toContain('24件目（鈴木 ハナ 様）「作成年月日」');
+    expect(text).toContain('存在する日付にしてください');
+    expect(text).not.toMatch(/佐藤|高橋/);
     await shot(cm, 'cm-03-error-view');
     // The clerk fixes the file in the care software and it is written again where it waits (errors/).
-    copyFileSync(join(VALID, TICKET), join(exportDir, 'errors', TICKET));
+    copyFileSync(join(VALID, TICKET), join(exportDir(), 'errors', TICKET));
     await tid(cm, 'error-resend').click();
     await expect.poll(() => tid(cm, 'send-outcome').first().getAttribute('data-state'), { timeout: 30_000 }).toBe('accepted');
     await expect.poll(() => tid(cm, 'error-unit').count()).toBe(0);
-    expect(readdirSync(join(exportDir, 'errors'))).toEqual([]);
+    expect(readdirSync(join(exportDir(), 'errors'))).toEqual([]);
     await tid(cm, 'nav-home').click();
     await expect.poll(() => todayCount(cm, 'count-sent'), { timeout: 15_000 }).toBe(2);
     expect(await tid(cm, 'attention-item').count()).toBe(0);
@@ -169,7 +149,8 @@ describe('the care manager’s month and the provider’s month (1366×768)', ()
     await shot(cm, 'cm-04-table6');
     const pdf = await printToPdf(cm, 'cm-table6');
     expect(pdf.pages).toBe(3);
-    expect(pdf.sizes).toEqual(['A4 landscape', 'A4 landscape', 'A4 landscape']);
+    expect(pdf.sizes).toEqual(['landscape', 'landscape', 'landscape']);
+    expect(pdf.a4).toEqual([true, true, true]);
     expect(pdf.heads).toEqual(PEOPLE.map((n) => `第6表 サービス利用票（予定） ${n} 殿`));
   });
 
@@ -206,7 +187,8 @@ describe('the care manager’s month and the provider’s month (1366×768)', ()
     await shot(hh, 'provider-02-ticket');
     const pdf = await printToPdf(hh, 'provider-table6');
     expect(pdf.pages).toBe(3);
-    expect(pdf.sizes).toEqual(['A4 landscape', 'A4 landscape', 'A4 landscape']);
+    expect(pdf.sizes).toEqual(['landscape', 'landscape', 'landscape']);
+    expect(pdf.a4).toEqual([true, true, true]);
     expect(pdf.heads[2]).toBe('第6表 サービス利用票（予定） 高橋 ハナ 殿');
   });
 
