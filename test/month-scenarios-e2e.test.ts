@@ -158,10 +158,10 @@ describe('the care manager’s month and the provider’s month (1366×768)', ()
     await receiveNow(hh, 2);
     const rows = await tid(hh, 'arrival-row').allTextContents();
     for (const r of rows) {
-      // The sender by number: its name is not shown here when the provider was set up before the care
-      // manager joined the service (names are learnt on sending and on the minute's directory refresh,
-      // not on receiving; reported, not asserted).
+      // The sender by name and number (issue 13 item 10), also when the provider was set up before the
+      // care manager joined the service: receiving learns the senders' names from the directory.
       expect(r).toContain('1310000011');
+      expect(r).toContain('ケアプランリンク居宅介護支援センター');
       expect(r).toContain('佐藤 ハナ 様');
       expect(r).toContain('ほか');
     }

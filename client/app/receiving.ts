@@ -115,6 +115,8 @@ export class Receiving {
       this.ctx.activity = { label: t('受信しています', 'Receiving'), done: 0, total: 0 };
       try {
         const r = await agent.receiveNow();
+        // Senders by name on 受信, also one that joined after this office last read the directory.
+        await this.partners.learnNames(this.ctx.need().s, r.imported.map((u) => u.sender));
         await this.refresh();
         const n = r.imported.length;
         const q = r.quarantined.length;
