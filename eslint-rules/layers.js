@@ -35,6 +35,9 @@ const PACKAGE_OWNERS = {
   'better-sqlite3': ['relay'],
   pg: ['relay'],
   chokidar: ['client'],
+  pdfkit: ['client'],
+  pino: ['relay'],
+  'prom-client': ['relay'],
 };
 
 /** Layers that run outside Node (the renderer in a sandboxed page, shared/ everywhere). */

@@ -30,6 +30,8 @@ describe('lint zones (eslint-rules/layers.js)', () => {
     ['renderer/src/x.ts', "import x from '../../client/app/backend.js';", /renderer\/ may not import client\//],
     ['renderer/src/x.ts', "import x from 'node:fs';", /renderer\/ does not run in Node/],
     ['renderer/src/x.ts', "import x from 'better-sqlite3';", /'better-sqlite3' belongs to relay\/ only/],
+    ['shared/x.ts', "import x from 'pdfkit';", /'pdfkit' belongs to client\/ only/],
+    ['client/app/x.ts', "import x from 'pino';", /'pino' belongs to relay\/ only/],
     ['shared/x.ts', "import x from 'react';", /'react' belongs to renderer\/ only/],
     ['platform/x.ts', "import x from '../client/transport/spool.js';", /platform\/ may not import client\//],
     ['platform/x.ts', "import x from '../relay/index.js';", /platform\/ may not import relay\//],
