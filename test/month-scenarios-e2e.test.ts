@@ -5,6 +5,7 @@
 // printed to PDF; the actuals received and compared), and the provider's month (receive, open by name,
 // print, return the actuals). Screenshots go to test-output/scenarios/; the ones worth keeping are copied
 // by hand to docs/screens/scenario-*.png.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -226,6 +227,14 @@ describe('the care manager’s month and the provider’s month (1366×768)', ()
     await cm.locator('h1').first().click();
     await tid(cm, 'difference').last().scrollIntoViewIfNeeded();
     await shot(cm, 'cm-05-compare');
+    // 予定と実績 prints as offices file it: A4 landscape, the differences and both grids, nothing else.
+    const pdf = await printToPdf(cm, 'cm-compare');
+    expect(pdf.sizes.length).toBeGreaterThan(0);
+    expect(new Set(pdf.sizes)).toEqual(new Set(['landscape']));
+    expect(pdf.a4.every(Boolean)).toBe(true);
+    const text = execFileSync('pdftotext', [join(OUT, 'cm-compare.pdf'), '-']).toString();
+    expect(text).toContain(withDiffs);
+    expect(text).not.toContain('ホーム');
   });
 
   it('no screen logged a script error or a CSP violation', () => {

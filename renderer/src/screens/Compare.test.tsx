@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setApi } from '../api.js';
 import { comparisonCandidate, createFakeApi, UNNAMED } from '../testing/fakeApi.js';
 import { install, renderScreen } from '../testing/render.js';
@@ -18,6 +18,21 @@ async function openFirst() {
 }
 
 describe('ComparePage', () => {
+  it('prints 予定と実績 on its own (印刷): only the comparison is marked while the dialog is up', async () => {
+    install(createFakeApi());
+    renderScreen(<ComparePage />);
+    const view = await openFirst();
+    const print = vi.spyOn(window, 'print').mockImplementation(() => {
+      expect(view.classList.contains('print-target')).toBe(true);
+      expect(document.body.hasAttribute('data-print-path')).toBe(true);
+    });
+    fireEvent.click(within(view).getByTestId('print-button'));
+    expect(print).toHaveBeenCalledTimes(1);
+    window.dispatchEvent(new Event('afterprint'));
+    expect(view.classList.contains('print-target')).toBe(false);
+    print.mockRestore();
+  });
+
   it('compares the chosen plan and actuals', async () => {
     const fake = install(createFakeApi());
     renderScreen(<ComparePage />);

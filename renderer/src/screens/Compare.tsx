@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { ComparisonCandidate, ComparisonView, Lang } from '../../../shared/api/types.js';
 import type { Difference, DiffKind } from '../../../shared/ticket/ticket.js';
 import { api } from '../api.js';
@@ -13,6 +13,7 @@ import { useIsProvider } from '../office.js';
 import { formatMonth, formatTime } from '../util/format.js';
 import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/listFilter.js';
 import { Breakable } from '../components/Breakable.js';
+import { PrintBar } from '../forms/PrintBar.js';
 
 /** The cells each side's grid should mark: the planned visit on the plan, the provided one on the actuals. */
 export function diffHighlights(differences: Difference[]): { plan: Map<string, DiffKind>; actual: Map<string, DiffKind> } {
@@ -55,8 +56,11 @@ function ComparisonResult({ view }: { view: ComparisonView }) {
   const planned = provider ? t('provPlanned') : t('planned');
   const actual = provider ? t('provReturned') : t('actual');
   const person = view.candidate.person ?? { insurer: c.insurer, insured: c.insured, name: null, kana: null };
+  // 印刷 / PDFで保存 take this comparison alone, A4 landscape (print.css), as offices file it on paper.
+  const ref = useRef<HTMLElement>(null);
   return (
-    <section className="comparison" data-testid="comparison-view">
+    <section className="comparison" data-testid="comparison-view" ref={ref}>
+      <PrintBar target={ref} nameParts={[t('navCompare'), person.name ?? `${c.insurer}-${c.insured}`, c.month]} />
       <div className="card">
         <h2>{t('differences')}</h2>
         <dl className="facts">
