@@ -92,7 +92,7 @@ describe('app back end', () => {
     expect(v.units).toHaveLength(1);
     expect(v.units[0]!.partner).toMatchObject({ office: '1310000029', name: 'ひまわり訪問介護ステーション' });
     const r = await cm.sendStaged({ batchId: v.batchId! });
-    expect(r.outcomes).toEqual([expect.objectContaining({ state: 'accepted', partner: '1310000029' })]);
+    expect(r.outcomes).toEqual([expect.objectContaining({ state: 'accepted', partner: '1310000029', partnerName: 'ひまわり訪問介護ステーション' })]);
     // The originals are kept in sent/YYYYMM/ (the local month), never deleted.
     const month = localMonth();
     expect(readdirSync(join(dir, 'offices', 'care-manager', 'export', 'sent', month)).sort()).toEqual([...TICKET].sort());

@@ -53,6 +53,11 @@ export class Sending {
   }
 
   /** The paper branch of the send step (null: the partner is linked, send by data): the PDF made, the originals filed as sent. */
+  /** Each outcome with its partner's name, for the result table (「ひまわり訪問介護ステーション 1310000029」). */
+  private named(outcomes: SendOutcome[]): SendOutcome[] {
+    return outcomes.map((o) => ({ ...o, partnerName: this.partners.nameOf(o.partner) }));
+  }
+
   private async sendOnPaper(u: PreparedUnit, key: string, processing: string, staged: boolean): Promise<SendOutcome | null> {
     const { s, agent } = this.ctx.need();
     const partner = u.header.receiver.office;
@@ -85,7 +90,7 @@ export class Sending {
         const validation = withSendChecks(validationView(report, null, this.partners.nameOf, s.config.office), s.config.office, sent, s.catalog, this.partners.nameOf);
         if (units.length === 0) {
           const outcomes: SendOutcome[] = validation.units.map((u) => ({ unit: u.key, partner: u.partner.office, messageId: null, state: 'invalid', message: t('エラーがあるため送信しません。介護ソフトで直して出力し直してください', 'Not sent: fix the errors in the care software and export again') }));
-          return { outcomes, validation };
+          return { outcomes: this.named(outcomes), validation };
         }
         const outcomes: SendOutcome[] = [];
         const { processing } = ctx.folders(s);
@@ -141,7 +146,7 @@ export class Sending {
             outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'failed', message: t(`送れませんでした: ${failed.reason}（元のファイルはエラーのフォルダに移しました）${note.ja}`, `Not sent: ${failed.reason} (the files were moved to the errors folder)${note.en}`) });
           } else outcomes.push({ unit: key, partner, messageId: r.messageId, state: 'queued', message: t(`送信待ちに入れました。つながったら自動で送ります${note.ja}`, `Queued: it goes out by itself once connected${note.en}`) });
         }
-        return { outcomes, validation };
+        return { outcomes: this.named(outcomes), validation };
       } finally {
         ctx.activity = null;
       }

@@ -193,6 +193,8 @@ export interface ValidationView {
 export interface SendOutcome {
   unit: string;
   partner: string;
+  /** The partner's name, when this office knows it (the result table names the office beside its number). */
+  partnerName?: string | null;
   messageId: string | null;
   /** paper: the partner is not linked; the unit went into its month's PDF (印刷・FAX) instead. */
   state: 'accepted' | 'queued' | 'failed' | 'invalid' | 'duplicate' | 'paper';

@@ -28,7 +28,15 @@ export function SendOutcomes({ outcomes }: { outcomes: SendOutcome[] }) {
         <tbody>
           {outcomes.map((o) => (
             <tr key={o.unit} data-testid="send-outcome" data-state={o.state}>
-              <td>{o.partner}</td>
+              <td data-testid="send-outcome-partner">
+                {o.partnerName ? (
+                  <>
+                    {o.partnerName} <span className="muted">{o.partner}</span>
+                  </>
+                ) : (
+                  o.partner
+                )}
+              </td>
               <td>
                 <span className={`badge ${stateClass[o.state]}`}>{t(stateLabel[o.state])}</span>
               </td>

@@ -75,7 +75,7 @@ describe('SendPage', () => {
     expect(fake.getState).toHaveBeenCalled();
 
     finish({
-      outcomes: [{ unit: validUpload.units[0]!.key, partner: 'ひまわり訪問介護', messageId: 'm1', state: 'accepted', message: { ja: '連携サービスが受け付けました', en: 'Accepted by the linkage service' } }],
+      outcomes: [{ unit: validUpload.units[0]!.key, partner: HOME_HELP, partnerName: 'ひまわり訪問介護', messageId: 'm1', state: 'accepted', message: { ja: '連携サービスが受け付けました', en: 'Accepted by the linkage service' } }],
       validation: validUpload,
     });
     const outcome = await within(screen.getByTestId('send-dropped')).findByTestId('send-outcome');
@@ -83,6 +83,8 @@ describe('SendPage', () => {
     expect(outcome.textContent).toContain('受け付けられました');
     expect(outcome.textContent).not.toContain('届きました');
     expect(outcome.textContent).toContain('連携サービスが受け付けました');
+    // The partner by name beside its number (issue 13 item 10).
+    expect(within(outcome).getByTestId('send-outcome-partner').textContent).toBe(`ひまわり訪問介護 ${HOME_HELP}`);
     expect(screen.queryByTestId('progress')).toBeNull();
     // The same staged batch is not sent twice.
     expect(button.disabled).toBe(true);
