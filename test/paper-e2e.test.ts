@@ -159,6 +159,8 @@ describe('one month to three partners: one linked, two on paper', () => {
     const sources = (await cm.paperActualSources({})).filter((s) => s.provider.office === PAPER.office);
     expect(sources.map((s) => [s.month, s.users.length])).toEqual([[MONTH, 2]]);
     const src = sources[0]!;
+    // Named although it is not in the directory: the paper sheet learnt its name from the documents.
+    expect(src.provider.name).toBe(PAPER.name);
     const user = src.users[0]!;
     const grid = await cm.paperActualGrid({ planFile: src.planFile, insurer: user.insurer, insured: user.insured });
     expect(grid.rows.length).toBeGreaterThan(0);

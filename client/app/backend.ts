@@ -52,7 +52,13 @@ export class AppBackend {
     const send = sending.handlers;
     // What went on paper is in the paper path's record (spool/paper/): its 予定 files and its units.
     const paperSends = () => paperSendsIn(ctx.need().s.spool.root);
-    const paperActuals = new PaperActuals(ctx, partners, receiving, () => paperSends().flatMap((p) => p.files.flatMap((f) => (f.path ? [{ name: f.name, path: f.path }] : []))));
+    const paperActuals = new PaperActuals(
+      ctx,
+      partners,
+      receiving,
+      () => paperSends().flatMap((p) => p.files.flatMap((f) => (f.path ? [{ name: f.name, path: f.path }] : []))),
+      (office) => paperSends().find((p) => p.partner === office && p.partnerName)?.partnerName ?? null,
+    );
     const effect = new EffectReports(ctx, paperSends);
     const paper = new Paper(ctx, partners);
     this.handlers = {

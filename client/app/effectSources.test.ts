@@ -34,7 +34,7 @@ describe('the paper record as the report reads it', () => {
     const { spool, store } = spoolWith([sheet]);
     expect(store.sheets()).toHaveLength(1);
     expect(paperSendsIn(spool)).toEqual([
-      { at: sheet.units[0]!.at, month: '202612', partner: '1310000052', files: [{ name: 'UPPLAN_a.CSV', path: join(spool, 'paper', 'units', 'm1', 'UPPLAN_a.CSV') }, { name: 'UPSIKYU_gone.CSV', path: null }] },
+      { at: sheet.units[0]!.at, month: '202612', partner: '1310000052', partnerName: 'みどり訪問看護ステーション', files: [{ name: 'UPPLAN_a.CSV', path: join(spool, 'paper', 'units', 'm1', 'UPPLAN_a.CSV') }, { name: 'UPSIKYU_gone.CSV', path: null }] },
     ]);
   });
 

@@ -104,6 +104,8 @@ export interface PaperSend {
   at: string;
   month: string | null;
   partner: string;
+  /** The partner's name as the paper sheet learnt it from the documents (it is not in the directory). */
+  partnerName: string | null;
   files: { name: string; path: string | null }[];
 }
 
@@ -128,6 +130,7 @@ export function paperSendsIn(spoolRoot: string): PaperSend[] {
       at: u.at,
       month: sh.month,
       partner: sh.partner,
+      partnerName: sh.partnerName,
       files: u.files.map((name) => {
         const path = join(root, 'units', u.messageId, name);
         return { name, path: existsSync(path) ? path : null };

@@ -115,6 +115,8 @@ export class PaperActuals {
     private readonly receiving: Receiving,
     /** 予定 that went on paper (the paper path's own record of what it printed). */
     private readonly paperPlans: () => PlanFile[],
+    /** A partner's name from the paper record, for a partner not in the directory (未連携). */
+    private readonly paperName: (office: string) => string | null = () => null,
   ) {}
 
   private plans(): PlanFile[] {
@@ -129,7 +131,7 @@ export class PaperActuals {
   }
 
   readonly handlers: Pick<Handlers, 'paperActualSources' | 'paperActualGrid' | 'exportPaperActuals'> = {
-    paperActualSources: async () => planSources(this.plans(), this.ctx.need().s.catalog, this.partners.nameOf),
+    paperActualSources: async () => planSources(this.plans(), this.ctx.need().s.catalog, (o) => this.partners.nameOf(o) ?? this.paperName(o)),
 
     paperActualGrid: async ({ planFile, insurer, insured }) => {
       const { s } = this.ctx.need();
