@@ -168,7 +168,7 @@ describe('効果レポート', () => {
     const sent = join(cmDir(), 'export', 'sent');
     const planPath = join(sent, readdirSync(sent)[0]!, PLAN);
     // Two partners not linked got the same ticket on paper (the plan file printed for them).
-    const paper = ['1310000037', '1310000045'].map((partner) => ({ at: '2025-04-25T03:00:00.000Z', month: '202504', partner, files: [{ name: PLAN, path: planPath }, { name: TICKET[1]!, path: null }] }));
+    const paper = ['1310000037', '1310000045'].map((partner) => ({ at: '2025-04-25T03:00:00.000Z', month: '202504', partner, partnerName: null, files: [{ name: PLAN, path: planPath }, { name: TICKET[1]!, path: null }] }));
     const r = reportFor({ config, records, places: placesOf(config), catalog: loadCatalog(), paper, assumptions: DEFAULT_ASSUMPTIONS }, '202504');
     // Each paper unit: the plan for 3 users (3 sheets) and a 第7表 no longer on disk (counted as 1).
     expect(r.current.paper).toEqual({ units: 2, sheets: 2 * (USERS + 1) });
