@@ -123,6 +123,28 @@ describe('lists by person, search, month filter and 新着 (1366×768)', () => {
     await shot(hh, 'lists-03-documents-provider');
   });
 
+  it('the menu stays in view while a long page scrolls (it scrolled away with the page)', async () => {
+    // Lower than 768, so 帳票 is surely longer than the window; still tall enough for the whole menu.
+    const height = 620;
+    await hh.setViewportSize({ width: VIEWPORT.width, height });
+    try {
+      const menuTop = () => hh.evaluate(() => document.querySelector('[data-testid="nav-documents"]')!.getBoundingClientRect().top);
+      const before = await menuTop();
+      const scrolled = await hh.evaluate(() => {
+        window.scrollTo(0, document.documentElement.scrollHeight);
+        return window.scrollY;
+      });
+      // Scrolled further than the item's place: a menu that scrolls with the page would now be above the window.
+      expect(scrolled).toBeGreaterThan(before + 20);
+      const top = await menuTop();
+      expect(top).toBeGreaterThanOrEqual(0);
+      expect(top).toBeLessThan(height);
+    } finally {
+      await hh.evaluate(() => window.scrollTo(0, 0));
+      await hh.setViewportSize(VIEWPORT);
+    }
+  });
+
   it('the provider returns the actuals; the care manager finds each person by name in 予定と実績', async () => {
     await sendFiles(hh, [fixture('UPJSK_')]);
     await receive(cm);

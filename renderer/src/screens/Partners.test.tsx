@@ -53,6 +53,20 @@ describe('PartnersPage', () => {
     await waitFor(() => expect(fake.setFavourite).toHaveBeenLastCalledWith({ office: DAY_CARE, favourite: false }));
   });
 
+  it('refreshes 送付先の事業所 when a star changes in the directory list (it kept the old stars)', async () => {
+    install(createFakeApi());
+    renderScreen(<PartnersPage />);
+    await screen.findAllByTestId('my-partner-row');
+    const mineRow = () => screen.getAllByTestId('my-partner-row').find((r) => r.textContent?.includes(HOME_HELP))!;
+    expect(mineRow().textContent).toContain('★');
+    const star = within((await screen.findAllByTestId('partner-row'))[0]!).getByTestId('partner-favourite');
+    fireEvent.click(star); // ☆ → ★
+    await waitFor(() => expect(star.getAttribute('aria-pressed')).toBe('true'));
+    fireEvent.click(star); // ★ → ☆: 送付先 must follow
+    await waitFor(() => expect(star.getAttribute('aria-pressed')).toBe('false'));
+    await waitFor(() => expect(mineRow().textContent).not.toContain('★'));
+  });
+
   it('shows the partners this office sends to, and makes an invitation letter for an unlinked one only', async () => {
     const fake = install(createFakeApi());
     renderScreen(<PartnersPage />);

@@ -26,6 +26,8 @@ export function PartnersPage() {
   // Star changes shown at once, before the next search: the back end answers with its updated list.
   const [starred, setStarred] = useState<Map<string, boolean>>(new Map());
   useEffect(() => setStarred(new Map()), [list.data]);
+  // Each star change also reloads 送付先の事業所 above, which shows the same stars.
+  const [starChanges, setStarChanges] = useState(0);
 
   const toggle = async (p: Partner, now: boolean) => {
     const updated = await fav.run(() => api().setFavourite({ office: p.office, favourite: !now }));
@@ -35,6 +37,7 @@ export function PartnersPage() {
     // The answer may not include this row (a filtered list); we know what we asked for.
     if (!next.has(p.office)) next.set(p.office, !now);
     setStarred(next);
+    setStarChanges((n) => n + 1);
     if (favouritesOnly) void list.reload();
   };
 
@@ -45,7 +48,7 @@ export function PartnersPage() {
   return (
     <div className="page" data-testid="screen-partners">
       <h1>{t('partnersTitle')}</h1>
-      <MyPartners />
+      <MyPartners starChanges={starChanges} />
       <div className="filters">
         <div className="field">
           <label htmlFor="partner-search">{t('partnerSearch')}</label>
@@ -101,9 +104,9 @@ export function PartnersPage() {
 }
 
 /** The partners this office sends to, with their status; an unlinked one can be sent an invitation letter. */
-function MyPartners() {
+function MyPartners({ starChanges }: { starChanges: number }) {
   const { t } = useI18n();
-  const mine = useLoad(() => api().partnerLinks({}));
+  const mine = useLoad(() => api().partnerLinks({}), String(starChanges));
   const act = useAction();
   const [made, setMade] = useState<string | null>(null);
   const invite = async (office: string, name: string | null) => {

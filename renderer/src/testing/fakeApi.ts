@@ -402,6 +402,7 @@ export type FakeApi = { [M in MethodName]: Mock<AppApi[M]> };
 export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState = readyState): FakeApi {
   let state: AppState = structuredClone(initial);
   let partnerList: Partner[] = structuredClone(partners);
+  const starred = new Map<string, boolean>();
 
   const base = {
     getState: async () => structuredClone(state),
@@ -455,6 +456,7 @@ export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState
       ),
     setFavourite: async ({ office, favourite }) => {
       partnerList = partnerList.map((p) => (p.office === office ? { ...p, favourite } : p));
+      starred.set(office, favourite);
       return structuredClone(partnerList);
     },
     history: async () => structuredClone(history),
@@ -469,7 +471,7 @@ export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState
     pickCertificate: async () => ({ path: 'C:\\証明書\\picked.p12', name: 'picked.p12', p12Base64: PICKED_P12_BASE64 }),
     savePdf: async ({ name }) => ({ path: `C:\\Users\\clerk\\Documents\\${name}` }),
     ...fakeReportApi,
-    ...paperFakes(HOME_HELP, DAY_CARE),
+    ...paperFakes(HOME_HELP, DAY_CARE, starred),
   } satisfies AppApi;
 
   const impl: AppApi = { ...base, ...overrides };

@@ -4,7 +4,12 @@ import type { PaperView, PartnerLink } from '../../../shared/api/types.js';
 
 export const PAPER_PARTNER = '1310000045';
 
-export function paperFakes(linked: string, unlinked: string): Pick<AppApi, 'partnerLinks' | 'listPaper' | 'openPaper' | 'setPaperFaxed' | 'makeInvitation'> {
+/** `starred` holds the stars set through the fake's setFavourite, so partnerLinks answers as the back end would. */
+export function paperFakes(
+  linked: string,
+  unlinked: string,
+  starred: ReadonlyMap<string, boolean> = new Map(),
+): Pick<AppApi, 'partnerLinks' | 'listPaper' | 'openPaper' | 'setPaperFaxed' | 'makeInvitation'> {
   const links: PartnerLink[] = [
     { office: linked, name: 'ひまわり訪問介護', state: 'linked', favourite: true },
     { office: unlinked, name: 'さくらデイサービス', state: 'unlinked', favourite: false },
@@ -18,7 +23,10 @@ export function paperFakes(linked: string, unlinked: string): Pick<AppApi, 'part
     months: [{ month: '202504', byData: { units: 2, partners: [linked] }, byPaper: { units: 2, partners: [unlinked] } }],
   };
   return {
-    partnerLinks: async ({ offices }) => structuredClone(offices ? links.filter((l) => offices.includes(l.office)) : links),
+    partnerLinks: async ({ offices }) => {
+      const now = links.map((l) => ({ ...l, favourite: starred.get(l.office) ?? l.favourite }));
+      return structuredClone(offices ? now.filter((l) => offices.includes(l.office)) : now);
+    },
     listPaper: async () => structuredClone(view),
     openPaper: async ({ id }) => ({ path: id ? `${view.folder}\\202504\\${view.sheets[0]!.fileName}` : view.folder, opened: true }),
     setPaperFaxed: async ({ id, faxed }) => {
