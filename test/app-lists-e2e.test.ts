@@ -128,19 +128,18 @@ describe('lists by person, search, month filter and 新着 (1366×768)', () => {
     const height = 620;
     await hh.setViewportSize({ width: VIEWPORT.width, height });
     try {
-      const menuTop = () => hh.evaluate(() => document.querySelector('[data-testid="nav-documents"]')!.getBoundingClientRect().top);
+      // boundingBox is relative to the window: negative once the item has scrolled out of view.
+      const menuTop = async () => (await tid(hh, 'nav-documents').boundingBox())!.y;
       const before = await menuTop();
-      const scrolled = await hh.evaluate(() => {
-        window.scrollTo(0, document.documentElement.scrollHeight);
-        return window.scrollY;
-      });
+      // A string, evaluated in the page (this file is typed for Node, without the DOM's names).
+      const scrolled = Number(await hh.evaluate('window.scrollTo(0, document.documentElement.scrollHeight); window.scrollY'));
       // Scrolled further than the item's place: a menu that scrolls with the page would now be above the window.
       expect(scrolled).toBeGreaterThan(before + 20);
       const top = await menuTop();
       expect(top).toBeGreaterThanOrEqual(0);
       expect(top).toBeLessThan(height);
     } finally {
-      await hh.evaluate(() => window.scrollTo(0, 0));
+      await hh.evaluate('window.scrollTo(0, 0)');
       await hh.setViewportSize(VIEWPORT);
     }
   });

@@ -3,7 +3,8 @@ import type { ValidationView } from '../../shared/api/types.js';
 import type { FileReport, UnitReport } from '../../shared/report/types.js';
 import { loadCatalog } from '../check/specs.js';
 import { unitMessageId } from '../transport/bundle.js';
-import { directionBlock, duplicateBlock, shortLocal, withSendChecks } from './sendChecks.js';
+import { directionBlock, duplicateBlock, sentUnits, shortLocal, withSendChecks } from './sendChecks.js';
+import type { SpoolRecords } from './spoolRecords.js';
 
 const catalog = loadCatalog();
 // A clerk's clock: Japan. The machine running the tests may be on UTC.
@@ -68,20 +69,35 @@ const DAY_CARE_OFFICE = '1310000037';
 describe('the same unit sent twice', () => {
   it('is found by its content hash in the send history and named with the local time it went', () => {
     // 01:15 UTC is 10:15 in Japan.
-    const sent = new Map([[sentId, '2026-12-01T01:15:00.000Z']]);
+    const sent = new Map([[sentId, { at: '2026-12-01T01:15:00.000Z', queued: false }]]);
     const b = duplicateBlock(unit(), files, sent);
-    expect(b).toEqual({ kind: 'duplicate', message: { ja: 'この送信単位は 12/01 10:15 に送信済みです', en: 'This unit was already sent on 12/01 10:15' }, sentAt: '2026-12-01T01:15:00.000Z' });
+    expect(b).toEqual({ kind: 'duplicate', message: { ja: 'この送信単位は 12/01 10:15 に送信済みです', en: 'This unit was already sent on 12/01 10:15' }, sentAt: '2026-12-01T01:15:00.000Z', queued: false });
+  });
+
+  it('says 送信待ち, not 送信済み, while the earlier send still waits in the outbox', () => {
+    const sent = new Map([[sentId, { at: '2026-12-01T01:15:00.000Z', queued: true }]]);
+    const b = duplicateBlock(unit(), files, sent);
+    expect(b?.queued).toBe(true);
+    expect(b?.message.ja).toBe('この送信単位は 12/01 10:15 から送信待ちです。つながりしだい自動で送ります');
+    expect(b?.message.ja).not.toContain('送信済み');
+    expect(b?.message.en).toBe('This unit has been waiting to go since 12/01 10:15; it goes out by itself once connected');
+  });
+
+  it('reads the outbox as waiting and the sent box as sent, from the spool records', () => {
+    const rec = (messageId: string, createdAt: string, acceptedAt: string | null) => ({ messageId, createdAt, acceptedAt });
+    const records = { outbox: (box: 'outbox' | 'sent') => (box === 'outbox' ? [rec('a', '2026-12-01T01:00:00.000Z', null)] : [rec('b', '2026-12-01T00:00:00.000Z', '2026-12-01T00:05:00.000Z')]) } as unknown as SpoolRecords;
+    expect(Object.fromEntries(sentUnits(records))).toEqual({ a: { at: '2026-12-01T01:00:00.000Z', queued: true }, b: { at: '2026-12-01T00:05:00.000Z', queued: false } });
   });
 
   it('is not a duplicate when one byte differs', () => {
-    const sent = new Map([[sentId, '2026-12-01T01:15:00.000Z']]);
+    const sent = new Map([[sentId, { at: '2026-12-01T01:15:00.000Z', queued: false }]]);
     const changed = [fileReport(PLAN, hex(Buffer.from('plan!'))), files[1]!];
     expect(duplicateBlock(unit(), changed, sent)).toBeNull();
   });
 
   it('makes the view unsendable and marks the unit', () => {
     const view = { batchId: null, files: [], units: [{ key: 'k', partner: { office: HH, serviceType: '11', name: null }, month: '202504', sequence: '20250425120002', kinds: [], files: [PLAN, SIKYU], valid: true, errors: [], warnings: [] }], ignored: [], sendable: true, report: { files, units: [unit()], summary: {} } } as unknown as ValidationView;
-    const checked = withSendChecks(view, CM, new Map([[sentId, '2026-12-01T01:15:00.000Z']]), catalog);
+    const checked = withSendChecks(view, CM, new Map([[sentId, { at: '2026-12-01T01:15:00.000Z', queued: false }]]), catalog);
     expect(checked.sendable).toBe(false);
     expect(checked.units[0]!.blocked?.kind).toBe('duplicate');
     expect(withSendChecks(view, CM, new Map(), catalog).sendable).toBe(true);

@@ -16,11 +16,26 @@ export function shortLocal(at: string): string {
   return `${t.slice(5, 7)}/${t.slice(8, 10)} ${t.slice(11, 16)}`;
 }
 
-/** The units already handed to the linkage service (or waiting to go): content hash → when. */
-export function sentUnits(records: SpoolRecords): Map<string, string> {
-  const sent = new Map<string, string>();
-  for (const r of [...records.outbox('outbox'), ...records.outbox('sent')]) sent.set(r.messageId, r.acceptedAt ?? r.createdAt);
+/** When a unit went out; `queued` while it still waits in the outbox (the relay has not taken it yet). */
+export interface SentMark {
+  at: string;
+  queued: boolean;
+}
+
+/** The units already handed to the linkage service, or waiting in the outbox to go: content hash → when. */
+export function sentUnits(records: SpoolRecords): Map<string, SentMark> {
+  const sent = new Map<string, SentMark>();
+  for (const r of records.outbox('outbox')) sent.set(r.messageId, { at: r.createdAt, queued: true });
+  for (const r of records.outbox('sent')) sent.set(r.messageId, { at: r.acceptedAt ?? r.createdAt, queued: false });
   return sent;
+}
+
+/** 「送信済み」 only once the relay took it; before that the clerk is told it waits and goes by itself. */
+export function alreadySentText(mark: SentMark): Text {
+  const when = shortLocal(mark.at);
+  return mark.queued
+    ? { ja: `この送信単位は ${when} から送信待ちです。つながりしだい自動で送ります`, en: `This unit has been waiting to go since ${when}; it goes out by itself once connected` }
+    : { ja: `この送信単位は ${when} に送信済みです`, en: `This unit was already sent on ${when}` };
 }
 
 /** The message id a unit would have: the same files give the same id (the relay's duplicate key). */
@@ -56,16 +71,12 @@ export function directionBlock(u: { sender: { office: string }; receiver: { offi
   return message ? { kind: 'direction', message, sentAt: null } : null;
 }
 
-/** 「この送信単位は 12/01 10:15 に送信済みです」 when the same files went out before. */
-export function duplicateBlock(u: UnitReport, files: FileReport[], sent: Map<string, string>): UnitBlock | null {
+/** 「この送信単位は 12/01 10:15 に送信済みです」 (or 送信待ち) when the same files went out before. */
+export function duplicateBlock(u: UnitReport, files: FileReport[], sent: Map<string, SentMark>): UnitBlock | null {
   const id = unitIdOf(u, files);
-  const at = id ? sent.get(id) : undefined;
-  if (!at) return null;
-  return {
-    kind: 'duplicate',
-    message: { ja: `この送信単位は ${shortLocal(at)} に送信済みです`, en: `This unit was already sent on ${shortLocal(at)}` },
-    sentAt: at,
-  };
+  const mark = id ? sent.get(id) : undefined;
+  if (!mark) return null;
+  return { kind: 'duplicate', message: alreadySentText(mark), sentAt: mark.at, queued: mark.queued };
 }
 
 /** Why a file in the export folder is not sent, in a clerk's words. */
@@ -78,7 +89,7 @@ export function ignoredWhy(names: string[], catalog: SpecCatalog): IgnoredFile[]
  * clerk summary (UTF-8, Excel: one finding with the fix), why ignored files are ignored, and
  * `sendable` false while any unit is blocked.
  */
-export function withSendChecks(view: ValidationView, self: string, sent: Map<string, string>, catalog: SpecCatalog, nameOf?: (office: string) => string | null): ValidationView {
+export function withSendChecks(view: ValidationView, self: string, sent: Map<string, SentMark>, catalog: SpecCatalog, nameOf?: (office: string) => string | null): ValidationView {
   const { report } = view;
   const units = view.units.map((v) => {
     const u = report.units.find((x) => x.key === v.key);

@@ -15,7 +15,7 @@ import { writeDurable } from '../transport/spool.js';
 import { t, type BackendContext, type Open } from './context.js';
 import { toApiError } from './errors.js';
 import type { Partners } from './partners.js';
-import { directionBlock, ignoredWhy, sentUnits, shortLocal, withSendChecks } from './sendChecks.js';
+import { alreadySentText, directionBlock, ignoredWhy, sentUnits, withSendChecks } from './sendChecks.js';
 import { emptyReport, validationView } from './views.js';
 
 /** A file, not one of the agent's folders (processing, sent, errors) beside the exported files. */
@@ -104,9 +104,9 @@ export class Sending {
             outcomes.push({ unit: key, partner, messageId: null, state: 'failed', message: wrongWay.message });
             continue;
           }
-          const sentAt = sent.get(u.header.messageId);
-          if (sentAt) {
-            outcomes.push({ unit: key, partner, messageId: u.header.messageId, state: 'duplicate', message: t(`この送信単位は ${shortLocal(sentAt)} に送信済みです`, `This unit was already sent on ${shortLocal(sentAt)}`) });
+          const before = sent.get(u.header.messageId);
+          if (before) {
+            outcomes.push({ unit: key, partner, messageId: u.header.messageId, state: before.queued ? 'queued' : 'duplicate', message: alreadySentText(before) });
             continue;
           }
           // Its originals could not wait in processing/ beside a different file of the same name: not sealed, left where they are.

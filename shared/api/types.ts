@@ -153,6 +153,8 @@ export interface UnitBlock {
   message: Text;
   /** When the same unit (the same files, byte for byte) was sent before. */
   sentAt: string | null;
+  /** A duplicate whose earlier send still waits in the outbox (送信待ち, not yet 送信済み). */
+  queued?: boolean;
 }
 
 export interface UnitView {

@@ -39,7 +39,7 @@ function UnitCard({ unit, files, favourite }: { unit: UnitView; files: CheckedFi
           </span>
         ) : null}
         {blocked ? (
-          <span className={`badge ${blocked.kind === 'duplicate' ? 'badge-info' : 'badge-error'}`}>{t(blocked.kind === 'duplicate' ? 'unitDuplicate' : 'unitBlockedDirection')}</span>
+          <span className={`badge ${blocked.kind === 'duplicate' ? 'badge-info' : 'badge-error'}`}>{t(blocked.kind === 'duplicate' ? (blocked.queued ? 'unitQueued' : 'unitDuplicate') : 'unitBlockedDirection')}</span>
         ) : unit.valid ? (
           <span className="badge badge-ok">✓ {t('unitOk')}</span>
         ) : (
@@ -85,7 +85,7 @@ export function ValidationPanel({ view, favourites = new Set() }: { view: Valida
         <Notice kind="ok">{t('sendable')}</Notice>
       ) : allSent ? (
         <Notice kind="info" testId="all-duplicates">
-          {t('allDuplicates')}
+          {t(view.units.some((u) => u.blocked?.queued) ? 'allQueued' : 'allDuplicates')}
         </Notice>
       ) : (
         <Notice kind="warn">{t(blocked.length > 0 ? 'blockedUnits' : 'notSendable')}</Notice>

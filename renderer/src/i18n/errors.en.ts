@@ -35,6 +35,8 @@ export const errorsEn: Record<keyof typeof errorsJa, string> = {
   unitBlockedDirection: 'Cannot be sent from this office',
   unitDuplicate: 'Already sent',
   allDuplicates: 'These files were already sent. There is no need to send them again.',
+  unitQueued: 'Waiting to go',
+  allQueued: 'These files are already waiting to go; they go out by themselves once connected. There is no need to send them again.',
   blockedUnits: 'Some units cannot be sent. Check them below.',
   outDuplicate: 'Already sent',
   ignoredWhyTitle: 'Files that are not sent',

@@ -35,6 +35,8 @@ export const errorsJa = {
   unitBlockedDirection: 'この事業所からは送れません',
   unitDuplicate: '送信済み',
   allDuplicates: 'このファイルはすでに送信済みです。もう一度送る必要はありません。',
+  unitQueued: '送信待ち',
+  allQueued: 'このファイルはすでに送信待ちです。つながりしだい自動で送ります。もう一度送る必要はありません。',
   blockedUnits: '送れない送信単位があります。内容を確かめてください。',
   outDuplicate: '送信済み',
   ignoredWhyTitle: '送らないファイル',

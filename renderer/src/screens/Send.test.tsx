@@ -131,6 +131,17 @@ describe('SendPage', () => {
     expect(screen.queryByTestId('send-button')).toBeNull();
   });
 
+  it('the same unit still waiting in the outbox: says 送信待ち, never 送信済み, and offers nothing to press', async () => {
+    const ja = 'この送信単位は 12/01 10:15 から送信待ちです。つながりしだい自動で送ります';
+    const notice = await dropBlocked({ kind: 'duplicate', message: { ja, en: 'Waiting since 12/01 10:15' }, sentAt: '2026-12-01T01:15:00.000Z', queued: true });
+    expect(notice.textContent).toBe(ja);
+    const dropped = within(screen.getByTestId('send-dropped'));
+    expect(dropped.getByTestId('all-duplicates').textContent).toContain('送信待ち');
+    expect(dropped.getByTestId('send-unit').textContent).toContain('送信待ち');
+    expect(screen.getByTestId('send-dropped').textContent).not.toContain('送信済み');
+    expect(screen.queryByTestId('send-button')).toBeNull();
+  });
+
   it('another office’s unit: the send button stays disabled and the panel says why', async () => {
     const notice = await dropBlocked({ kind: 'direction', message: { ja: '送信元の事業所番号が 1310000037 になっています。この事業所（1310000011）のファイルではないため送れません', en: 'Wrong sender' }, sentAt: null });
     expect(notice.textContent).toContain('この事業所（1310000011）のファイルではないため送れません');
