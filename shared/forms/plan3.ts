@@ -30,6 +30,48 @@ export interface WeeklyService {
   /** Minutes after midnight; end is after start (a block that runs past midnight is cut at 24:00). */
   startMin: number;
   endMin: number;
+  /** Services that overlap on one day sit side by side: this one's place (0-based) among `lanes`. */
+  lane: number;
+  lanes: number;
+}
+
+/** The shortest block a form draws (two quarter-hour rows), so a 10-minute visit still has a line of text. */
+export const DRAWN_MIN_MINUTES = 30;
+
+/** Where a block's drawing ends: a short one is drawn as its first half hour. */
+function drawnEnd(s: WeeklyService): number {
+  return Math.max(Math.floor(s.startMin / 15) * 15 + DRAWN_MIN_MINUTES, s.endMin);
+}
+
+/**
+ * Gives each service a lane, so blocks that would be drawn over each other sit side by side. A group of
+ * blocks joined by overlaps shares one lane count; a lane freed early in the group is used again.
+ * `services` must be sorted by day, then start.
+ */
+function assignLanes(services: WeeklyService[]): void {
+  let group: WeeklyService[] = [];
+  let laneEnds: number[] = [];
+  let groupEnd = -1;
+  let day = -1;
+  const close = () => {
+    for (const g of group) g.lanes = laneEnds.length;
+    group = [];
+    laneEnds = [];
+  };
+  for (const s of services) {
+    if (s.day !== day || s.startMin >= groupEnd) {
+      close();
+      day = s.day;
+      groupEnd = -1;
+    }
+    let lane = laneEnds.findIndex((end) => end <= s.startMin);
+    if (lane < 0) lane = laneEnds.push(0) - 1;
+    laneEnds[lane] = drawnEnd(s);
+    s.lane = lane;
+    groupEnd = Math.max(groupEnd, drawnEnd(s));
+    group.push(s);
+  }
+  close();
 }
 
 export interface DailyActivity {
@@ -57,7 +99,7 @@ function weeklyService(r: readonly string[]): WeeklyService | null {
   const start = timeMinutes(col(r, 8));
   const end = timeMinutes(col(r, 9));
   if (day < 0 || start === null || end === null) return null;
-  return { day, text: col(r, 6), time: formatTimeRange(col(r, 8), col(r, 9)), startMin: start, endMin: end > start ? end : end === start ? start : 24 * 60 };
+  return { day, text: col(r, 6), time: formatTimeRange(col(r, 8), col(r, 9)), startMin: start, endMin: end > start ? end : end === start ? start : 24 * 60, lane: 0, lanes: 1 };
 }
 
 export function plan3Parts(rows: readonly (readonly string[])[]): Pick<Plan3Form, 'services' | 'activities' | 'nonWeekly' | 'unplaced'> {
@@ -77,6 +119,7 @@ export function plan3Parts(rows: readonly (readonly string[])[]): Pick<Plan3Form
     if (col(r, 13).trim()) nonWeekly.push(col(r, 13));
   }
   services.sort((a, b) => a.day - b.day || a.startMin - b.startMin);
+  assignLanes(services);
   activities.sort((a, b) => (a.startMin ?? 24 * 60) - (b.startMin ?? 24 * 60));
   return { services, activities, nonWeekly, unplaced };
 }

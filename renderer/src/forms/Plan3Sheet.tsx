@@ -3,7 +3,7 @@
 // 主な日常生活上の活動 sit at their times in the right-hand column, as on the paper form. Below the grid:
 // 週単位以外のサービス.
 import type { CSSProperties } from 'react';
-import { type Plan3Form, TIME_BANDS, WEEKDAYS } from '../../../shared/forms/index.js';
+import { type Plan3Form, TIME_BANDS, WEEKDAYS, type WeeklyService } from '../../../shared/forms/index.js';
 import { useI18n } from '../i18n/index.js';
 import { Paper, PersonHead } from './Paper.js';
 
@@ -24,6 +24,13 @@ function rows(startMin: number, endMin: number): CSSProperties {
   const from = Math.min(QUARTERS - 2, Math.floor(startMin / 15));
   const to = Math.max(from + 2, Math.min(QUARTERS, Math.ceil(endMin / 15)));
   return { gridRowStart: from + 1, gridRowEnd: to + 1 };
+}
+
+/** Side by side when services overlap on one day: the lane's share of the day column (2px gaps as in forms.css). */
+function lane(s: WeeklyService): CSSProperties {
+  if (s.lanes <= 1) return {};
+  const share = 100 / s.lanes;
+  return { justifySelf: 'start', width: `calc(${share}% - 4px)`, marginLeft: `calc(${share * s.lane}% + 2px)` };
 }
 
 export function Plan3Sheet({ form }: { form: Plan3Form }) {
@@ -57,7 +64,7 @@ export function Plan3Sheet({ form }: { form: Plan3Form }) {
             Array.from({ length: 8 }, (_, c) => <span key={`c${h}-${c}`} className={`week-cell${h % 2 === 0 ? ' week-cell-even' : ''}`} style={{ gridColumn: FIRST_DAY_COLUMN + c, gridRowStart: h * 4 + 1, gridRowEnd: h * 4 + 5 }} />),
           )}
           {form.services.map((s) => (
-            <span key={`${s.day}-${s.startMin}-${s.text}`} className={s.endMin - s.startMin < SHORT_MIN ? 'week-slot week-slot-short' : 'week-slot'} data-testid="plan3-slot" data-day={WEEKDAYS[s.day]?.label} style={{ gridColumn: FIRST_DAY_COLUMN + s.day, ...rows(s.startMin, s.endMin) }}>
+            <span key={`${s.day}-${s.startMin}-${s.text}`} className={s.endMin - s.startMin < SHORT_MIN ? 'week-slot week-slot-short' : 'week-slot'} data-testid="plan3-slot" data-day={WEEKDAYS[s.day]?.label} style={{ gridColumn: FIRST_DAY_COLUMN + s.day, ...rows(s.startMin, s.endMin), ...lane(s) }}>
               <span className="week-slot-text">{s.text}</span>
               <span className="week-slot-time">{s.time}</span>
             </span>

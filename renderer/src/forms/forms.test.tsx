@@ -92,6 +92,14 @@ describe('第2表, 第3表, 補足 and the ticket tables', () => {
     expect(screen.getByTestId('plan3-non-weekly').textContent).toBe('福祉用具貸与（手すり）');
   });
 
+  it('draws 第3表 services that overlap on one day side by side, not on top of each other', () => {
+    const rows = [row(13, { ...base, 6: '訪問介護', 7: '1', 8: '0900', 9: '1000' }), row(13, { ...base, 6: '訪問看護', 7: '1', 8: '0930', 9: '1100' })];
+    renderScreen(<DocumentViewer view={formView('UP3KYO', '第3表', rows)} />);
+    const [a, b] = screen.getAllByTestId('plan3-slot');
+    expect([a!.style.width, b!.style.width]).toEqual(['calc(50% - 4px)', 'calc(50% - 4px)']);
+    expect([a!.style.marginLeft, b!.style.marginLeft]).toEqual(['calc(0% + 2px)', 'calc(50% + 2px)']);
+  });
+
   it('shows 利用者補足情報 as a card with words for its codes', () => {
     renderScreen(<DocumentViewer view={hosoku} />);
     const card = screen.getByTestId('hosoku-card');
