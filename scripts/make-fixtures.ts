@@ -10,6 +10,7 @@ import { addAuditCases } from './fixtures/auditCases.js';
 import { addAuditUnitCases } from './fixtures/auditUnitCases.js';
 import { cases, catalog, MONTH } from './fixtures/context.js';
 import { addFileCases } from './fixtures/fileCases.js';
+import { addTimeCases } from './fixtures/timeCases.js';
 import { addUnitCases } from './fixtures/unitCases.js';
 
 export type { ExpectedCase, ExpectedFile, ExpectedFinding } from './fixtures/context.js';
@@ -18,6 +19,7 @@ addFileCases();
 addUnitCases();
 addAuditCases();
 addAuditUnitCases();
+addTimeCases();
 
 async function main(): Promise<void> {
   const root = join(packageRoot(), 'fixtures');

@@ -53,6 +53,7 @@ export const CODE_DOCS = {
   E_FIELD_DATE: d('日付の誤り', '`20250230`', 'upplan-10'),
   E_FIELD_MONTH: d('年月の誤り', '`202513`', 'upplan-5'),
   E_FIELD_TIME: d('時刻の誤り', '`1260`、開始時刻 `2400`', 'g-27'),
+  W_FIELD_TIME_END_BEFORE_START: d('終了時刻が開始時刻より前', '開始 `1400`、終了 `0945`（日付をまたぐと19時間45分。`2200`〜`0600` は警告なし）', 'g-28'),
   E_FIELD_INSURED_NUMBER: d('被保険者番号の形式違い', '`H12345678`（H＋8桁）', 'g-33'),
   E_FIELD_INSURER_NUMBER: d('保険者番号の形式違い', '`13101`（5桁）', 'g-33'),
   E_FIELD_OFFICE_NUMBER: d('事業所番号の形式違い', '`131000002`（9桁）', 'g-33'),

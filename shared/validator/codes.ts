@@ -103,6 +103,8 @@ export const CODES = {
     '西暦6桁で、月は01〜12です（例: 202504）。', 'Use 6 digits with a month from 01 to 12 (e.g. 202504).'),
   E_FIELD_TIME: c('error', '正しい時刻（HHMM）ではありません: {value}', 'Not a valid time (HHMM): {value}',
     '0000〜2359 の4桁で入力してください{allowed}。', 'Use 4 digits from 0000 to 2359{allowedEn}.'),
+  W_FIELD_TIME_END_BEFORE_START: c('warning', '{field}が{startField}より前です（{range}）。日付をまたぐとすると{span}になります', '{field} is earlier than {startField} ({rangeEn}); across midnight that would be {spanEn}',
+    '開始と終了が入れ替わっているか、時刻の打ち間違いと思われます。介護ソフトでこの行の時刻を直して、出力し直してください。夜をまたいで本当にこの時間続くサービスなら、このまま送れます。', 'Start and end look swapped or mistyped: correct this row’s times in the care software and export again. If the service really runs this long overnight, the file can be sent as it is.'),
   E_FIELD_INSURED_NUMBER: c('error', '被保険者番号の形式が違います: {value}', 'Malformed insured-person number: {value}',
     '被保険者番号は10桁の数字、生活保護単独は H＋9桁です。', 'Insured numbers are 10 digits, or H + 9 digits for public assistance only.'),
   E_FIELD_INSURER_NUMBER: c('error', '保険者番号の形式が違います: {value}', 'Malformed insurer number: {value}',

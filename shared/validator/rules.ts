@@ -9,6 +9,7 @@ import type { FindingCode } from './codes.js';
 import type { FindingSink, Params } from './findings.js';
 import { isPseudoCode, KEY_SEP, showUserKey } from './keys.js';
 import { masterRules } from './serviceCodeRules.js';
+import { timeOrderCheck } from './timeOrder.js';
 
 export interface RuleContext {
   sink: FindingSink;
@@ -37,6 +38,9 @@ export class RuleChecker {
 
   constructor(private readonly ctx: RuleContext) {
     this.checks = ctx.layout.rules.map((r) => this.compile(r));
+    // End before start beyond a midnight crossing (timeOrder.ts): read from the layout's time columns.
+    const times = timeOrderCheck(ctx.layout, ctx.sink);
+    if (times) this.checks.push(times);
     // The rules that need a service-code master live in serviceCodeRules.ts; without one, none run.
     const master = ctx.serviceCodes ? masterRules({ ...ctx, fileMonth: ctx.meta?.serviceMonth ?? null, master: ctx.serviceCodes }) : null;
     if (master) {
