@@ -130,32 +130,16 @@ describe('第3表 services that overlap on one day', () => {
   const service = (text: string, day: string, from: string, to: string) => row(13, { ...base, 6: text, 7: day, 8: from, 9: to });
   const lanesOf = (rows: string[][]) => plan3Forms(rows)[0]!.services.map((s) => [s.text, s.lane, s.lanes]);
 
-  it('sit side by side: each in its own lane, the lanes shared by the whole overlapping group', () => {
-    expect(lanesOf([service('訪問介護', '1', '0900', '1000'), service('訪問看護', '1', '0930', '1100'), service('通所介護', '2', '0930', '1630')])).toEqual([
-      ['訪問介護', 0, 2],
-      ['訪問看護', 1, 2],
-      ['通所介護', 0, 1],
-    ]);
-  });
-
-  it('one after another need no second lane, and a lane freed early is used again', () => {
-    expect(lanesOf([service('A', '3', '0900', '1000'), service('B', '3', '1000', '1100')])).toEqual([
-      ['A', 0, 1],
-      ['B', 0, 1],
-    ]);
-    expect(lanesOf([service('長い', '5', '0900', '1200'), service('前', '5', '0900', '1000'), service('後', '5', '1000', '1100')])).toEqual([
-      ['長い', 0, 2],
-      ['前', 1, 2],
-      ['後', 1, 2],
-    ]);
-  });
-
-  it('a short visit counts as the half hour it is drawn as', () => {
+  // [what it shows, services as [name, 曜日 code, start, end], expected [name, lane, lanes] in drawing order]
+  const cases: [string, [string, string, string, string][], [string, number, number][]][] = [
+    ['sit side by side, the lanes shared by the overlapping group', [['訪問介護', '1', '0900', '1000'], ['訪問看護', '1', '0930', '1100'], ['通所介護', '2', '0930', '1630']], [['訪問介護', 0, 2], ['訪問看護', 1, 2], ['通所介護', 0, 1]]],
+    ['one after another need no second lane', [['A', '3', '0900', '1000'], ['B', '3', '1000', '1100']], [['A', 0, 1], ['B', 0, 1]]],
+    ['a lane freed early is used again', [['長い', '5', '0900', '1200'], ['前', '5', '0900', '1000'], ['後', '5', '1000', '1100']], [['長い', 0, 2], ['前', 1, 2], ['後', 1, 2]]],
     // 9:00～9:10 is drawn two quarters high, so 9:15 would be drawn over it.
-    expect(lanesOf([service('短い', '6', '0900', '0910'), service('次', '6', '0915', '1000')])).toEqual([
-      ['短い', 0, 2],
-      ['次', 1, 2],
-    ]);
+    ['a short visit counts as the half hour it is drawn as', [['短い', '6', '0900', '0910'], ['次', '6', '0915', '1000']], [['短い', 0, 2], ['次', 1, 2]]],
+  ];
+  it.each(cases)('%s', (_what, services, expected) => {
+    expect(lanesOf(services.map(([text, day, from, to]) => service(text, day, from, to)))).toEqual(expected);
   });
 });
 
