@@ -125,6 +125,21 @@ describe('第3表', () => {
   });
 });
 
+describe('第3表 services past midnight', () => {
+  const base = { 1: '202407', 2: '131010', 3: '1000000000', 4: '20250401', 5: '20250401' };
+  const blocks = (day: string, from: string, to: string) =>
+    plan3Forms([row(13, { ...base, 6: '夜間対応型訪問介護', 7: day, 8: from, 9: to })])[0]!.services.map((s) => [WEEKDAYS[s.day]!.label, s.startMin, s.endMin, s.time]);
+
+  it('run to the bottom of their day and continue at the top of the next (日 continues on 月)', () => {
+    expect(blocks('1', '2200', '0600')).toEqual([
+      ['月', 1320, 1440, '22:00～6:00'],
+      ['火', 0, 360, '22:00～6:00'],
+    ]);
+    expect(blocks('7', '2300', '0100').map((b) => b[0])).toEqual(['月', '日']);
+    expect(blocks('3', '2200', '0000')).toEqual([['水', 1320, 1440, '22:00～0:00']]);
+  });
+});
+
 describe('第3表 services that overlap on one day', () => {
   const base = { 1: '202407', 2: '131010', 3: '1000000000', 4: '20250401', 5: '20250401' };
   const service = (text: string, day: string, from: string, to: string) => row(13, { ...base, 6: text, 7: day, 8: from, 9: to });

@@ -27,7 +27,7 @@ export interface WeeklyService {
   text: string;
   /** 9:00～9:30. */
   time: string;
-  /** Minutes after midnight; end is after start (a block that runs past midnight is cut at 24:00). */
+  /** Minutes after midnight; end is not before start (a service past midnight continues on the next day). */
   startMin: number;
   endMin: number;
   /** Services that overlap on one day sit side by side: this one's place (0-based) among `lanes`. */
@@ -94,12 +94,19 @@ export interface Plan3Form {
   unplaced: string[];
 }
 
-function weeklyService(r: readonly string[]): WeeklyService | null {
+/**
+ * A weekly row's blocks: one, or two when it runs past midnight (22:00～6:00 on 月 is drawn 22:00–24:00
+ * on 月 and 0:00–6:00 on 火, as a clerk continues it at the top of the next day's column).
+ */
+function weeklyService(r: readonly string[]): WeeklyService[] | null {
   const day = WEEKDAYS.findIndex((d) => d.code === col(r, 7).trim());
   const start = timeMinutes(col(r, 8));
   const end = timeMinutes(col(r, 9));
   if (day < 0 || start === null || end === null) return null;
-  return { day, text: col(r, 6), time: formatTimeRange(col(r, 8), col(r, 9)), startMin: start, endMin: end > start ? end : end === start ? start : 24 * 60, lane: 0, lanes: 1 };
+  const block = { text: col(r, 6), time: formatTimeRange(col(r, 8), col(r, 9)), lane: 0, lanes: 1 };
+  if (end >= start) return [{ ...block, day, startMin: start, endMin: end }];
+  const untilMidnight = { ...block, day, startMin: start, endMin: 24 * 60 };
+  return end > 0 ? [untilMidnight, { ...block, day: (day + 1) % 7, startMin: 0, endMin: end }] : [untilMidnight];
 }
 
 export function plan3Parts(rows: readonly (readonly string[])[]): Pick<Plan3Form, 'services' | 'activities' | 'nonWeekly' | 'unplaced'> {
@@ -109,8 +116,8 @@ export function plan3Parts(rows: readonly (readonly string[])[]): Pick<Plan3Form
   const unplaced: string[] = [];
   for (const r of rows) {
     if (col(r, 6).trim() || col(r, 7).trim()) {
-      const s = weeklyService(r);
-      if (s) services.push(s);
+      const blocks = weeklyService(r);
+      if (blocks) services.push(...blocks);
       else unplaced.push([col(r, 6), codeText('UP3KYO', 7, col(r, 7)).label, formatTimeRange(col(r, 8), col(r, 9))].filter(Boolean).join(' '));
     }
     if (col(r, 10).trim()) {
