@@ -11,7 +11,8 @@ import { useAction, useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { useIsProvider } from '../office.js';
 import { formatMonth, formatTime } from '../util/format.js';
-import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/listFilter.js';
+import { filterRows, monthsOf } from '../util/listFilter.js';
+import { useListFilter } from '../util/rememberedFilter.js';
 import { Breakable } from '../components/Breakable.js';
 import { PrintBar } from '../forms/PrintBar.js';
 
@@ -131,7 +132,7 @@ export function ComparePage() {
   const action = useAction();
   const [view, setView] = useState<ComparisonView | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const [filter, setFilter] = useState<ListFilterState>(NO_FILTER);
+  const [filter, setFilter] = useListFilter('compare');
   const all = list.data ?? [];
   const shown = filterRows(all, filter, (c) => candidateFacts(c, lang));
 

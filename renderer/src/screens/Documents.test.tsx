@@ -94,4 +94,25 @@ describe('DocumentsPage', () => {
     fireEvent.click(within(fresh[0]!).getByTestId('document-open'));
     await waitFor(() => expect(fake.listDocuments).toHaveBeenCalledTimes(2));
   });
+
+  it('keeps the filters when the clerk leaves the screen and comes back (they were reset)', async () => {
+    const fake = install(createFakeApi());
+    const first = renderScreen(<DocumentsPage />);
+    await screen.findAllByTestId('document-row');
+    fireEvent.change(screen.getByTestId('documents-search'), { target: { value: '第１表' } });
+    expect(screen.getAllByTestId('document-row').map((r) => r.dataset.kind)).toEqual(['UP1KYO']);
+    first.unmount(); // another menu item
+    renderScreen(<DocumentsPage />);
+    await screen.findAllByTestId('document-row');
+    expect((screen.getByTestId('documents-search') as HTMLInputElement).value).toBe('第１表');
+    expect(screen.getAllByTestId('document-row').map((r) => r.dataset.kind)).toEqual(['UP1KYO']);
+    cleanup();
+    // A new session of the app (a new back end door) starts unfiltered.
+    setApi(null);
+    install(createFakeApi());
+    renderScreen(<DocumentsPage />);
+    await screen.findAllByTestId('document-row');
+    expect((screen.getByTestId('documents-search') as HTMLInputElement).value).toBe('');
+    expect(fake.listDocuments).toHaveBeenCalled();
+  });
 });

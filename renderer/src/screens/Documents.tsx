@@ -12,7 +12,8 @@ import { kindName, useI18n, type I18n } from '../i18n/index.js';
 import { kindLabel, useIsProvider } from '../office.js';
 import { documentLines, groupDocuments, type DocumentLine } from '../util/documentGroups.js';
 import { formatDateTime, formatMonth } from '../util/format.js';
-import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/listFilter.js';
+import { filterRows, monthsOf } from '../util/listFilter.js';
+import { useListFilter } from '../util/rememberedFilter.js';
 import { Breakable } from '../components/Breakable.js';
 
 const COLUMNS = 5;
@@ -36,7 +37,7 @@ export function DocumentsPage() {
   const opener = useAction();
   const [view, setView] = useState<DocumentView | null>(null);
   const [openKey, setOpenKey] = useState<string | null>(null);
-  const [filter, setFilter] = useState<ListFilterState>(NO_FILTER);
+  const [filter, setFilter] = useListFilter('documents');
   const all = list.data ?? [];
   // A file about three people is three lines, one under each: searching one name shows only that person's.
   const lines = documentLines(all);

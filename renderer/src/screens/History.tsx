@@ -8,7 +8,8 @@ import { useAction, useLoad } from '../hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { useDebounced } from '../util/debounce.js';
 import { downloadText } from '../util/files.js';
-import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/listFilter.js';
+import { filterRows, monthsOf } from '../util/listFilter.js';
+import { useListFilter } from '../util/rememberedFilter.js';
 
 const FILTER_DELAY_MS = 300;
 
@@ -29,7 +30,7 @@ export function HistoryPage() {
   const [partner, setPartner] = useState('');
   // Month and 利用者 are picked from what the history holds, and applied here at once; the search
   // (names, kana, kinds, statuses as shown) is the back end's, as the CSV export uses it too.
-  const [lists, setLists] = useState<ListFilterState>(NO_FILTER);
+  const [lists, setLists] = useListFilter('history');
   const { month, person, text } = lists;
   // Debounce the filter's text form: a fresh object every render would never settle.
   const key = useDebounced(JSON.stringify(historyFilter(direction, partner, '', text)), FILTER_DELAY_MS);

@@ -13,7 +13,8 @@ import { kindName, useI18n } from '../i18n/index.js';
 import { kindLabel, useIsProvider } from '../office.js';
 import { inTableOrder } from '../util/documentGroups.js';
 import { formatDateTime, formatMonth } from '../util/format.js';
-import { filterRows, monthsOf, NO_FILTER, type ListFilterState } from '../util/listFilter.js';
+import { filterRows, monthsOf } from '../util/listFilter.js';
+import { useListFilter } from '../util/rememberedFilter.js';
 import { Breakable } from '../components/Breakable.js';
 
 // 取り込み済み said too little: the file was written into the care software's import folder.
@@ -67,7 +68,7 @@ export function ReceivePage() {
   const provider = useIsProvider();
   const arrivals = useLoad(() => api().listArrivals({}));
   const people = useLoad(() => api().listPeople({}));
-  const [filter, setFilter] = useState<ListFilterState>(NO_FILTER);
+  const [filter, setFilter] = useListFilter('receive');
   const all = arrivals.data ?? [];
   const shown = filterRows(all, filter, (a) => ({
     month: a.month,
