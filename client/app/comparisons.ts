@@ -8,7 +8,7 @@ import { readRecords } from '../../shared/ticket/records.js';
 import { parseFileName } from '../../shared/validator/fileName.js';
 import { decodeMs932 } from '../check/ms932.js';
 import type { BackendContext, Open } from './context.js';
-import { comparisonKey } from './opened.js';
+import { comparisonKey, docKey } from './opened.js';
 import type { Partners } from './partners.js';
 import type { Receiving } from './receiving.js';
 
@@ -62,8 +62,21 @@ export class Comparisons {
     return out;
   }
 
-  readonly handlers: Pick<Handlers, 'listComparisons' | 'compare'> = {
+  readonly handlers: Pick<Handlers, 'listComparisons' | 'compare' | 'markAllOpened'> = {
     listComparisons: async () => this.candidates(this.ctx.need()),
+
+    // 「すべて確認済みにする」: every arrived file (受信 and 帳票 share their marks) or every comparison.
+    markAllOpened: async ({ list }) => {
+      const open = this.ctx.need();
+      const keys =
+        list === 'comparisons'
+          ? this.candidates(open).filter((c) => c.isNew).map(comparisonKey)
+          : this.receiving
+              .documents(open)
+              .filter((d) => d.ref.source === 'arrival')
+              .map((d) => docKey('arrival', d.ref.file));
+      return { opened: this.receiving.opened.add(keys) };
+    },
 
     compare: async (r) => {
       const open = this.ctx.need();

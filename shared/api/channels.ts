@@ -38,6 +38,7 @@ export const METHOD_NAMES = [
   // People by name (利用者) and what has been opened (新着).
   'listPeople',
   'markOpened',
+  'markAllOpened',
   'paperActualSources',
   'paperActualGrid',
   'exportPaperActuals',

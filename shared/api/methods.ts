@@ -134,6 +134,8 @@ export const requestSchemas = {
   listPeople: empty,
   /** Keys of what the clerk opened: arrival:<messageId>, doc:<source>/<file>, cmp:<actualFile>|<insurer>|<insured>|<month>. */
   markOpened: z.object({ keys: z.array(z.string().min(1).max(400)).min(1).max(500) }).strict(),
+  /** 「すべて確認済みにする」: every 新着 of a list at once (after an upgrade, or a month seen on paper). */
+  markAllOpened: z.object({ list: z.enum(['documents', 'comparisons']) }).strict(),
   paperActualSources: empty,
   paperActualGrid: z.object({ planFile: fileName, insurer: z.string().max(8), insured: z.string().max(10) }).strict(),
   exportPaperActuals: z
@@ -203,6 +205,7 @@ export interface Responses {
   saveSettings: Settings;
   listPeople: Person[];
   markOpened: { opened: number };
+  markAllOpened: { opened: number };
   paperActualSources: PaperActualSource[];
   paperActualGrid: UserGrid;
   exportPaperActuals: PaperActualExport;

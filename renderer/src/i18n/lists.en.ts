@@ -11,6 +11,7 @@ export const listsEn: Record<keyof typeof listsJa, string> = {
   listSearchNone: 'Nothing matches.',
   listShown: '{shown} of {total}',
   newMark: 'New',
+  markAllSeen: 'Mark all {n} new as seen',
   personNoMonth: 'No month',
   provPlan: 'Service ticket (plan received)',
   provActual: 'Service ticket (actuals returned)',

@@ -10,6 +10,7 @@ export const listsJa = {
   listSearchNone: '条件に合うものはありません。',
   listShown: '{shown} 件 / 全 {total} 件',
   newMark: '新着',
+  markAllSeen: '新着 {n} 件をすべて確認済みにする',
   personNoMonth: '月の指定なし',
   // The provider's point of view (居宅サービス事業所): the 第6表 it gets is its 提供票.
   provPlan: '提供票（届いた予定）',

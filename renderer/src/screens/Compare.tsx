@@ -4,6 +4,7 @@ import type { Difference, DiffKind } from '../../../shared/ticket/ticket.js';
 import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
 import { ListCard } from '../components/ListCard.js';
+import { MarkAllSeen } from '../components/MarkAllSeen.js';
 import { ListFilters } from '../components/ListFilters.js';
 import { NewMark, PersonLabel } from '../components/People.js';
 import { cellKey, diffTone, TicketGrid } from '../components/TicketGrid.js';
@@ -152,6 +153,7 @@ export function ComparePage() {
       {all.length > 0 ? (
         <ListFilters id="compare" value={filter} onChange={setFilter} months={monthsOf(all.map((c) => c.month))} people={people.data} shown={shown.length} total={all.length} />
       ) : null}
+      <MarkAllSeen list="comparisons" count={all.filter((c) => c.isNew).length} onDone={() => void list.reload()} />
       <ListCard loaded={list} rows={shown} empty={all.length > 0 ? t('listSearchNone') : t('comparisonsEmpty')} columns={[t('person'), t('month'), t('partner')]} actionColumn={t('open')}>
         {(rows) =>
           rows.map((c) => (

@@ -115,4 +115,18 @@ describe('DocumentsPage', () => {
     expect((screen.getByTestId('documents-search') as HTMLInputElement).value).toBe('');
     expect(fake.listDocuments).toHaveBeenCalled();
   });
+
+  it('「新着をすべて確認済みにする」 clears every 新着 at once, and is gone when none is left', async () => {
+    let seen = false;
+    const entries = (): DocumentEntry[] => documents.map((d) => ({ ...d, isNew: !seen }));
+    const fake = install(createFakeApi({ listDocuments: async () => entries(), markAllOpened: async () => ((seen = true), { opened: documents.length }) }));
+    renderScreen(<DocumentsPage />);
+    const button = await screen.findByTestId('mark-all-seen');
+    expect(button.textContent).toBe(`新着 ${documents.length} 件をすべて確認済みにする`);
+    expect(screen.getAllByTestId('new-mark')).toHaveLength(documents.length);
+    fireEvent.click(button);
+    await waitFor(() => expect(screen.queryAllByTestId('new-mark')).toHaveLength(0));
+    expect(fake.markAllOpened).toHaveBeenCalledWith({ list: 'documents' });
+    expect(screen.queryByTestId('mark-all-seen')).toBeNull();
+  });
 });

@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { DocumentViewer } from '../components/DocumentViewer.js';
 import { ListCard } from '../components/ListCard.js';
+import { MarkAllSeen } from '../components/MarkAllSeen.js';
 import { ListFilters } from '../components/ListFilters.js';
 import { NewMark, PersonLabel } from '../components/People.js';
 import { useAction, useLoad } from '../hooks.js';
@@ -68,6 +69,7 @@ export function DocumentsPage() {
       {all.length > 0 ? (
         <ListFilters id="documents" value={filter} onChange={setFilter} months={monthsOf(all.map((d) => d.month))} people={people.data} shown={shown.length} total={lines.length} />
       ) : null}
+      <MarkAllSeen list="documents" count={all.filter((d) => d.isNew).length} onDone={() => void list.reload()} />
       <ListCard loaded={list} rows={shown.map((l) => l.doc)} empty={all.length > 0 ? t('listSearchNone') : t('documentsEmpty')} columns={[t('colTitle'), t('partner'), t('colSource'), t('at')]} actionColumn={t('open')}>
         {() =>
           groups.map((g) => (

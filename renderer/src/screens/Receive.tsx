@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { ErrorAlert, Notice } from '../components/Alert.js';
 import { DocumentTabs } from '../components/DocumentTabs.js';
 import { ListCard } from '../components/ListCard.js';
+import { MarkAllSeen } from '../components/MarkAllSeen.js';
 import { ListFilters } from '../components/ListFilters.js';
 import { NewMark, PeopleCell } from '../components/People.js';
 import { Progress } from '../components/Progress.js';
@@ -143,6 +144,8 @@ export function ReceivePage() {
       {all.length > 0 ? (
         <ListFilters id="receive" value={filter} onChange={setFilter} months={monthsOf(all.map((a) => a.month))} people={people.data} shown={shown.length} total={all.length} />
       ) : null}
+      {/* 受信 and 帳票 share their marks: an arrival is new until its files are opened. */}
+      <MarkAllSeen list="documents" count={all.filter((a) => a.isNew).length} onDone={() => void arrivals.reload()} />
       <ListCard loaded={arrivals} rows={shown} empty={all.length > 0 ? t('listSearchNone') : t('arrivalsEmpty')} columns={[t('person'), t('colSender'), t('kinds'), t('month'), t('colVerified'), t('status'), t('colReceivedAt')]} actionColumn={t('open')}>
         {(rows) =>
           rows.map((a) => <ArrivalRow key={a.messageId} a={a} onOpen={(x) => void openArrival(x)} opening={opener.busy} person={filter.person} />)

@@ -467,6 +467,7 @@ export function createFakeApi(overrides: Partial<AppApi> = {}, initial: AppState
     },
     listPeople: async () => structuredClone(people),
     markOpened: async ({ keys }) => ({ opened: keys.length }),
+    markAllOpened: async () => ({ opened: 0 }),
     pickFolder: async ({ purpose }) => ({ path: purpose === 'export' ? 'D:\\選んだ\\書き出し' : 'D:\\選んだ\\取り込み' }),
     pickCertificate: async () => ({ path: 'C:\\証明書\\picked.p12', name: 'picked.p12', p12Base64: PICKED_P12_BASE64 }),
     savePdf: async ({ name }) => ({ path: `C:\\Users\\clerk\\Documents\\${name}` }),
