@@ -9,9 +9,9 @@ import { z } from 'zod';
 import { officeConfigSchema } from '../client/transport/config.js';
 import { packageRoot } from '../client/paths.js';
 import { labelsFileSchema } from '../shared/spec/labels.js';
-import { layoutSchema, manifestSchema } from '../shared/spec/model.js';
+import { layoutSchema, manifestSchema } from '../shared/spec/modelSchemas.js';
 import { serviceCodeMasterSchema } from '../shared/spec/serviceCodes.js';
-import { serviceTypesFileSchema } from '../shared/spec/serviceTypes.js';
+import { serviceTypesFileSchema } from '../shared/spec/serviceTypesSchema.js';
 
 /** File name in schemas/ → the schema it publishes. */
 export const JSON_SCHEMAS = {

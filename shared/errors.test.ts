@@ -1,7 +1,8 @@
 // The one error model: bodies survive the trip across IPC and the bridge, unknown errors are marked
 // as internal, and a receiver refuses anything that is not a Result envelope.
 import { describe, expect, it } from 'vitest';
-import { asLocalizedError, failed, LocalizedError, ok, openEnvelope, resultEnvelopeSchema } from './errors.js';
+import { openEnvelope, resultEnvelopeSchema } from './errorSchemas.js';
+import { asLocalizedError, failed, LocalizedError, ok } from './errors.js';
 
 const wrongPassword = new LocalizedError(
   'P12_WRONG_PASSWORD',

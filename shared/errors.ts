@@ -2,23 +2,22 @@
 // support), a Japanese text (what clerks read) and an English text (for vendors and the CLI), and
 // optionally a hint that says what to do. Errors cross process boundaries (IPC, the web bridge, the
 // relay's HTTP answers) as an ErrorBody inside a Result envelope, never as a string to be parsed.
-import { z } from 'zod';
+// No zod here: almost every module constructs or throws these errors, and importing zod costs about
+// 65 ms of CPU at start (most of what `careplan-link check` on one file spent). The schemas that read
+// an envelope or a body at a boundary live in errorSchemas.ts, imported by the boundaries only.
 
 export interface LocalizedText {
   ja: string;
   en: string;
 }
 
-export const localizedTextSchema = z.object({ ja: z.string(), en: z.string() });
-
-export const errorBodySchema = z.object({
-  code: z.string().min(1).max(100),
-  ja: z.string(),
-  en: z.string(),
-  hint: localizedTextSchema.optional(),
-});
-
-export type ErrorBody = z.infer<typeof errorBodySchema>;
+/** An error as it crosses a boundary (errorSchemas.ts's errorBodySchema reads it, and is checked to match). */
+export interface ErrorBody {
+  code: string;
+  ja: string;
+  en: string;
+  hint?: LocalizedText | undefined;
+}
 
 export class LocalizedError extends Error {
   override name = 'LocalizedError';
@@ -53,35 +52,12 @@ export class LocalizedError extends Error {
 /** What crosses IPC and the web bridge: a result, or an error a person can read. */
 export type Result<T> = { ok: true; result: T } | { ok: false; error: ErrorBody };
 
-export const resultEnvelopeSchema = z.discriminatedUnion('ok', [
-  // Optional: a result of `undefined` vanishes from JSON, and `{ok: true}` is still a success.
-  z.object({ ok: z.literal(true), result: z.unknown().optional() }),
-  z.object({ ok: z.literal(false), error: errorBodySchema }),
-]);
-
 export function ok<T>(result: T): Result<T> {
   return { ok: true, result };
 }
 
 export function failed(error: LocalizedError): Result<never> {
   return { ok: false, error: error.toBody() };
-}
-
-/**
- * What the receiving side does with an envelope: the result, or the error thrown as a LocalizedError.
- * Anything that is not an envelope (an old or foreign peer, a proxy's error page) is refused clearly
- * rather than guessed at.
- */
-export function openEnvelope(value: unknown): unknown {
-  const parsed = resultEnvelopeSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new LocalizedError('bad_envelope', {
-      ja: 'アプリの本体から読めない応答が返りました。アプリを起動し直してください。',
-      en: 'The app back end gave an answer that cannot be read. Restart the app.',
-    });
-  }
-  if (!parsed.data.ok) throw LocalizedError.fromBody(parsed.data.error);
-  return parsed.data.result;
 }
 
 /**

@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { FileBusyError, freeName, isHeldError, moveInto, renameWithRetry, unlinkWithRetry, writeDurable } from '../../platform/fs.js';
 import type { ErrorProblem } from '../../shared/api/types.js';
-import { localizedTextSchema } from '../../shared/errors.js';
+import { localizedTextSchema } from '../../shared/errorSchemas.js';
 import type { CheckReport } from '../../shared/report/types.js';
 import { localMonth } from '../../shared/time.js';
 import { faultPoint, parseRecord, SpoolRecordError } from '../transport/spool.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handlers } from '../../shared/api/methods.js';
 import { ApiError } from '../../shared/api/methods.js';
-import { resultEnvelopeSchema } from '../../shared/errors.js';
+import { resultEnvelopeSchema } from '../../shared/errorSchemas.js';
 import { startBridge, type RunningBridge } from './server.js';
 
 let bridge: RunningBridge;

@@ -1,9 +1,8 @@
-import { formatHtml } from '../../shared/report/formatHtml.js';
-import { formatJunit } from '../../shared/report/formatJunit.js';
-import { formatSarif } from '../../shared/report/formatSarif.js';
+// Only what the run needs is loaded: the report formats other than text (the default), and the service-code master
+// (which reads its file strictly with zod), are imported when asked for. Starting this command is most
+// of its cost on one small file (bench/cli.ts; cliModules.test.ts keeps zod and the crypto off it).
 import { formatText, type Lang } from '../../shared/report/formatText.js';
 import { reportHasErrors } from '../../shared/validator/index.js';
-import { loadServiceCodeMaster } from '../check/serviceCodeFile.js';
 import { checkPaths, InputError } from '../check/validation.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parse, UsageError, type Io } from './run.js';
 
@@ -23,7 +22,7 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
   if (positionals.length === 0) throw new UsageError({ ja: '検査するファイルかフォルダを指定してください', en: 'name at least one file or folder' });
   // A master that cannot be read stops here, before any file is checked (a LocalizedError, exit 2).
   const masterPath = values['service-codes'] as string | undefined;
-  const serviceCodes = masterPath === undefined ? undefined : loadServiceCodeMaster(masterPath);
+  const serviceCodes = masterPath === undefined ? undefined : (await import('../check/serviceCodeFile.js')).loadServiceCodeMaster(masterPath);
   let report;
   try {
     report = await checkPaths(positionals, { redact: values.redact === true, ...(serviceCodes ? { serviceCodes } : {}) });
@@ -39,13 +38,13 @@ export async function runCheck(args: string[], io: Io): Promise<number> {
       io.stdout(JSON.stringify(report, null, 2) + '\n');
       break;
     case 'junit':
-      io.stdout(formatJunit(report, lang as Lang));
+      io.stdout((await import('../../shared/report/formatJunit.js')).formatJunit(report, lang as Lang));
       break;
     case 'sarif':
-      io.stdout(formatSarif(report, lang as Lang));
+      io.stdout((await import('../../shared/report/formatSarif.js')).formatSarif(report, lang as Lang));
       break;
     case 'html':
-      io.stdout(formatHtml(report, lang as Lang, serviceCodes ? { serviceCodes: serviceCodes.name } : {}));
+      io.stdout((await import('../../shared/report/formatHtml.js')).formatHtml(report, lang as Lang, serviceCodes ? { serviceCodes: serviceCodes.name } : {}));
       break;
     default:
       io.stdout(formatText(report, lang as Lang));

@@ -3,6 +3,8 @@
 // The relay fsyncs every payload before it answers; more threads let those run side by side.
 // (Read by libuv when its thread pool starts, which happens after this line.)
 process.env.UV_THREADPOOL_SIZE ??= '16';
+// Spec data other than the shipped one is read strictly, with zod; the shipped data is not (specs.ts).
+if (process.env.CAREPLAN_LINK_SPECS) await import('../check/strictSpecs.js');
 const { runCli } = await import('./run.js');
 const { quietOnClosedPipe } = await import('./pipes.js');
 

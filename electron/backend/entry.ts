@@ -5,6 +5,8 @@
 import type { MessageEvent } from 'electron';
 import { backendInitSchema } from '../port/protocol.js';
 import { serveBackend } from './host.js';
+// Spec data other than the shipped one (CAREPLAN_LINK_SPECS) is read strictly (client/check/specs.ts).
+import '../../client/check/strictSpecs.js';
 
 const parentPort = process.parentPort;
 

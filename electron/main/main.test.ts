@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ipcChannel, METHOD_NAMES, type MethodName } from '../../shared/api/channels.js';
-import { resultEnvelopeSchema } from '../../shared/errors.js';
+import { resultEnvelopeSchema } from '../../shared/errorSchemas.js';
 import { fakeBackend } from './testing/fakeBackend.js';
 import { fakeCiphertext, rec } from './testing/fakeElectron.js';
 

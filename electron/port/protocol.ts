@@ -4,7 +4,7 @@
 // ways: the calls carry the typed API's payloads (checked again with shared/api's schemas by the back
 // end) and come back as the same Result envelopes the renderer has always received.
 import { z } from 'zod';
-import { errorBodySchema, localizedTextSchema, resultEnvelopeSchema } from '../../shared/errors.js';
+import { errorBodySchema, localizedTextSchema, resultEnvelopeSchema } from '../../shared/errorSchemas.js';
 
 const id = z.number().int().nonnegative();
 const office = z.number().int().nonnegative();

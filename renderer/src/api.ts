@@ -5,7 +5,8 @@
 // languages, never as a message string to take apart.
 import { METHOD_NAMES, type MethodName } from '../../shared/api/channels.js';
 import type { AppApi, EnvelopeApi } from '../../shared/api/methods.js';
-import { LocalizedError, openEnvelope, resultEnvelopeSchema } from '../../shared/errors.js';
+import { openEnvelope, resultEnvelopeSchema } from '../../shared/errorSchemas.js';
+import { LocalizedError } from '../../shared/errors.js';
 
 declare global {
   interface Window {

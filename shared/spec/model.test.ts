@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../client/check/specs.js';
+import { loadCatalog, loadCatalogChecked } from '../../client/check/specs.js';
 import { decodeMs932 } from '../../client/check/ms932.js';
 import { generateFixtures } from '../fixtures/generate.js';
 import { validateBytes } from '../validator/index.js';
-import { buildCatalog, checkLayout, newestEdition, SpecDataError } from './model.js';
+import { newestEdition, SpecDataError } from './model.js';
+import { buildCatalog, checkLayout } from './modelCheck.js';
 
 const SPECS = join(import.meta.dirname, '..', '..', 'specs');
 
@@ -59,7 +60,7 @@ describe('spec data 202407', () => {
 });
 
 describe('a new spec edition is data, not code', () => {
-  it('validates files of an added edition folder by their CSV version, next to 202407', () => {
+  it('validates files of an added edition folder by their CSV version, next to 202407', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cpl-specs-'));
     cpSync(SPECS, dir, { recursive: true });
     cpSync(join(dir, '202407'), join(dir, '209901'), { recursive: true });
@@ -76,12 +77,12 @@ describe('a new spec edition is data, not code', () => {
     }
     // Only two layouts changed their version here; the others keep 202407, which the loader rejects for this folder.
     for (const f of ['UPPLAN.json', 'DLTPLAN.json', 'spec.json']) expect(JSON.parse(readFileSync(join(dir, '209901', f), 'utf8')).csvVersion).toBe('209901');
-    expect(() => loadCatalog(dir)).toThrow(/has csvVersion 202407/);
+    await expect(loadCatalogChecked(dir)).rejects.toThrow(/has csvVersion 202407/);
     for (const f of ['DLT1KYO', 'DLTJSK', 'DLTKIHON', 'DLTYOBO', 'UP1KYO', 'UP2KYO', 'UP3KYO', 'UPHOSOKU', 'UPJSK', 'UPKIHON', 'UPKIHON_SUB1', 'UPKIHON_SUB2', 'UPSIKYU', 'UPYOBO', 'UPYOBO_SUB']) {
       const p = join(dir, '209901', `${f}.json`);
       writeFileSync(p, JSON.stringify({ ...JSON.parse(readFileSync(p, 'utf8')), csvVersion: '209901' }));
     }
-    const catalog = loadCatalog(dir);
+    const catalog = await loadCatalogChecked(dir);
     expect(catalog.editions.map((e) => e.manifest.csvVersion)).toEqual(['209901', '202407']);
     const opts = { catalog, decoder: decodeMs932 };
     const file = generateFixtures(loadCatalog(SPECS), { month: '202504', users: 1 }).find((f) => f.kind === 'DLTPLAN')!;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { labels } from './labels.js';
-import { serviceTypeLabel, serviceTypes, serviceTypesFileSchema } from './serviceTypes.js';
+import { serviceTypeLabel, serviceTypes } from './serviceTypes.js';
+import { serviceTypesFileSchema } from './serviceTypesSchema.js';
 
 // One table, three files: specs/service-types.json is the table; the newest edition's spec.json
 // (what the validator reads) and specs/labels.json (the screens' list) must say the same.
@@ -17,6 +18,15 @@ const manifest = JSON.parse(readFileSync(join(SPECS, newest, 'spec.json'), 'utf8
 const table = serviceTypes.serviceTypes;
 
 describe('specs/service-types.json', () => {
+  // serviceTypes.ts takes the shipped file without parsing it (no zod when `check` starts): this is where it is checked.
+  it('fits the strict schema, and the table the app uses is the file exactly as that schema reads it', () => {
+    const raw: unknown = JSON.parse(readFileSync(join(SPECS, 'service-types.json'), 'utf8'));
+    const parsed = serviceTypesFileSchema.safeParse(raw);
+    expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+    expect(serviceTypes).toEqual(parsed.data);
+    expect(serviceTypes).toEqual(raw);
+  });
+
   it("has every code of spec.json's serviceTypes, in the same scope with the same name, and no other", () => {
     const fromSpec = (['inScope', 'outOfScope', 'planning'] as const).flatMap((scope) => Object.entries(manifest.serviceTypes[scope]).map(([code, ja]) => ({ code, ja, scope })));
     expect(fromSpec.length).toBe(63);

@@ -4,41 +4,18 @@
 // specs/202407/spec.json (`serviceTypes`, what the validator reads) and specs/labels.json (the screens'
 // short list with English names) must agree with it; serviceTypes.test.ts checks both, so a corrected
 // name is changed in all three or the tests fail. Pure (a JSON import), like labels.ts.
-import { z } from 'zod';
 import data from '../../specs/service-types.json' with { type: 'json' };
 import type { LabelLang } from './labels.js';
+import type { ServiceTypesFile } from './serviceTypesSchema.js';
 
-/** Two digits or capital letters: 11, 2A, A1. */
-export const serviceTypeCodeSchema = z.string().regex(/^[0-9A-Z]{2}$/);
+export type { ServiceTypeEntry, ServiceTypesFile } from './serviceTypesSchema.js';
 
-export const serviceTypeEntrySchema = z
-  .object({
-    ja: z.string().min(1).describe('The name the spec prints (S2 §1.3/§1.4), without ※ remarks.'),
-    en: z.string().min(1).describe("The project's English name (the spec has no English)."),
-    scope: z
-      .enum(['inScope', 'outOfScope', 'planning'])
-      .describe('inScope: linked by the spec (○); outOfScope: 対象外; planning: the care-management side that writes plans.'),
-    source: z.string().min(1).describe('Where the name comes from: a source id of specs/<csvVersion>/spec.json with its section, or a public page named in docs/spec-audit.md.'),
-    note: z.string().optional().describe('What the source says beyond the name, or what could not be confirmed.'),
-  })
-  .strict();
-
-export type ServiceTypeEntry = z.infer<typeof serviceTypeEntrySchema>;
-
-export const serviceTypesFileSchema = z
-  .object({
-    $schema: z.string().optional(),
-    $comment: z.string().optional(),
-    edition: z.string().min(1).describe('The spec edition whose lists the table follows (e.g. 4.1).'),
-    serviceTypes: z.record(serviceTypeCodeSchema, serviceTypeEntrySchema),
-  })
-  .strict()
-  .meta({ title: 'careplan-link service-type table', description: 'サービス種類コード → name, scope and source (specs/service-types.json).' });
-
-export type ServiceTypesFile = z.infer<typeof serviceTypesFileSchema>;
-
-/** The checked table. A broken file fails at start-up, not as a missing name in a report. */
-export const serviceTypes: ServiceTypesFile = serviceTypesFileSchema.parse(data);
+/**
+ * The table as shipped. It is not parsed here: reports on the path of `careplan-link check` read it,
+ * and zod costs about 65 ms of CPU to load; serviceTypes.test.ts parses the shipped file with the
+ * strict schema (serviceTypesSchema.ts) instead, so a broken file fails the tests, not a clerk's check.
+ */
+export const serviceTypes: ServiceTypesFile = data as ServiceTypesFile;
 
 /**
  * A service-type code with its name for a report: "11 訪問介護" / "11 Home help". Unlike labels.ts's

@@ -1,0 +1,83 @@
+// `careplan-link check` loads only what checking needs: not zod (the shipped spec data is trusted,
+// see client/check/specs.ts), not the crypto (node-forge, PKI.js), not the relay's database or logs,
+// not the folder watcher. Each of these cost CPU at every start (bench/cli.ts measures the start; this
+// test only looks at what is loaded, so a new import that drags one of them in fails here, not in a
+// benchmark nobody reads). The built CLI runs with a module hook that writes down every URL it loads.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'careplan-link.js');
+const SMALL = join(ROOT, 'fixtures', 'valid', 'UP2KYO_1310000011_43_1310000029_11_20250425120001.CSV');
+const HEAVY = /\/node_modules\/(zod|node-forge|pkijs|asn1js|@peculiar\/[^/]+|better-sqlite3|pg|pino|prom-client|chokidar|pdfkit)\//;
+
+const HOOKS = `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  appendFileSync(process.env.CPL_MODULE_LOG, url + '\\n');
+  return next(url, context);
+}
+`;
+const REGISTER = `import { register } from 'node:module';
+register('./hooks.mjs', import.meta.url);
+`;
+
+/** Runs the built CLI and returns its exit code, output and every module URL it loaded. */
+function runTraced(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string; modules: string[] } {
+  if (!existsSync(join(ROOT, 'dist', 'client', 'cli', 'main.js'))) throw new Error('dist/ is missing: npm test builds it first (pretest)');
+  const dir = mkdtempSync(join(tmpdir(), 'cpl-cli-modules-'));
+  writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
+  writeFileSync(join(dir, 'register.mjs'), REGISTER);
+  const log = join(dir, 'modules.txt');
+  writeFileSync(log, '');
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CAREPLAN_LINK_SPECS: '', ...env, CPL_MODULE_LOG: log },
+    encoding: 'utf8',
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+
+const dist = (modules: string[], path: string) => modules.some((u) => u.endsWith(`/dist/${path}`));
+
+describe('what `careplan-link check` loads', () => {
+  it('checks one small file without zod, the crypto, the relay, the database or the watcher', () => {
+    const r = runTraced(['check', SMALL]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('問題なし');
+    // The log is complete enough to see the checker itself (otherwise the absences below prove nothing).
+    for (const m of ['client/check/specs.js', 'shared/validator/fileValidator.js', 'shared/report/formatText.js']) expect(dist(r.modules, m), m).toBe(true);
+    expect(r.modules.filter((u) => HEAVY.test(u))).toEqual([]);
+    expect(r.modules.filter((u) => /\/dist\/(pki|relay|platform|client\/(transport|agent|app|identity))\//.test(u))).toEqual([]);
+    // Nor the other report formats, nor the strict spec reading.
+    for (const m of ['shared/report/formatHtml.js', 'shared/report/formatSarif.js', 'shared/report/formatJunit.js', 'shared/spec/modelCheck.js', 'shared/spec/serviceCodes.js']) expect(dist(r.modules, m), m).toBe(false);
+  });
+
+  it('loads zod where a file from the user is read strictly: a service-code master', () => {
+    const r = runTraced(['check', '--service-codes', join(ROOT, 'specs', 'samples', 'service-codes.sample.json'), SMALL]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.modules.some((u) => /\/node_modules\/zod\//.test(u))).toBe(true);
+    expect(dist(r.modules, 'shared/spec/serviceCodes.js')).toBe(true);
+  });
+
+  it('reads a spec folder named by CAREPLAN_LINK_SPECS strictly (with zod), and refuses one that does not fit', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'cpl-cli-specs-'));
+    cpSync(join(ROOT, 'specs'), copy, { recursive: true });
+    const good = runTraced(['check', SMALL], { CAREPLAN_LINK_SPECS: copy });
+    expect(good.stderr).toBe('');
+    expect(good.status).toBe(0);
+    expect(dist(good.modules, 'shared/spec/modelCheck.js')).toBe(true);
+    expect(good.modules.some((u) => /\/node_modules\/zod\//.test(u))).toBe(true);
+    const layout = join(copy, '202407', 'UP2KYO.json');
+    writeFileSync(layout, JSON.stringify({ ...(JSON.parse(readFileSync(layout, 'utf8')) as object), colunmCount: 22 }));
+    const bad = runTraced(['check', SMALL], { CAREPLAN_LINK_SPECS: copy });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('202407/UP2KYO.json');
+    expect(bad.stderr).toContain('colunmCount');
+  });
+});
