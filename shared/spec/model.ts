@@ -6,11 +6,17 @@
 // because specFiles.test.ts checks every shipped file strictly and that both readings agree.
 import type { LocalizedText } from '../errors.js';
 import { LocalizedError } from '../errors.js';
-import { COLUMN_TYPE_NAMES, type ColumnType } from './columnTypes.js';
 import type { EditionManifest, LayoutSpec } from './modelSchemas.js';
 
-export type { ColumnType } from './columnTypes.js';
 export type { ColumnSpec, EditionManifest, FileRule, LayoutSpec, MonthPart, SendUnitSpec, Uncertainty, UnitLink, UnitMember } from './modelSchemas.js';
+
+/** The column types a layout may name (modelSchemas.ts's column schema takes its enum from here). */
+export const COLUMN_TYPE_NAMES = [
+  'csvVersion', 'insurerNo', 'insuredNo', 'officeNo', 'serviceType', 'serviceCode', 'itemCode',
+  'digits', 'integer', 'decimal', 'code', 'date', 'month', 'time', 'postal', 'dayFlags', 'text', 'freeText',
+] as const;
+
+export type ColumnType = (typeof COLUMN_TYPE_NAMES)[number];
 
 export const COLUMN_TYPES: readonly ColumnType[] = COLUMN_TYPE_NAMES;
 

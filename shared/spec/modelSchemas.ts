@@ -4,7 +4,7 @@
 // the app ships is trusted there (specFiles.test.ts checks every shipped file with these schemas), so
 // `careplan-link check` does not load zod (about 65 ms of CPU at start).
 import { z } from 'zod';
-import { COLUMN_TYPE_NAMES } from './columnTypes.js';
+import { COLUMN_TYPE_NAMES } from './model.js';
 
 /** Every object of the spec data may carry a `$comment` for the people who maintain it. */
 function specObject<T extends z.ZodRawShape>(shape: T) {
