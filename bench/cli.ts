@@ -25,7 +25,8 @@ const PRELOAD = `process.on('exit', () => { try { const c = process.cpuUsage(); 
 function cpuSeconds(preload: string, args: string[]): number {
   const r = spawnSync(process.execPath, ['--require', preload, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], timeout: 60_000, cwd: root });
   const out = r.output[3]?.toString() ?? '';
-  if (!out) throw new Error(`${args.join(' ')}: no CPU figure (exit ${r.status ?? r.signal}): ${r.stderr?.toString().slice(0, 300) ?? ''}`);
+  // A run that failed (exit 2 on a broken build or spec data) is fast and would look like a success.
+  if (!out || r.status !== 0) throw new Error(`${args.join(' ')}: ${out ? 'failed' : 'no CPU figure'} (exit ${r.status ?? r.signal}): ${r.stderr?.toString().slice(0, 300) ?? ''}`);
   const c = JSON.parse(out) as { user: number; system: number };
   return (c.user + c.system) / 1e6;
 }
@@ -53,7 +54,7 @@ function main(): void {
       all.push({ check: c, bare: b });
       check.push(median(c));
       bare.push(median(b));
-      process.stdout.write(`  round ${round}: check median ${median(c).toFixed(3)} s (min ${Math.min(...c).toFixed(3)}, max ${Math.max(...c).toFixed(3)}); node -e 0 median ${median(b).toFixed(3)} s\n`);
+      process.stdout.write(`  round ${round}: check median ${median(c).toFixed(3)} s (min ${Math.min(...c).toFixed(3)}, max ${Math.max(...c).toFixed(3)}); node -e 0 median ${median(b).toFixed(3)} s; above it ${(median(c) - median(b)).toFixed(3)} s\n`);
     }
     recordRounds('cli_check_cpu_s', check, { nodeE0CpuS: bare, file });
     writeBenchOutput('cli', { file, runsPerRound: RUNS, rounds: all });
