@@ -8,7 +8,8 @@
 // that TextDecoder might decode differently is decoded again by iconv-lite, on its own, with no
 // decoder state to unwind. iconv-lite builds its CP932 table on first use (about 25 ms), so a file
 // that never needs it — the usual case — never pays for it.
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+import type iconvLite from 'iconv-lite';
 import { LocalizedError } from '../../shared/errors.js';
 import type { DecoderFactory, StreamDecoder } from '../../shared/validator/index.js';
 import { decodeFast, fastShiftJis } from './ms932Fast.js';
@@ -24,7 +25,22 @@ function gaiji(lead: number, trail: number): string {
   return String.fromCharCode(0xe000 + (lead - 0xf0) * 188 + (trail - 0x40 - (trail >= 0x80 ? 1 : 0)));
 }
 
-const decodeSegment = (b: Buffer) => (b.length === 0 ? '' : iconv.decode(b, 'cp932'));
+let iconvLib: typeof iconvLite | undefined;
+
+/**
+ * iconv-lite, loaded on first use: most files never need it (the fast path decodes them), and
+ * importing it as ESM costs about 10 ms of CPU (the CommonJS export scan included) at every start
+ * of `careplan-link check`. A CommonJS require is synchronous, which the decoder needs. Where this
+ * file is bundled as CommonJS (the Electron app, which ships no node_modules), `require` exists and
+ * esbuild bundles the literal require('iconv-lite'); in Node's ESM it does not, and createRequire loads it.
+ */
+function iconv(): typeof iconvLite {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: the bundle needs the literal require
+  iconvLib ??= (typeof require === 'function' ? require('iconv-lite') : createRequire(import.meta.url)('iconv-lite')) as typeof iconvLite;
+  return iconvLib;
+}
+
+const decodeSegment = (b: Buffer) => (b.length === 0 ? '' : iconv().decode(b, 'cp932'));
 
 /** Decodes a piece that starts and ends on character boundaries. */
 function decodePiece(buf: Buffer): string {
@@ -100,8 +116,8 @@ export class UnencodableTextError extends LocalizedError {
 
 /** Encodes text as MS932 and refuses characters that iconv-lite would silently turn into "?". */
 export function encodeMs932(text: string): Buffer {
-  const bytes = iconv.encode(text, 'cp932');
-  const back = iconv.decode(bytes, 'cp932');
+  const bytes = iconv().encode(text, 'cp932');
+  const back = iconv().decode(bytes, 'cp932');
   if (back !== text) {
     const a = [...text];
     const b = [...back];

@@ -1,8 +1,10 @@
 // `careplan-link check` loads only what checking needs: not zod (the shipped spec data is trusted,
 // see client/check/specs.ts), not the crypto (node-forge, PKI.js), not the relay's database or logs,
-// not the folder watcher. Each of these cost CPU at every start (bench/cli.ts measures the start; this
-// test only looks at what is loaded, so a new import that drags one of them in fails here, not in a
-// benchmark nobody reads). The built CLI runs with a module hook that writes down every URL it loads.
+// not the folder watcher, and not iconv-lite while TextDecoder decodes the file. Each of these cost CPU
+// at every start (bench/cli.ts measures the start; this test only looks at what is loaded, so a new
+// import that drags one of them in fails here, not in a benchmark nobody reads). The built CLI runs
+// with a module hook that writes down every URL it loads, and a preload that adds, at exit, every
+// CommonJS module in require's cache (iconv-lite is loaded by require, which the hook does not see).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,8 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'careplan-link.js');
 const SMALL = join(ROOT, 'fixtures', 'valid', 'UP2KYO_1310000011_43_1310000029_11_20250425120001.CSV');
-const HEAVY = /\/node_modules\/(zod|node-forge|pkijs|asn1js|@peculiar\/[^/]+|better-sqlite3|pg|pino|prom-client|chokidar|pdfkit)\//;
+const HEAVY = /\/node_modules\/(zod|node-forge|pkijs|asn1js|@peculiar\/[^/]+|better-sqlite3|pg|pino|prom-client|chokidar|pdfkit|iconv-lite)\//;
+const ICONV = /\/node_modules\/iconv-lite\//;
 
 const HOOKS = `import { appendFileSync } from 'node:fs';
 export async function load(url, context, next) {
@@ -24,6 +27,10 @@ export async function load(url, context, next) {
 const REGISTER = `import { register } from 'node:module';
 register('./hooks.mjs', import.meta.url);
 `;
+const CJS_AT_EXIT = `process.on('exit', () => {
+  require('node:fs').appendFileSync(process.env.CPL_MODULE_LOG, Object.keys(require.cache).map((p) => p.replace(/\\\\/g, '/') + '\\n').join(''));
+});
+`;
 
 /** Runs the built CLI and returns its exit code, output and every module URL it loaded. */
 function runTraced(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string; modules: string[] } {
@@ -31,9 +38,10 @@ function runTraced(args: string[], env: NodeJS.ProcessEnv = {}): { status: numbe
   const dir = mkdtempSync(join(tmpdir(), 'cpl-cli-modules-'));
   writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
   writeFileSync(join(dir, 'register.mjs'), REGISTER);
+  writeFileSync(join(dir, 'cjs-at-exit.cjs'), CJS_AT_EXIT);
   const log = join(dir, 'modules.txt');
   writeFileSync(log, '');
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, BIN, ...args], {
+  const r = spawnSync(process.execPath, ['--require', join(dir, 'cjs-at-exit.cjs'), '--import', pathToFileURL(join(dir, 'register.mjs')).href, BIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, CAREPLAN_LINK_SPECS: '', ...env, CPL_MODULE_LOG: log },
     encoding: 'utf8',
@@ -44,7 +52,7 @@ function runTraced(args: string[], env: NodeJS.ProcessEnv = {}): { status: numbe
 const dist = (modules: string[], path: string) => modules.some((u) => u.endsWith(`/dist/${path}`));
 
 describe('what `careplan-link check` loads', () => {
-  it('checks one small file without zod, the crypto, the relay, the database or the watcher', () => {
+  it('checks one small file without zod, the crypto, the relay, the database, the watcher or iconv-lite', () => {
     const r = runTraced(['check', SMALL]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -55,6 +63,17 @@ describe('what `careplan-link check` loads', () => {
     expect(r.modules.filter((u) => /\/dist\/(pki|relay|platform|client\/(transport|agent|app|identity))\//.test(u))).toEqual([]);
     // Nor the other report formats, nor the strict spec reading.
     for (const m of ['shared/report/formatHtml.js', 'shared/report/formatSarif.js', 'shared/report/formatJunit.js', 'shared/spec/modelCheck.js', 'shared/spec/serviceCodes.js']) expect(dist(r.modules, m), m).toBe(false);
+  });
+
+  it('loads iconv-lite when a file needs it (a byte TextDecoder reads differently)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpl-cli-iconv-'));
+    const file = join(dir, 'UP2KYO_1310000011_43_1310000029_11_20250425120001.CSV');
+    // 0x7F is one of the bytes where the two decoders differ: the piece holding it goes to iconv-lite.
+    const bytes = readFileSync(SMALL);
+    writeFileSync(file, Buffer.concat([bytes.subarray(0, 40), Buffer.from([0x7f]), bytes.subarray(40)]));
+    const r = runTraced(['check', file]);
+    expect([0, 1]).toContain(r.status);
+    expect(r.modules.some((u) => ICONV.test(u))).toBe(true);
   });
 
   it('loads zod where a file from the user is read strictly: a service-code master', () => {
