@@ -66,13 +66,24 @@ export class CsvReader {
   private sawText = false;
   private endsWithBreak = false;
   private recordStartChunk = 1;
+  /** Next CR and LF at or after the last search in the current chunk (-1: search again; n: none). */
+  private nextCr = -1;
+  private nextLf = -1;
+  private nextQuote = -1;
+  private nextComma = -1;
   readonly endings: LineEndingStats = { crlf: 0, lf: 0, cr: 0, firstOddLine: null };
   /** Set when the reader hit an unclosed quote; nothing after it is a record. */
   unterminated = false;
 
+  /**
+   * @param fastRecords Read plain records (one line, in one chunk, quotes only around whole fields
+   *   without "" or line breaks) with one split instead of the state machine; off only in the test
+   *   that holds the two to the same output.
+   */
   constructor(
     private readonly onRecord: (record: CsvRecord) => void,
     private readonly onIssue: (issue: CsvIssue) => void,
+    private readonly fastRecords = true,
   ) {}
 
   get recordsRead(): number {
@@ -113,7 +124,18 @@ export class CsvReader {
       this.pendingQuotedCr = false;
       if (chunk.charCodeAt(0) !== LF) this.line++;
     }
+    this.nextCr = -1;
+    this.nextLf = -1;
+    this.nextQuote = -1;
+    this.nextComma = -1;
     while (i < n) {
+      if (this.mode === Mode.FieldStart && this.fields.length === 0 && this.fastRecords) {
+        const next = this.plainRecord(chunk, i);
+        if (next !== -1) {
+          i = next;
+          continue;
+        }
+      }
       switch (this.mode) {
         case Mode.FieldStart: {
           const ch = chunk.charCodeAt(i);
@@ -252,6 +274,70 @@ export class CsvReader {
         this.newLine();
         return;
     }
+  }
+
+  /**
+   * Reads the record starting at `start` (the state machine is at a record's start) if it is plain:
+   * it ends with a line break inside this chunk and has no other CR, every field is either unquoted
+   * without a quote or wholly "quoted" without a quote inside, and it is short enough to need no
+   * field-size check. Such a record is split on its commas, which gives what the state machine would
+   * (same fields, flags, line and ending counts, no issue) at a fraction of the work per character.
+   * Returns the index after its line break, or -1 (nothing consumed) for the state machine to read it.
+   */
+  private plainRecord(chunk: string, start: number): number {
+    const n = chunk.length;
+    let lf = this.nextLf;
+    if (lf < start) {
+      lf = chunk.indexOf('\n', start);
+      this.nextLf = lf = lf === -1 ? n : lf;
+    }
+    if (lf === n) return -1;
+    let end = lf;
+    if (end > start && chunk.charCodeAt(end - 1) === CR) end--;
+    let cr = this.nextCr;
+    if (cr < start) {
+      cr = chunk.indexOf('\r', start);
+      this.nextCr = cr = cr === -1 ? n : cr;
+    }
+    // A blank line, a lone CR (its own line break) or a line that could hold an oversized field.
+    if (end === start || cr < end || end - start > MAX_FIELD_CHARS) return -1;
+    const fields: string[] = [];
+    const quoted: boolean[] = [];
+    let quote = this.nextQuote;
+    let comma = this.nextComma;
+    for (let pos = start; ; ) {
+      if (chunk.charCodeAt(pos) === QUOTE) {
+        // "text": its closing quote must be followed by a comma or the line's end.
+        const close = chunk.indexOf('"', pos + 1);
+        if (close === -1 || close >= end) return -1;
+        const after = close + 1;
+        if (after < end && chunk.charCodeAt(after) !== COMMA) return -1;
+        fields.push(chunk.slice(pos + 1, close));
+        quoted.push(true);
+        if (after === end) break;
+        pos = after + 1;
+      } else {
+        if (comma < pos) {
+          comma = chunk.indexOf(',', pos);
+          if (comma === -1) comma = n;
+        }
+        if (quote < pos) {
+          quote = chunk.indexOf('"', pos);
+          if (quote === -1) quote = n;
+        }
+        const to = comma < end ? comma : end;
+        if (quote < to) return -1; // a stray quote
+        fields.push(chunk.slice(pos, to));
+        quoted.push(false);
+        if (to === end) break;
+        pos = to + 1;
+      }
+    }
+    this.nextQuote = quote;
+    this.nextComma = comma;
+    this.row++;
+    this.onRecord({ row: this.row, line: this.recordLine, fields, quoted });
+    return this.consumeTerminator(chunk, end);
   }
 
   /** Appends chunk[from, to) to the field; quoted text holds `pairs` "" pairs, each standing for one quote. */

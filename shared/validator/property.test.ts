@@ -10,6 +10,7 @@ import type { Finding, FileReport } from '../report/types.js';
 import { generateFixtures } from '../fixtures/generate.js';
 import { newestEdition } from '../spec/model.js';
 import { CODES } from './codes.js';
+import { MAX_FIELD_CHARS } from './csv.js';
 import { parseCsv } from '../../test/support/csv.js';
 import { buildReport, FileValidator, validateBytes, type FileResult, type ValidateOptions } from './index.js';
 
@@ -318,6 +319,21 @@ describe('(c) streaming in chunks gives the same report as one write', () => {
     const textArb = fc.array(fc.constantFrom('a', 'b', ',', '"', '\r', '\n', '\r\n', '""', '山'), { maxLength: 60 }).map((a) => a.join(''));
     const read = parseCsv;
     assertChunkingChangesNothing(textArb, (text, from, to) => text.slice(from, to), (chunks, text) => expect(read(chunks)).toEqual(read([text])), 1000);
+  });
+
+  it('CsvReader: plain records split on their commas read exactly as the state machine reads them, however the text is chunked', () => {
+    // Tokens that make plain records (quoted or not, CRLF or LF) likely and every way out of one
+    // possible: "" pairs, stray and lone quotes, quoted commas and line breaks, lone CRs, blank lines.
+    const token = fc.constantFrom('a', '12', '山田', ',', ',', '"x"', '"花,子"', '""', '"', 'b"', '\r\n', '\r\n', '\n', '\r', '"\r\n"');
+    const textArb = fc.array(token, { maxLength: 80 }).map((a) => a.join(''));
+    assertChunkingChangesNothing(textArb, (text, from, to) => text.slice(from, to), (chunks) => expect(parseCsv(chunks)).toEqual(parseCsv(chunks, false)), 2000);
+  });
+
+  it('CsvReader: a plain line too long for one field is left to the state machine, which reports it', () => {
+    const text = `a,${'b'.repeat(MAX_FIELD_CHARS + 1)}\r\nc\r\n`;
+    const fast = parseCsv([text]);
+    expect(fast.issues.map((i) => i.kind)).toEqual(['fieldTooLarge']);
+    expect(fast).toEqual(parseCsv([text], false));
   });
 });
 
