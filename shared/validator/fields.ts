@@ -71,16 +71,19 @@ export function compileColumn(col: ColumnSpec, ctx: FieldContext): ColumnCheck {
     else emit(sink, code, row, line, value, extra);
   };
 
+  // Read once here, not per value: columns differ in shape, so reading them per value was a slow polymorphic load.
+  const { length, required } = col;
+  const fixed = col.lengthKind === 'fixed';
   const lengthCheck = (sink: FindingSink, value: string, row: number, line: number): boolean => {
-    if (col.length === undefined) return true;
+    if (length === undefined) return true;
     const len = value.length;
-    if (col.lengthKind === 'fixed' ? len === col.length : len <= col.length) return true;
+    if (fixed ? len === length : len <= length) return true;
     if (col.uncertain?.length) {
-      emit(sink, 'W_FIELD_TOO_LONG_UNCERTAIN', row, line, value, { actual: len, expected: col.length, why: col.uncertain.length });
+      emit(sink, 'W_FIELD_TOO_LONG_UNCERTAIN', row, line, value, { actual: len, expected: length, why: col.uncertain.length });
       return true;
     }
-    if (col.lengthKind === 'fixed') emit(sink, 'E_FIELD_LENGTH', row, line, value, { actual: len, expected: col.length });
-    else emit(sink, 'E_FIELD_TOO_LONG', row, line, value, { actual: len, expected: col.length });
+    if (fixed) emit(sink, 'E_FIELD_LENGTH', row, line, value, { actual: len, expected: length });
+    else emit(sink, 'E_FIELD_TOO_LONG', row, line, value, { actual: len, expected: length });
     return false;
   };
 
@@ -88,7 +91,7 @@ export function compileColumn(col: ColumnSpec, ctx: FieldContext): ColumnCheck {
 
   return (sink, value, quoted, row, line) => {
     if (value === '') {
-      if (!col.required) return;
+      if (!required) return;
       if (col.uncertain?.required) sink.emit('W_FIELD_REQUIRED_UNCERTAIN', { row, line, column, field }, { why: col.uncertain.required });
       else sink.emit('E_FIELD_REQUIRED', { row, line, column, field });
       return;
@@ -138,11 +141,13 @@ function typeChecker(
         if (!SERVICE_TYPE.test(v)) emit(s, 'E_FIELD_SERVICE_TYPE', row, line, v);
         else if (!(v in types.inScope || v in types.outOfScope || v in types.planning)) emit(s, 'W_FIELD_SERVICE_TYPE_UNKNOWN', row, line, v);
       };
-    case 'serviceCode':
+    case 'serviceCode': {
+      const allowPseudo = col.allowPseudo === true;
       return (s, v, _q, row, line) => {
         if (!SERVICE_CODE.test(v)) emit(s, 'E_FIELD_SERVICE_CODE', row, line, v);
-        else if (!col.allowPseudo && PSEUDO_CODE.test(v)) emit(s, 'E_FIELD_PSEUDO_SERVICE_CODE', row, line, v);
+        else if (!allowPseudo && PSEUDO_CODE.test(v)) emit(s, 'E_FIELD_PSEUDO_SERVICE_CODE', row, line, v);
       };
+    }
     case 'itemCode':
       return (s, v, _q, row, line) => {
         if (!lengthCheck(s, v, row, line)) return;
@@ -154,6 +159,7 @@ function typeChecker(
     case 'digits':
     case 'integer': {
       const signed = col.type === 'integer' && col.signed === true;
+      const range = col.range;
       return (s, v, _q, row, line) => {
         const from = signed && v.charCodeAt(0) === 45 ? 1 : 0;
         if (!allDigits(v, from)) {
@@ -161,9 +167,9 @@ function typeChecker(
           return;
         }
         if (!lengthCheck(s, v, row, line)) return;
-        if (col.range) {
+        if (range) {
           const n = Number(v);
-          if (n < col.range[0] || n > col.range[1]) emit(s, 'E_FIELD_OUT_OF_RANGE', row, line, v, { min: col.range[0], max: col.range[1] });
+          if (n < range[0] || n > range[1]) emit(s, 'E_FIELD_OUT_OF_RANGE', row, line, v, { min: range[0], max: range[1] });
         }
       };
     }

@@ -102,6 +102,11 @@ export class FileValidator {
   /** Fields of the last service line: user (2), office, code. */
   private serviceParts: (string | null)[] = [null, null, null, null];
   private serviceAt: number[] = [];
+  /** The layout's column count, and the field index of its month column when the file's name has a month (else -1): read per record, kept here so the per-record code reads no layout object (layouts differ in shape). */
+  private columnCount = 0;
+  private monthAt = -1;
+  /** Whether the rule checker has anything to run per record (the layout's rules, or a service-code master's). */
+  private hasRecordRules = false;
   /** Columns naming other files of the unit (field index) with the names seen. */
   private readonly namedSlots: { at: number; names: Set<string> }[] = [];
   private bytes = 0;
@@ -153,6 +158,9 @@ export class FileValidator {
     const manifest = this.edition.manifest;
     const line = layout.serviceLine;
     this.serviceAt = line ? [1, 2, line.officeColumn - 1, line.codeColumn - 1] : [];
+    this.columnCount = layout.columnCount;
+    this.monthAt = layout.monthColumn && this.parsed.meta?.serviceMonth ? layout.monthColumn - 1 : -1;
+    this.hasRecordRules = layout.rules.length > 0 || this.options.serviceCodes !== undefined;
     this.checks = compileColumns(layout, { manifest, redact: this.redact });
     // Spelled out, not spread from the line above: V8's object spread cost about 3 µs a file here.
     this.rules = new RuleChecker({ manifest, redact: this.redact, sink: this.sink, layout, meta: this.parsed.meta, serviceCodes: this.options.serviceCodes });
@@ -281,21 +289,21 @@ export class FileValidator {
     // Only records that touch a chunk with a suspicious character are scanned character by character.
     if (this.lastSuspiciousChunk >= this.reader!.recordStartedInChunk) this.scanCharacters(record);
     if (row === 1) this.chooseEdition(fields[0] ?? '', line);
-    const layout = this.layout!;
-    if (fields.length !== layout.columnCount) {
+    if (fields.length !== this.columnCount) {
+      const layout = this.layout!;
       this.sink.emit('E_CSV_FIELD_COUNT', { row, line }, { actual: fields.length, expected: layout.columnCount, kind: layout.title });
       return;
     }
     const version = fields[0]!;
     if (row > 1 && version !== this.csvVersion) {
-      this.sink.emit('E_FILE_MIXED_CSV_VERSION', { row, line, column: 1, field: layout.columns[0]!.name }, { value: version, first: this.csvVersion ?? '' });
+      this.sink.emit('E_FILE_MIXED_CSV_VERSION', { row, line, column: 1, field: this.layout!.columns[0]!.name }, { value: version, first: this.csvVersion ?? '' });
     }
     const checks = this.checks;
     const sink = this.sink;
     for (let i = 0; i < checks.length; i++) checks[i]!(sink, fields[i]!, quoted[i]!, row, line);
-    this.checkMonth(layout, fields, row, line);
-    this.rules!.record(fields, row, line);
-    this.collectFacts(layout, fields);
+    if (this.monthAt >= 0) this.checkMonth(fields, row, line);
+    if (this.hasRecordRules) this.rules!.record(fields, row, line);
+    this.collectFacts(fields);
   }
 
   private scanCharacters(record: CsvRecord): void {
@@ -353,17 +361,17 @@ export class FileValidator {
     }
   }
 
-  private checkMonth(layout: LayoutSpec, fields: string[], row: number, line: number): void {
-    const month = this.parsed.meta?.serviceMonth;
-    if (!layout.monthColumn || !month) return;
-    const value = fields[layout.monthColumn - 1]!;
+  /** The month column against the name's month (monthAt >= 0: the layout has one and so has the name). */
+  private checkMonth(fields: string[], row: number, line: number): void {
+    const month = this.parsed.meta!.serviceMonth!;
+    const value = fields[this.monthAt]!;
     if (value !== '' && value !== month) {
-      const col = layout.columns[layout.monthColumn - 1]!;
+      const col = this.layout!.columns[this.monthAt]!;
       this.sink.emit('E_FILE_MONTH_MISMATCH', { row, line, column: col.no, field: col.name }, { value, month });
     }
   }
 
-  private collectFacts(layout: LayoutSpec, fields: string[]): void {
+  private collectFacts(fields: string[]): void {
     if (!this.versionKnown) return;
     // A key is joined only when its fields differ from the last record's (one user's records follow
     // each other): equal fields make the equal key, which the last record already handled.
@@ -379,11 +387,11 @@ export class FileValidator {
         slot.last = key;
       }
     }
-    const serviceLine = layout.serviceLine;
-    if (this.facts.serviceLines && serviceLine) {
-      if (partsChanged(fields, this.serviceAt, this.serviceParts)) {
-        const code = fields[serviceLine.codeColumn - 1]!;
-        const line = fields[1] + KEY_SEP + fields[2] + '|' + fields[serviceLine.officeColumn - 1]! + '|' + code;
+    const at = this.serviceAt;
+    if (this.facts.serviceLines && at.length > 0) {
+      if (partsChanged(fields, at, this.serviceParts)) {
+        const code = fields[at[3]!]!;
+        const line = fields[1] + KEY_SEP + fields[2] + '|' + fields[at[2]!]! + '|' + code;
         if (line !== this.lastServiceLine && !isPseudoCode(code)) this.facts.serviceLines.add(line);
         this.lastServiceLine = line;
       }
