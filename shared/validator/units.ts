@@ -33,10 +33,45 @@ function fit(spec: SendUnitSpec, files: FileResult[]): Fit {
   return { spec, covered, uncovered, missingRequired };
 }
 
+/** Whether some member of the unit kind takes the file. */
+function covers(spec: SendUnitSpec, meta: FileMeta): boolean {
+  for (const m of spec.members) if (memberMatches(m, meta)) return true;
+  return false;
+}
+
+/**
+ * The unit kind that leaves the fewest files uncovered, then misses the fewest required files; the
+ * first such kind in the manifest's order. Only counted per kind (no arrays): this runs for every
+ * unit of a folder, thousands of them.
+ */
 function bestFit(specs: SendUnitSpec[], files: FileResult[]): Fit {
-  const fits = specs.map((s) => fit(s, files));
-  fits.sort((a, b) => a.uncovered.length - b.uncovered.length || a.missingRequired - b.missingRequired);
-  return fits[0]!;
+  let best = 0;
+  let bestUncovered = Infinity;
+  let bestMissing = Infinity;
+  for (let s = 0; s < specs.length; s++) {
+    const spec = specs[s]!;
+    let uncovered = 0;
+    for (const f of files) if (!covers(spec, f.report.meta!)) uncovered++;
+    let missing = 0;
+    for (const m of spec.members) {
+      if (m.need !== 'required') continue;
+      let found = false;
+      // A file a member takes is covered, so this is the original count over the covered files.
+      for (const f of files) {
+        if (memberMatches(m, f.report.meta!)) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) missing++;
+    }
+    if (uncovered < bestUncovered || (uncovered === bestUncovered && missing < bestMissing)) {
+      best = s;
+      bestUncovered = uncovered;
+      bestMissing = missing;
+    }
+  }
+  return fit(specs[best]!, files);
 }
 
 const MAX_USER_FINDINGS_PER_LINK = 50;
