@@ -44,6 +44,23 @@ const enum Mode {
   CrSeen,
 }
 
+/** What plainRecord searches for, by index. */
+const FIND_CHARS = [',', '"', '\r', '\n'] as const;
+const AT_COMMA = 0;
+const AT_QUOTE = 1;
+const AT_CR = 2;
+const AT_LF = 3;
+
+/** Line breaks in chunk[from, to) of quoted text that ends before the chunk does: CRLF, a lone CR and a lone LF count one each, as the state machine counts them. */
+function quotedBreaks(chunk: string, from: number, to: number): number {
+  let breaks = 0;
+  for (let p = from; p < to; p++) {
+    const c = chunk.charCodeAt(p);
+    if (c === LF || (c === CR && chunk.charCodeAt(p + 1) !== LF)) breaks++;
+  }
+  return breaks;
+}
+
 /** Content beyond this size in one field is not kept (only a broken quote produces such fields). */
 export const MAX_FIELD_CHARS = 1_000_000;
 
@@ -66,11 +83,8 @@ export class CsvReader {
   private sawText = false;
   private endsWithBreak = false;
   private recordStartChunk = 1;
-  /** Next CR and LF at or after the last search in the current chunk (-1: search again; n: none). */
-  private nextCr = -1;
-  private nextLf = -1;
-  private nextQuote = -1;
-  private nextComma = -1;
+  /** The next of each FIND_CHARS at or after the last search in the current chunk (-1: not searched yet; the chunk's length: none). */
+  private readonly nextAt = [-1, -1, -1, -1];
   readonly endings: LineEndingStats = { crlf: 0, lf: 0, cr: 0, firstOddLine: null };
   /** Set when the reader hit an unclosed quote; nothing after it is a record. */
   unterminated = false;
@@ -124,10 +138,7 @@ export class CsvReader {
       this.pendingQuotedCr = false;
       if (chunk.charCodeAt(0) !== LF) this.line++;
     }
-    this.nextCr = -1;
-    this.nextLf = -1;
-    this.nextQuote = -1;
-    this.nextComma = -1;
+    this.nextAt.fill(-1);
     while (i < n) {
       if (this.mode === Mode.FieldStart && this.fields.length === 0 && this.fastRecords) {
         const next = this.plainRecord(chunk, i);
@@ -278,67 +289,68 @@ export class CsvReader {
 
   /**
    * Reads the record starting at `start` (the state machine is at a record's start) if it is plain:
-   * it ends with a line break inside this chunk and has no other CR, every field is either unquoted
-   * without a quote or wholly "quoted" (commas allowed) with no quote or line break inside, and it is
-   * short enough to need no field-size check. Such a record is cut with indexOf and slice, field by
-   * field, which gives what the state machine would (same fields, flags, line and ending counts, no
-   * issue) without its work per character.
-   * Returns the index after its line break, or -1 (nothing consumed) for the state machine to read it.
+   * every field is unquoted without a quote, or wholly "quoted" without a "" pair (commas and line
+   * breaks inside are text), no field is larger than MAX_FIELD_CHARS, and the record and the
+   * character after its last field lie in this chunk. Such a record is cut with indexOf and slice,
+   * field by field, which gives what the state machine would (same fields, flags, line and ending
+   * counts, no issue) without its work per character. Returns the index after the record's line
+   * break, or -1, having changed nothing, for the state machine to read the record.
    */
   private plainRecord(chunk: string, start: number): number {
     const n = chunk.length;
-    let lf = this.nextLf;
-    if (lf < start) {
-      lf = chunk.indexOf('\n', start);
-      this.nextLf = lf = lf === -1 ? n : lf;
-    }
-    if (lf === n) return -1;
-    let end = lf;
-    if (end > start && chunk.charCodeAt(end - 1) === CR) end--;
-    let cr = this.nextCr;
-    if (cr < start) {
-      cr = chunk.indexOf('\r', start);
-      this.nextCr = cr = cr === -1 ? n : cr;
-    }
-    // A blank line, a lone CR (its own line break) or a line that could hold an oversized field.
-    if (end === start || cr < end || end - start > MAX_FIELD_CHARS) return -1;
     const fields: string[] = [];
     const quoted: boolean[] = [];
-    let quote = this.nextQuote;
-    let comma = this.nextComma;
-    for (let pos = start; ; ) {
+    /** Line breaks inside quoted fields: added to the line count only once the record is taken. */
+    let breaks = 0;
+    let pos = start;
+    let to: number;
+    for (;;) {
       if (chunk.charCodeAt(pos) === QUOTE) {
-        // "text": its closing quote must be followed by a comma or the line's end.
-        const close = chunk.indexOf('"', pos + 1);
-        if (close === -1 || close >= end) return -1;
-        const after = close + 1;
-        if (after < end && chunk.charCodeAt(after) !== COMMA) return -1;
+        const close = this.find(chunk, AT_QUOTE, pos + 1);
+        to = close + 1;
+        // No closing quote in this chunk, or what follows it is in the next one (a "" pair ends below).
+        if (to >= n || close - pos - 1 > MAX_FIELD_CHARS) return -1;
+        if (this.find(chunk, AT_LF, pos) < close || this.find(chunk, AT_CR, pos) < close) breaks += quotedBreaks(chunk, pos + 1, close);
         fields.push(chunk.slice(pos + 1, close));
         quoted.push(true);
-        if (after === end) break;
-        pos = after + 1;
       } else {
-        if (comma < pos) {
-          comma = chunk.indexOf(',', pos);
-          if (comma === -1) comma = n;
-        }
-        if (quote < pos) {
-          quote = chunk.indexOf('"', pos);
-          if (quote === -1) quote = n;
-        }
-        const to = comma < end ? comma : end;
-        if (quote < to) return -1; // a stray quote
+        const comma = this.find(chunk, AT_COMMA, pos);
+        const cr = this.find(chunk, AT_CR, pos);
+        const lf = this.find(chunk, AT_LF, pos);
+        to = comma < cr ? comma : cr;
+        if (lf < to) to = lf;
+        // The record goes on in the next chunk, a stray quote, an oversized field, or a blank line.
+        if (to === n || this.find(chunk, AT_QUOTE, pos) < to || to - pos > MAX_FIELD_CHARS || (to === start && to !== comma)) return -1;
         fields.push(chunk.slice(pos, to));
         quoted.push(false);
-        if (to === end) break;
+      }
+      const c = chunk.charCodeAt(to);
+      if (c === COMMA) {
         pos = to + 1;
+      } else if (c === CR || c === LF) {
+        break;
+      } else {
+        return -1; // a "" pair or text after a closing quote
       }
     }
-    this.nextQuote = quote;
-    this.nextComma = comma;
+    this.line += breaks;
     this.row++;
     this.onRecord({ row: this.row, line: this.recordLine, fields, quoted });
-    return this.consumeTerminator(chunk, end);
+    return this.consumeTerminator(chunk, to);
+  }
+
+  /**
+   * The first of FIND_CHARS[k] at or after `from` in the chunk (its length if none). Kept per
+   * character: the positions asked for only grow within a chunk (a record given up on is read by the
+   * state machine to at least every position the attempt asked from), so each is searched once.
+   */
+  private find(chunk: string, k: number, from: number): number {
+    let at = this.nextAt[k]!;
+    if (at < from) {
+      at = chunk.indexOf(FIND_CHARS[k]!, from);
+      this.nextAt[k] = at = at === -1 ? chunk.length : at;
+    }
+    return at;
   }
 
   /** Appends chunk[from, to) to the field; quoted text holds `pairs` "" pairs, each standing for one quote. */
