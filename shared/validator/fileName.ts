@@ -34,6 +34,38 @@ function titleOf(edition: Edition, prefix: string): string {
   return edition.layouts.get(prefix)?.title ?? (prefix === edition.manifest.image.prefix ? edition.manifest.image.title : prefix);
 }
 
+/** What a name's checks need to know about its prefix. */
+interface PrefixInfo {
+  monthPart: MonthPart;
+  title: string;
+  fromPlanning: boolean;
+  fromService: boolean;
+}
+
+/** Per edition and prefix, worked out once: layouts differ in shape, and a folder holds thousands of names. */
+const prefixInfos = new WeakMap<Edition, Map<string, PrefixInfo>>();
+
+function prefixInfo(edition: Edition, prefix: string, isImage: boolean): PrefixInfo {
+  let byPrefix = prefixInfos.get(edition);
+  if (!byPrefix) prefixInfos.set(edition, (byPrefix = new Map()));
+  let info = byPrefix.get(prefix);
+  if (!info) {
+    const d = edition.manifest.directions;
+    info = { monthPart: isImage ? 'none' : monthPartOf(edition, prefix), title: titleOf(edition, prefix), fromPlanning: d.fromPlanningOffice.includes(prefix), fromService: d.fromServiceOffice.includes(prefix) };
+    byPrefix.set(prefix, info);
+  }
+  return info;
+}
+
+/** The office number and service type of one side of the name (送信元 or 送信先). */
+function checkParty(findings: Finding[], known: Edition['manifest']['serviceTypes'], office: string, type: string, role: string, roleEn: string): void {
+  if (!OFFICE.test(office)) findings.push(makeFinding('E_NAME_OFFICE_NUMBER', {}, { value: office, role, roleEn }));
+  if (!SERVICE_TYPE.test(type)) findings.push(makeFinding('E_NAME_SERVICE_TYPE', {}, { value: type, role, roleEn }));
+  else if (!(type in known.inScope || type in known.planning || type in known.outOfScope)) {
+    findings.push(makeFinding('W_NAME_SERVICE_TYPE_UNKNOWN', {}, { value: type, role, roleEn }));
+  }
+}
+
 export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
   const edition = newestEdition(catalog);
   const findings: Finding[] = [];
@@ -44,7 +76,8 @@ export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
     return { meta: null, findings, prefix: null, isImage: false };
   }
   const isImage = prefix === edition.manifest.image.prefix;
-  const monthPart = isImage ? 'none' : monthPartOf(edition, prefix);
+  const info = prefixInfo(edition, prefix, isImage);
+  const monthPart = info.monthPart;
   // The expected shape, in words, for the findings; built only when a name is wrong.
   let shape: string | null = null;
   const pattern = () => (shape ??= namePattern(prefix, monthPart, isImage));
@@ -79,18 +112,9 @@ export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
   if (month !== null && !(monthPart === 'monthOrZero' && month === '000000') && !isValidMonth(month)) {
     findings.push(makeFinding('E_NAME_MONTH', {}, { value: month }));
   }
-  const roles: [string, string, string, string][] = [
-    [fromOffice, fromType, '送信元', 'sender'],
-    [toOffice, toType, '送信先', 'receiver'],
-  ];
   const known = edition.manifest.serviceTypes;
-  for (const [office, type, role, roleEn] of roles) {
-    if (!OFFICE.test(office)) findings.push(makeFinding('E_NAME_OFFICE_NUMBER', {}, { value: office, role, roleEn }));
-    if (!SERVICE_TYPE.test(type)) findings.push(makeFinding('E_NAME_SERVICE_TYPE', {}, { value: type, role, roleEn }));
-    else if (!(type in known.inScope || type in known.planning || type in known.outOfScope)) {
-      findings.push(makeFinding('W_NAME_SERVICE_TYPE_UNKNOWN', {}, { value: type, role, roleEn }));
-    }
-  }
+  checkParty(findings, known, fromOffice, fromType, '送信元', 'sender');
+  checkParty(findings, known, toOffice, toType, '送信先', 'receiver');
   if (fromOffice === toOffice && fromType === toType) findings.push(makeFinding('E_NAME_SAME_OFFICE', {}, { value: `${fromOffice}_${fromType}` }));
   if (!/^\d{14}$/.test(sequence) || !isValidTimestamp(sequence)) findings.push(makeFinding('E_NAME_SEQUENCE', {}, { value: sequence }));
 
@@ -107,12 +131,12 @@ export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
   }
 
   const planning = known.planning;
-  const fromPlanning = edition.manifest.directions.fromPlanningOffice.includes(prefix);
+  const fromPlanning = info.fromPlanning;
   const checkType = fromPlanning ? fromType : toType;
-  if (SERVICE_TYPE.test(checkType) && !(checkType in planning) && (fromPlanning || edition.manifest.directions.fromServiceOffice.includes(prefix))) {
+  if (SERVICE_TYPE.test(checkType) && !(checkType in planning) && (fromPlanning || info.fromService)) {
     findings.push(
       makeFinding('W_NAME_DIRECTION', {}, {
-        kind: titleOf(edition, prefix),
+        kind: info.title,
         expected: fromPlanning ? '居宅介護支援事業所など（43・46）' : 'サービス事業所（送信先が43・46）',
         expectedEn: fromPlanning ? 'the care-management office (43/46)' : 'the service office (to 43/46)',
         value: fromPlanning ? fromType : `${fromType}→${toType}`,
@@ -122,7 +146,7 @@ export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
 
   const meta: FileMeta = {
     kind: prefix,
-    title: titleOf(edition, prefix),
+    title: info.title,
     serviceMonth: month,
     sender: { office: fromOffice, serviceType: fromType },
     receiver: { office: toOffice, serviceType: toType },
