@@ -2,6 +2,7 @@
 // numbers (every run included) as bench-output/validator.json.
 import { basename } from 'node:path';
 import { writeBenchOutput } from '../output.js';
+import { median } from '../stats.js';
 import { MB, SAMPLE_MS, mib } from './measure.js';
 import { CHUNK } from './phases.js';
 import { GOAL, GOAL_FILES, type Comparison, type Summary } from './summary.js';
@@ -54,12 +55,16 @@ function printTable(summaries: Summary[], repeat: number): void {
 
 function printComparisons(c: Comparison, files: TestFiles): void {
   const { noHashLarge: vn, validateLarge: vl, validateSmall: vs, validateRepeated: vr } = c;
-  console.log(`validatePath / floor, large file:   ${pct(c.ratio)} median (${pct(c.ratioBest)} best/best) — goal ≥ ${pct(GOAL)}: ${c.ratio >= GOAL ? 'MET' : 'NOT MET'}`);
-  console.log(`FileValidator (no hash) / floor:    ${pct(c.ratioNoHash)} median (${pct(c.ratioNoHashBest)} best/best)`);
-  console.log(`validatePath / floor, small file:   ${pct(c.ratioSmall)} median`);
-  console.log(
-    `checkPaths / floor, ${files.folder.files} files:  ${pct(c.ratioFiles)} median (rounds ${c.roundRatios.files.map(pct).join(', ')}) — goal ≥ ${pct(GOAL_FILES)}: ${c.ratioFiles >= GOAL_FILES ? 'MET' : 'NOT MET'}`,
-  );
+  // The goals are judged in CPU time; wall time is shown beside it (it moves with the machine's other load).
+  const cpuLarge = median(c.roundRatios.large);
+  const cpuFiles = median(c.roundRatios.files);
+  const rounds = (r: number[]) => r.map(pct).join(', ');
+  console.log(`validatePath / floor, large file, CPU time:   ${pct(cpuLarge)} median (rounds ${rounds(c.roundRatios.large)}) — goal ≥ ${pct(GOAL)}: ${cpuLarge >= GOAL ? 'MET' : 'NOT MET'}`);
+  console.log(`  wall time: ${pct(c.ratio)} median (${pct(c.ratioBest)} best/best; rounds ${rounds(c.roundRatiosWall.large)})`);
+  console.log(`FileValidator (no hash) / floor, wall time:    ${pct(c.ratioNoHash)} median (${pct(c.ratioNoHashBest)} best/best)`);
+  console.log(`validatePath / floor, small file, wall time:   ${pct(c.ratioSmall)} median`);
+  console.log(`checkPaths / floor, ${files.folder.files} files, CPU time:  ${pct(cpuFiles)} median (rounds ${rounds(c.roundRatios.files)}) — goal ≥ ${pct(GOAL_FILES)}: ${cpuFiles >= GOAL_FILES ? 'MET' : 'NOT MET'}`);
+  console.log(`  wall time: ${pct(c.ratioFiles)} median (rounds ${rounds(c.roundRatiosWall.files)})`);
   console.log(`record counts match the generator: ${c.badRows.length === 0 ? 'yes' : `NO — ${c.badRows.map(([k, got, want]) => `${k} ${got} ≠ ${want}`).join(', ')}`}`);
   const findings = (x: Summary) => `${x.errors} errors, ${x.warnings} warnings, ${x.omitted} omitted, valid=${x.valid}`;
   console.log(`validation findings: large ${findings(vl)}; small ${findings(vs)}; repeated ${findings(vr)}; files ${findings(c.checkFiles)}`);
