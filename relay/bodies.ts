@@ -15,6 +15,8 @@ export interface BodyStats {
   peakBufferedBytes: number;
   /** Bytes reserved by uploads in progress (their Content-Length, or the unit limit when unknown). */
   inFlightBytes: number;
+  /** The most ever reserved at once: never above the cap, unless a single upload alone passed it. */
+  peakInFlightBytes: number;
 }
 
 /** A unit as the store holds it after streaming: the upload, how big, its hash, and its first and last bytes. */
@@ -24,6 +26,8 @@ export interface UploadedBody {
   sha256: string;
   head: Buffer;
   tail: Buffer;
+  /** Stops counting what the upload keeps in memory (after the commit, or the refusal). */
+  letGo: () => void;
 }
 
 /** How long a client is told to wait when the relay is busy (seconds). */
@@ -47,11 +51,12 @@ export class BodyReader {
   private buffered = 0;
   private peak = 0;
   private inFlight = 0;
+  private peakInFlight = 0;
 
   constructor(private readonly limits: { maxUnitBytes: number; maxInFlightBytes: number }) {}
 
   stats(): BodyStats {
-    return { bufferedBytes: this.buffered, peakBufferedBytes: this.peak, inFlightBytes: this.inFlight };
+    return { bufferedBytes: this.buffered, peakBufferedBytes: this.peak, inFlightBytes: this.inFlight, peakInFlightBytes: this.peakInFlight };
   }
 
   private hold(n: number): void {
@@ -86,6 +91,7 @@ export class BodyReader {
       );
     }
     this.inFlight += bytes;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
     let released = false;
     return () => {
       if (!released) this.inFlight -= bytes;
@@ -95,9 +101,10 @@ export class BodyReader {
 
   /**
    * Streams the body into the store's upload while hashing it (gathered to the upload's chunk size
-   * first, when it has one). Over the unit limit it stops with 413; on any failure the upload is
-   * discarded. Memory stays at a chunk or two per upload: the next piece is read only once the
-   * store has taken the previous one.
+   * first, as a list of the pieces read, never copied into one). Over the unit limit it stops with
+   * 413; on any failure the upload is discarded. Memory stays at a chunk or two per upload: the next
+   * piece is read only once the store has taken the previous one. A unit the store keeps in memory
+   * until its commit (a small one) stays counted until `letGo` (called once it is committed or refused).
    */
   async toUpload(req: IncomingMessage, upload: Upload): Promise<UploadedBody> {
     const limit = this.limits.maxUnitBytes;
@@ -106,16 +113,17 @@ export class BodyReader {
     let size = 0;
     let held = 0;
     let head = Buffer.alloc(0);
-    let tail = Buffer.alloc(0);
+    let tail: Buffer = Buffer.alloc(0);
     let gathered: Buffer[] = [];
     let gatheredBytes = 0;
     const pass = async () => {
-      const piece = gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered);
+      const pieces = gathered;
+      const bytes = gatheredBytes;
       gathered = [];
       gatheredBytes = 0;
-      await upload.write(piece);
-      held -= piece.length;
-      this.buffered -= piece.length;
+      await upload.write(pieces);
+      held -= bytes;
+      this.buffered -= bytes;
     };
     try {
       for await (const data of req) {
@@ -124,7 +132,8 @@ export class BodyReader {
         if (size > limit) throw this.tooLarge(limit);
         hash.update(chunk);
         if (head.length < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
-        tail = Buffer.concat([tail, chunk]).subarray(-2);
+        // The last two bytes: a view into the last chunk, copied once at the end.
+        tail = chunk.length >= 2 ? chunk.subarray(-2) : Buffer.concat([tail, chunk]).subarray(-2);
         held += chunk.length;
         this.hold(chunk.length);
         gathered.push(chunk);
@@ -133,7 +142,13 @@ export class BodyReader {
       }
       if (gatheredBytes > 0) await pass();
       await upload.end();
-      return { upload, size, sha256: hash.digest('hex'), head: Buffer.from(head), tail: Buffer.from(tail) };
+      let counted = upload.keptBytes;
+      this.hold(counted);
+      const letGo = () => {
+        this.buffered -= counted;
+        counted = 0;
+      };
+      return { upload, size, sha256: hash.digest('hex'), head: Buffer.from(head), tail: Buffer.from(tail), letGo };
     } catch (e) {
       await upload.discard().catch(() => {});
       throw e;

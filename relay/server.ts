@@ -239,6 +239,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     if (!(await store.hasOffice(declared.receiver.office))) throw new HttpError(404, 'unknown_receiver', `送信先の事業所（${declared.receiver.office}）は連携サービスに登録されていません`, `The receiving office (${declared.receiver.office}) is not registered`);
     const release = bodies.reserve(req);
     let upload: Upload | null = null;
+    let letGo = () => {};
     const repeat = async (stored: StoredMessage, sha256: string) => {
       if (stored.sha256 !== sha256) throw idConflict();
       await store.audit({ office, action: 'submit-duplicate', messageId: id, detail: null });
@@ -247,6 +248,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     try {
       upload = await store.openUpload();
       const body = await bodies.toUpload(req, upload);
+      letGo = body.letGo;
       ctx.bytesIn = body.size;
       checkDigest(req, HEADERS.sha256, body.sha256);
       if (!looksEnveloped(body.head, body.size, body.tail)) throw new HttpError(400, 'not_encrypted', '送信データが暗号化（CMS EnvelopedData）されていません', 'The payload is not CMS EnvelopedData');
@@ -263,6 +265,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       faultAt('after-commit');
       send(res, 201, publicMessage(message));
     } finally {
+      letGo();
       release();
       if (upload) await upload.discard().catch(() => {});
     }
