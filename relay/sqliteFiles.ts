@@ -10,6 +10,8 @@ import type { Upload } from './store.js';
  * upload's length before it reads a byte).
  */
 export const SMALL_UNIT_BYTES = 64 * 1024;
+/** Bytes per write once a unit has its own file: fewer, larger writes for the thread pool. */
+const FILE_WRITE_BYTES = 256 * 1024;
 
 /** Writes the pieces at `position`, however many calls writev needs. */
 export async function writeAll(fh: FileHandle, pieces: readonly Buffer[], position: number): Promise<number> {
@@ -48,7 +50,6 @@ export async function writeSegment(file: string, pieces: readonly Buffer[]): Pro
  * next start removes (sweepOrphans).
  */
 export class SegmentUpload implements Upload {
-  readonly chunkBytes = SMALL_UNIT_BYTES;
   private kept: Buffer[] | null = null;
   private fh: FileHandle | null = null;
   private opening: Promise<FileHandle> | null = null;
@@ -56,6 +57,10 @@ export class SegmentUpload implements Upload {
   private discarded = false;
 
   constructor(readonly file: string) {}
+
+  get chunkBytes(): number {
+    return this.kept === null && this.opening === null ? SMALL_UNIT_BYTES : FILE_WRITE_BYTES;
+  }
 
   /** The whole unit when it stayed small (ended with one piece), else null: it is in `file`. */
   get small(): Buffer | null {
