@@ -15,7 +15,7 @@ const FILE_WRITE_BYTES = 256 * 1024;
 
 /** Writes the pieces at `position`, however many calls writev needs. */
 export async function writeAll(fh: FileHandle, pieces: readonly Buffer[], position: number): Promise<number> {
-  let list = pieces.filter((p) => p.length > 0);
+  const list = pieces.filter((p) => p.length > 0);
   let at = position;
   while (list.length) {
     let { bytesWritten: n } = await fh.writev(list, at);
