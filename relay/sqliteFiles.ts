@@ -13,6 +13,18 @@ export const SMALL_UNIT_BYTES = 64 * 1024;
 /** Bytes per write once a unit has its own file: fewer, larger writes for the thread pool. */
 const FILE_WRITE_BYTES = 256 * 1024;
 
+/** Where each unit of a commit goes: small ones back to back in `shared`, a large one at the start of its own file. */
+export function placeUnits<E>(entries: readonly E[], small: readonly (Buffer | null)[], own: (i: number) => string, shared: string): (E & { segment: string; offset: number })[] {
+  let offset = 0;
+  return entries.map((e, i) => {
+    const body = small[i];
+    if (!body) return { ...e, segment: own(i), offset: 0 };
+    const p = { ...e, segment: shared, offset };
+    offset += body.length;
+    return p;
+  });
+}
+
 /** Writes the pieces at `position`, however many calls writev needs. */
 export async function writeAll(fh: FileHandle, pieces: readonly Buffer[], position: number): Promise<number> {
   const list = pieces.filter((p) => p.length > 0);
@@ -56,7 +68,10 @@ export class SegmentUpload implements Upload {
   private size = 0;
   private discarded = false;
 
-  constructor(readonly file: string) {}
+  /** The segment file, once the unit has needed one. */
+  file: string | null = null;
+
+  constructor(private readonly name: () => string) {}
 
   get chunkBytes(): number {
     return this.kept === null && this.opening === null ? SMALL_UNIT_BYTES : FILE_WRITE_BYTES;
@@ -77,6 +92,7 @@ export class SegmentUpload implements Upload {
       this.kept = pieces;
       return;
     }
+    this.file ??= this.name();
     this.opening ??= open(this.file, 'wx', 0o600);
     this.fh = await this.opening;
     const all = this.kept ? [...this.kept, ...pieces] : pieces;
@@ -94,7 +110,7 @@ export class SegmentUpload implements Upload {
     if (this.discarded) return;
     this.discarded = true;
     this.kept = null;
-    if (!this.opening) return;
+    if (!this.opening || !this.file) return;
     await (await this.opening.catch(() => null))?.close().catch(() => {});
     await rm(this.file, { force: true });
   }

@@ -10,9 +10,10 @@ import { syncDirectoryAsync, TMP_PREFIX, unlinkWithRetry } from '../platform/fs.
 import { ensurePrivateDir, ensurePrivateFile } from '../platform/fs.js';
 import type { MessageStatus, Receipt } from '../shared/protocol/index.js';
 import { migrateSqlite } from './migrations.js';
-import { SegmentUpload, WalSync, writeSegment } from './sqliteFiles.js';
+import { placeUnits, SegmentUpload, WalSync, writeSegment } from './sqliteFiles.js';
 import {
   DEFAULT_PURGE_BATCH,
+  messageColumnsOf,
   messageFromRow,
   readWholePayload,
   receiptStep,
@@ -37,6 +38,7 @@ import {
 } from './store.js';
 
 type Placed = MessageEntry & { segment: string; offset: number };
+
 
 export class SqliteStore implements RelayStore {
   readonly kind = 'sqlite' as const;
@@ -165,7 +167,8 @@ export class SqliteStore implements RelayStore {
   }
 
   async openUpload(): Promise<Upload> {
-    return new SegmentUpload(join(this.payloads, this.newSegment(new Date())));
+    // Named only if it needs a file of its own (most units are small).
+    return new SegmentUpload(() => join(this.payloads, this.newSegment(new Date())));
   }
 
   async putMessages(entries: (MessageEntry & { payload: Buffer })[], now: Date): Promise<StoredMessage[]> {
@@ -173,12 +176,7 @@ export class SqliteStore implements RelayStore {
     const segment = this.newSegment(now);
     await writeSegment(join(this.payloads, segment), entries.map((e) => e.payload));
     await syncDirectoryAsync(this.payloads);
-    let offset = 0;
-    const placed = entries.map((e) => {
-      const p = { ...e, segment, offset };
-      offset += e.payload.length;
-      return p;
-    });
+    const placed = placeUnits(entries, entries.map((e) => e.payload), () => segment, segment);
     return (await this.insertDurably(placed, now)).map((r) => r.message);
   }
 
@@ -192,20 +190,16 @@ export class SqliteStore implements RelayStore {
     const uploads = entries.map((e) => e.upload as unknown as SegmentUpload);
     const small = uploads.map((u) => u.small);
     const shared = this.newSegment(now);
-    let offset = 0;
-    const placed = entries.map((e, i) => {
-      const body = small[i];
-      if (!body) return { ...e, segment: uploads[i]!.file.slice(this.payloads.length + 1), offset: 0 };
-      const p = { ...e, segment: shared, offset };
-      offset += body.length;
-      return p;
-    });
+    const placed = placeUnits(entries, small, (i) => uploads[i]!.file!.slice(this.payloads.length + 1), shared);
     const pieces = small.filter((b): b is Buffer => b !== null);
     if (pieces.length) await writeSegment(join(this.payloads, shared), pieces);
     await syncDirectoryAsync(this.payloads);
     const results = await this.insertDurably(placed, now);
-    // An id the sender had already used: a segment of that upload alone is nobody's.
-    await Promise.all(results.map((r, i) => (r.created || small[i] ? null : unlinkWithRetry(uploads[i]!.file, { maxWaitMs: 1_000 }).catch(() => {}))));
+    // An id the sender had already used: a segment of that upload alone is nobody's, and so is the
+    // burst's segment of small units when every one of them was a repeat.
+    const unused = results.flatMap((r, i) => (r.created ? [] : small[i] ? [] : [uploads[i]!.file!]));
+    if (pieces.length && results.every((r, i) => !small[i] || !r.created)) unused.push(join(this.payloads, shared));
+    await Promise.all(unused.map((f) => unlinkWithRetry(f, { maxWaitMs: 1_000 }).catch(() => {})));
     return results;
   }
 
@@ -226,16 +220,22 @@ export class SqliteStore implements RelayStore {
     const audit = this.sql('INSERT INTO audit (at, office, action, message_id, detail) VALUES (?, ?, ?, ?, ?)');
     // The directory learns which service types an office sends as, in the same transaction.
     const learnType = this.sql('INSERT OR IGNORE INTO office_service_types (service_type, office) SELECT ?, office FROM offices WHERE office = ?');
-    const created = this.db.transaction(() =>
+    const cursors = this.db.transaction(() =>
       entries.map(({ meta, audit: a, segment, offset }) => {
         const r = insert.run(meta.messageId, meta.sender.office, meta.sender.serviceType, meta.receiver.office, meta.receiver.serviceType, meta.sequence, meta.month, JSON.stringify(meta.kinds), JSON.stringify(meta.files), meta.size, meta.sha256, at, segment, offset);
-        if (r.changes === 0) return false;
+        if (r.changes === 0) return null;
         audit.run(at, a.office, a.action, a.messageId, a.detail);
         if (learnType.run(meta.sender.serviceType, meta.sender.office).changes > 0) this.offices.delete(meta.sender.office);
-        return true;
+        return Number(r.lastInsertRowid);
       }),
     )();
-    return entries.map((e, i) => ({ message: this.getMessage(e.meta.messageId, e.meta.sender.office)!, created: created[i]! }));
+    // A new message is what was just written (no query); one already there is read back.
+    return entries.map(({ meta }, i) => {
+      const cursor = cursors[i];
+      if (cursor === null || cursor === undefined) return { message: this.getMessage(meta.messageId, meta.sender.office)!, created: false };
+      const row = { ...messageColumnsOf(meta), cursor, status: 'queued', created_at: at, delivered_at: null } satisfies MessageRow;
+      return { message: messageFromRow(row, []), created: true };
+    });
   }
 
   private where(cursor: number): { file: string; offset: number; size: number } {

@@ -259,6 +259,22 @@ export function messageFromRow(row: MessageRow, receipts: Receipt[]): StoredMess
   };
 }
 
+/** The row columns a message's meta gives (what a backend inserts, and the row of a message just inserted). */
+export const messageColumnsOf = (meta: MessageMeta) => ({
+  id: meta.messageId,
+  sender_office: meta.sender.office,
+  sender_type: meta.sender.serviceType,
+  receiver_office: meta.receiver.office,
+  receiver_type: meta.receiver.serviceType,
+  sequence: meta.sequence,
+  month: meta.month,
+  kinds: JSON.stringify(meta.kinds),
+  files: JSON.stringify(meta.files),
+  size: meta.size,
+  sha256: meta.sha256,
+});
+
+
 /** A message's whole payload, read through openPayload (tests and tools; both backends). */
 export async function readWholePayload(store: RelayStore, id: string): Promise<Buffer> {
   const m = await store.message(id);
