@@ -46,6 +46,7 @@ export class SqliteStore implements RelayStore {
   private readonly payloads: string;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly offices = new Map<string, OfficeRecord>();
+  private readonly registered = new Set<string>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly migrated: Promise<void>;
   private migratedYet = false;
@@ -380,7 +381,11 @@ export class SqliteStore implements RelayStore {
   }
 
   async hasOffice(office: string): Promise<boolean> {
-    return this.offices.has(office) || this.sql('SELECT 1 FROM offices WHERE office = ?').get(office) !== undefined;
+    // Offices are never deleted: a yes is kept (a no is asked again, another process may enroll it).
+    if (this.registered.has(office)) return true;
+    const found = this.sql('SELECT 1 FROM offices WHERE office = ?').get(office) !== undefined;
+    if (found) this.registered.add(office);
+    return found;
   }
 
   async findOffices(query: { q?: string; serviceType?: string; limit?: number }): Promise<OfficeRecord[]> {
