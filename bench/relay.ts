@@ -6,6 +6,7 @@
 //
 //   node dist/bench/relay.js            BENCH_OFFICES=200 BENCH_UNITS=20 BENCH_ROUNDS=3
 //   BENCH_5M_OFFICES=16 BENCH_5M_UNITS=4   the 5 MB case
+//   BENCH_RSS_UPLOADS=100 BENCH_RSS_UNIT_MB=19   the memory case: that many units sent at once, peak RSS
 //   BENCH_PROF=<dir>                       CPU profiles of the servers
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +25,8 @@ import { recordRounds, type SummaryKey } from './summary.js';
 const OFFICES = Number(process.env.BENCH_OFFICES ?? 200);
 const UNITS = Number(process.env.BENCH_UNITS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const RSS_UPLOADS = Number(process.env.BENCH_RSS_UPLOADS ?? 100);
+const RSS_UNIT_MB = Number(process.env.BENCH_RSS_UNIT_MB ?? 19);
 
 interface Case {
   label: string;
@@ -44,6 +47,18 @@ const PKI_OFFICES = Math.max(OFFICES, ...CASES.map((c) => c.shape.senders + 1));
 const MAX_FAILED_SHARE = 0.01;
 
 // ── child: a server ─────────────────────────────────────────────────────────
+/** The server's memory when the bench asks: its peak RSS since it started, and what the relay held of bodies at most. */
+interface Memory {
+  maxRssBytes: number;
+  peakBufferedBytes: number | null;
+}
+
+function answerMemory(peakBuffered: () => number | null): void {
+  process.on('message', (m) => {
+    if (m === 'memory') process.send!({ maxRssBytes: process.resourceUsage().maxRSS * 1024, peakBufferedBytes: peakBuffered() } satisfies Memory);
+  });
+}
+
 async function serve(kind: string, pkiFile: string, dataDir: string): Promise<void> {
   // The bench that started this server is gone (crashed, killed): so is the reason to serve.
   process.on('disconnect', () => process.exit(0));
@@ -52,6 +67,7 @@ async function serve(kind: string, pkiFile: string, dataDir: string): Promise<vo
   if (kind === 'relay') {
     const { startRelay, SqliteStore } = await import('../relay/index.js');
     const relay = await startRelay({ store: new SqliteStore(dataDir), port: 0, tls, rate: { requests: 100_000, perMs: 60_000 }, log: (l) => process.stderr.write(l + '\n') });
+    answerMemory(() => relay.stats().peakBufferedBytes);
     process.send!({ port: relay.port });
     process.once('SIGINT', () => process.exit(0));
   } else {
@@ -63,6 +79,7 @@ async function serve(kind: string, pkiFile: string, dataDir: string): Promise<vo
         res.end(body);
       });
     });
+    answerMemory(() => null);
     server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
   }
 }
@@ -100,12 +117,26 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** One run against one server, in a data folder of its own; a failure is reported as such, never thrown. */
-async function run(kind: string, c: Case, dir: string, pki: BenchPki, envelopes: Buffer[], tag: string): Promise<LoadResult | { error: string }> {
+function memoryOf(child: ChildProcess): Promise<Memory | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), 10_000);
+    child.once('message', (m) => {
+      clearTimeout(timer);
+      resolve(m as Memory);
+    });
+    child.send('memory');
+  });
+}
+
+type Run = (LoadResult & { memory: Memory | null }) | { error: string };
+
+async function run(kind: string, c: Pick<Case, 'shape'>, dir: string, pki: BenchPki, envelopes: Buffer[], tag: string): Promise<Run> {
   const dataDir = mkdtempSync(join(dir, `${kind}-`));
   try {
     const { child, port } = await startServer(kind, cacheFile(PKI_OFFICES), dataDir);
     try {
-      return await load(port, pki, envelopes, c.shape, tag);
+      const result = await load(port, pki, envelopes, c.shape, tag);
+      return { ...result, memory: await memoryOf(child) };
     } finally {
       await stop(child);
     }
@@ -116,10 +147,30 @@ async function run(kind: string, c: Case, dir: string, pki: BenchPki, envelopes:
   }
 }
 
-const line = (name: string, r: LoadResult | { error: string }) =>
+const MiB = 1024 * 1024;
+const line = (name: string, r: Run) =>
   'error' in r
     ? `    ${name}  FAILED: ${r.error}\n`
-    : `    ${name}  ${r.unitsPerSec.toFixed(1).padStart(7)} units/s ${r.mbPerSec.toFixed(1).padStart(7)} MB/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms   retries ${r.retries}   failed ${r.failures}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}\n`;
+    : `    ${name}  ${r.unitsPerSec.toFixed(1).padStart(7)} units/s ${r.mbPerSec.toFixed(1).padStart(7)} MB/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms   retries ${r.retries}   failed ${r.failures}   max RSS ${r.memory ? (r.memory.maxRssBytes / MiB).toFixed(0) : '?'} MiB${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}\n`;
+
+/**
+ * Memory under a flood of large units (issue 16): RSS_UPLOADS offices each send one unit of RSS_UNIT_MB
+ * at the same moment, far more than the relay's in-flight cap (256 MiB) lets in; the rest are told
+ * 503 and come back after Retry-After, as the client does. The relay's peak RSS must stay bounded (not
+ * grow with the bytes sent); the floor's, a server that only reads, is beside it. Not timed.
+ */
+async function memoryUnderLoad(dir: string, pki: BenchPki, receiverCert: ReturnType<typeof certInfo>) {
+  const shape = { senders: RSS_UPLOADS, units: 1, attempts: 200 };
+  process.stdout.write(`  memory: ${RSS_UPLOADS} offices × 1 unit of ${RSS_UNIT_MB} MB at once:\n`);
+  const envelopes = [await encryptCms(Buffer.alloc(RSS_UNIT_MB * 1024 * 1024 - 1500, 0x52), receiverCert)];
+  const out: Record<string, { maxRssBytes: number | null; peakBufferedBytes: number | null; unitsStored: number; retries: number } | { error: string }> = {};
+  for (const kind of ['bare', 'relay'] as const) {
+    const r = await run(kind, { shape }, dir, pki, envelopes, 'rss');
+    process.stdout.write(line(kind === 'bare' ? 'floor: bare HTTPS, reads the body' : 'careplan-link relay              ', r));
+    out[kind] = 'error' in r ? r : { maxRssBytes: r.memory?.maxRssBytes ?? null, peakBufferedBytes: r.memory?.peakBufferedBytes ?? null, unitsStored: r.units, retries: r.retries };
+  }
+  return out;
+}
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'serve') return serve(process.argv[3]!, process.argv[4]!, process.argv[5]!);
@@ -133,7 +184,7 @@ async function main(): Promise<void> {
     process.stdout.write(`relay load, mutual TLS, ${ROUNDS} rounds: ${CASES.map((c) => `${c.shape.senders} offices × ${c.shape.units} units of ${c.label}`).join('; ')}\n`);
     const pki = await benchPki(PKI_OFFICES, (l) => process.stdout.write(l + '\n'));
     const receiverCert = certInfo(pki.offices[1]!.certPem);
-    const results: Record<string, { bare: (LoadResult | { error: string })[]; relay: (LoadResult | { error: string })[]; ratios: number[] }> = {};
+    const results: Record<string, { bare: Run[]; relay: Run[]; ratios: number[] }> = {};
     for (const c of CASES) results[c.label] = { bare: [], relay: [], ratios: [] };
     for (let round = 1; round <= ROUNDS; round++) {
       for (const c of CASES) {
@@ -153,12 +204,15 @@ async function main(): Promise<void> {
         process.stdout.write(`    relay / floor: ${Number.isNaN(ratio) ? 'no ratio (a run failed)' : `${(ratio * 100).toFixed(0)} %`}\n`);
       }
     }
+    const memory = RSS_UPLOADS > 0 ? await memoryUnderLoad(dir, pki, receiverCert) : null;
+    const rss = (x: Run) => ('error' in x ? null : (x.memory?.maxRssBytes ?? null));
     for (const c of CASES) {
       const r = results[c.label]!;
       const failed = r.ratios.filter((x) => Number.isNaN(x)).length;
-      recordRounds(c.key, r.ratios, { unitBytes: c.unitBytes, ...c.shape, floorUnitsPerSec: r.bare.map((x) => ('error' in x ? null : x.unitsPerSec)), relayUnitsPerSec: r.relay.map((x) => ('error' in x ? null : x.unitsPerSec)) }, failed ? `${failed} of ${r.ratios.length} rounds had a failed run` : undefined);
+      const extra = { unitBytes: c.unitBytes, ...c.shape, floorUnitsPerSec: r.bare.map((x) => ('error' in x ? null : x.unitsPerSec)), relayUnitsPerSec: r.relay.map((x) => ('error' in x ? null : x.unitsPerSec)), floorMaxRssBytes: r.bare.map(rss), relayMaxRssBytes: r.relay.map(rss) };
+      recordRounds(c.key, r.ratios, { ...extra, ...(c.key === 'relay_5m_vs_floor' ? { parallel19MB: memory } : {}) }, failed ? `${failed} of ${r.ratios.length} rounds had a failed run` : undefined);
     }
-    writeBenchOutput('relay', { offices: OFFICES, units: UNITS, rounds: ROUNDS, cases: CASES, results });
+    writeBenchOutput('relay', { offices: OFFICES, units: UNITS, rounds: ROUNDS, cases: CASES, results, memory });
   } finally {
     cleanup();
   }

@@ -244,9 +244,9 @@ describe.runIf(BACKENDS.includes('postgres'))('relay start after a crash (postgr
       // A crash mid-upload (or between the chunks and the commit) leaves an uncommitted payload. Another
       // relay process sharing the database may be writing one right now: only old ones may go.
       const dead = await store.openUpload();
-      await dead.write(Buffer.alloc(1024, 7));
+      await dead.write([Buffer.alloc(1024, 7)]);
       const live = await store.openUpload();
-      await live.write(Buffer.alloc(1024, 8));
+      await live.write([Buffer.alloc(1024, 8)]);
       await queryTestDatabase(schema.url, `UPDATE payloads SET created_at = now() - interval '2 hours' WHERE id = $1`, [(dead as unknown as { payloadId: number }).payloadId]);
       const relay = await startRelay({ store, port: 0, tls });
       await relay.close();

@@ -93,6 +93,7 @@ function withSetting(databaseUrl: string, setting: string): string {
 /** An upload written chunk by chunk into payload_chunks. */
 class ChunkUpload implements Upload {
   readonly chunkBytes = PG_CHUNK_BYTES;
+  readonly keptBytes = 0;
   private seq = 0;
   size = 0;
 
@@ -102,7 +103,8 @@ class ChunkUpload implements Upload {
     private readonly onDiscard: (id: number) => Promise<void>,
   ) {}
 
-  async write(chunk: Buffer): Promise<void> {
+  async write(pieces: Buffer[]): Promise<void> {
+    const chunk = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
     await this.lazy.query(prepared('INSERT INTO payload_chunks (payload_id, seq, data) VALUES ($1, $2, $3)', [this.payloadId, this.seq++, chunk]));
     this.size += chunk.length;
   }
@@ -119,9 +121,14 @@ export class PgStore implements RelayStore {
   /** Every write whose commit must be durable when it returns. */
   private readonly pool: pg.Pool;
   /**
-   * Payload chunks and rate-limit counters: synchronous_commit off. A chunk needs no flush of its
-   * own: the commit that makes its message visible flushes the WAL up to there, which holds every
-   * chunk written before it. A lost counter costs nothing.
+   * Writes that need no flush of their own: synchronous_commit off (their commit returns without
+   * waiting for the WAL to reach the disk; a crash of the database, not of the relay, could lose the
+   * last ones). Payload chunks: the commit that makes their message visible flushes the WAL up to
+   * there, which holds every chunk written before it. Rate-limit counters: a lost one costs nothing.
+   * Audit lines, last-seen times and delivered marks: flushed by the next synchronous commit (a
+   * submission's group commit, a receipt) or by the WAL writer within wal_writer_delay; lost, a
+   * delivered mark only makes the receiver download again. What a client is told is stored (a
+   * message, a receipt, a directory update) is committed on `pool`, flushed before the answer.
    */
   private readonly lazy: pg.Pool;
   private readonly migrated: Promise<void>;
@@ -148,9 +155,9 @@ export class PgStore implements RelayStore {
   }
 
   /** One transaction on one connection; rolled back on any error. */
-  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>, pool = this.pool): Promise<T> {
     await this.migrated;
-    const c = await this.pool.connect();
+    const c = await pool.connect();
     let broken = false;
     try {
       await c.query('BEGIN');
@@ -165,9 +172,9 @@ export class PgStore implements RelayStore {
     }
   }
 
-  private async rows<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+  private async rows<T extends pg.QueryResultRow>(text: string, values: unknown[] = [], pool = this.pool): Promise<T[]> {
     await this.migrated;
-    return (await this.pool.query<T>(prepared(text, values))).rows;
+    return (await pool.query<T>(prepared(text, values))).rows;
   }
 
   async message(id: string, sender?: string): Promise<StoredMessage | undefined> {
@@ -197,7 +204,7 @@ export class PgStore implements RelayStore {
     const uploads: (MessageEntry & { upload: Upload })[] = [];
     for (const e of entries) {
       const upload = await this.openUpload();
-      for (let i = 0; i < e.payload.length; i += PG_CHUNK_BYTES) await upload.write(e.payload.subarray(i, i + PG_CHUNK_BYTES));
+      for (let i = 0; i < e.payload.length; i += PG_CHUNK_BYTES) await upload.write([e.payload.subarray(i, i + PG_CHUNK_BYTES)]);
       uploads.push({ meta: e.meta, audit: e.audit, upload });
     }
     return (await this.commitUploads(uploads, now)).map((r) => r.message);
@@ -273,7 +280,7 @@ export class PgStore implements RelayStore {
   }
 
   async markDelivered(cursor: number, now: Date): Promise<void> {
-    await this.rows(`UPDATE messages SET status = 'delivered', delivered_at = COALESCE(delivered_at, $1) WHERE cursor = $2 AND status = 'queued'`, [now, cursor]);
+    await this.rows(`UPDATE messages SET status = 'delivered', delivered_at = COALESCE(delivered_at, $1) WHERE cursor = $2 AND status = 'queued'`, [now, cursor], this.lazy);
   }
 
   async addReceipt(cursor: number, receipt: Receipt): Promise<ReceiptOutcome> {
@@ -326,7 +333,7 @@ export class PgStore implements RelayStore {
       if (!added.rowCount) return false;
       await c.query('UPDATE offices SET certificate = $2 WHERE office = $1', [office, cert.pem]);
       return true;
-    });
+    }, this.lazy);
   }
 
   /** Offices with their certificates and service types: three queries for any number of them. */
@@ -388,7 +395,7 @@ export class PgStore implements RelayStore {
   }
 
   async audit(event: AuditLine & { at?: string }): Promise<void> {
-    await this.rows('INSERT INTO audit (at, office, action, message_id, detail) VALUES ($1, $2, $3, $4, $5)', [event.at ?? new Date().toISOString(), event.office, event.action, event.messageId, readable(event.detail)]);
+    await this.rows('INSERT INTO audit (at, office, action, message_id, detail) VALUES ($1, $2, $3, $4, $5)', [event.at ?? new Date().toISOString(), event.office, event.action, event.messageId, readable(event.detail)], this.lazy);
   }
 
   async auditEvents(query: AuditQuery = {}): Promise<AuditEvent[]> {

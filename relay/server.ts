@@ -40,8 +40,10 @@ export interface RelayOptions {
   port?: number;
   /** The largest unit (ciphertext bytes); default MAX_UNIT_CIPHERTEXT_BYTES (shared/protocol). */
   maxUnitBytes?: number;
-  /** Bytes all uploads in progress may reserve together; above it 503 busy. Default 256 MiB, never below maxUnitBytes. */
+  /** Bytes all uploads in progress may reserve together; above it an upload waits. Default 256 MiB, never below maxUnitBytes. */
   maxInFlightBytes?: number;
+  /** How long an upload may wait for room under maxInFlightBytes before it is refused 503 busy (default 20 s, under the client's 60 s; 0: refused at once). */
+  uploadWaitMs?: number;
   rate?: { requests: number; perMs: number };
   retentionDays?: number;
   now?: () => Date;
@@ -158,7 +160,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   };
   const observer = new Observer(store, logger);
   let accepting = true;
-  const bodies = new BodyReader({ maxUnitBytes: limit, maxInFlightBytes: maxInFlight });
+  const bodies = new BodyReader({ maxUnitBytes: limit, maxInFlightBytes: maxInFlight, maxWaitMs: opts.uploadWaitMs ?? 20_000 });
   const offices = new Offices(store, anchors, now, opts.enrollment ?? 'open');
   // A list that cannot serve stops the start: OpenSSL would otherwise refuse every office of that CA.
   if (opts.tls.crl !== undefined) offices.setCrl(opts.tls.crl);
@@ -237,8 +239,9 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       throw new HttpError(403, 'forged_sender', `送信元（${declared.sender.office}）が証明書の事業所（${office}）と違います`, `The sender (${declared.sender.office}) is not the certificate's office (${office})`);
     }
     if (!(await store.hasOffice(declared.receiver.office))) throw new HttpError(404, 'unknown_receiver', `送信先の事業所（${declared.receiver.office}）は連携サービスに登録されていません`, `The receiving office (${declared.receiver.office}) is not registered`);
-    const release = bodies.reserve(req);
+    const release = await bodies.reserve(req);
     let upload: Upload | null = null;
+    let letGo = () => {};
     const repeat = async (stored: StoredMessage, sha256: string) => {
       if (stored.sha256 !== sha256) throw idConflict();
       await store.audit({ office, action: 'submit-duplicate', messageId: id, detail: null });
@@ -247,13 +250,13 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     try {
       upload = await store.openUpload();
       const body = await bodies.toUpload(req, upload);
+      letGo = body.letGo;
       ctx.bytesIn = body.size;
       checkDigest(req, HEADERS.sha256, body.sha256);
       if (!looksEnveloped(body.head, body.size, body.tail)) throw new HttpError(400, 'not_encrypted', '送信データが暗号化（CMS EnvelopedData）されていません', 'The payload is not CMS EnvelopedData');
       const meta: MessageMeta = { messageId: id, ...declared, size: body.size, sha256: body.sha256 };
-      // Ids are per sender: another office's message under the same id is neither found nor disturbed.
-      const existing = await store.message(id, office);
-      if (existing) return await repeat(existing, body.sha256);
+      // A repeat (ids are per sender) goes through the commit too, which finds the sender's message
+      // there and discards this upload: one query fewer for every unit that is new.
       faultAt('before-commit');
       const committing = commit(meta, upload, { office, action: 'submit', messageId: id, detail: `to ${meta.receiver.office} seq ${meta.sequence} ${meta.kinds.join('+')} ${body.size} B` });
       // From here the upload is the commit's: stored, or discarded by the store when the id was taken.
@@ -263,6 +266,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       faultAt('after-commit');
       send(res, 201, publicMessage(message));
     } finally {
+      letGo();
       release();
       if (upload) await upload.discard().catch(() => {});
     }

@@ -1,18 +1,19 @@
-// The embedded backend: metadata in SQLite (better-sqlite3, WAL, synchronous=FULL), payloads in
-// segment files written with fsync + atomic rename through the platform file layer. One relay
+// The embedded backend: metadata in SQLite (better-sqlite3, WAL, synchronous=NORMAL with the log
+// flushed by the relay where durability matters, see below), payloads in segment files. One relay
 // process owns the folder, so the rate-limit buckets and the directory cache live in memory here.
 // The driver is synchronous; the methods are async to fit RelayStore, and each one runs to its end
 // without yielding, so a transaction never interleaves with another request.
-import { createReadStream, createWriteStream, readdirSync, rmSync, type WriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { createReadStream, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { renameWithRetry, syncDirectoryAsync, TMP_PREFIX, tmpPathFor, unlinkWithRetry } from '../platform/fs.js';
-import { ensurePrivateDir, ensurePrivateFile, writeDurableAsync } from '../platform/fs.js';
+import { syncDirectoryAsync, TMP_PREFIX, unlinkWithRetry } from '../platform/fs.js';
+import { ensurePrivateDir, ensurePrivateFile } from '../platform/fs.js';
 import type { MessageStatus, Receipt } from '../shared/protocol/index.js';
 import { migrateSqlite } from './migrations.js';
+import { placeUnits, SegmentUpload, WalSync, writeSegment } from './sqliteFiles.js';
 import {
   DEFAULT_PURGE_BATCH,
+  messageColumnsOf,
   messageFromRow,
   readWholePayload,
   receiptStep,
@@ -36,31 +37,8 @@ import {
   type Upload,
 } from './store.js';
 
-/** An upload streamed into a tmp file in the payload folder (same volume: the commit renames it). */
-class FileUpload implements Upload {
-  readonly chunkBytes = 0;
-  private readonly out: WriteStream;
-
-  constructor(readonly file: string) {
-    this.out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
-  }
-
-  write(chunk: Buffer): Promise<void> {
-    // Resolves when the file has taken the chunk: the body reader counts it as held until then.
-    return new Promise((resolve, reject) => this.out.write(chunk, (e) => (e ? reject(e) : resolve())));
-  }
-
-  end(): Promise<void> {
-    return new Promise((resolve, reject) => this.out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  }
-
-  async discard(): Promise<void> {
-    this.out.destroy();
-    await rm(this.file, { force: true });
-  }
-}
-
 type Placed = MessageEntry & { segment: string; offset: number };
+
 
 export class SqliteStore implements RelayStore {
   readonly kind = 'sqlite' as const;
@@ -68,11 +46,18 @@ export class SqliteStore implements RelayStore {
   private readonly payloads: string;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly offices = new Map<string, OfficeRecord>();
+  private readonly registered = new Set<string>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly migrated: Promise<void>;
   private migratedYet = false;
   private segmentSerial = 0;
   private dataVersion = -1;
+  private readonly wal: WalSync;
+  /**
+   * The last cursor whose commit is on disk: what offices read (inbox, outbox, a message by id) stops
+   * there, so that no unit is seen before it is durable, although its row is written a moment earlier.
+   */
+  private durableCursor = 0;
 
   constructor(dataDir: string) {
     // Owner-only: care records and who sent them. SQLite gives its -wal and -shm files the database's mode.
@@ -82,9 +67,21 @@ export class SqliteStore implements RelayStore {
     ensurePrivateFile(join(dataDir, 'relay.sqlite'));
     this.db = new Database(join(dataDir, 'relay.sqlite'));
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    // NORMAL: a commit writes the log but does not fsync it on the event loop (FULL did, for every
+    // audit line, last-seen time and delivered mark). A process crash loses nothing either way (the
+    // log is in the OS); only a power cut can lose what was not flushed yet. So everything a client
+    // is told is stored waits for WalSync.flush (an fsync of the log on the thread pool, shared by
+    // the writes of the moment) before the relay answers: a submitted unit (its payload and segment
+    // folder were flushed before its row was written), a receipt, a directory update, an operator's
+    // certificate change, a purge before its files go. What nobody waits for (audit lines of reads
+    // and refusals, last seen, delivered) is flushed by the next of those, or within 200 ms; after a
+    // power cut it could only lose such a line, or show a downloaded unit as queued (the receiver
+    // downloads it again: ids make that harmless). Checkpoints flush the log themselves first.
+    this.db.pragma('synchronous = NORMAL');
+    this.wal = new WalSync(join(dataDir, 'relay.sqlite-wal'));
     this.migrated = migrateSqlite(this.db).then(() => {
       this.migratedYet = true;
+      this.durableCursor = this.maxCursor();
     });
     // Reported by ready(); not an unhandled rejection meanwhile.
     this.migrated.catch(() => {});
@@ -103,6 +100,15 @@ export class SqliteStore implements RelayStore {
       this.statements.set(text, st);
     }
     return st;
+  }
+
+  private maxCursor(): number {
+    return (this.db.prepare('SELECT coalesce(max(cursor), 0) AS c FROM messages').get() as { c: number }).c;
+  }
+
+  /** After a write nobody waits for: flushed with the next durable write, or soon. */
+  private lazyWrite(): void {
+    this.wal.soon();
   }
 
   /** A segment file holds the payloads of one commit, back to back (one fsync for the batch). */
@@ -138,53 +144,70 @@ export class SqliteStore implements RelayStore {
     return rows.reverse();
   }
 
+  /** Rows a commit has written but not yet flushed are answered only once they are on disk. */
+  private async durable(rows: readonly MessageRow[]): Promise<void> {
+    const last = rows.reduce((n, r) => Math.max(n, r.cursor), 0);
+    if (last <= this.durableCursor) return;
+    await this.wal.flush();
+    // The flush began after these rows were written, and with them every row before them.
+    this.durableCursor = Math.max(this.durableCursor, last);
+  }
+
   async message(id: string, sender?: string): Promise<StoredMessage | undefined> {
     await this.migrated;
-    return this.getMessage(id, sender);
+    const m = this.getMessage(id, sender);
+    if (m) await this.durable([{ cursor: m.cursor } as MessageRow]);
+    return m;
   }
 
   async findMessage(id: string, office: string, as: 'receiver' | 'either'): Promise<StoredMessage | undefined> {
     const row = this.sql('SELECT * FROM messages WHERE id = ? AND (receiver_office = ? OR (? AND sender_office = ?)) ORDER BY cursor LIMIT 1').get(id, office, as === 'either' ? 1 : 0, office) as MessageRow | undefined;
-    return row ? this.toMessages([row])[0] : undefined;
+    if (!row) return undefined;
+    await this.durable([row]);
+    return this.toMessages([row])[0];
   }
 
   async openUpload(): Promise<Upload> {
-    return new FileUpload(tmpPathFor(join(this.payloads, 'upload')));
+    // Named only if it needs a file of its own (most units are small).
+    return new SegmentUpload(() => join(this.payloads, this.newSegment(new Date())));
   }
 
   async putMessages(entries: (MessageEntry & { payload: Buffer })[], now: Date): Promise<StoredMessage[]> {
     await this.migrated;
     const segment = this.newSegment(now);
-    // tmp + fsync + rename, the folder fsynced where the OS allows (not Windows), file 0600.
-    await writeDurableAsync(join(this.payloads, segment), entries.map((e) => e.payload));
-    let offset = 0;
-    const placed = entries.map((e) => {
-      const p = { ...e, segment, offset };
-      offset += e.payload.length;
-      return p;
-    });
-    return this.insertMessages(placed, now).map((r) => r.message);
+    await writeSegment(join(this.payloads, segment), entries.map((e) => e.payload));
+    await syncDirectoryAsync(this.payloads);
+    const placed = placeUnits(entries, entries.map((e) => e.payload), () => segment, segment);
+    return (await this.insertDurably(placed, now)).map((r) => r.message);
   }
 
+  /**
+   * Small units of the burst go into one new segment (one write, one fsync); a large one is already
+   * in its own segment file, flushed when its upload ended. The folder is flushed once for all the
+   * new files, and only then are the rows written; the answer waits for the log's flush.
+   */
   async commitUploads(entries: (MessageEntry & { upload: Upload })[], now: Date): Promise<CommitResult[]> {
     await this.migrated;
-    const placed = entries.map((e) => ({ ...e, file: (e.upload as FileUpload).file, segment: this.newSegment(now), offset: 0 }));
-    // Each body is fsynced (all at once) and renamed into a segment of its own, the folder fsynced once.
-    await Promise.all(
-      placed.map(async (e) => {
-        const fh = await open(e.file, 'r+');
-        try {
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-        await renameWithRetry(e.file, join(this.payloads, e.segment));
-      }),
-    );
+    const uploads = entries.map((e) => e.upload as unknown as SegmentUpload);
+    const small = uploads.map((u) => u.small);
+    const shared = this.newSegment(now);
+    const placed = placeUnits(entries, small, (i) => uploads[i]!.file!.slice(this.payloads.length + 1), shared);
+    const pieces = small.filter((b): b is Buffer => b !== null);
+    if (pieces.length) await writeSegment(join(this.payloads, shared), pieces);
     await syncDirectoryAsync(this.payloads);
-    const results = this.insertMessages(placed, now);
-    // An id the sender had already used: that upload's segment is nobody's.
-    await Promise.all(results.map((r, i) => (r.created ? null : unlinkWithRetry(join(this.payloads, placed[i]!.segment), { maxWaitMs: 1_000 }).catch(() => {}))));
+    const results = await this.insertDurably(placed, now);
+    // An id the sender had already used: a segment of that upload alone is nobody's, and so is the
+    // burst's segment of small units when every one of them was a repeat.
+    const unused = results.flatMap((r, i) => (r.created ? [] : small[i] ? [] : [uploads[i]!.file!]));
+    if (pieces.length && results.every((r, i) => !small[i] || !r.created)) unused.push(join(this.payloads, shared));
+    await Promise.all(unused.map((f) => unlinkWithRetry(f, { maxWaitMs: 1_000 }).catch(() => {})));
+    return results;
+  }
+
+  /** The rows, then the log flushed: what the caller answers with is on disk. */
+  private async insertDurably(entries: Placed[], now: Date): Promise<CommitResult[]> {
+    const results = this.insertMessages(entries, now);
+    await this.durable(results.map((r) => ({ cursor: r.message.cursor }) as MessageRow));
     return results;
   }
 
@@ -198,16 +221,22 @@ export class SqliteStore implements RelayStore {
     const audit = this.sql('INSERT INTO audit (at, office, action, message_id, detail) VALUES (?, ?, ?, ?, ?)');
     // The directory learns which service types an office sends as, in the same transaction.
     const learnType = this.sql('INSERT OR IGNORE INTO office_service_types (service_type, office) SELECT ?, office FROM offices WHERE office = ?');
-    const created = this.db.transaction(() =>
+    const cursors = this.db.transaction(() =>
       entries.map(({ meta, audit: a, segment, offset }) => {
         const r = insert.run(meta.messageId, meta.sender.office, meta.sender.serviceType, meta.receiver.office, meta.receiver.serviceType, meta.sequence, meta.month, JSON.stringify(meta.kinds), JSON.stringify(meta.files), meta.size, meta.sha256, at, segment, offset);
-        if (r.changes === 0) return false;
+        if (r.changes === 0) return null;
         audit.run(at, a.office, a.action, a.messageId, a.detail);
         if (learnType.run(meta.sender.serviceType, meta.sender.office).changes > 0) this.offices.delete(meta.sender.office);
-        return true;
+        return Number(r.lastInsertRowid);
       }),
     )();
-    return entries.map((e, i) => ({ message: this.getMessage(e.meta.messageId, e.meta.sender.office)!, created: created[i]! }));
+    // A new message is what was just written (no query); one already there is read back.
+    return entries.map(({ meta }, i) => {
+      const cursor = cursors[i];
+      if (cursor === null || cursor === undefined) return { message: this.getMessage(meta.messageId, meta.sender.office)!, created: false };
+      const row = { ...messageColumnsOf(meta), cursor, status: 'queued', created_at: at, delivered_at: null } satisfies MessageRow;
+      return { message: messageFromRow(row, []), created: true };
+    });
   }
 
   private where(cursor: number): { file: string; offset: number; size: number } {
@@ -236,15 +265,19 @@ export class SqliteStore implements RelayStore {
          ORDER BY cursor LIMIT ?`,
       )
       .all(office, after, limit) as MessageRow[];
+    await this.durable(rows);
     return this.toMessages(rows);
   }
 
   async outbox(office: string, after: number, limit: number): Promise<StoredMessage[]> {
-    return this.toMessages(this.sql('SELECT * FROM messages WHERE sender_office = ? AND cursor > ? ORDER BY cursor LIMIT ?').all(office, after, limit) as MessageRow[]);
+    const rows = this.sql('SELECT * FROM messages WHERE sender_office = ? AND cursor > ? ORDER BY cursor LIMIT ?').all(office, after, limit) as MessageRow[];
+    await this.durable(rows);
+    return this.toMessages(rows);
   }
 
   async markDelivered(cursor: number, now: Date): Promise<void> {
     this.sql(`UPDATE messages SET status = 'delivered', delivered_at = COALESCE(delivered_at, ?) WHERE cursor = ? AND status = 'queued'`).run(now.toISOString(), cursor);
+    this.lazyWrite();
   }
 
   async addReceipt(cursor: number, receipt: Receipt): Promise<ReceiptOutcome> {
@@ -263,6 +296,8 @@ export class SqliteStore implements RelayStore {
       const m = this.toMessages([this.sql('SELECT * FROM messages WHERE cursor = ?').get(cursor) as MessageRow])[0]!;
       return { result: step.result, message: m };
     })();
+    // A receipt is evidence the sender relies on: on disk before the receiver hears 201.
+    if (outcome.result === 'added') await this.wal.flush();
     return outcome;
   }
 
@@ -275,6 +310,7 @@ export class SqliteStore implements RelayStore {
       for (const t of entry.serviceTypes ?? []) this.sql('INSERT OR IGNORE INTO office_service_types (service_type, office) VALUES (?, ?)').run(t, entry.office);
     })();
     this.offices.delete(entry.office);
+    await this.wal.flush();
     return (await this.getOffice(entry.office))!;
   }
 
@@ -291,6 +327,7 @@ export class SqliteStore implements RelayStore {
       return true;
     })();
     this.offices.delete(office);
+    this.lazyWrite();
     return added;
   }
 
@@ -322,6 +359,7 @@ export class SqliteStore implements RelayStore {
   async setCertificateState(office: string, fingerprint: string | undefined, state: CertificateState): Promise<number> {
     const changed = this.sql('UPDATE office_certificates SET state = ? WHERE office = ? AND (? IS NULL OR fingerprint = ?)').run(state, office, fingerprint ?? null, fingerprint ?? null).changes;
     this.offices.delete(office);
+    await this.wal.flush();
     return changed;
   }
 
@@ -343,7 +381,11 @@ export class SqliteStore implements RelayStore {
   }
 
   async hasOffice(office: string): Promise<boolean> {
-    return this.offices.has(office) || this.sql('SELECT 1 FROM offices WHERE office = ?').get(office) !== undefined;
+    // Offices are never deleted: a yes is kept (a no is asked again, another process may enroll it).
+    if (this.registered.has(office)) return true;
+    const found = this.sql('SELECT 1 FROM offices WHERE office = ?').get(office) !== undefined;
+    if (found) this.registered.add(office);
+    return found;
   }
 
   async findOffices(query: { q?: string; serviceType?: string; limit?: number }): Promise<OfficeRecord[]> {
@@ -363,6 +405,7 @@ export class SqliteStore implements RelayStore {
 
   async audit(event: AuditLine & { at?: string }): Promise<void> {
     this.sql('INSERT INTO audit (at, office, action, message_id, detail) VALUES (?, ?, ?, ?, ?)').run(event.at ?? new Date().toISOString(), event.office, event.action, event.messageId, event.detail);
+    this.lazyWrite();
   }
 
   async auditEvents(query: AuditQuery = {}): Promise<AuditEvent[]> {
@@ -420,6 +463,8 @@ export class SqliteStore implements RelayStore {
         this.sql('DELETE FROM receipts WHERE message_cursor IN (SELECT value FROM json_each(?))').run(cursors);
         this.sql('DELETE FROM messages WHERE cursor IN (SELECT value FROM json_each(?))').run(cursors);
       })();
+      // The rows are gone on disk before their files are: never a message without its payload.
+      await this.wal.flush();
       // A segment goes when no message still points into it (an index probe on messages_segment).
       for (const segment of new Set(rows.map((r) => r.segment))) {
         if (!this.sql('SELECT 1 FROM messages WHERE segment = ? LIMIT 1').get(segment)) await unlinkWithRetry(join(this.payloads, segment), { maxWaitMs: 1_000 }).catch(() => {});
@@ -446,6 +491,8 @@ export class SqliteStore implements RelayStore {
   }
 
   async close(): Promise<void> {
+    // What is still unflushed is flushed by SQLite's own checkpoint as the last connection closes.
+    await this.wal.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -72,8 +72,10 @@ export type MessageEntry = { meta: MessageMeta; audit: AuditLine };
 export interface Upload {
   /** How many bytes the store takes per write: the body reader gathers that much first (0: as they come). */
   readonly chunkBytes: number;
-  /** Resolves when the bytes are the store's (written to the file's stream, or inserted). */
-  write(chunk: Buffer): Promise<void>;
+  /** Resolves when the store has taken the pieces (written to the file, inserted, or kept as a small unit). */
+  write(pieces: Buffer[]): Promise<void>;
+  /** Bytes the upload keeps in memory until its commit (a small unit that SQLite writes with its burst). */
+  readonly keptBytes: number;
   /** The body is complete. */
   end(): Promise<void>;
   /** Throws away what was written (a refused or broken upload). */
@@ -256,6 +258,22 @@ export function messageFromRow(row: MessageRow, receipts: Receipt[]): StoredMess
     receipts,
   };
 }
+
+/** The row columns a message's meta gives (what a backend inserts, and the row of a message just inserted). */
+export const messageColumnsOf = (meta: MessageMeta) => ({
+  id: meta.messageId,
+  sender_office: meta.sender.office,
+  sender_type: meta.sender.serviceType,
+  receiver_office: meta.receiver.office,
+  receiver_type: meta.receiver.serviceType,
+  sequence: meta.sequence,
+  month: meta.month,
+  kinds: JSON.stringify(meta.kinds),
+  files: JSON.stringify(meta.files),
+  size: meta.size,
+  sha256: meta.sha256,
+});
+
 
 /** A message's whole payload, read through openPayload (tests and tools; both backends). */
 export async function readWholePayload(store: RelayStore, id: string): Promise<Buffer> {

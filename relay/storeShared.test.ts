@@ -47,6 +47,21 @@ describe.each(BACKENDS)('store guarantees (%s)', (backend) => {
     expect((await store.inbox('1310000029', 0, 500)).map((m) => m.messageId)).toEqual(['m-999999']);
     expect((await store.readPayload('m-999999')).toString()).toBe('p9!');
   });
+
+  it('fills an inbox page with waiting messages only: the status is filtered in the query, before its limit', async () => {
+    const { store } = await fresh(backend);
+    const stored = await store.putMessages(Array.from({ length: 30 }, (_, i) => entry(i)), new Date());
+    // The first 20 are done with (imported, quarantined, received): a page of 10 must skip all of them.
+    const outcomes = ['imported', 'quarantined', 'received'] as const;
+    for (const [i, m] of stored.slice(0, 20).entries()) {
+      const disposition = outcomes[i % 3]!;
+      await store.addReceipt(m.cursor, { disposition, reason: disposition === 'quarantined' ? 'x' : null, at: new Date().toISOString(), statement: '{}', signature: 'c2ln' });
+    }
+    await store.markDelivered(stored[20]!.cursor, new Date());
+    const page = await store.inbox('1310000029', 0, 10);
+    expect(page.map((m) => m.messageId)).toEqual(stored.slice(20).map((m) => m.messageId));
+    expect(page.map((m) => m.status)).toEqual(['delivered', ...Array<string>(9).fill('queued')]);
+  });
 });
 
 describe.each(BACKENDS)('directory search (%s)', (backend) => {

@@ -15,6 +15,8 @@ export interface LoadShape {
   /** How many of the offices send (each sends to the next one). */
   senders: number;
   units: number;
+  /** Tries per request (default 6): a load far beyond the relay's in-flight cap needs more, each after its Retry-After. */
+  attempts?: number;
 }
 
 export interface LoadResult {
@@ -62,12 +64,12 @@ function once(agent: Agent, port: number, method: string, path: string, headers:
 }
 
 /** One request, sent again after a backoff (or the server's Retry-After) when it is worth trying again. */
-async function call(agent: Agent, port: number, method: string, path: string, headers: Record<string, string>, counters: { retries: number }, body?: Buffer): Promise<number> {
+async function call(agent: Agent, port: number, method: string, path: string, headers: Record<string, string>, counters: { retries: number }, body?: Buffer, attempts = ATTEMPTS): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await once(agent, port, method, path, headers, body);
     } catch (e) {
-      if (!(e instanceof RetryableError) || attempt >= ATTEMPTS) throw e;
+      if (!(e instanceof RetryableError) || attempt >= attempts) throw e;
       counters.retries++;
       const backoff = Math.min(5_000, 200 * 2 ** (attempt - 1)) * (0.5 + Math.random());
       await new Promise((r) => setTimeout(r, e.waitMs ?? backoff));
@@ -102,7 +104,7 @@ export async function load(port: number, pki: BenchPki, envelopes: Buffer[], sha
           const headers = { 'content-type': 'application/cms', 'careplan-message-id': `bench-${runTag}-${o.office}-${u}`, 'careplan-meta': meta, 'careplan-sha256': createHash('sha256').update(body).digest('hex') };
           const t = performance.now();
           try {
-            const status = await call(agents[i]!, port, 'POST', '/v1/messages', headers, counters, body);
+            const status = await call(agents[i]!, port, 'POST', '/v1/messages', headers, counters, body, shape.attempts);
             if (status !== 201 && status !== 200) throw new Error(`HTTP ${status}`);
             latencies.push(performance.now() - t);
             bytes += body.length;

@@ -1,0 +1,177 @@
+// The SQLite backend's files: uploads streamed into segment files, segments for a batch of small
+// units, and the fsync of the database's write-ahead log off the event loop.
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import type { Upload } from './store.js';
+
+/**
+ * A unit up to this size is kept in memory until its commit, which writes every small unit of the
+ * burst into one segment (one file, one fsync for the lot); a larger one is streamed to a file of its
+ * own as it arrives. What is kept is bounded by the in-flight cap (relay/bodies.ts reserves each
+ * upload's length before it reads a byte).
+ */
+export const SMALL_UNIT_BYTES = 64 * 1024;
+/** Bytes per write once a unit has its own file: fewer, larger writes for the thread pool. */
+const FILE_WRITE_BYTES = 256 * 1024;
+
+/** Where each unit of a commit goes: small ones back to back in `shared`, a large one at the start of its own file. */
+export function placeUnits<E>(entries: readonly E[], small: readonly (Buffer | null)[], own: (i: number) => string, shared: string): (E & { segment: string; offset: number })[] {
+  let offset = 0;
+  return entries.map((e, i) => {
+    const body = small[i];
+    if (!body) return { ...e, segment: own(i), offset: 0 };
+    const p = { ...e, segment: shared, offset };
+    offset += body.length;
+    return p;
+  });
+}
+
+/** Writes the pieces at `position`, however many calls writev needs. */
+export async function writeAll(fh: FileHandle, pieces: readonly Buffer[], position: number): Promise<number> {
+  const list = pieces.filter((p) => p.length > 0);
+  let at = position;
+  while (list.length) {
+    let { bytesWritten: n } = await fh.writev(list, at);
+    at += n;
+    // writev may stop short: go on from where it stopped.
+    while (list.length && n >= list[0]!.length) n -= list.shift()!.length;
+    if (n > 0) list[0] = list[0]!.subarray(n);
+  }
+  return at - position;
+}
+
+/** A new segment file holding `pieces` back to back, flushed to disk (its folder is synced by the caller). */
+export async function writeSegment(file: string, pieces: readonly Buffer[]): Promise<void> {
+  const fh = await open(file, 'wx', 0o600);
+  try {
+    await writeAll(fh, pieces, 0);
+    await fh.datasync();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await rm(file, { force: true });
+    throw e;
+  } finally {
+    await fh.close().catch(() => {});
+  }
+}
+
+/**
+ * An upload into the payload folder. The first piece is kept in memory: a unit that ends there is a
+ * small one (written with its burst's segment). With a second piece the unit gets a segment file of
+ * its own, named now (no rename at commit); end() flushes it to disk, in this request's own time
+ * rather than the commit's. A crash before the commit leaves a file no message points to, which the
+ * next start removes (sweepOrphans).
+ */
+export class SegmentUpload implements Upload {
+  private kept: Buffer[] | null = null;
+  private fh: FileHandle | null = null;
+  private opening: Promise<FileHandle> | null = null;
+  private size = 0;
+  private discarded = false;
+
+  /** The segment file, once the unit has needed one. */
+  file: string | null = null;
+
+  constructor(private readonly name: () => string) {}
+
+  get chunkBytes(): number {
+    return this.kept === null && this.opening === null ? SMALL_UNIT_BYTES : FILE_WRITE_BYTES;
+  }
+
+  /** The whole unit when it stayed small (ended with one piece), else null: it is in `file`. */
+  get small(): Buffer | null {
+    return this.fh === null && this.opening === null ? Buffer.concat(this.kept ?? []) : null;
+  }
+
+  /** Bytes held in memory until the commit. */
+  get keptBytes(): number {
+    return this.small?.length ?? 0;
+  }
+
+  async write(pieces: Buffer[]): Promise<void> {
+    if (this.kept === null && this.opening === null) {
+      this.kept = pieces;
+      return;
+    }
+    this.file ??= this.name();
+    this.opening ??= open(this.file, 'wx', 0o600);
+    this.fh = await this.opening;
+    const all = this.kept ? [...this.kept, ...pieces] : pieces;
+    this.kept = null;
+    this.size += await writeAll(this.fh, all, this.size);
+  }
+
+  async end(): Promise<void> {
+    if (!this.fh) return;
+    await this.fh.datasync();
+    await this.fh.close();
+  }
+
+  async discard(): Promise<void> {
+    if (this.discarded) return;
+    this.discarded = true;
+    this.kept = null;
+    if (!this.opening || !this.file) return;
+    await (await this.opening.catch(() => null))?.close().catch(() => {});
+    await rm(this.file, { force: true });
+  }
+}
+
+/**
+ * fsync of the write-ahead log, on the thread pool: the database runs with synchronous = NORMAL
+ * (a commit writes the log but does not flush it), and whatever must be durable before the relay
+ * answers waits for this instead. Calls that come while a flush is running share the next one
+ * (the running one may have started before their commit was written).
+ */
+export class WalSync {
+  private running: Promise<void> | null = null;
+  private next: Promise<void> | null = null;
+  private handle: Promise<FileHandle> | null = null;
+  private idle: NodeJS.Timeout | null = null;
+
+  constructor(private readonly walFile: string) {}
+
+  flush(): Promise<void> {
+    if (!this.running) return this.start();
+    this.next ??= this.running.catch(() => {}).then(() => {
+      this.next = null;
+      return this.start();
+    });
+    return this.next;
+  }
+
+  /** A write nobody waits for (an audit line, a last-seen time): flushed within `ms`, or earlier by a commit. */
+  soon(ms = 200): void {
+    this.idle ??= setTimeout(() => {
+      this.idle = null;
+      this.flush().catch(() => {});
+    }, ms);
+    this.idle.unref();
+  }
+
+  private start(): Promise<void> {
+    const p = this.sync().finally(() => {
+      if (this.running === p) this.running = null;
+    });
+    this.running = p;
+    return p;
+  }
+
+  private async sync(): Promise<void> {
+    // The log exists once the database has been written in WAL mode; it stays until the last connection closes.
+    this.handle ??= open(this.walFile, 'r+');
+    const fh = await this.handle.catch((e: unknown) => {
+      this.handle = null;
+      throw e;
+    });
+    await fh.datasync();
+  }
+
+  async close(): Promise<void> {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    await this.running?.catch(() => {});
+    const h = this.handle;
+    this.handle = null;
+    await (await h?.catch(() => null))?.close().catch(() => {});
+  }
+}
