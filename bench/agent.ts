@@ -67,8 +67,8 @@ async function idleCpu(exportDir: string): Promise<{ none: IdleCost; foreign: Id
     // (V8's collector, the thread pool), which after a burst keep working for a while.
     return { loopMsPerMin: performance.eventLoopUtilization(loop).active * perMin, cpuMsPerMin: ((used.user + used.system) / 1000) * perMin };
   };
-  // Whatever the burst left (the last filing, the status file) is done first.
-  await new Promise((r) => setTimeout(r, 2 * RESCAN_MS));
+  // Whatever the burst left (the last filing, the status file, the collector's work) is done first.
+  await new Promise((r) => setTimeout(r, 5 * RESCAN_MS));
   const none = await measure();
   for (let i = 0; i < FOREIGN_FILES; i++) writeFileSync(join(exportDir, `memo-${i}.txt`), 'x');
   // The agent meets them once (a listing, one look at each name); what is measured is afterwards.
