@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanTmp, copyDurable, TMP_PREFIX, tmpPathFor, writeDurable, writeDurableAsync } from './durable.js';
+import { cleanTmp, copyDurable, TMP_PREFIX, tmpPathFor, writeDurable, writeDurableAsync, writeDurableBatch } from './durable.js';
 import { fsPlatform } from './os.js';
 
 const realPlatform = fsPlatform.name;
@@ -132,5 +132,43 @@ describe('cleanTmp', () => {
     expect(tmp.startsWith(join(tmpdir(), '事業所', TMP_PREFIX))).toBe(true);
     expect(tmpPathFor(target, join(tmpdir(), 'tmp')).startsWith(join(tmpdir(), 'tmp', TMP_PREFIX))).toBe(true);
     expect(tmpPathFor(target)).not.toBe(tmp);
+  });
+});
+
+describe('a batch of durable writes (one group commit)', () => {
+  it('writes every file and renames group after group (envelopes before the records that commit them)', async () => {
+    const dir = scratch();
+    const tmp = join(dir, 'tmp');
+    fs.mkdirSync(tmp);
+    const renames: string[] = [];
+    const rename = fs.promises.rename;
+    vi.spyOn(fs.promises, 'rename').mockImplementation(async (a, b) => {
+      renames.push(String(b));
+      await rename(a, b);
+    });
+    const data = [join(dir, 'a.cms'), join(dir, 'b.cms')];
+    const records = [join(dir, 'a.json'), join(dir, 'b.json')];
+    await writeDurableBatch([data.map((target, i) => ({ target, data: `data ${i}` })), records.map((target, i) => ({ target, data: [Buffer.from('rec'), Buffer.from(` ${i}`)] }))], { tmpDir: tmp });
+    expect(data.map((f) => fs.readFileSync(f, 'utf8'))).toEqual(['data 0', 'data 1']);
+    expect(records.map((f) => fs.readFileSync(f, 'utf8'))).toEqual(['rec 0', 'rec 1']);
+    expect(renames).toEqual([...data, ...records]);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+    if (posix) expect(fs.statSync(records[0]!).mode & 0o777).toBe(0o600);
+  });
+
+  it('leaves no tmp file and no target when one write fails', async () => {
+    const dir = scratch();
+    const tmp = join(dir, 'tmp');
+    fs.mkdirSync(tmp);
+    const open = fs.promises.open;
+    let opened = 0;
+    vi.spyOn(fs.promises, 'open').mockImplementation(async (...args: Parameters<typeof open>) => {
+      if (++opened === 3) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return open(...args);
+    });
+    const items = ['a', 'b', 'c', 'd'].map((n) => ({ target: join(dir, n), data: n }));
+    await expect(writeDurableBatch([items.slice(0, 2), items.slice(2)], { tmpDir: tmp })).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(fs.readdirSync(tmp)).toEqual([]);
+    expect(fs.readdirSync(dir)).toEqual(['tmp']);
   });
 });

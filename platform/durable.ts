@@ -118,32 +118,81 @@ export function writeDurable(target: string, data: Buffer | string | readonly Bu
   );
 }
 
+/** Fills a new tmp file with `data` and fsyncs it, off the event loop (the tmp is the caller's to drop on failure). */
+async function writeSyncedTmp(tmp: string, data: Buffer | string | readonly Buffer[], mode: number): Promise<void> {
+  const handle = await fs.promises.open(tmp, 'wx', mode);
+  try {
+    const buffers = asBuffers(data);
+    const total = buffers.reduce((n, b) => n + b.length, 0);
+    let written = (await handle.writev(buffers as Buffer[])).bytesWritten;
+    // writev may stop short; write what is left from where it stopped.
+    if (written < total) {
+      const rest = Buffer.concat(buffers as Buffer[]).subarray(written);
+      let off = 0;
+      while (off < rest.length) off += (await handle.write(rest, off, rest.length - off, written + off)).bytesWritten;
+      written += off;
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** writeDurable without blocking the event loop (the relay's payload segments). */
 export async function writeDurableAsync(target: string, data: Buffer | string | readonly Buffer[], options: DurableOptions = {}): Promise<void> {
   const tmp = tmpPathFor(target, options.tmpDir);
   try {
-    const handle = await fs.promises.open(tmp, 'wx', options.mode ?? PRIVATE_FILE_MODE);
-    try {
-      const buffers = asBuffers(data);
-      const total = buffers.reduce((n, b) => n + b.length, 0);
-      let written = (await handle.writev(buffers as Buffer[])).bytesWritten;
-      // writev may stop short; write what is left from where it stopped.
-      if (written < total) {
-        const rest = Buffer.concat(buffers as Buffer[]).subarray(written);
-        let off = 0;
-        while (off < rest.length) off += (await handle.write(rest, off, rest.length - off, written + off)).bytesWritten;
-        written += off;
-      }
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeSyncedTmp(tmp, data, options.mode ?? PRIVATE_FILE_MODE);
     await renameWithRetry(tmp, target, options);
   } catch (e) {
     dropTmp(tmp);
     throw e;
   }
   await syncDirectoryAsync(path.dirname(target));
+}
+
+export interface DurableItem {
+  target: string;
+  data: Buffer | string | readonly Buffer[];
+}
+
+/** How many tmp files a batch writes and fsyncs at once (the thread pool has 4 threads by default). */
+const BATCH_IN_FLIGHT = 8;
+
+/**
+ * Many durable writes with one wait for the disk (a group commit), off the event loop: every tmp
+ * file is written and fsynced with a few in flight (the file system commits them together), then the
+ * groups are renamed in order, each group's folders fsynced once before the next group's renames. A
+ * later group is never visible without the earlier one (the spool's envelopes before their records).
+ * When this resolves, every item is durable; when it rejects, no tmp file is left behind and each
+ * target is the old file or the new one.
+ */
+export async function writeDurableBatch(groups: readonly (readonly DurableItem[])[], options: DurableOptions = {}): Promise<void> {
+  const items = groups.map((g) => g.map((item) => ({ ...item, tmp: tmpPathFor(item.target, options.tmpDir) })));
+  const all = items.flat();
+  const pending = new Set(all.map((i) => i.tmp));
+  try {
+    let next = 0;
+    const worker = async () => {
+      while (next < all.length) {
+        const item = all[next++]!;
+        await writeSyncedTmp(item.tmp, item.data, options.mode ?? PRIVATE_FILE_MODE);
+      }
+    };
+    // Every worker ends before a failure is thrown, so none makes a tmp file after the cleanup below.
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(BATCH_IN_FLIGHT, all.length) }, worker));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const group of items) {
+      for (const item of group) {
+        await renameWithRetry(item.tmp, item.target, options);
+        pending.delete(item.tmp);
+      }
+      for (const dir of new Set(group.map((i) => path.dirname(i.target)))) await syncDirectoryAsync(dir);
+    }
+  } finally {
+    for (const tmp of pending) dropTmp(tmp);
+  }
 }
 
 /**

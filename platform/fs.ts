@@ -19,9 +19,10 @@ export {
   unlinkWithRetry,
   unlinkWithRetrySync,
   type FileAction,
+  type MoveOptions,
   type RenameOptions,
   type RetryOptions,
 } from './retry.js';
-export { cleanTmp, copyDurable, ORPHAN_TMP_AGE_MS, syncDirectory, syncDirectoryAsync, TMP_PREFIX, tmpPathFor, writeDurable, writeDurableAsync, type DurableOptions } from './durable.js';
+export { cleanTmp, copyDurable, ORPHAN_TMP_AGE_MS, syncDirectory, syncDirectoryAsync, TMP_PREFIX, tmpPathFor, writeDurable, writeDurableAsync, writeDurableBatch, type DurableItem, type DurableOptions } from './durable.js';
 export { ensurePrivateDir, ensurePrivateFile, fileLayerLog, icaclsArgs, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, restrictToOwner, windowsUser, type RestrictOptions } from './private.js';
 export { acquireLock, LOCK_FILE, SpoolLockedError, type HeldLock, type LockOptions, type LockOwner, type LockProgram } from './lock.js';

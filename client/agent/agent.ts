@@ -1,16 +1,16 @@
 // The hands-free exchange: whatever the care software exports is checked, signed and sent;
 // whatever arrives lands in the import folder. The watcher only hints; a periodic rescan is the
 // truth. Every step is a rename or a spool record, so a crash or reboot resumes where it was.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import chokidar, { type FSWatcher } from 'chokidar';
 import { cleanTmp, ensurePrivateDir, ensurePrivateFile, ORPHAN_TMP_AGE_MS, PRIVATE_FILE_MODE, renameWithRetrySync, unlinkWithRetrySync, writeDurable } from '../../platform/fs.js';
 import { isSendableName } from '../check/clerkWording.js';
 import { receiveAll, type ReceiveSummary } from '../transport/receiver.js';
 import { announce, type Session } from '../transport/session.js';
 import { claimInto } from './claim.js';
 import { duplicateReason, Filing } from './filing.js';
-import { Settler } from './folders.js';
+import { ExportScan } from './exportScan.js';
+import { SettleAlarm, Settler } from './folders.js';
 import { Outgoing } from './outgoing.js';
 import { agentSettings, type AgentSettings } from './settings.js';
 import { errorText } from './troubles.js';
@@ -67,6 +67,9 @@ export class Agent {
   private readonly statusPath: string;
   private readonly logPath: string;
   private readonly settler: Settler;
+  /** Rings at the moment the next file being watched settles ("stable since" + the window), not at the next rescan. */
+  private readonly settleAlarm: SettleAlarm;
+  private readonly scan: ExportScan;
   /** Files the originals of units out of processing/ (the app files its own sends through it too). */
   readonly filing: Filing;
   private readonly outgoing: Outgoing;
@@ -82,6 +85,8 @@ export class Agent {
   /** What the status file holds now (without the scan and receive times) and when it was written. */
   private statusWritten: { key: string; at: number } | null = null;
   private statusFailing = false;
+  /** The log file's size as this agent wrote it (null: not known, looked up at the next line). */
+  private logBytes: number | null = null;
   readonly status: AgentStatus;
 
   constructor(
@@ -108,6 +113,8 @@ export class Agent {
       /* logging must never stop the exchange */
     }
     this.settler = new Settler(this.settings.settleMs);
+    this.settleAlarm = new SettleAlarm(() => this.kick());
+    this.scan = new ExportScan(this.exportDir, (name) => isSpecName(name, session));
     this.filing = new Filing({ processing: this.processing, sent: this.sentDir, errors: this.errorsDir }, (event, detail) => this.log(event, detail));
     this.status = {
       office: session.config.office,
@@ -136,13 +143,21 @@ export class Agent {
   log(event: string, detail = ''): void {
     const at = new Date().toISOString();
     this.status.recent = [{ at, event, detail }, ...this.status.recent].slice(0, 50);
+    const line = `${at} ${event}${detail ? ` ${detail}` : ''}\n`;
     try {
-      if (existsSync(this.logPath) && statSync(this.logPath).size > this.settings.logMaxBytes) this.rotate();
+      // The log's size is looked up once and then counted here: a burst writes thousands of lines.
+      this.logBytes ??= existsSync(this.logPath) ? statSync(this.logPath).size : 0;
+      if (this.logBytes > this.settings.logMaxBytes) {
+        this.rotate();
+        this.logBytes = 0;
+      }
     } catch {
-      // Held past the wait: rotated at a later line; this one still goes into the current file.
+      // Held past the wait: rotated at a later line (the size is looked up again then); this one still goes into the current file.
+      this.logBytes = null;
     }
     try {
-      appendFileSync(this.logPath, `${at} ${event}${detail ? ` ${detail}` : ''}\n`, { mode: PRIVATE_FILE_MODE });
+      appendFileSync(this.logPath, line, { mode: PRIVATE_FILE_MODE });
+      if (this.logBytes !== null) this.logBytes += Buffer.byteLength(line);
     } catch {
       /* logging must never stop the exchange */
     }
@@ -161,8 +176,9 @@ export class Agent {
   private writeStatus(): void {
     try {
       this.status.counts.outbox = this.session.spool.list('outbox').length;
-      const { lastScanAt, lastReceiveAt, ...rest } = this.status;
-      const key = JSON.stringify({ ...rest, scanned: lastScanAt !== null, received: lastReceiveAt !== null });
+      const { lastScanAt, lastReceiveAt, ignored: _ignored, ...rest } = this.status;
+      // The ignored names by their version: thousands of them are not turned into a string every pass.
+      const key = JSON.stringify({ ...rest, ignored: this.scan.ignoredVersion, scanned: lastScanAt !== null, received: lastReceiveAt !== null });
       const last = this.statusWritten;
       if (last && last.key === key && Date.now() - last.at < STATUS_EVERY_MS) return;
       // The app may have it open for reading: the layer's rename waits for it (briefly) instead of failing unseen.
@@ -180,9 +196,22 @@ export class Agent {
   async start(): Promise<void> {
     this.log('start', `office ${this.session.config.office}, export ${this.exportDir}`);
     await announce(this.session).catch((e: unknown) => this.fail('announce', e));
-    this.watcher = chokidar.watch(this.exportDir, { depth: 0, ignoreInitial: true, awaitWriteFinish: false });
-    this.watcher.on('all', () => this.kick());
-    this.watcher.on('error', (e) => this.log('watcher-error', String(e)));
+    // The watcher only hints (the rescan is the truth): the folder itself, not each file in it, so
+    // thousands of files cost no watches and no re-listing per event (chokidar lstat-ed every file).
+    try {
+      this.watcher = watch(this.exportDir, { persistent: true }, (_event, name) => {
+        this.scan.hint(name === null ? null : String(name));
+        this.kick();
+      });
+      this.watcher.on('error', (e) => {
+        this.log('watcher-error', String(e));
+        this.watcher?.close();
+        this.watcher = null;
+      });
+    } catch (e) {
+      // A folder that cannot be watched (some network shares): the rescans alone find what appears.
+      this.log('watcher-error', errorText(e));
+    }
     this.timers.push(setInterval(() => this.kick(), this.settings.rescanMs));
     this.status.state = 'running';
     this.kick();
@@ -228,7 +257,9 @@ export class Agent {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
-    await this.watcher?.close();
+    this.settleAlarm.clear();
+    this.watcher?.close();
+    this.watcher = null;
     await this.idle();
     // Jobs run through exclusive() (the app's sends) finish before the session may close.
     await this.queue;
@@ -314,31 +345,29 @@ export class Agent {
    */
   private async claimSettled(): Promise<void> {
     const present = new Set<string>();
-    const ignored: string[] = [];
-    for (const e of readdirSync(this.exportDir, { withFileTypes: true })) {
-      if (!e.isFile()) continue;
-      if (!isSpecName(e.name, this.session)) {
-        ignored.push(e.name);
-        continue;
-      }
-      const path = join(this.exportDir, e.name);
+    // processing/'s names, listed once for the pass's claims (claim.ts adds each name it takes).
+    let inProcessing: string[] | null = null;
+    for (const name of this.scan.specNames()) {
+      const path = join(this.exportDir, name);
       present.add(path);
       if (!this.settler.observe(path)) continue;
       try {
         // A held file waits briefly and is tried again at the next rescan; the other files go on.
-        const claim = await claimInto(path, this.processing);
+        inProcessing ??= readdirSync(this.processing);
+        const claim = await claimInto(path, this.processing, { names: inProcessing });
         this.settler.forget(path);
         if (claim.state === 'claimed') this.log('claimed', claim.name);
-        else if (claim.state === 'same') this.log('claim-same', `${e.name}: ${claim.name}`);
+        else if (claim.state === 'same') this.log('claim-same', `${name}: ${claim.name}`);
         else {
           await this.filing.setAside(path, duplicateReason(claim.name));
           this.status.counts.errors += 1;
         }
       } catch (err) {
-        this.log('claim-retry-later', `${e.name}: ${errorText(err)}`);
+        this.log('claim-retry-later', `${name}: ${errorText(err)}`);
       }
     }
     this.settler.keepOnly(present);
-    this.status.ignored = ignored.sort();
+    this.settleAlarm.set(this.settler.nextDue());
+    this.status.ignored = this.scan.ignoredNames();
   }
 }

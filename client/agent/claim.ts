@@ -16,8 +16,8 @@ export const CLAIM_WAIT_MS = 1_000;
 export type Claim = { state: 'claimed' | 'same'; name: string } | { state: 'conflict'; name: string };
 
 /** The name of the file in `dir` that `name` would be on this platform (itself, or on Windows a case variant). */
-export function nameIn(dir: string, name: string): string | null {
-  return readdirSync(dir).find((n) => sameName(n, name)) ?? null;
+export function nameIn(dir: string, name: string, names: readonly string[] = readdirSync(dir)): string | null {
+  return names.find((n) => sameName(n, name)) ?? null;
 }
 
 function sameBytes(a: string, b: string): boolean {
@@ -33,20 +33,26 @@ export function conflictIn(processing: string, file: string): string | null {
 export interface ClaimOptions extends RetryOptions {
   /** Copy, then remove the source: for a file on another volume (the app's staging folder). */
   copy?: boolean;
+  /**
+   * The names in `processing`, when the caller claims many files (listed once, not once per claim);
+   * the claimed file's name is added.
+   */
+  names?: string[];
 }
 
 /** Takes `file` into `processing` (see the top of this file). */
 export async function claimInto(file: string, processing: string, options: ClaimOptions = {}): Promise<Claim> {
   const wait = { maxWaitMs: options.maxWaitMs ?? CLAIM_WAIT_MS };
-  const there = nameIn(processing, basename(file));
+  const there = nameIn(processing, basename(file), options.names);
   if (there !== null) {
     if (!sameBytes(file, join(processing, there))) return { state: 'conflict', name: there };
     await unlinkWithRetry(file, wait);
     return { state: 'same', name: there };
   }
-  if (!options.copy) return { state: 'claimed', name: basename(await moveInto(file, processing, wait)) };
-  const target = freeName(processing, basename(file));
+  if (!options.copy) return { state: 'claimed', name: basename(await moveInto(file, processing, { ...wait, ...(options.names ? { names: options.names } : {}) })) };
+  const target = freeName(processing, basename(file), options.names ? { names: options.names } : {});
   copyDurable(file, target, wait);
+  options.names?.push(basename(target));
   await unlinkWithRetry(file, wait);
   return { state: 'claimed', name: basename(target) };
 }

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { FileBusyError, freeName, isHeldError, moveInto, renameWithRetry, unlinkWithRetry, writeDurable } from '../../platform/fs.js';
+import { FileBusyError, freeName, isHeldError, moveInto, renameWithRetry, unlinkWithRetry, writeDurable, writeDurableAsync } from '../../platform/fs.js';
 import type { ErrorProblem } from '../../shared/api/types.js';
 import { localizedTextSchema } from '../../shared/errorSchemas.js';
 import type { CheckReport } from '../../shared/report/types.js';
@@ -116,19 +116,23 @@ export class Filing {
     // Random as well as timed: a journal a held file keeps must never be replaced by the next one.
     const journal = join(this.dirs.processing, `.moving-${Date.now()}-${process.pid}-${randomBytes(3).toString('hex')}.json`);
     const entry: MoveJournal = { to, files: names, ...(reason ? { reason } : {}) };
-    writeDurable(journal, JSON.stringify(entry));
+    // Off the event loop: a batch's journal is one durable write however many units it files.
+    await writeDurableAsync(journal, JSON.stringify(entry));
     faultPoint('agent-before-move');
     await this.finish(journal, entry);
   }
 
   private async finish(journal: string, { to, files, reason }: MoveJournal): Promise<void> {
     let held: FileBusyError | null = null;
+    // The target's names are listed once for the whole journal, not once per file moved.
+    mkdirSync(to, { recursive: true });
+    const names = readdirSync(to);
     for (const f of files) {
       const p = join(this.dirs.processing, f);
       if (!existsSync(p)) continue;
       try {
         if (reason) await this.fileWithReason(p, to, reason, files);
-        else await moveInto(p, to, { maxWaitMs: MOVE_WAIT_MS });
+        else await moveInto(p, to, { maxWaitMs: MOVE_WAIT_MS, names });
       } catch (e) {
         // One held file does not hold up the others, nor the pass.
         if (!(e instanceof FileBusyError)) throw e;

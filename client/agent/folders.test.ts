@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fsPlatform } from '../../platform/fs.js';
-import { freeName, moveInto, renameWithRetry, Settler } from './folders.js';
+import { freeName, moveInto, renameWithRetry, SettleAlarm, Settler } from './folders.js';
 
 const err = (code: string) => Object.assign(new Error(code), { code });
 const realPlatform = fsPlatform.name;
@@ -79,5 +79,47 @@ describe('agent file moves', () => {
     expect(s.observe(f, 2_400)).toBe(false);
     expect(s.observe(f, 2_500)).toBe(true);
     expect(s.observe(join(dir, 'gone'), 3_000)).toBe(false);
+  });
+
+  it('knows when the next file settles ("stable since" + the window), counting only files not yet due', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpl-settle-'));
+    const [a, b] = [join(dir, 'a'), join(dir, 'b')];
+    writeFileSync(a, 'a');
+    writeFileSync(b, 'b');
+    const s = new Settler(2_000);
+    expect(s.nextDue(0)).toBeNull();
+    s.observe(a, 100);
+    s.observe(b, 700);
+    expect(s.nextDue(700)).toBe(2_100);
+    // a is due (a claim that failed waits for the rescan, not for a timer of 0 ms over and over).
+    expect(s.nextDue(2_100)).toBe(2_700);
+    writeFileSync(b, 'bb');
+    s.observe(b, 2_200);
+    expect(s.nextDue(2_200)).toBe(4_200);
+  });
+});
+
+describe('the settle alarm', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('rings at exactly the moment set, not at the next rescan; a new moment replaces the old', () => {
+    vi.useFakeTimers();
+    let rang = 0;
+    const alarm = new SettleAlarm(() => rang++);
+    /** Advances the clock by `ms` and says how often the alarm has rung by then. */
+    const after = (ms: number) => {
+      vi.advanceTimersByTime(ms);
+      return rang;
+    };
+    alarm.set(Date.now() + 2_000);
+    expect([after(1_999), after(1)]).toEqual([0, 1]);
+    alarm.set(Date.now() + 500);
+    alarm.set(Date.now() + 300);
+    expect([after(299), after(1), after(10_000)]).toEqual([1, 2, 2]);
+    alarm.set(Date.now() + 100);
+    alarm.clear();
+    expect(after(10_000)).toBe(2);
   });
 });

@@ -52,6 +52,19 @@ export class Settler {
     return now - prev.stableSince >= this.settleMs;
   }
 
+  /**
+   * When the next file being watched settles, if it stays unchanged: its "stable since" plus the
+   * window. Files already due (a claim that failed; the rescan tries them again) are not counted.
+   */
+  nextDue(now = Date.now()): number | null {
+    let next: number | null = null;
+    for (const s of this.seen.values()) {
+      const due = s.stableSince + this.settleMs;
+      if (due > now && (next === null || due < next)) next = due;
+    }
+    return next;
+  }
+
   forget(path: string): void {
     this.seen.delete(path);
   }
@@ -59,5 +72,31 @@ export class Settler {
   /** Drops entries for files that are no longer there. */
   keepOnly(paths: Set<string>): void {
     for (const p of this.seen.keys()) if (!paths.has(p)) this.seen.delete(p);
+  }
+}
+
+/** A timer set for one moment (the next settle); setting another moment replaces it. */
+export class SettleAlarm {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private at: number | null = null;
+
+  constructor(private readonly ring: () => void) {}
+
+  set(at: number | null, now = Date.now()): void {
+    if (at === this.at) return;
+    this.clear();
+    if (at === null) return;
+    this.at = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.at = null;
+      this.ring();
+    }, Math.max(0, at - now));
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.at = null;
   }
 }

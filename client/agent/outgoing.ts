@@ -1,5 +1,6 @@
-// The sending half of the agent's pass: the units waiting in processing/ are checked once, sealed,
-// spooled and submitted, one after the other, oldest sequence first. One unit's failure is that
+// The sending half of the agent's pass: the units waiting in processing/ are checked once, oldest
+// sequence first, then sealed, spooled and submitted in batches (batches.ts): one group commit per
+// batch, a few submits in flight, each receiver looked up once per pass. One unit's failure is that
 // unit's: it is reported (status, log) and skipped, and the units after it go on. Its originals stay
 // in processing/ until the relay decides, then go to sent/YYYYMM/ or, refused for good, to errors/.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,9 +10,12 @@ import { reportHasErrors } from '../../shared/validator/index.js';
 import { unitKey } from '../../shared/validator/units.js';
 import { reportProblems } from '../check/problems.js';
 import { checkPaths } from '../check/validation.js';
-import { sentOnPaper } from '../paper/index.js';
+import { sendOnPaper } from '../paper/index.js';
 import { unitMessageId } from '../transport/bundle.js';
-import { flushOutbox, outboxRecordSchema, spoolUnit, unitsFromReport, type OutboxRecord, type PreparedUnit } from '../transport/sender.js';
+import { flushOutbox, outboxFiles, outboxRecordSchema, sealUnit, SendError, unitsFromReport, type OutboxRecord, type RecipientLookup, type SealedUnit } from '../transport/sender.js';
+import { faultPoint } from '../transport/spool.js';
+import { mapBounded } from '../check/readFiles.js';
+import { Batches, BATCH_UNITS, IN_FLIGHT, passLookup, type ReadyUnit } from './batches.js';
 import type { Session } from '../transport/session.js';
 import { checkUnitFileSizes } from '../transport/unitSize.js';
 import type { AgentStatus } from './agent.js';
@@ -47,12 +51,19 @@ export class Outgoing {
    */
   async flush(): Promise<void> {
     if (this.ctx.session.spool.list('outbox').length === 0) return;
-    const r = await flushOutbox(this.ctx.session, { maxAttempts: 1 });
+    await this.flushIds();
+  }
+
+  /** flush() of these units only (all of the outbox without `only`), IN_FLIGHT submits at a time. */
+  private async flushIds(only?: string[]): Promise<void> {
+    if (only?.length === 0) return;
+    const r = await flushOutbox(this.ctx.session, { maxAttempts: 1, inFlight: IN_FLIGHT, ...(only ? { only } : {}) });
     for (const a of r.accepted) this.ctx.log('accepted', `${a.header.sequence} ${a.header.kinds.join('+')} → ${a.header.receiver.office} ${a.messageId}`);
     for (const f of r.failed) this.ctx.log('send-failed', `${f.header.sequence} ${f.reason}`);
     this.ctx.status.counts.sent += r.accepted.length;
     if (r.pending.length) this.ctx.status.lastError = `${new Date().toISOString()} send: ${r.pending[0]!.lastError ?? ''}`;
-    for (const a of r.accepted) await this.ctx.filing.sent(this.originals(a));
+    // One move journal for everything the relay accepted in this flush.
+    await this.ctx.filing.sent(r.accepted.flatMap((a) => this.originals(a)));
     for (const f of r.failed) await this.refused(f);
   }
 
@@ -120,65 +131,76 @@ export class Outgoing {
     const queued = this.queuedUnits();
     const incomplete: AgentStatus['incomplete'] = [];
     const held: AgentStatus['held'] = [];
-    for (const key of [...groups.keys()].sort((a, b) => a.split('#')[1]!.localeCompare(b.split('#')[1]!))) {
-      const paths = groups.get(key)!;
-      const files = paths.map((p) => basename(p));
-      const waiting = queued.get(key);
-      if (waiting && waiting.files.every((f) => files.includes(f))) {
-        // Sealed and in the outbox; the flush tries it again and files the originals once the relay decides.
-        held.push({ unit: key, files, reason: waiting.lastError ?? '送信待ちです / waiting to be sent', since: waiting.createdAt });
-        continue;
-      }
-      const trouble = this.troubles.get(key);
-      if (trouble && Date.now() < trouble.retryAt) {
-        held.push({ unit: key, files, reason: trouble.reason, since: new Date(trouble.since).toISOString() });
-        continue;
-      }
-      // One unit's failure is that unit's: it is reported and skipped, and the units after it go on.
-      let stage: 'read' | 'send' = 'read';
-      try {
-        // Before a byte is read: a unit too large to send is refused by its files' sizes.
-        checkUnitFileSizes(paths);
-        const report = await checkPaths(paths, { catalog: this.ctx.session.catalog, units: true });
-        const unit = report.units[0];
-        const filesOk = report.files.every((f) => f.valid);
-        const onlyMissing = unit !== undefined && unit.errors.length > 0 && unit.errors.every((e) => e.code === 'E_UNIT_MISSING_FILE' || e.code === 'E_UNIT_REQUIRES');
-        if (filesOk && onlyMissing) {
-          const since = this.firstIncomplete.get(key) ?? Date.now();
-          this.firstIncomplete.set(key, since);
-          const due = Date.now() - since >= this.ctx.settings.incompleteWaitMs;
-          const missing = unit.errors.map((e) => e.message);
-          const entry = { unit: key, files, missing, since: new Date(since).toISOString(), reported: due };
-          incomplete.push(entry);
-          if (due && !this.ctx.status.incomplete.some((i) => i.unit === key && i.reported)) this.ctx.log('incomplete-held', `${key}: ${missing.join(' / ')}`);
-          continue;
-        }
-        this.firstIncomplete.delete(key);
-        if (reportHasErrors(report)) {
-          const { problems } = reportProblems(report, (n) => this.readOrNull(n), this.ctx.session.catalog);
-          await this.ctx.filing.reject(paths, report, problems);
-          this.ctx.status.counts.errors += paths.length;
-          continue;
-        }
-        const h = this.held.get(key);
-        if (h && Date.now() < h.retryAt) {
-          held.push({ unit: key, files, reason: h.reason, since: new Date(h.since).toISOString() });
-          continue;
-        }
-        // The report just made is the one check: the bytes read now are the bytes it checked.
-        const units = await unitsFromReport(report, this.ctx.session);
-        this.troubles.clear(key);
-        stage = 'send';
-        const waits = await this.sendUnit(units);
-        this.held.delete(key);
-        if (waits) held.push({ unit: key, files, reason: waits.lastError ?? '送信待ちです / waiting to be sent', since: waits.createdAt });
-      } catch (e) {
-        const entry = await this.unitFailed(key, paths, stage, e);
-        if (entry) held.push(entry);
-      }
+    // Units that passed their checks go out in batches: sealed while the batch before is submitted.
+    const lookup = passLookup(this.ctx.session);
+    const batches = new Batches((batch) => this.sendBatch(batch, lookup, held));
+    // Checked a few units at a time (their reads overlap), a batch's worth ahead of the batch being
+    // submitted; sent in the order of their sequence.
+    const keys = [...groups.keys()].sort((a, b) => a.split('#')[1]!.localeCompare(b.split('#')[1]!));
+    for (let i = 0; i < keys.length; i += BATCH_UNITS) {
+      const checked = await mapBounded(keys.slice(i, i + BATCH_UNITS), IN_FLIGHT, (key) => this.check(key, groups.get(key)!, queued.get(key), incomplete, held));
+      for (const ready of checked) if (ready) await batches.add(ready);
     }
+    await batches.end();
     this.ctx.status.incomplete = incomplete;
     this.ctx.status.held = held;
+  }
+
+  /**
+   * One unit's checks (too large, incomplete, invalid, held): the unit ready to send, or null when it
+   * is not to be sent now (what became of it is in `incomplete`, `held`, the log, or errors/).
+   */
+  private async check(key: string, paths: string[], waiting: OutboxRecord | undefined, incomplete: AgentStatus['incomplete'], held: AgentStatus['held']): Promise<ReadyUnit | null> {
+    const files = paths.map((p) => basename(p));
+    if (waiting && waiting.files.every((f) => files.includes(f))) {
+      // Sealed and in the outbox; the flush tries it again and files the originals once the relay decides.
+      held.push({ unit: key, files, reason: waiting.lastError ?? '送信待ちです / waiting to be sent', since: waiting.createdAt });
+      return null;
+    }
+    const trouble = this.troubles.get(key);
+    if (trouble && Date.now() < trouble.retryAt) {
+      held.push({ unit: key, files, reason: trouble.reason, since: new Date(trouble.since).toISOString() });
+      return null;
+    }
+    // One unit's failure is that unit's: it is reported and skipped, and the units after it go on.
+    try {
+      // Before a byte is read: a unit too large to send is refused by its files' sizes.
+      checkUnitFileSizes(paths);
+      const report = await checkPaths(paths, { catalog: this.ctx.session.catalog, units: true });
+      const unit = report.units[0];
+      const filesOk = report.files.every((f) => f.valid);
+      const onlyMissing = unit !== undefined && unit.errors.length > 0 && unit.errors.every((e) => e.code === 'E_UNIT_MISSING_FILE' || e.code === 'E_UNIT_REQUIRES');
+      if (filesOk && onlyMissing) {
+        const since = this.firstIncomplete.get(key) ?? Date.now();
+        this.firstIncomplete.set(key, since);
+        const due = Date.now() - since >= this.ctx.settings.incompleteWaitMs;
+        const missing = unit.errors.map((e) => e.message);
+        const entry = { unit: key, files, missing, since: new Date(since).toISOString(), reported: due };
+        incomplete.push(entry);
+        if (due && !this.ctx.status.incomplete.some((i) => i.unit === key && i.reported)) this.ctx.log('incomplete-held', `${key}: ${missing.join(' / ')}`);
+        return null;
+      }
+      this.firstIncomplete.delete(key);
+      if (reportHasErrors(report)) {
+        const { problems } = reportProblems(report, (n) => this.readOrNull(n), this.ctx.session.catalog);
+        await this.ctx.filing.reject(paths, report, problems);
+        this.ctx.status.counts.errors += paths.length;
+        return null;
+      }
+      const h = this.held.get(key);
+      if (h && Date.now() < h.retryAt) {
+        held.push({ unit: key, files, reason: h.reason, since: new Date(h.since).toISOString() });
+        return null;
+      }
+      // The report just made is the one check: the bytes read now are the bytes it checked.
+      const units = await unitsFromReport(report, this.ctx.session);
+      this.troubles.clear(key);
+      return { key, paths, units };
+    } catch (e) {
+      const entry = await this.unitFailed(key, paths, 'read', e);
+      if (entry) held.push(entry);
+      return null;
+    }
   }
 
   /**
@@ -227,28 +249,87 @@ export class Outgoing {
   }
 
   /**
-   * Seals and spools the unit, then submits. The originals stay in processing/ until the relay decides
-   * (flush files them); returns the outbox record when the unit is still waiting there.
+   * Seals and spools a batch of checked units (one group commit), then submits them with a few in
+   * flight. The originals stay in processing/ until the relay decides (flushIds files them); a unit
+   * still waiting in the outbox is shown as held. Returns once the batch's submits are under way: the
+   * returned promise is the rest (Batches waits for it before the next batch's submits).
    */
-  private async sendUnit(units: PreparedUnit[]): Promise<OutboxRecord | null> {
-    const ids: string[] = [];
-    for (const u of units) {
-      // A partner not linked gets the unit on paper (印刷・FAX), as in the app's send step.
-      if (await sentOnPaper(this.ctx.session, u)) {
-        this.ctx.log('paper', `${u.header.sequence} ${u.header.kinds.join('+')} → ${u.header.receiver.office}`);
-        await this.ctx.filing.sent(u.paths.map((p) => basename(p)));
-        continue;
+  private async sendBatch(batch: ReadyUnit[], lookup: RecipientLookup, held: AgentStatus['held']): Promise<() => Promise<void>> {
+    const s = this.ctx.session;
+    const ids = new Map<ReadyUnit, string[]>();
+    const sealed: SealedUnit[] = [];
+    for (const r of batch) {
+      try {
+        const mine: string[] = [];
+        for (const u of r.units) {
+          const id = u.header.messageId;
+          const what = `${u.header.sequence} ${u.header.kinds.join('+')} → ${u.header.receiver.office}`;
+          // Accepted before (a crash came between the relay's answer and the moves): only the filing is left.
+          if (s.spool.exists('sent', `${id}.json`)) {
+            this.ctx.log('already-sent', `${what} ${id}`);
+            await this.ctx.filing.sent(this.originals(s.spool.readRecord('sent', `${id}.json`, outboxRecordSchema)));
+            continue;
+          }
+          mine.push(id);
+          if (s.spool.exists('outbox', `${id}.json`)) {
+            this.ctx.log('already-spooled', `${what} ${id}`);
+            continue;
+          }
+          let unit: SealedUnit;
+          try {
+            unit = await sealUnit(u, s, lookup);
+          } catch (e) {
+            // A partner not linked (not listed, no valid or trusted certificate) gets the unit on paper
+            // (印刷・FAX), as in the app's send step.
+            if (!(e instanceof SendError)) throw e;
+            mine.pop();
+            await sendOnPaper(s, u);
+            this.ctx.log('paper', what);
+            await this.ctx.filing.sent(u.paths.map((p) => basename(p)));
+            continue;
+          }
+          sealed.push(unit);
+          this.ctx.log('spooled', `${what} ${id}`);
+        }
+        ids.set(r, mine);
+      } catch (e) {
+        const entry = await this.unitFailed(r.key, r.paths, 'send', e);
+        if (entry) held.push(entry);
       }
-      const r = await spoolUnit(u, this.ctx.session);
-      this.ctx.log(r.state === 'spooled' ? 'spooled' : r.state, `${u.header.sequence} ${u.header.kinds.join('+')} → ${u.header.receiver.office} ${r.messageId}`);
-      // Accepted before (a crash came between the relay's answer and the moves): only the filing is left.
-      if (r.state === 'already-sent') await this.ctx.filing.sent(this.originals(this.ctx.session.spool.readRecord('sent', `${r.messageId}.json`, outboxRecordSchema)));
-      else ids.push(r.messageId);
     }
-    if (ids.length === 0) return null;
-    await this.flush();
-    const waiting = ids.find((id) => this.ctx.session.spool.exists('outbox', `${id}.json`));
-    return waiting ? this.ctx.session.spool.readRecord('outbox', `${waiting}.json`, outboxRecordSchema) : null;
+    const failAll = async (e: unknown) => {
+      for (const r of ids.keys()) {
+        const entry = await this.unitFailed(r.key, r.paths, 'send', e);
+        if (entry) held.push(entry);
+      }
+    };
+    try {
+      // Envelopes first, then the records that commit them: one wait for the disk for the batch.
+      await s.spool.writeBatch([sealed.map((u) => outboxFiles(u)[0]), sealed.map((u) => outboxFiles(u)[1])]);
+      faultPoint('after-spool');
+    } catch (e) {
+      await failAll(e);
+      return async () => {};
+    }
+    // Caught at once (handled when the caller waits for the rest), so a failure is never unhandled meanwhile.
+    const submitting = this.flushIds([...ids.values()].flat()).then(
+      () => null,
+      (e: unknown) => ({ e }),
+    );
+    return async () => {
+      const failure = await submitting;
+      if (failure) {
+        await failAll(failure.e);
+        return;
+      }
+      for (const [r, mine] of ids) {
+        this.held.delete(r.key);
+        const waiting = mine.find((id) => s.spool.exists('outbox', `${id}.json`));
+        if (!waiting) continue;
+        const record = s.spool.readRecord('outbox', `${waiting}.json`, outboxRecordSchema);
+        held.push({ unit: r.key, files: r.paths.map((p) => basename(p)), reason: record.lastError ?? '送信待ちです / waiting to be sent', since: record.createdAt });
+      }
+    };
   }
 }
 

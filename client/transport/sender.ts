@@ -13,11 +13,12 @@ import { certInfo, type CertInfo } from '../../pki/certs.js';
 import { buildChain, seal } from '../../pki/cms.js';
 import { isRevoked } from '../../pki/crl.js';
 import type { DirectoryEntry } from '../../shared/protocol/index.js';
+import { mapBounded } from '../check/readFiles.js';
 import { checkPaths, listCandidates } from '../check/validation.js';
 import { packBundle, sha256, unitHeaderSchema, unitMessageId, type BundleFile, type UnitHeader } from './bundle.js';
 import { RelayError } from './relayClient.js';
 import type { Session } from './session.js';
-import { faultPoint } from './spool.js';
+import { faultPoint, type SpoolEntry } from './spool.js';
 import { checkUnitFileSizes } from './unitSize.js';
 
 /** The journal of one unit on its way out: spool/{outbox,sent,failed}/<messageId>.json. */
@@ -180,15 +181,21 @@ export async function recipientCertificate(s: Session, office: string): Promise<
   return cert;
 }
 
-/** Signs, encrypts and spools a unit. Returns its message id; spooling the same unit again is a no-op. */
-export async function spoolUnit(unit: PreparedUnit, s: Session): Promise<{ messageId: string; state: 'spooled' | 'already-spooled' | 'already-sent' }> {
-  const id = unit.header.messageId;
-  if (s.spool.exists('sent', `${id}.json`)) return { messageId: id, state: 'already-sent' };
-  if (s.spool.exists('outbox', `${id}.json`)) return { messageId: id, state: 'already-spooled' };
-  const cert = await recipientCertificate(s, unit.header.receiver.office);
+/** Where a unit's recipient certificate comes from: the directory (recipientCertificate), or a pass's cache of it. */
+export type RecipientLookup = (office: string) => Promise<CertInfo>;
+
+/** A unit signed and encrypted for its recipient, with the outbox record that will commit it. */
+export interface SealedUnit {
+  envelope: Buffer;
+  record: OutboxRecord;
+}
+
+/** Signs and encrypts a unit for its recipient; nothing is written. */
+export async function sealUnit(unit: PreparedUnit, s: Session, lookup: RecipientLookup = (office) => recipientCertificate(s, office)): Promise<SealedUnit> {
+  const cert = await lookup(unit.header.receiver.office);
   const envelope = await seal(packBundle(unit.header, unit.files), s.identity, cert);
   const record: OutboxRecord = {
-    messageId: id,
+    messageId: unit.header.messageId,
     header: unit.header,
     files: unit.files.map((f) => f.name),
     size: envelope.length,
@@ -197,8 +204,23 @@ export async function spoolUnit(unit: PreparedUnit, s: Session): Promise<{ messa
     attempts: 0,
     lastError: null,
   };
-  s.spool.write('outbox', `${id}.cms`, envelope);
-  s.spool.write('outbox', `${id}.json`, JSON.stringify(record, null, 2));
+  return { envelope, record };
+}
+
+/** The spool files of a sealed unit: the envelope, then its record (the commit marker). */
+export function outboxFiles({ envelope, record }: SealedUnit): [SpoolEntry, SpoolEntry] {
+  return [
+    { state: 'outbox', name: `${record.messageId}.cms`, data: envelope },
+    { state: 'outbox', name: `${record.messageId}.json`, data: JSON.stringify(record, null, 2) },
+  ];
+}
+
+/** Signs, encrypts and spools a unit. Returns its message id; spooling the same unit again is a no-op. */
+export async function spoolUnit(unit: PreparedUnit, s: Session): Promise<{ messageId: string; state: 'spooled' | 'already-spooled' | 'already-sent' }> {
+  const id = unit.header.messageId;
+  if (s.spool.exists('sent', `${id}.json`)) return { messageId: id, state: 'already-sent' };
+  if (s.spool.exists('outbox', `${id}.json`)) return { messageId: id, state: 'already-spooled' };
+  for (const f of outboxFiles(await sealUnit(unit, s))) s.spool.write(f.state, f.name, f.data);
   faultPoint('after-spool');
   return { messageId: id, state: 'spooled' };
 }
@@ -216,6 +238,8 @@ export interface FlushOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Only these message ids (the units just spooled); the rest of the backlog is left for the next flush. */
   only?: string[];
+  /** How many submits may wait for the relay at once (default 1: one after the other). */
+  inFlight?: number;
 }
 
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -233,57 +257,69 @@ export function isPermanentRefusal(e: RelayError): boolean {
   return e.status >= 400 && e.status < 500;
 }
 
-/** Submits everything in the outbox, oldest sequence first, retrying with backoff and the same id. */
+type Outcome = 'accepted' | 'failed' | 'pending';
+
+/**
+ * Submits everything in the outbox, oldest sequence first, retrying with backoff and the same id;
+ * `inFlight` submits at a time. What the relay decided is committed to the spool at the end as one
+ * group commit (records rewritten, then moved to sent/ or failed/, each folder fsynced once): a crash
+ * before it leaves the units in the outbox, sent again with the same id, which the relay recognises.
+ */
 export async function flushOutbox(s: Session, opts: FlushOptions = {}): Promise<FlushResult> {
-  const result: FlushResult = { accepted: [], failed: [], pending: [] };
-  const sleep = opts.sleep ?? wait;
-  const ids = s.spool.list('outbox').filter((id) => !opts.only || opts.only.includes(id));
+  const only = opts.only ? new Set(opts.only) : null;
+  const ids = s.spool.list('outbox').filter((id) => !only || only.has(id));
   // A damaged record stops the flush with a SpoolRecordError naming it, as an unreadable one always did.
   const records = ids.map((id) => s.spool.readRecord('outbox', `${id}.json`, outboxRecordSchema));
   records.sort((a, b) => a.header.sequence.localeCompare(b.header.sequence) || a.messageId.localeCompare(b.messageId));
-  for (const record of records) {
-    const id = record.messageId;
-    const envelope = s.spool.read('outbox', `${id}.cms`);
-    let delay = opts.backoffMs ?? 500;
-    for (let attempt = 1; ; attempt++) {
-      record.attempts++;
+  const outcomes = await mapBounded(records, opts.inFlight ?? 1, (record) => submitRecord(s, record, opts));
+  const result: FlushResult = { accepted: [], failed: [], pending: [] };
+  records.forEach((record, i) => {
+    if (outcomes[i] === 'accepted') result.accepted.push(record);
+    else if (outcomes[i] === 'failed') result.failed.push({ ...record, reason: record.lastError ?? '' });
+    else result.pending.push(record);
+  });
+  const failedAt = new Date().toISOString();
+  const rewritten = [...result.accepted, ...result.failed.map(({ reason: _reason, ...r }) => ({ ...r, failedAt })), ...result.pending];
+  await s.spool.writeBatch([rewritten.map((r) => ({ state: 'outbox' as const, name: `${r.messageId}.json`, data: JSON.stringify(r, null, 2) }))]);
+  const files = (rs: OutboxRecord[]) => rs.flatMap((r) => [`${r.messageId}.cms`, `${r.messageId}.json`]);
+  await s.spool.moveBatch([
+    { from: 'outbox', to: 'sent', names: files(result.accepted) },
+    { from: 'outbox', to: 'failed', names: files(result.failed) },
+  ]);
+  return result;
+}
+
+/** Submits one record until the relay decides or the attempts run out; the record says what happened. */
+async function submitRecord(s: Session, record: OutboxRecord, opts: FlushOptions): Promise<Outcome> {
+  const sleep = opts.sleep ?? wait;
+  const id = record.messageId;
+  const envelope = await readFile(s.spool.path('outbox', `${id}.cms`));
+  let delay = opts.backoffMs ?? 500;
+  for (let attempt = 1; ; attempt++) {
+    record.attempts++;
+    try {
+      let accepted;
       try {
-        let accepted;
-        try {
-          accepted = (await s.client.submit({ messageId: id, sender: record.header.sender, receiver: record.header.receiver, sequence: record.header.sequence, month: record.header.month, kinds: record.header.kinds, files: record.files, sha256: record.sha256 }, envelope)).message;
-        } catch (e) {
-          // The relay has this id with other bytes: an earlier run of ours got it accepted before the spool
-          // was rewritten. Our own earlier message is as good as this one.
-          if (!(e instanceof RelayError && e.status === 409)) throw e;
-          accepted = await s.client.message(id);
-          if (accepted.sender.office !== s.config.office) throw e;
-        }
-        faultPoint('after-accept');
-        record.acceptedAt = new Date().toISOString();
-        record.relayStatus = accepted.status;
-        record.lastError = null;
-        s.spool.write('outbox', `${id}.json`, JSON.stringify(record, null, 2));
-        s.spool.move('outbox', 'sent', [`${id}.cms`, `${id}.json`]);
-        result.accepted.push(record);
-        break;
+        accepted = (await s.client.submit({ messageId: id, sender: record.header.sender, receiver: record.header.receiver, sequence: record.header.sequence, month: record.header.month, kinds: record.header.kinds, files: record.files, sha256: record.sha256 }, envelope)).message;
       } catch (e) {
-        const err = e instanceof RelayError ? e : new RelayError(0, 'error', String((e as Error).message), String((e as Error).message));
-        record.lastError = `${err.ja} / ${err.en}`;
-        if (isPermanentRefusal(err)) {
-          s.spool.write('outbox', `${id}.json`, JSON.stringify({ ...record, failedAt: new Date().toISOString() }, null, 2));
-          s.spool.move('outbox', 'failed', [`${id}.cms`, `${id}.json`]);
-          result.failed.push({ ...record, reason: record.lastError });
-          break;
-        }
-        s.spool.write('outbox', `${id}.json`, JSON.stringify(record, null, 2));
-        if (attempt >= (opts.maxAttempts ?? 5)) {
-          result.pending.push(record);
-          break;
-        }
-        await sleep(Math.max(err.retryAfterMs ?? 0, delay));
-        delay = Math.min(delay * 2, opts.maxBackoffMs ?? 30_000);
+        // The relay has this id with other bytes: an earlier run of ours got it accepted before the spool
+        // was rewritten. Our own earlier message is as good as this one.
+        if (!(e instanceof RelayError && e.status === 409)) throw e;
+        accepted = await s.client.message(id);
+        if (accepted.sender.office !== s.config.office) throw e;
       }
+      faultPoint('after-accept');
+      record.acceptedAt = new Date().toISOString();
+      record.relayStatus = accepted.status;
+      record.lastError = null;
+      return 'accepted';
+    } catch (e) {
+      const err = e instanceof RelayError ? e : new RelayError(0, 'error', String((e as Error).message), String((e as Error).message));
+      record.lastError = `${err.ja} / ${err.en}`;
+      if (isPermanentRefusal(err)) return 'failed';
+      if (attempt >= (opts.maxAttempts ?? 5)) return 'pending';
+      await sleep(Math.max(err.retryAfterMs ?? 0, delay));
+      delay = Math.min(delay * 2, opts.maxBackoffMs ?? 30_000);
     }
   }
-  return result;
 }
