@@ -159,6 +159,24 @@ describe('the agent when one unit goes wrong', () => {
     expect(cm.spool.list('failed')).toEqual([]);
   });
 
+  it('checks the direction itself: a unit that came to this office goes to errors/ saying so, never sealed or offered to the relay', async () => {
+    await setup();
+    // The care manager's unit, dropped into the provider's export folder (whose agent is running).
+    const hexp = hh.config.folders.export;
+    const unit = ticketUnit('202504');
+    for (const f of unit) writeFileSync(join(hexp, f.name), f.data);
+    const errors = join(hexp, 'errors');
+    await waitFor('the unit to be moved to errors/', () => csvIn(errors).length === 3);
+    expect(csvIn(errors)).toEqual(names(unit));
+    const report = readFileSync(join(errors, `${unit[0]!.name}.errors.txt`), 'utf8');
+    expect(report).toContain('これは 1310000011 からこの事業所（1310000029）に届いたファイルです');
+    expect(report).not.toContain('連携サービスが受け付けませんでした');
+    // Not sealed, not submitted: the relay never saw it.
+    expect(hh.spool.list('failed')).toEqual([]);
+    expect(hh.spool.list('outbox')).toEqual([]);
+    expect(exchange.store.auditLog(100_000).filter((e) => e.action === 'submit' && e.office === '1310000029')).toEqual([]);
+  });
+
   it('never shows a unit the relay refuses for good (413) as sent: errors/ with the reason, failed/ in the spool', async () => {
     // A relay configured far below our own limit: it answers 413 to any real unit.
     await setup({ maxUnitBytes: 1024 });

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { parseFileName } from '../../shared/validator/fileName.js';
 import { reportHasErrors } from '../../shared/validator/index.js';
 import { unitKey } from '../../shared/validator/units.js';
+import { directionBlock } from '../app/sendChecks.js';
 import { reportProblems } from '../check/problems.js';
 import { checkPaths } from '../check/validation.js';
 import { sendOnPaper } from '../paper/index.js';
@@ -185,6 +186,19 @@ export class Outgoing {
         const { problems } = reportProblems(report, (n) => this.readOrNull(n), this.ctx.session.catalog);
         await this.ctx.filing.reject(paths, report, problems);
         this.ctx.status.counts.errors += paths.length;
+        return null;
+      }
+      // The direction, before the relay is asked anything: this office sends, another receives. A unit
+      // that came here (or names another sender) will never be accepted, so it is not held and retried.
+      const wrongWay = unit ? directionBlock(unit, this.ctx.session.config.office) : null;
+      if (wrongWay) {
+        this.ctx.log('wrong-direction', `${key}: ${wrongWay.message.en}`);
+        this.ctx.status.counts.errors += paths.length;
+        await this.ctx.filing.notSent(files, {
+          code: 'WRONG_DIRECTION',
+          ...wrongWay.message,
+          hint: { ja: '届いたファイルは取り込みフォルダのものです。書き出しフォルダには、この事業所から送るファイルだけを置いてください', en: 'Files that arrived belong in the import folder; put only files this office sends into the export folder' },
+        });
         return null;
       }
       const h = this.held.get(key);
