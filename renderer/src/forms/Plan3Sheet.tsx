@@ -64,7 +64,7 @@ export function Plan3Sheet({ form }: { form: Plan3Form }) {
             Array.from({ length: 8 }, (_, c) => <span key={`c${h}-${c}`} className={`week-cell${h % 2 === 0 ? ' week-cell-even' : ''}`} style={{ gridColumn: FIRST_DAY_COLUMN + c, gridRowStart: h * 4 + 1, gridRowEnd: h * 4 + 5 }} />),
           )}
           {form.services.map((s) => (
-            <span key={`${s.day}-${s.startMin}-${s.text}`} className={s.endMin - s.startMin < SHORT_MIN ? 'week-slot week-slot-short' : 'week-slot'} data-testid="plan3-slot" data-day={WEEKDAYS[s.day]?.label} style={{ gridColumn: FIRST_DAY_COLUMN + s.day, ...rows(s.startMin, s.endMin), ...lane(s) }}>
+            <span key={`${s.day}-${s.startMin}-${s.text}`} className={s.endMin - s.startMin < SHORT_MIN ? 'week-slot week-slot-short' : 'week-slot'} data-testid="plan3-slot" data-day={WEEKDAYS[s.day]?.label} title={`${s.text} ${s.time}`} style={{ gridColumn: FIRST_DAY_COLUMN + s.day, ...rows(s.startMin, s.endMin), ...lane(s) }}>
               <span className="week-slot-text">{s.text}</span>
               <span className="week-slot-time">{s.time}</span>
             </span>

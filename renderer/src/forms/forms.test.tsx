@@ -98,6 +98,8 @@ describe('第2表, 第3表, 補足 and the ticket tables', () => {
     const [a, b] = screen.getAllByTestId('plan3-slot');
     expect([a!.style.width, b!.style.width]).toEqual(['calc(50% - 4px)', 'calc(50% - 4px)']);
     expect([a!.style.marginLeft, b!.style.marginLeft]).toEqual(['calc(0% + 2px)', 'calc(50% + 2px)']);
+    // A narrow lane clips its words: the whole name and time are on the block's title.
+    expect(b!.getAttribute('title')).toBe('訪問看護 9:30～11:00');
   });
 
   it('shows 利用者補足情報 as a card with words for its codes', () => {
