@@ -4,6 +4,8 @@
 // write to the last acceptance. 3 rounds, each with units of its own; a wait that does not end is
 // cut off and counted, not waited out for ever. Then the agent's CPU while idle, with no foreign
 // files in the export folder and with 10,000 (it should not grow with them).
+// First, as in the CLI and the app's back end that run the agent: the thread pool's size.
+import '../platform/threadPool.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

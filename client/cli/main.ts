@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // careplan-link command line. Each subcommand is a thin adapter over shared/, pki/ and client/.
-// The relay fsyncs every payload before it answers; more threads let those run side by side.
-// (Read by libuv when its thread pool starts, which happens after this line.)
-process.env.UV_THREADPOOL_SIZE ??= '16';
+// The relay fsyncs every payload before it answers, the agent files hundreds of files in a burst:
+// more threads let those run side by side (read by libuv when its thread pool starts, after this).
+import '../../platform/threadPool.js';
 // Spec data other than the shipped one is read strictly, with zod; the shipped data is not (specs.ts).
 if (process.env.CAREPLAN_LINK_SPECS) await import('../check/strictSpecs.js');
 const { runCli } = await import('./run.js');

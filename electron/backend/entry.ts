@@ -2,6 +2,8 @@
 // utilityProcess.fork and sends one `init` message with the MessagePort attached; the back end is
 // served on that port until main says stop. The password arrives only in that message, never in
 // argv or the environment, and is never logged.
+// First: the thread pool's size is read when the pool starts (platform/threadPool.ts).
+import '../../platform/threadPool.js';
 import type { MessageEvent } from 'electron';
 import { backendInitSchema } from '../port/protocol.js';
 import { serveBackend } from './host.js';
