@@ -3,7 +3,7 @@
 // UNC and Japanese paths untouched, names compared without case) and privately (0600/0700, an
 // owner-only ACL on Windows). One writer per spool: acquireLock. See docs/architecture.md.
 export { fsPlatform, onWindows } from './os.js';
-export { freeName, pathsFor, sameName, type FreeNameOptions } from './paths.js';
+export { FolderNames, freeName, pathsFor, sameName, type FreeNameOptions } from './paths.js';
 export {
   backoff,
   DEFAULT_MAX_WAIT_MS,

@@ -1,6 +1,6 @@
 // Pure path handling: UNC and Japanese paths pass through unchanged; names compare as the OS does.
 import { describe, expect, it } from 'vitest';
-import { freeName, pathsFor, sameName } from './paths.js';
+import { FolderNames, freeName, pathsFor, sameName } from './paths.js';
 
 const unc = '\\\\server\\share\\ケアプラン\\送信済み';
 
@@ -33,5 +33,28 @@ describe('freeName', () => {
     expect(p.dirname(`${unc}\\A.CSV`)).toBe(unc);
     expect(p.basename(`${unc}\\A.CSV`)).toBe('A.CSV');
     expect(pathsFor('linux').sep).toBe('/');
+  });
+});
+
+describe('FolderNames', () => {
+  it('finds a name as sameName compares it, and freeName picks the same free name from it as from a list', () => {
+    const listed = ['UPPLAN_1.CSV', 'UPPLAN_1 (2).CSV', '利用者Ａ.CSV'];
+    const win = new FolderNames(listed, 'win32');
+    expect(win.find('upplan_1.csv')).toBe('UPPLAN_1.CSV');
+    expect(win.find('利用者Ａ.csv')).toBe('利用者Ａ.CSV');
+    expect(win.find('UPPLAN_2.CSV')).toBeNull();
+    const posix = new FolderNames(listed, 'linux');
+    expect(posix.find('upplan_1.csv')).toBeNull();
+    expect(posix.find('UPPLAN_1.CSV')).toBe('UPPLAN_1.CSV');
+    for (const platform of ['win32', 'linux'] as const) {
+      for (const name of ['upplan_1.csv', 'UPPLAN_1.CSV', 'UPPLAN_3.CSV']) {
+        expect(freeName('/x', name, { platform, names: new FolderNames(listed, platform) })).toBe(freeName('/x', name, { platform, names: listed }));
+      }
+    }
+    // A name removed is free again; removing a case variant on win32 does not remove the name listed.
+    win.delete('upplan_1.csv');
+    expect(win.has('UPPLAN_1.CSV')).toBe(true);
+    win.delete('UPPLAN_1.CSV');
+    expect(win.has('upplan_1.csv')).toBe(false);
   });
 });

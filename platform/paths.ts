@@ -19,11 +19,49 @@ export function sameName(a: string, b: string, platform: NodeJS.Platform = fsPla
   return a === b || a.toUpperCase() === b.toUpperCase();
 }
 
+/**
+ * The names in one folder, looked up the way sameName compares them (without case on Windows) in a
+ * Set: a burst claims and files thousands of files, and a list search per file grew with the square
+ * of their number (issue 16).
+ */
+export class FolderNames {
+  private readonly byKey = new Map<string, string>();
+
+  constructor(
+    names: Iterable<string> = [],
+    private readonly platform: NodeJS.Platform = fsPlatform.name,
+  ) {
+    for (const n of names) this.add(n);
+  }
+
+  private key(name: string): string {
+    // Upper case, as sameName compares on Windows.
+    return onWindows(this.platform) ? name.toUpperCase() : name;
+  }
+
+  /** The name in the folder that `name` would be (itself, or on Windows a case variant); null if none. */
+  find(name: string): string | null {
+    return this.byKey.get(this.key(name)) ?? null;
+  }
+
+  has(name: string): boolean {
+    return this.byKey.has(this.key(name));
+  }
+
+  add(name: string): void {
+    this.byKey.set(this.key(name), name);
+  }
+
+  delete(name: string): void {
+    if (this.find(name) === name) this.byKey.delete(this.key(name));
+  }
+}
+
 export interface FreeNameOptions {
   /** Whose path rules and name comparison to use (default: the real OS for paths, fsPlatform for names). */
   platform?: NodeJS.Platform;
   /** The names already in `dir` (default: read from disk; a missing folder has none). */
-  names?: readonly string[];
+  names?: readonly string[] | FolderNames;
 }
 
 function namesIn(dir: string): string[] {
@@ -44,7 +82,7 @@ export function freeName(dir: string, name: string, options: FreeNameOptions = {
   const p = options.platform ? pathsFor(options.platform) : path;
   const platform = options.platform ?? fsPlatform.name;
   const taken = options.names ?? namesIn(dir);
-  const isTaken = (candidate: string) => taken.some((n) => sameName(n, candidate, platform));
+  const isTaken = taken instanceof FolderNames ? (candidate: string) => taken.has(candidate) : (candidate: string) => taken.some((n) => sameName(n, candidate, platform));
   if (!isTaken(name)) return p.join(dir, name);
   const ext = p.extname(name);
   const stem = p.basename(name, ext);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalizedError } from '../shared/errors.js';
 import { fsPlatform } from './os.js';
+import { FolderNames } from './paths.js';
 import { backoff, FileBusyError, moveInto, moveIntoSync, renameWithRetry, renameWithRetrySync, unlinkWithRetry, unlinkWithRetrySync } from './retry.js';
 
 const held = (code = 'EBUSY') => Object.assign(new Error(`${code}: resource busy or locked`), { code });
@@ -129,5 +130,30 @@ describe('moveInto', () => {
     fs.writeFileSync(join(dir, 'upplan_1.csv'), 'second');
     fsPlatform.name = 'win32';
     expect(await moveInto(join(dir, 'upplan_1.csv'), join(dir, 'sent'))).toBe(join(dir, 'sent', 'upplan_1 (2).csv'));
+  });
+
+  it('moves run side by side into one listed folder never pick the same free name, and a failed move frees its name', async () => {
+    for (const kind of ['set', 'list']) {
+      const dir = fs.mkdtempSync(join(tmpdir(), 'cpl-move-'));
+      const target = join(dir, 'sent');
+      fs.mkdirSync(target);
+      fs.writeFileSync(join(target, 'A.CSV'), 'there');
+      const names = kind === 'set' ? new FolderNames(fs.readdirSync(target)) : fs.readdirSync(target);
+      const sources = ['x', 'y', 'z'].map((d) => {
+        fs.mkdirSync(join(dir, d));
+        fs.writeFileSync(join(dir, d, 'A.CSV'), d);
+        return join(dir, d, 'A.CSV');
+      });
+      // The three renames are under way together: each must have taken its name before the others chose.
+      const moved = await Promise.all(sources.map((p) => moveInto(p, target, { names })));
+      expect(new Set(moved).size).toBe(3);
+      for (const [i, p] of moved.entries()) expect(fs.readFileSync(p, 'utf8')).toBe(['x', 'y', 'z'][i]);
+      expect(fs.readdirSync(target)).toHaveLength(4);
+      const failing = () => Promise.reject(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }));
+      await expect(moveInto(join(dir, 'gone', 'B.CSV'), target, { names, rename: failing })).rejects.toMatchObject({ code: 'ENOENT' });
+      const has = (n: string) => (names instanceof FolderNames ? names.has(n) : names.includes(n));
+      expect(has('B.CSV')).toBe(false);
+      expect(moved.every((p) => has(p.slice(target.length + 1)))).toBe(true);
+    }
   });
 });

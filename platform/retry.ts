@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LocalizedError } from '../shared/errors.js';
-import { freeName } from './paths.js';
+import { FolderNames, freeName } from './paths.js';
 
 /** The codes a held file gives on Windows; elsewhere they are rarer and also worth a short wait. */
 const HELD = new Set(['EBUSY', 'EPERM', 'EACCES']);
@@ -166,9 +166,10 @@ export interface MoveOptions {
   /**
    * The names already in `dir` (which exists: the caller listed it), when the caller moves many files
    * into it: read once instead of once per file (a folder of thousands made each move cost a listing).
-   * The moved file's name is added.
+   * The moved file's name is added as it is chosen, before the rename (removed again if the rename
+   * fails): moves run side by side never pick the same free name.
    */
-  names?: string[];
+  names?: string[] | FolderNames;
 }
 
 /**
@@ -179,9 +180,18 @@ export interface MoveOptions {
 export async function moveInto(file: string, dir: string, options: RenameOptions & MoveOptions = {}): Promise<string> {
   // A folder whose names the caller listed is there already.
   if (!options.names) await fs.promises.mkdir(dir, { recursive: true });
-  const target = freeName(dir, path.basename(file), options.names ? { names: options.names } : {});
-  await renameWithRetry(file, target, options);
-  options.names?.push(path.basename(target));
+  const names = options.names;
+  const target = freeName(dir, path.basename(file), names ? { names } : {});
+  const name = path.basename(target);
+  if (names instanceof FolderNames) names.add(name);
+  else names?.push(name);
+  try {
+    await renameWithRetry(file, target, options);
+  } catch (e) {
+    if (names instanceof FolderNames) names.delete(name);
+    else if (names) names.splice(names.lastIndexOf(name), 1);
+    throw e;
+  }
   return target;
 }
 

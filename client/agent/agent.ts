@@ -3,11 +3,12 @@
 // truth. Every step is a rename or a spool record, so a crash or reboot resumes where it was.
 import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { cleanTmp, ensurePrivateDir, ensurePrivateFile, ORPHAN_TMP_AGE_MS, PRIVATE_FILE_MODE, renameWithRetrySync, unlinkWithRetrySync, writeDurable } from '../../platform/fs.js';
+import { cleanTmp, ensurePrivateDir, FolderNames, ensurePrivateFile, ORPHAN_TMP_AGE_MS, PRIVATE_FILE_MODE, renameWithRetrySync, unlinkWithRetrySync, writeDurable } from '../../platform/fs.js';
 import { isSendableName } from '../check/clerkWording.js';
+import { mapBounded } from '../check/readFiles.js';
 import { receiveAll, type ReceiveSummary } from '../transport/receiver.js';
 import { announce, type Session } from '../transport/session.js';
-import { claimInto } from './claim.js';
+import { claimInto, CLAIMS_AT_ONCE } from './claim.js';
 import { duplicateReason, Filing } from './filing.js';
 import { ExportScan } from './exportScan.js';
 import { SettleAlarm, Settler } from './folders.js';
@@ -345,25 +346,42 @@ export class Agent {
    */
   private async claimSettled(): Promise<void> {
     const present = new Set<string>();
-    // processing/'s names, listed once for the pass's claims (claim.ts adds each name it takes).
-    let inProcessing: string[] | null = null;
+    const due: { name: string; path: string }[] = [];
     for (const name of this.scan.specNames()) {
       const path = join(this.exportDir, name);
       present.add(path);
-      if (!this.settler.observe(path)) continue;
-      try {
-        // A held file waits briefly and is tried again at the next rescan; the other files go on.
-        inProcessing ??= readdirSync(this.processing);
-        const claim = await claimInto(path, this.processing, { names: inProcessing });
+      if (this.settler.observe(path)) due.push({ name, path });
+    }
+    if (due.length > 0) {
+      // processing/'s names, listed once for the pass's claims; each claim adds the name it takes
+      // before its rename, so a few claims run side by side (a burst's renames one after the other
+      // left the loop waiting on the disk; the names in the export folder are distinct, so no two
+      // claims want one name). What each came to is logged, and a conflict filed, in name order.
+      const inProcessing = new FolderNames(readdirSync(this.processing));
+      const claims = await mapBounded(due, CLAIMS_AT_ONCE, ({ path }) =>
+        claimInto(path, this.processing, { names: inProcessing }).then(
+          (claim) => ({ claim, error: null }),
+          (error: unknown) => ({ claim: null, error }),
+        ),
+      );
+      for (const [i, { claim, error }] of claims.entries()) {
+        const { name, path } = due[i]!;
+        // A held file waited briefly and is tried again at the next rescan; the other files went on.
+        if (!claim) {
+          this.log('claim-retry-later', `${name}: ${errorText(error)}`);
+          continue;
+        }
         this.settler.forget(path);
         if (claim.state === 'claimed') this.log('claimed', claim.name);
         else if (claim.state === 'same') this.log('claim-same', `${name}: ${claim.name}`);
         else {
-          await this.filing.setAside(path, duplicateReason(claim.name));
-          this.status.counts.errors += 1;
+          try {
+            await this.filing.setAside(path, duplicateReason(claim.name));
+            this.status.counts.errors += 1;
+          } catch (err) {
+            this.log('claim-retry-later', `${name}: ${errorText(err)}`);
+          }
         }
-      } catch (err) {
-        this.log('claim-retry-later', `${name}: ${errorText(err)}`);
       }
     }
     this.settler.keepOnly(present);

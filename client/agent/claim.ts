@@ -5,7 +5,7 @@
 // the caller decides on (the agent files it in errors/ with the reason, the app refuses the unit).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { copyDurable, freeName, moveInto, sameName, unlinkWithRetry, type RetryOptions } from '../../platform/fs.js';
+import { copyDurable, FolderNames, freeName, moveInto, sameName, unlinkWithRetry, type RetryOptions } from '../../platform/fs.js';
 
 /**
  * How long a claim waits for a held file (antivirus, the care software still closing it): short,
@@ -13,10 +13,14 @@ import { copyDurable, freeName, moveInto, sameName, unlinkWithRetry, type RetryO
  */
 export const CLAIM_WAIT_MS = 1_000;
 
+/** How many claims of one pass run at once (each is a rename waiting on the disk). */
+export const CLAIMS_AT_ONCE = 8;
+
 export type Claim = { state: 'claimed' | 'same'; name: string } | { state: 'conflict'; name: string };
 
 /** The name of the file in `dir` that `name` would be on this platform (itself, or on Windows a case variant). */
-export function nameIn(dir: string, name: string, names: readonly string[] = readdirSync(dir)): string | null {
+export function nameIn(dir: string, name: string, names: readonly string[] | FolderNames = readdirSync(dir)): string | null {
+  if (names instanceof FolderNames) return names.find(name);
   return names.find((n) => sameName(n, name)) ?? null;
 }
 
@@ -35,9 +39,9 @@ export interface ClaimOptions extends RetryOptions {
   copy?: boolean;
   /**
    * The names in `processing`, when the caller claims many files (listed once, not once per claim);
-   * the claimed file's name is added.
+   * the claimed file's name is added (before its rename, so claims may run side by side).
    */
-  names?: string[];
+  names?: string[] | FolderNames;
 }
 
 /** Takes `file` into `processing` (see the top of this file). */
@@ -52,7 +56,8 @@ export async function claimInto(file: string, processing: string, options: Claim
   if (!options.copy) return { state: 'claimed', name: basename(await moveInto(file, processing, { ...wait, ...(options.names ? { names: options.names } : {}) })) };
   const target = freeName(processing, basename(file), options.names ? { names: options.names } : {});
   copyDurable(file, target, wait);
-  options.names?.push(basename(target));
+  if (options.names instanceof FolderNames) options.names.add(basename(target));
+  else options.names?.push(basename(target));
   await unlinkWithRetry(file, wait);
   return { state: 'claimed', name: basename(target) };
 }

@@ -10,12 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { FileBusyError, freeName, isHeldError, moveInto, renameWithRetry, unlinkWithRetry, writeDurable, writeDurableAsync } from '../../platform/fs.js';
+import { FileBusyError, FolderNames, freeName, isHeldError, moveInto, renameWithRetry, unlinkWithRetry, writeDurable, writeDurableAsync } from '../../platform/fs.js';
 import type { ErrorProblem } from '../../shared/api/types.js';
 import { localizedTextSchema } from '../../shared/errorSchemas.js';
 import type { CheckReport } from '../../shared/report/types.js';
 import { localMonth } from '../../shared/time.js';
 import { faultPoint, parseRecord, SpoolRecordError } from '../transport/spool.js';
+import { mapBounded } from '../check/readFiles.js';
 import { DAMAGED_JOURNAL, japanesePart, notSentText, rejectedText } from './errorsText.js';
 import { errorText } from './troubles.js';
 
@@ -32,6 +33,8 @@ type MoveJournal = z.infer<typeof moveJournalSchema>;
  * journal stays until every file has moved, so a later pass finishes what a held file left.
  */
 export const MOVE_WAIT_MS = 5_000;
+/** How many files of one journal move into sent/ at once (each a rename waiting on the disk). */
+export const MOVES_AT_ONCE = 8;
 
 const isJournal = (name: string) => name.startsWith('.moving-') && name.endsWith('.json');
 
@@ -124,12 +127,14 @@ export class Filing {
 
   private async finish(journal: string, { to, files, reason }: MoveJournal): Promise<void> {
     let held: FileBusyError | null = null;
-    // The target's names are listed once for the whole journal, not once per file moved.
+    // The target's names are listed once for the whole journal, not once per file moved. Into sent/ a
+    // few files move at once (each move takes its free name before its rename); the journal names them
+    // all, so a crash leaves the rest to resume whatever order they went in.
     mkdirSync(to, { recursive: true });
-    const names = readdirSync(to);
-    for (const f of files) {
+    const names = new FolderNames(readdirSync(to));
+    const left = files.filter((f) => existsSync(join(this.dirs.processing, f)));
+    await mapBounded(left, reason ? 1 : MOVES_AT_ONCE, async (f) => {
       const p = join(this.dirs.processing, f);
-      if (!existsSync(p)) continue;
       try {
         if (reason) await this.fileWithReason(p, to, reason, files);
         else await moveInto(p, to, { maxWaitMs: MOVE_WAIT_MS, names });
@@ -138,7 +143,7 @@ export class Filing {
         if (!(e instanceof FileBusyError)) throw e;
         held ??= e;
       }
-    }
+    });
     if (held) {
       this.log('move-later', `${basename(journal)}: ${errorText(held)}`);
       this.unfinished.set(journal, files);
