@@ -7,7 +7,7 @@
 import fs, { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fsPlatform } from '../../platform/fs.js';
 import { checkPaths } from '../check/validation.js';
@@ -15,6 +15,8 @@ import { loadCatalog } from '../check/specs.js';
 import type { Session } from '../transport/session.js';
 import { Spool } from '../transport/spool.js';
 import { Agent, type AgentSettings } from './agent.js';
+import { CLAIMS_AT_ONCE } from './claim.js';
+import { ticketUnit } from './testSupport.js';
 
 const VALID = join(import.meta.dirname, '..', '..', 'fixtures', 'valid');
 const PLAN = 'UPPLAN_202504_1310000011_43_1310000029_11_20250425120002.CSV';
@@ -257,5 +259,38 @@ describe('a move journal cut short by a power failure', () => {
     await expect(a.agent.tick()).rejects.toMatchObject({ path: journal, field: 'files' });
     expect(a.receives()).toBe(1);
     expect(existsSync(journal)).toBe(true);
+  });
+});
+
+describe('a burst of exports', () => {
+  it('is claimed CLAIMS_AT_ONCE renames at a time (not one after the other), each file under its own name', async () => {
+    const a = offlineAgent({ autoSend: true });
+    const files = ['202501', '202502', '202503', '202504', '202505'].flatMap((m) => ticketUnit(m));
+    for (const f of files) writeFileSync(join(a.exp, f.name), f.data);
+    let inFlight = 0;
+    let most = 0;
+    let claims = 0;
+    const renameAsync = fs.promises.rename;
+    vi.spyOn(fs.promises, 'rename').mockImplementation(async (from, to) => {
+      const claim = String(to).startsWith(a.processing + sep);
+      if (claim) {
+        claims++;
+        most = Math.max(most, ++inFlight);
+      }
+      try {
+        await renameAsync(from, to);
+      } finally {
+        if (claim) inFlight--;
+      }
+    });
+    syncBuiltinESMExports();
+    await a.agent.tick();
+    await a.agent.tick();
+    const names = files.map((f) => f.name).sort();
+    expect(readdirSync(a.processing).filter((n) => !n.startsWith('.')).sort()).toEqual(names);
+    expect(events(a.agent, 'claimed').map((e) => e.detail).sort()).toEqual(names);
+    // One rename each, and the pass had several under way together, never more than its limit.
+    expect(claims).toBe(files.length);
+    expect(most).toBe(CLAIMS_AT_ONCE);
   });
 });
