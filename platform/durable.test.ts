@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanTmp, copyDurable, TMP_PREFIX, tmpPathFor, writeDurable, writeDurableAsync, writeDurableBatch } from './durable.js';
+import { BATCH_IN_FLIGHT, cleanTmp, copyDurable, TMP_PREFIX, tmpPathFor, writeDurable, writeDurableAsync, writeDurableBatch } from './durable.js';
 import { fsPlatform } from './os.js';
 
 const realPlatform = fsPlatform.name;
@@ -154,6 +154,32 @@ describe('a batch of durable writes (one group commit)', () => {
     expect(renames).toEqual([...data, ...records]);
     expect(fs.readdirSync(tmp)).toEqual([]);
     if (posix) expect(fs.statSync(records[0]!).mode & 0o777).toBe(0o600);
+  });
+
+  it("renames a group's files BATCH_IN_FLIGHT at a time, and none of the next group before all of it", async () => {
+    const dir = scratch();
+    const tmp = join(dir, 'tmp');
+    fs.mkdirSync(tmp);
+    const data = Array.from({ length: 20 }, (_, i) => join(dir, `${i}.cms`));
+    const records = data.map((f) => f.replace(/\.cms$/, '.json'));
+    let inFlight = 0;
+    let most = 0;
+    const early: string[] = [];
+    const rename = fs.promises.rename;
+    vi.spyOn(fs.promises, 'rename').mockImplementation(async (a, b) => {
+      if (String(b).endsWith('.json') && !data.every((f) => fs.existsSync(f))) early.push(String(b));
+      most = Math.max(most, ++inFlight);
+      try {
+        await rename(a, b);
+      } finally {
+        inFlight--;
+      }
+    });
+    await writeDurableBatch([data.map((target) => ({ target, data: 'd' })), records.map((target) => ({ target, data: 'r' }))], { tmpDir: tmp });
+    expect(most).toBe(BATCH_IN_FLIGHT);
+    expect(early).toEqual([]);
+    expect([...data, ...records].every((f) => fs.existsSync(f))).toBe(true);
+    expect(fs.readdirSync(tmp)).toEqual([]);
   });
 
   it('leaves no tmp file and no target when one write fails', async () => {

@@ -156,8 +156,19 @@ export interface DurableItem {
   data: Buffer | string | readonly Buffer[];
 }
 
-/** How many tmp files a batch writes and fsyncs at once (the thread pool has 4 threads by default). */
-const BATCH_IN_FLIGHT = 8;
+/** How many tmp files a batch writes and fsyncs (and renames) at once. */
+export const BATCH_IN_FLIGHT = 8;
+
+/** Runs `fn` on every item, BATCH_IN_FLIGHT at a time; every call has ended when it settles (the first failure is thrown). */
+async function allInFlight<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(BATCH_IN_FLIGHT, items.length) }, worker));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
 
 /**
  * Many durable writes with one wait for the disk (a group commit), off the event loop: every tmp
@@ -172,22 +183,15 @@ export async function writeDurableBatch(groups: readonly (readonly DurableItem[]
   const all = items.flat();
   const pending = new Set(all.map((i) => i.tmp));
   try {
-    let next = 0;
-    const worker = async () => {
-      while (next < all.length) {
-        const item = all[next++]!;
-        await writeSyncedTmp(item.tmp, item.data, options.mode ?? PRIVATE_FILE_MODE);
-      }
-    };
     // Every worker ends before a failure is thrown, so none makes a tmp file after the cleanup below.
-    const settled = await Promise.allSettled(Array.from({ length: Math.min(BATCH_IN_FLIGHT, all.length) }, worker));
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await allInFlight(all, (item) => writeSyncedTmp(item.tmp, item.data, options.mode ?? PRIVATE_FILE_MODE));
     for (const group of items) {
-      for (const item of group) {
+      // Within a group the order is free (the folders are fsynced once all are renamed); a group's
+      // renames one after the other left a burst waiting on the disk.
+      await allInFlight(group, async (item) => {
         await renameWithRetry(item.tmp, item.target, options);
         pending.delete(item.tmp);
-      }
+      });
       for (const dir of new Set(group.map((i) => path.dirname(i.target)))) await syncDirectoryAsync(dir);
     }
   } finally {
