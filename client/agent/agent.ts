@@ -15,6 +15,7 @@ import { SettleAlarm, Settler } from './folders.js';
 import { Outgoing } from './outgoing.js';
 import { agentSettings, type AgentSettings } from './settings.js';
 import { errorText } from './troubles.js';
+import { settledUnits, UnitKeys } from './unitGroups.js';
 
 export { agentSettings, DEFAULT_AGENT_SETTINGS, type AgentSettings } from './settings.js';
 
@@ -68,6 +69,7 @@ export class Agent {
   private readonly statusPath: string;
   private readonly logPath: string;
   private readonly settler: Settler;
+  private readonly unitKeys: UnitKeys;
   /** Rings at the moment the next file being watched settles ("stable since" + the window), not at the next rescan. */
   private readonly settleAlarm: SettleAlarm;
   private readonly scan: ExportScan;
@@ -114,6 +116,7 @@ export class Agent {
       /* logging must never stop the exchange */
     }
     this.settler = new Settler(this.settings.settleMs);
+    this.unitKeys = new UnitKeys(session.catalog);
     this.settleAlarm = new SettleAlarm(() => this.kick());
     this.scan = new ExportScan(this.exportDir, (name) => isSpecName(name, session));
     this.filing = new Filing({ processing: this.processing, sent: this.sentDir, errors: this.errorsDir }, (event, detail) => this.log(event, detail));
@@ -346,12 +349,16 @@ export class Agent {
    */
   private async claimSettled(): Promise<void> {
     const present = new Set<string>();
-    const due: { name: string; path: string }[] = [];
-    for (const name of this.scan.specNames()) {
+    const names = this.scan.specNames();
+    const settled = new Set<string>();
+    for (const name of names) {
       const path = join(this.exportDir, name);
       present.add(path);
-      if (this.settler.observe(path)) due.push({ name, path });
+      if (this.settler.observe(path)) settled.add(name);
     }
+    // A unit's files go together: a settled file waits while another file of its unit is still settling.
+    const due = settledUnits(names, (n) => this.unitKeys.of(n), settled).map((name) => ({ name, path: join(this.exportDir, name) }));
+    this.unitKeys.keepOnly(new Set(names));
     if (due.length > 0) {
       // processing/'s names, listed once for the pass's claims; each claim adds the name it takes
       // before its rename, so a few claims run side by side (a burst's renames one after the other
