@@ -60,7 +60,8 @@ describe('what `careplan-link check` loads', () => {
     // The log is complete enough to see the checker itself (otherwise the absences below prove nothing).
     for (const m of ['client/check/specs.js', 'shared/validator/fileValidator.js', 'shared/report/formatText.js']) expect(dist(r.modules, m), m).toBe(true);
     expect(r.modules.filter((u) => HEAVY.test(u))).toEqual([]);
-    expect(r.modules.filter((u) => /\/dist\/(pki|relay|platform|client\/(transport|agent|app|identity))\//.test(u))).toEqual([]);
+    // platform/threadPool.js is the one line that sizes libuv's pool before anything uses it (every entry imports it first).
+    expect(r.modules.filter((u) => /\/dist\/(pki|relay|platform|client\/(transport|agent|app|identity))\//.test(u) && !u.endsWith('/dist/platform/threadPool.js'))).toEqual([]);
     // Nor the other report formats, nor the strict spec reading.
     for (const m of ['shared/report/formatHtml.js', 'shared/report/formatSarif.js', 'shared/report/formatJunit.js', 'shared/spec/modelCheck.js', 'shared/spec/serviceCodes.js']) expect(dist(r.modules, m), m).toBe(false);
   });
