@@ -34,7 +34,6 @@ const PACKAGE_OWNERS = {
   'react-dom': ['renderer'],
   'better-sqlite3': ['relay'],
   pg: ['relay'],
-  chokidar: ['client'],
   pdfkit: ['client'],
   pino: ['relay'],
   'prom-client': ['relay'],
