@@ -60,18 +60,6 @@ function quotedBreaks(chunk: string, from: number, to: number): number {
   return breaks;
 }
 
-/** Pushes the unquoted fields of chunk[from, to), a run without quotes or line breaks, split on its commas. */
-function pushRun(chunk: string, from: number, to: number, fields: string[], quoted: boolean[]): void {
-  for (;;) {
-    let comma = chunk.indexOf(',', from);
-    if (comma === -1 || comma > to) comma = to;
-    fields.push(chunk.slice(from, comma));
-    quoted.push(false);
-    if (comma === to) return;
-    from = comma + 1;
-  }
-}
-
 /** Content beyond this size in one field is not kept (only a broken quote produces such fields). */
 export const MAX_FIELD_CHARS = 1_000_000;
 
@@ -96,6 +84,8 @@ export class CsvReader {
   private recordStartChunk = 1;
   /** The next of each FIND_CHARS at or after the last search in the current chunk (-1: not searched yet; the chunk's length: none). */
   private readonly nextAt = [-1, -1, -1];
+  /** The same for the comma, which pushRun keeps on its own. */
+  private nextComma = -1;
   readonly endings: LineEndingStats = { crlf: 0, lf: 0, cr: 0, firstOddLine: null };
   /** Set when the reader hit an unclosed quote; nothing after it is a record. */
   unterminated = false;
@@ -150,6 +140,7 @@ export class CsvReader {
       if (chunk.charCodeAt(0) !== LF) this.line++;
     }
     this.nextAt.fill(-1);
+    this.nextComma = -1;
     while (i < n) {
       if (this.mode === Mode.FieldStart && this.fields.length === 0 && this.fastRecords) {
         const next = this.plainRecord(chunk, i);
@@ -318,12 +309,12 @@ export class CsvReader {
     if (eol === n || eol === start) return -1;
     let q = this.find(chunk, AT_QUOTE, start);
     if (q > eol) {
-      // The usual record with no quote at all: one split. A line longer than a field may be is left
+      // The usual record, with no quote at all: one run. A line longer than a field may be is left
       // to the state machine, which knows which field is too large.
       if (eol - start > MAX_FIELD_CHARS) return -1;
       const fields: string[] = [];
       const quoted: boolean[] = [];
-      pushRun(chunk, start, eol, fields, quoted);
+      this.pushRun(chunk, start, eol, fields, quoted);
       return this.takePlain(chunk, fields, quoted, eol, 0);
     }
     const fields: string[] = [];
@@ -357,10 +348,32 @@ export class CsvReader {
       const runEnd = q < eol ? q - 1 : eol;
       // The record goes on in the next chunk, a stray quote (one that does not open a field), or a run too large.
       if (runEnd === n || (q < eol && chunk.charCodeAt(runEnd) !== COMMA) || runEnd - pos > MAX_FIELD_CHARS) return -1;
-      pushRun(chunk, pos, runEnd, fields, quoted);
+      this.pushRun(chunk, pos, runEnd, fields, quoted);
       if (runEnd === eol) return this.takePlain(chunk, fields, quoted, eol, breaks);
       pos = q;
     }
+  }
+
+  /**
+   * Pushes the unquoted fields of chunk[from, to), a run without quotes or line breaks, cut at its
+   * commas. The next comma is kept across runs and records like find's positions: a search from the
+   * last field of a run goes past the run's end, and done anew for every record, it would go over the
+   * rest of the chunk each time in a file with few commas (quadratic).
+   */
+  private pushRun(chunk: string, from: number, to: number, fields: string[], quoted: boolean[]): void {
+    let comma = this.nextComma;
+    for (;;) {
+      if (comma < from) {
+        comma = chunk.indexOf(',', from);
+        if (comma === -1) comma = chunk.length;
+      }
+      const end = comma < to ? comma : to;
+      fields.push(chunk.slice(from, end));
+      quoted.push(false);
+      if (end === to) break;
+      from = end + 1;
+    }
+    this.nextComma = comma;
   }
 
   /** Emits the record plainRecord read, counts the line breaks inside its quotes, and consumes its line break at `eol`. */
