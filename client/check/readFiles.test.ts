@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { writeFixtures } from '../fixturesWriter.js';
-import { mapBounded, openForReading, SMALL_FILE_BYTES } from './readFiles.js';
+import { directReads, mapBounded, openForReading, SLOW_READ_MS, SLOW_READS_OFF, SMALL_FILE_BYTES } from './readFiles.js';
 import { checkPaths, validatePath } from './validation.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cpl-readfiles-'));
@@ -40,6 +40,62 @@ describe('openForReading', () => {
 
   it('rejects a missing file', async () => {
     await expect(openForReading(join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('openForReading: direct reads on the main thread, and through the pool', () => {
+  const saved = { ...directReads };
+  afterEach(() => Object.assign(directReads, saved));
+
+  it('gives the same bytes, streams and failures both ways', async () => {
+    const small = join(dir, 'both-small.bin');
+    const large = join(dir, 'both-large.bin');
+    const empty = join(dir, 'both-empty.bin');
+    writeFileSync(small, Buffer.from([0x82, 0xa0, 0x0d, 0x0a, 0x41]));
+    writeFileSync(large, Buffer.alloc(SMALL_FILE_BYTES, 3));
+    writeFileSync(empty, '');
+    const seen: unknown[] = [];
+    for (const on of [true, false]) {
+      directReads.on = on;
+      const l = await openForReading(large);
+      expect('stream' in l && l.size, `direct ${on}`).toBe(SMALL_FILE_BYTES);
+      if ('stream' in l) l.stream.destroy();
+      // A folder opens but cannot be read: the failure comes back, the fd closed.
+      const folder = await openForReading(dir).then(() => 'read', (e: NodeJS.ErrnoException) => e.code);
+      seen.push([(await bytesOf(small)).toString('hex'), (await bytesOf(empty)).length, (await bytesOf(large)).equals(Buffer.alloc(SMALL_FILE_BYTES, 3)), folder]);
+    }
+    expect(seen[0]).toEqual(['82a00d0a41', 0, true, 'EISDIR']);
+    expect(seen[1]).toEqual(seen[0]);
+  });
+
+  it('turns direct reads off once reads are slow again and again, not at one slow read among fast ones', async () => {
+    const file = join(dir, 'slow.bin');
+    writeFileSync(file, 'xyz');
+    // A clock that makes every read last longer than SLOW_READ_MS, or none.
+    let slow = true;
+    let t = 0;
+    directReads.now = () => (t += slow ? SLOW_READ_MS + 1 : 0);
+    directReads.on = true;
+    directReads.slow = 0;
+    for (let i = 0; i < SLOW_READS_OFF - 1; i++) await openForReading(file);
+    slow = false;
+    for (let i = 0; i < 64; i++) await openForReading(file); // fast reads pay the slow ones off
+    expect(directReads.on).toBe(true);
+    expect(directReads.slow).toBeLessThan(SLOW_READS_OFF - 1);
+    slow = true;
+    const before = directReads.slow;
+    for (let i = 0; directReads.on && i < 100; i++) {
+      const o = await openForReading(file);
+      expect('data' in o && o.data.toString()).toBe('xyz');
+    }
+    expect(directReads.on).toBe(false);
+    expect(directReads.slow).toBeGreaterThanOrEqual(SLOW_READS_OFF);
+    expect(before).toBeGreaterThan(0);
+    // From then on files are read through the pool: the clock is no longer asked.
+    const calls = t;
+    const o = await openForReading(file);
+    expect('data' in o && o.data.toString()).toBe('xyz');
+    expect(t).toBe(calls);
   });
 });
 

@@ -5,7 +5,17 @@
 // per file (a 256 KiB buffer, several event-loop turns) with one file after another spent most of the
 // time waiting and allocating; fs/promises' FileHandle costs about twice the CPU of the callback API
 // for the same four calls (open, fstat, read, close), so the small-file path uses callbacks.
-import { close, createReadStream, fstat, open, read, type ReadStream } from 'node:fs';
+// Each of those calls is a trip to libuv's thread pool and back (about 10 µs of CPU on this machine,
+// threads woken and the callback queued), more than the call itself costs on a file the system has
+// cached: the four trips took about 190 ms of CPU for those 5,000 files. So once a file is open, its
+// size, bytes and close are asked for on the main thread (about 90 ms for the same files, the open
+// still in the pool, where a slow lookup waits without holding anything up). That is only worth it
+// while the storage answers at once: reads slower than SLOW_READ_MS (a network share, a cold disk)
+// turn these direct reads off for the rest of the process, and files are read through the pool again,
+// several in flight, as before. One slow read is not enough: on a busy machine a read of a few
+// microseconds is now and then held up by the scheduler for longer than that.
+import { close, closeSync, createReadStream, fstat, fstatSync, open, read, readSync, type ReadStream } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 
 /**
  * Files below this are read whole. Above it they are streamed, so memory does not grow with the
@@ -24,29 +34,76 @@ export const READ_CONCURRENCY = 8;
 /** A small file's bytes, or a stream over a large one. */
 export type Opened = { data: Buffer } | { stream: ReadStream; size: number };
 
+/** A direct read of a small file taking longer than this (wall time) is slow; see above. */
+export const SLOW_READ_MS = 5;
+/** Slow reads, less 1/32 for each fast one, that turn direct reads off. */
+export const SLOW_READS_OFF = 8;
+
+/** Whether small files are read on the main thread once open, the slow reads counted against it, and the clock that judges a read slow (tests set it). */
+export const directReads = { on: true, slow: 0, now: () => performance.now() };
+
 /** Opens `path`: a file below SMALL_FILE_BYTES comes back read and closed, a larger one as a stream that closes itself. */
 export function openForReading(path: string): Promise<Opened> {
   return new Promise((resolve, reject) => {
     open(path, 'r', (err, fd) => {
       if (err) return reject(err);
-      const fail = (e: Error) => close(fd, () => reject(e));
-      fstat(fd, (err, st) => {
-        if (err) return fail(err);
-        if (st.size >= SMALL_FILE_BYTES) return resolve({ stream: createReadStream(path, { fd, highWaterMark: CHUNK_BYTES, autoClose: true }), size: st.size });
-        const buf = Buffer.allocUnsafe(st.size);
-        const done = (data: Buffer) => close(fd, (e) => (e ? reject(e) : resolve({ data })));
-        // A file that shrank since fstat is cut where it ends; one that grew is read up to the size fstat saw.
-        const readFrom = (at: number) => {
-          if (at === st.size) return done(buf);
-          read(fd, buf, at, st.size - at, at, (e, n) => {
-            if (e) return fail(e);
-            if (n === 0) return done(buf.subarray(0, at));
-            readFrom(at + n);
-          });
-        };
-        readFrom(0);
-      });
+      if (!directReads.on) return readPooled(path, fd, resolve, reject);
+      try {
+        resolve(readDirect(path, fd));
+      } catch (e) {
+        reject(e as Error); // readDirect has closed the fd
+      }
     });
+  });
+}
+
+/** The file open on `fd`, read on the main thread: its bytes (the fd closed), or a stream for a large one. */
+function readDirect(path: string, fd: number): Opened {
+  const t0 = directReads.now();
+  let buf: Buffer;
+  try {
+    const size = fstatSync(fd).size;
+    if (size >= SMALL_FILE_BYTES) return { stream: createReadStream(path, { fd, highWaterMark: CHUNK_BYTES, autoClose: true }), size };
+    buf = Buffer.allocUnsafe(size);
+    // A file that shrank since fstat is cut where it ends; one that grew is read up to the size fstat saw.
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, buf, at, size - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    if (at < size) buf = buf.subarray(0, at);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  closeSync(fd);
+  if (directReads.now() - t0 > SLOW_READ_MS) {
+    if (++directReads.slow >= SLOW_READS_OFF) directReads.on = false;
+  } else if (directReads.slow > 0) {
+    directReads.slow = Math.max(0, directReads.slow - 1 / 32);
+  }
+  return { data: buf };
+}
+
+/** The file open on `fd` read through the thread pool (fstat, read, close), settling with what openForReading gives. */
+function readPooled(path: string, fd: number, resolve: (o: Opened) => void, reject: (e: Error) => void): void {
+  const fail = (e: Error) => close(fd, () => reject(e));
+  fstat(fd, (err, st) => {
+    if (err) return fail(err);
+    if (st.size >= SMALL_FILE_BYTES) return resolve({ stream: createReadStream(path, { fd, highWaterMark: CHUNK_BYTES, autoClose: true }), size: st.size });
+    const buf = Buffer.allocUnsafe(st.size);
+    const done = (data: Buffer) => close(fd, (e) => (e ? reject(e) : resolve({ data })));
+    // A file that shrank since fstat is cut where it ends; one that grew is read up to the size fstat saw.
+    const readFrom = (at: number) => {
+      if (at === st.size) return done(buf);
+      read(fd, buf, at, st.size - at, at, (e, n) => {
+        if (e) return fail(e);
+        if (n === 0) return done(buf.subarray(0, at));
+        readFrom(at + n);
+      });
+    };
+    readFrom(0);
   });
 }
 

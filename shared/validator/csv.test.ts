@@ -330,6 +330,28 @@ describe('CsvReader: linear work on quote-heavy input', () => {
     }
   });
 
+  it('searches each character for a comma a bounded number of times in a file with few commas', () => {
+    // One field a line: the search for a line's next comma finds none in its line; started again
+    // from every line, it would run to the end of the chunk each time (quadratic).
+    const text = 'ab\r\n'.repeat(20_000) + 'a,b\r\n' + '"c",d\r\n'.repeat(10);
+    let work = 0;
+    const original = String.prototype.indexOf;
+    const spy = vi.spyOn(String.prototype, 'indexOf').mockImplementation(function (this: string, search: string, from?: number) {
+      const at = original.call(this, search, from);
+      if (search === ',') work += (at === -1 ? this.length : at + 1) - (from ?? 0);
+      return at;
+    });
+    let r;
+    try {
+      r = parse([text]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(r.records).toHaveLength(20_011);
+    expect(r.records[20_000]!.fields).toEqual(['a', 'b']);
+    expect(work).toBeLessThan(4 * text.length);
+  });
+
   it('still counts quoted line breaks exactly after the change', () => {
     const r = parse(['"a""\r\nb""\nc""\rd",x\r\n', 'y\r\n']);
     expect(r.records.map((x) => [x.row, x.line])).toEqual([[1, 1], [2, 5]]);
