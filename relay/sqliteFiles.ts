@@ -161,7 +161,11 @@ export class WalSync {
   private handle: Promise<FileHandle> | null = null;
   private idle: NodeJS.Timeout | null = null;
 
-  constructor(private readonly walFile: string) {}
+  /** `flushed`: told at every flush (the store's checkpoints follow them). */
+  constructor(
+    private readonly walFile: string,
+    private readonly flushed: () => void = () => {},
+  ) {}
 
   flush(): Promise<void> {
     if (!this.running) return this.start();
@@ -182,6 +186,7 @@ export class WalSync {
   }
 
   private start(): Promise<void> {
+    this.flushed();
     const p = this.sync().finally(() => {
       if (this.running === p) this.running = null;
     });

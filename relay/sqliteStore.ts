@@ -10,6 +10,7 @@ import { syncDirectoryAsync, unlinkWithRetry } from '../platform/fs.js';
 import { ensurePrivateDir, ensurePrivateFile } from '../platform/fs.js';
 import type { MessageStatus, Receipt } from '../shared/protocol/index.js';
 import { migrateSqlite } from './migrations.js';
+import { WalCheckpointer } from './sqliteCheckpoint.js';
 import { IN_DATABASE, payloadSource, placePayloads, placeUploads, SegmentUpload, sweepFolder, WalSync, writeSegment, type Placed } from './sqliteFiles.js';
 import {
   DEFAULT_PURGE_BATCH,
@@ -51,6 +52,7 @@ export class SqliteStore implements RelayStore {
   private segmentSerial = 0;
   private dataVersion = -1;
   private readonly wal: WalSync;
+  private readonly checkpoints: WalCheckpointer;
   /**
    * The last cursor whose commit is on disk: what offices read (inbox, outbox, a message by id) stops
    * there, so that no unit is seen before it is durable, although its row is written a moment earlier.
@@ -77,7 +79,11 @@ export class SqliteStore implements RelayStore {
     // power cut it could only lose such a line, or show a downloaded unit as queued (the receiver
     // downloads it again: ids make that harmless). Checkpoints flush the log themselves first.
     this.db.pragma('synchronous = NORMAL');
-    this.wal = new WalSync(join(dataDir, 'relay.sqlite-wal'));
+    // Checkpoints run on a worker thread (relay/sqliteCheckpoint.ts), after flushes; SQLite's own, in
+    // a commit on the event loop, only if that worker cannot run.
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.checkpoints = new WalCheckpointer(join(dataDir, 'relay.sqlite'), () => this.db.open && this.db.pragma('wal_autocheckpoint = 1000'));
+    this.wal = new WalSync(join(dataDir, 'relay.sqlite-wal'), () => this.checkpoints.nudge());
     this.migrated = migrateSqlite(this.db).then(() => {
       this.migratedYet = true;
       this.durableCursor = this.maxCursor();
@@ -488,6 +494,7 @@ export class SqliteStore implements RelayStore {
   async close(): Promise<void> {
     // What is still unflushed is flushed by SQLite's own checkpoint as the last connection closes.
     await this.wal.close();
+    await this.checkpoints.close();
     if (this.db.open) this.db.close();
   }
 }
