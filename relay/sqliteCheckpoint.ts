@@ -55,19 +55,29 @@ export class WalCheckpointer {
     this.worker = new Worker(WORKER, { eval: true, workerData: { driver, file } });
     // The store's close() ends it; an embedder that never closes is not kept alive by it.
     this.worker.unref();
-    // One answer per request, in the order asked: the worker takes them one at a time.
+    // One answer per request, in the order asked: the worker takes them one at a time. A checkpoint
+    // that fails hands the log back to SQLite's own checkpoints: it must never grow without end.
     this.worker.on('message', (m: { ok: boolean; error?: string } & CheckpointResult) => {
       const w = this.running.shift();
-      if (m.ok) w?.resolve({ log: m.log, checkpointed: m.checkpointed });
-      else w?.reject(new Error(m.error));
+      if (m.ok) return w?.resolve({ log: m.log, checkpointed: m.checkpointed });
+      const e = new Error(`checkpoint failed: ${m.error}`);
+      w?.reject(e);
+      this.fail(e);
     });
     this.worker.on('error', (e) => this.fail(e));
-    this.exited = new Promise((resolve) => this.worker!.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) =>
+      this.worker!.once('exit', (code) => {
+        this.fail(new Error(`the checkpoint worker exited (${code})`));
+        resolve();
+      }),
+    );
   }
 
   private fail(e: Error): void {
-    if (!this.worker) return;
+    const worker = this.worker;
+    if (!worker) return;
     this.worker = null;
+    void worker.terminate();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const w of this.running.splice(0)) w.reject(e);
