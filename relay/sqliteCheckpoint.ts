@@ -110,6 +110,9 @@ export class WalCheckpointer {
     const worker = this.worker;
     this.worker = null;
     if (!worker) return;
+    // Held by the event loop until it has exited: a CLI awaiting close() at its top level would
+    // otherwise end with nothing left to run (exit code 13) before the worker closes its connection.
+    worker.ref();
     worker.postMessage('close');
     await this.exited;
   }
