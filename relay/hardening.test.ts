@@ -214,8 +214,11 @@ describe('relay start after a crash', () => {
     const manager = office('care-manager');
     const provider = office('home-help');
     for (const who of ['care-manager', 'home-help']) await rawRequest(first.relay, { as: who, path: '/v1/health' });
-    const env = await encryptCms(Buffer.from('kept'), provider.certificate);
+    // Over 64 KiB: a unit with a segment file of its own (a small one would be in the database).
+    const env = await encryptCms(Buffer.alloc(100 * 1024, 0x6b), provider.certificate);
     expect((await submit(first, 'care-manager', 'kept-0001', manager, provider, env)).status).toBe(201);
+    const small = await encryptCms(Buffer.from('kept'), provider.certificate);
+    expect((await submit(first, 'care-manager', 'kept-0002', manager, provider, small)).status).toBe(201);
     await first.close();
     const payloads = join(first.dataDir, 'payloads');
     const kept = readdirSync(payloads);
@@ -228,6 +231,7 @@ describe('relay start after a crash', () => {
       expect(existsSync(orphan)).toBe(false);
       expect(readdirSync(payloads)).toEqual(kept);
       expect((await second.store.readPayload('kept-0001')).equals(env)).toBe(true);
+      expect((await second.store.readPayload('kept-0002')).equals(small)).toBe(true);
       expect((await second.store.auditEvents()).map((a) => a.action)).toContain('orphan-segments-removed');
     } finally {
       await second.close();

@@ -42,6 +42,14 @@ function sqliteMigrations(db: Database.Database): Record<string, Migration> {
         CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
       `),
     },
+    // Units up to 64 KiB keep their bytes here, written in the transaction of their row (segment
+    // '' in messages): one flush of the log makes a burst durable, without a segment file to flush
+    // and its folder too. Rows from before keep naming their segment files, which are read as before.
+    // A table of its own rather than a column of messages: the pages of payloads stay out of
+    // every query that reads messages.
+    '0003-payloads-in-database': {
+      up: run(`CREATE TABLE IF NOT EXISTS message_payloads (cursor INTEGER PRIMARY KEY, data BLOB NOT NULL);`),
+    },
   };
 }
 

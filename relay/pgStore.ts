@@ -1,8 +1,11 @@
 // The PostgreSQL backend: everything in the database, nothing on local disk, so any number of relay
 // processes can share it. Payloads are bytea in 64 KiB chunks (payload_chunks), written while the
 // upload is read; the group commit inserts a burst's messages in one transaction that also marks
-// their payloads committed. The schema is the connection's current schema (its search_path, e.g.
-// ?options=-c%20search_path%3Drelay in the URL); relay/migrations.ts creates it.
+// their payloads committed. Durability already costs one flush per burst here: the chunks are
+// written without waiting (synchronous_commit off), and the commit's flush of the log covers every
+// record before it, chunks included (what SQLite gained by moving small units into its database,
+// migration 0003, PostgreSQL had from the start). The schema is the connection's current schema
+// (its search_path, e.g. ?options=-c%20search_path%3Drelay in the URL); relay/migrations.ts creates it.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { MessageStatus, Receipt } from '../shared/protocol/index.js';

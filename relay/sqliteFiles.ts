@@ -1,28 +1,59 @@
-// The SQLite backend's files: uploads streamed into segment files, segments for a batch of small
-// units, and the fsync of the database's write-ahead log off the event loop.
+// The SQLite backend's files: uploads streamed into segment files, segments for a batch of large
+// units (putMessages), and the fsync of the database's write-ahead log off the event loop.
+import { createReadStream, readdirSync, rmSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
-import type { Upload } from './store.js';
+import { join } from 'node:path';
+import { TMP_PREFIX } from '../platform/fs.js';
+import type { MessageEntry, PayloadSource, Upload } from './store.js';
 
 /**
- * A unit up to this size is kept in memory until its commit, which writes every small unit of the
- * burst into one segment (one file, one fsync for the lot); a larger one is streamed to a file of its
- * own as it arrives. What is kept is bounded by the in-flight cap (relay/bodies.ts reserves each
+ * A unit up to this size is kept in memory until its commit, which writes it into the database
+ * (message_payloads, in the transaction of its row); a larger one is streamed to a segment file of
+ * its own as it arrives. What is kept is bounded by the in-flight cap (relay/bodies.ts reserves each
  * upload's length before it reads a byte).
  */
 export const SMALL_UNIT_BYTES = 64 * 1024;
+
+/**
+ * messages.segment of a unit whose bytes are in message_payloads rather than in a file (no file is
+ * ever named ''). Rows written before migration 0003 all name a segment file, and keep working.
+ */
+export const IN_DATABASE = '';
 /** Bytes per write once a unit has its own file: fewer, larger writes for the thread pool. */
 const FILE_WRITE_BYTES = 256 * 1024;
 
-/** Where each unit of a commit goes: small ones back to back in `shared`, a large one at the start of its own file. */
-export function placeUnits<E>(entries: readonly E[], small: readonly (Buffer | null)[], own: (i: number) => string, shared: string): (E & { segment: string; offset: number })[] {
-  let offset = 0;
-  return entries.map((e, i) => {
-    const body = small[i];
-    if (!body) return { ...e, segment: own(i), offset: 0 };
-    const p = { ...e, segment: shared, offset };
-    offset += body.length;
-    return p;
+/** A unit to insert, and where its bytes are: in the database (`inline`), or at `offset` in a segment file. */
+export type Placed = MessageEntry & { segment: string; offset: number; inline: Buffer | null };
+
+/** Uploads that have ended: a small one goes into the database, a large one is at the start of its own file. */
+export function placeUploads(entries: readonly MessageEntry[], uploads: readonly SegmentUpload[], folder: string): Placed[] {
+  return entries.map(({ meta, audit }, i) => {
+    const u = uploads[i]!;
+    const small = u.small;
+    return small ? { meta, audit, segment: IN_DATABASE, offset: 0, inline: small } : { meta, audit, segment: u.file!.slice(folder.length + 1), offset: 0, inline: null };
   });
+}
+
+/** Payloads in memory: the small ones into the database, the large ones back to back in `segment` (returned in order, to write). */
+export function placePayloads(entries: readonly (MessageEntry & { payload: Buffer })[], segment: string): { placed: Placed[]; large: Buffer[] } {
+  const large: Buffer[] = [];
+  let offset = 0;
+  const placed = entries.map(({ meta, audit, payload }): Placed => {
+    if (payload.length <= SMALL_UNIT_BYTES) return { meta, audit, segment: IN_DATABASE, offset: 0, inline: payload };
+    large.push(payload);
+    offset += payload.length;
+    return { meta, audit, segment, offset: offset - payload.length, inline: null };
+  });
+  return { placed, large };
+}
+
+/** A stored payload to stream: the bytes from the database in one chunk (at most 64 KiB), or a range of its segment file. */
+export function payloadSource(row: { segment: string; offset: number; size: number; data: Buffer | null }, folder: string, cursor: number): PayloadSource {
+  const { segment, offset, size, data } = row;
+  if (data) return { size, chunks: async function* () { yield data; } };
+  if (segment === IN_DATABASE) throw new Error(`no payload for message ${cursor}`);
+  const file = join(folder, segment);
+  return { size, chunks: () => (size === 0 ? [][Symbol.iterator]() : createReadStream(file, { start: offset, end: offset + size - 1 })) as AsyncIterable<Buffer> };
 }
 
 /** Writes the pieces at `position`, however many calls writev needs. */
@@ -56,7 +87,7 @@ export async function writeSegment(file: string, pieces: readonly Buffer[]): Pro
 
 /**
  * An upload into the payload folder. The first piece is kept in memory: a unit that ends there is a
- * small one (written with its burst's segment). With a second piece the unit gets a segment file of
+ * small one (written into the database with its row). With a second piece the unit gets a segment file of
  * its own, named now (no rename at commit); end() flushes it to disk, in this request's own time
  * rather than the commit's. A crash before the commit leaves a file no message points to, which the
  * next start removes (sweepOrphans).
@@ -88,7 +119,9 @@ export class SegmentUpload implements Upload {
   }
 
   async write(pieces: Buffer[]): Promise<void> {
-    if (this.kept === null && this.opening === null) {
+    // The body reader may hand over a little more than chunkBytes at once (its last read): a unit
+    // over SMALL_UNIT_BYTES goes to a file even then, so that no row of message_payloads is larger.
+    if (this.kept === null && this.opening === null && pieces.reduce((n, p) => n + p.length, 0) <= SMALL_UNIT_BYTES) {
       this.kept = pieces;
       return;
     }
@@ -128,7 +161,11 @@ export class WalSync {
   private handle: Promise<FileHandle> | null = null;
   private idle: NodeJS.Timeout | null = null;
 
-  constructor(private readonly walFile: string) {}
+  /** `flushed`: told at every flush (the store's checkpoints follow them). */
+  constructor(
+    private readonly walFile: string,
+    private readonly flushed: () => void = () => {},
+  ) {}
 
   flush(): Promise<void> {
     if (!this.running) return this.start();
@@ -149,6 +186,7 @@ export class WalSync {
   }
 
   private start(): Promise<void> {
+    this.flushed();
     const p = this.sync().finally(() => {
       if (this.running === p) this.running = null;
     });
@@ -174,4 +212,17 @@ export class WalSync {
     this.handle = null;
     await (await h?.catch(() => null))?.close().catch(() => {});
   }
+}
+
+/** Removes the segment files (and tmp files) in the folder that no message names; returns their names. */
+export function sweepFolder(folder: string, referenced: ReadonlySet<string>): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(folder)) {
+    // Only our own kinds of file: segments and the tmp files of writes and uploads (platform/).
+    const ours = name.endsWith('.seg') || name.endsWith('.seg.tmp') || name.startsWith(TMP_PREFIX);
+    if (!ours || referenced.has(name)) continue;
+    rmSync(join(folder, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }

@@ -1,16 +1,17 @@
 // The embedded backend: metadata in SQLite (better-sqlite3, WAL, synchronous=NORMAL with the log
-// flushed by the relay where durability matters, see below), payloads in segment files. One relay
+// flushed by the relay where durability matters, see below); payloads up to 64 KiB in SQLite too
+// (message_payloads), larger ones in segment files. One relay
 // process owns the folder, so the rate-limit buckets and the directory cache live in memory here.
 // The driver is synchronous; the methods are async to fit RelayStore, and each one runs to its end
 // without yielding, so a transaction never interleaves with another request.
-import { createReadStream, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { syncDirectoryAsync, TMP_PREFIX, unlinkWithRetry } from '../platform/fs.js';
+import { syncDirectoryAsync, unlinkWithRetry } from '../platform/fs.js';
 import { ensurePrivateDir, ensurePrivateFile } from '../platform/fs.js';
 import type { MessageStatus, Receipt } from '../shared/protocol/index.js';
 import { migrateSqlite } from './migrations.js';
-import { placeUnits, SegmentUpload, WalSync, writeSegment } from './sqliteFiles.js';
+import { WalCheckpointer } from './sqliteCheckpoint.js';
+import { IN_DATABASE, payloadSource, placePayloads, placeUploads, SegmentUpload, sweepFolder, WalSync, writeSegment, type Placed } from './sqliteFiles.js';
 import {
   DEFAULT_PURGE_BATCH,
   messageColumnsOf,
@@ -37,8 +38,6 @@ import {
   type Upload,
 } from './store.js';
 
-type Placed = MessageEntry & { segment: string; offset: number };
-
 
 export class SqliteStore implements RelayStore {
   readonly kind = 'sqlite' as const;
@@ -53,6 +52,7 @@ export class SqliteStore implements RelayStore {
   private segmentSerial = 0;
   private dataVersion = -1;
   private readonly wal: WalSync;
+  private readonly checkpoints: WalCheckpointer;
   /**
    * The last cursor whose commit is on disk: what offices read (inbox, outbox, a message by id) stops
    * there, so that no unit is seen before it is durable, although its row is written a moment earlier.
@@ -71,14 +71,19 @@ export class SqliteStore implements RelayStore {
     // audit line, last-seen time and delivered mark). A process crash loses nothing either way (the
     // log is in the OS); only a power cut can lose what was not flushed yet. So everything a client
     // is told is stored waits for WalSync.flush (an fsync of the log on the thread pool, shared by
-    // the writes of the moment) before the relay answers: a submitted unit (its payload and segment
-    // folder were flushed before its row was written), a receipt, a directory update, an operator's
+    // the writes of the moment) before the relay answers: a submitted unit (a small one's bytes are
+    // in the same transaction as its row; a large one's file and folder were flushed before its row
+    // was written), a receipt, a directory update, an operator's
     // certificate change, a purge before its files go. What nobody waits for (audit lines of reads
     // and refusals, last seen, delivered) is flushed by the next of those, or within 200 ms; after a
     // power cut it could only lose such a line, or show a downloaded unit as queued (the receiver
     // downloads it again: ids make that harmless). Checkpoints flush the log themselves first.
     this.db.pragma('synchronous = NORMAL');
-    this.wal = new WalSync(join(dataDir, 'relay.sqlite-wal'));
+    // Checkpoints run on a worker thread (relay/sqliteCheckpoint.ts), after flushes; SQLite's own, in
+    // a commit on the event loop, only if that worker cannot run.
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.checkpoints = new WalCheckpointer(join(dataDir, 'relay.sqlite'), () => this.db.open && this.db.pragma('wal_autocheckpoint = 1000'));
+    this.wal = new WalSync(join(dataDir, 'relay.sqlite-wal'), () => this.checkpoints.nudge());
     this.migrated = migrateSqlite(this.db).then(() => {
       this.migratedYet = true;
       this.durableCursor = this.maxCursor();
@@ -111,7 +116,7 @@ export class SqliteStore implements RelayStore {
     this.wal.soon();
   }
 
-  /** A segment file holds the payloads of one commit, back to back (one fsync for the batch). */
+  /** A segment file holds one large upload, or the large payloads of one putMessages, back to back. */
   private newSegment(now: Date): string {
     return `${now.toISOString().replace(/[-:.]/g, '')}-${process.pid}-${++this.segmentSerial}.seg`;
   }
@@ -172,46 +177,50 @@ export class SqliteStore implements RelayStore {
     return new SegmentUpload(() => join(this.payloads, this.newSegment(new Date())));
   }
 
+  /** As commitUploads: small payloads into the database, the large ones into one segment file. */
   async putMessages(entries: (MessageEntry & { payload: Buffer })[], now: Date): Promise<StoredMessage[]> {
     await this.migrated;
     const segment = this.newSegment(now);
-    await writeSegment(join(this.payloads, segment), entries.map((e) => e.payload));
-    await syncDirectoryAsync(this.payloads);
-    const placed = placeUnits(entries, entries.map((e) => e.payload), () => segment, segment);
+    const { placed, large } = placePayloads(entries, segment);
+    if (large.length) {
+      await writeSegment(join(this.payloads, segment), large);
+      await syncDirectoryAsync(this.payloads);
+    }
     return (await this.insertDurably(placed, now)).map((r) => r.message);
   }
 
   /**
-   * Small units of the burst go into one new segment (one write, one fsync); a large one is already
-   * in its own segment file, flushed when its upload ended. The folder is flushed once for all the
-   * new files, and only then are the rows written; the answer waits for the log's flush.
+   * A small unit's bytes are written into message_payloads in the transaction of its row: one flush
+   * of the log makes both durable, with no file and no folder to flush. A large one is already in
+   * its own segment file, flushed when its upload ended; the folder is flushed (once for all of
+   * them) before the rows that name those files are written. The answer waits for the log's flush.
    */
   async commitUploads(entries: (MessageEntry & { upload: Upload })[], now: Date): Promise<CommitResult[]> {
     await this.migrated;
     const uploads = entries.map((e) => e.upload as unknown as SegmentUpload);
-    const small = uploads.map((u) => u.small);
-    const shared = this.newSegment(now);
-    const placed = placeUnits(entries, small, (i) => uploads[i]!.file!.slice(this.payloads.length + 1), shared);
-    const pieces = small.filter((b): b is Buffer => b !== null);
-    if (pieces.length) await writeSegment(join(this.payloads, shared), pieces);
-    await syncDirectoryAsync(this.payloads);
+    const placed = placeUploads(entries, uploads, this.payloads);
+    if (placed.some((p) => p.inline === null)) await syncDirectoryAsync(this.payloads);
     const results = await this.insertDurably(placed, now);
-    // An id the sender had already used: a segment of that upload alone is nobody's, and so is the
-    // burst's segment of small units when every one of them was a repeat.
-    const unused = results.flatMap((r, i) => (r.created ? [] : small[i] ? [] : [uploads[i]!.file!]));
-    if (pieces.length && results.every((r, i) => !small[i] || !r.created)) unused.push(join(this.payloads, shared));
+    // An id the sender had already used: the segment of that large upload is nobody's (a small
+    // repeat wrote nothing).
+    const unused = results.flatMap((r, i) => (r.created || placed[i]!.inline ? [] : [uploads[i]!.file!]));
     await Promise.all(unused.map((f) => unlinkWithRetry(f, { maxWaitMs: 1_000 }).catch(() => {})));
     return results;
   }
 
-  /** The rows, then the log flushed: what the caller answers with is on disk. */
+  /**
+   * The rows, then the log flushed: what the caller answers with is on disk. A transaction is whole
+   * or absent in the log after a crash (its frames count only up to a valid commit frame), so a
+   * small unit's row and bytes become durable together in this one flush; a row that names a
+   * segment file was written only after that file and its folder entry were flushed.
+   */
   private async insertDurably(entries: Placed[], now: Date): Promise<CommitResult[]> {
     const results = this.insertMessages(entries, now);
     await this.durable(results.map((r) => ({ cursor: r.message.cursor }) as MessageRow));
     return results;
   }
 
-  /** One transaction for the rows (and audit lines) of a commit whose payloads are already durable. */
+  /** One transaction for the rows (and audit lines, and the small units' bytes) of a commit. */
   private insertMessages(entries: Placed[], now: Date): CommitResult[] {
     const at = now.toISOString();
     const insert = this.sql(
@@ -221,10 +230,12 @@ export class SqliteStore implements RelayStore {
     const audit = this.sql('INSERT INTO audit (at, office, action, message_id, detail) VALUES (?, ?, ?, ?, ?)');
     // The directory learns which service types an office sends as, in the same transaction.
     const learnType = this.sql('INSERT OR IGNORE INTO office_service_types (service_type, office) SELECT ?, office FROM offices WHERE office = ?');
+    const bytes = this.sql('INSERT INTO message_payloads (cursor, data) VALUES (?, ?)');
     const cursors = this.db.transaction(() =>
-      entries.map(({ meta, audit: a, segment, offset }) => {
+      entries.map(({ meta, audit: a, segment, offset, inline }) => {
         const r = insert.run(meta.messageId, meta.sender.office, meta.sender.serviceType, meta.receiver.office, meta.receiver.serviceType, meta.sequence, meta.month, JSON.stringify(meta.kinds), JSON.stringify(meta.files), meta.size, meta.sha256, at, segment, offset);
         if (r.changes === 0) return null;
+        if (inline) bytes.run(r.lastInsertRowid, inline);
         audit.run(at, a.office, a.action, a.messageId, a.detail);
         if (learnType.run(meta.sender.serviceType, meta.sender.office).changes > 0) this.offices.delete(meta.sender.office);
         return Number(r.lastInsertRowid);
@@ -239,19 +250,16 @@ export class SqliteStore implements RelayStore {
     });
   }
 
-  private where(cursor: number): { file: string; offset: number; size: number } {
-    const row = this.sql('SELECT segment, segment_offset AS offset, size FROM messages WHERE cursor = ?').get(cursor) as { segment: string; offset: number; size: number } | undefined;
-    if (!row) throw new Error(`no payload for message ${cursor}`);
-    return { file: join(this.payloads, row.segment), offset: row.offset, size: row.size };
-  }
-
   readPayload(id: string): Promise<Buffer> {
     return readWholePayload(this, id);
   }
 
   async openPayload(cursor: number): Promise<PayloadSource> {
-    const { file, offset, size } = this.where(cursor);
-    return { size, chunks: () => (size === 0 ? [][Symbol.iterator]() : createReadStream(file, { start: offset, end: offset + size - 1 })) as AsyncIterable<Buffer> };
+    const row = this.sql('SELECT m.segment, m.segment_offset AS offset, m.size, p.data FROM messages m LEFT JOIN message_payloads p ON p.cursor = m.cursor WHERE m.cursor = ?').get(cursor) as
+      | { segment: string; offset: number; size: number; data: Buffer | null }
+      | undefined;
+    if (!row) throw new Error(`no payload for message ${cursor}`);
+    return payloadSource(row, this.payloads, cursor);
   }
 
   async inbox(office: string, after: number, limit: number): Promise<StoredMessage[]> {
@@ -461,12 +469,13 @@ export class SqliteStore implements RelayStore {
       const cursors = JSON.stringify(rows.map((r) => r.cursor));
       this.db.transaction(() => {
         this.sql('DELETE FROM receipts WHERE message_cursor IN (SELECT value FROM json_each(?))').run(cursors);
+        this.sql('DELETE FROM message_payloads WHERE cursor IN (SELECT value FROM json_each(?))').run(cursors);
         this.sql('DELETE FROM messages WHERE cursor IN (SELECT value FROM json_each(?))').run(cursors);
       })();
       // The rows are gone on disk before their files are: never a message without its payload.
       await this.wal.flush();
       // A segment goes when no message still points into it (an index probe on messages_segment).
-      for (const segment of new Set(rows.map((r) => r.segment))) {
+      for (const segment of new Set(rows.map((r) => r.segment).filter((s) => s !== IN_DATABASE))) {
         if (!this.sql('SELECT 1 FROM messages WHERE segment = ? LIMIT 1').get(segment)) await unlinkWithRetry(join(this.payloads, segment), { maxWaitMs: 1_000 }).catch(() => {});
       }
       ids.push(...rows.map((r) => r.id));
@@ -478,21 +487,14 @@ export class SqliteStore implements RelayStore {
 
   async sweepOrphans(): Promise<string[]> {
     await this.migrated;
-    const referenced = new Set((this.sql('SELECT DISTINCT segment FROM messages').all() as { segment: string }[]).map((r) => r.segment));
-    const removed: string[] = [];
-    for (const name of readdirSync(this.payloads)) {
-      // Only our own kinds of file: segments and the tmp files of writes and uploads (platform/).
-      const ours = name.endsWith('.seg') || name.endsWith('.seg.tmp') || name.startsWith(TMP_PREFIX);
-      if (!ours || referenced.has(name)) continue;
-      rmSync(join(this.payloads, name), { force: true });
-      removed.push(name);
-    }
-    return removed;
+    // Small units' bytes are in message_payloads, written in the transaction of their row: never orphaned.
+    return sweepFolder(this.payloads, new Set((this.sql('SELECT DISTINCT segment FROM messages').all() as { segment: string }[]).map((r) => r.segment)));
   }
 
   async close(): Promise<void> {
     // What is still unflushed is flushed by SQLite's own checkpoint as the last connection closes.
     await this.wal.close();
+    await this.checkpoints.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import forge from 'node-forge';
 import pg from 'pg';
 import { TEST_PKI_PASSWORD, makeCert, type CertSpec } from '../pki/testPki.js';
@@ -74,6 +75,16 @@ export async function queryTestDatabase<T extends pg.QueryResultRow>(url: string
     return (await c.query<T>(text, values)).rows;
   } finally {
     await c.end();
+  }
+}
+
+/** One query on a SQLite relay database, through a connection of its own (what a SQLite store holds); values as strings. */
+export function sqliteRows(file: string, text: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare(text).raw().all() as unknown[][]).map((r) => String(r[0]));
+  } finally {
+    db.close();
   }
 }
 
