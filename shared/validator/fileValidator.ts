@@ -52,8 +52,10 @@ const NOTHING_YET = new Uint8Array(0);
 
 /** What every file of a layout collects for the send-unit checks: it depends on the layout and its edition only. */
 interface FactPlan {
-  /** Key column sets, by id ("2|3|5"): the unit links' keys, then the user key. */
-  keySets: { id: string; cols: number[] }[];
+  /** Key column sets, by id ("2|3|5"): the unit links' keys, then the user key; `at` holds the field indexes. */
+  keySets: { id: string; cols: number[]; at: number[] }[];
+  /** The id of the user key's set. */
+  userKeyId: string;
   serviceLines: boolean;
   /** Columns that name other files of the unit (UPKIHON No.62). */
   namedColumns: number[];
@@ -69,7 +71,7 @@ function factPlan(layout: LayoutSpec, manifest: EditionManifest): FactPlan {
   const keySets: FactPlan['keySets'] = [];
   const addKeySet = (cols: number[]) => {
     const id = cols.join('|');
-    if (!keySets.some((k) => k.id === id)) keySets.push({ id, cols });
+    if (!keySets.some((k) => k.id === id)) keySets.push({ id, cols, at: cols.map((c) => c - 1) });
   };
   for (const u of manifest.sendUnits) {
     for (const l of u.links ?? []) {
@@ -80,7 +82,7 @@ function factPlan(layout: LayoutSpec, manifest: EditionManifest): FactPlan {
   addKeySet(layout.userKey);
   const namedColumns: number[] = [];
   for (const u of manifest.sendUnits) for (const m of u.members) if (m.namedBy?.prefix === prefix) namedColumns.push(m.namedBy.column);
-  const plan = { keySets, serviceLines: layout.serviceLine !== undefined, namedColumns };
+  const plan = { keySets, userKeyId: layout.userKey.join('|'), serviceLines: layout.serviceLine !== undefined, namedColumns };
   factPlans.set(layout, plan);
   return plan;
 }
@@ -115,6 +117,9 @@ export class FileValidator {
   /** Serial of the last decoded chunk holding a suspicious character (0: none yet). */
   private lastSuspiciousChunk = 0;
   private readonly redact: boolean;
+  /** The layout the facts were planned for, and its user key's id (from the plan, not joined per file). */
+  private planned: LayoutSpec | null = null;
+  private userKeyId = '';
 
   constructor(
     private readonly path: string,
@@ -124,7 +129,8 @@ export class FileValidator {
     this.redact = options.redact === true;
     this.edition = newestEdition(options.catalog);
     this.parsed = parseFileName(name, options.catalog);
-    for (const f of this.parsed.findings) this.sink.add(f);
+    const nameFindings = this.parsed.findings;
+    for (let i = 0; i < nameFindings.length; i++) this.sink.add(nameFindings[i]!);
     const prefix = this.parsed.prefix;
     this.layout = prefix && !this.parsed.isImage ? (this.edition.layouts.get(prefix) ?? null) : null;
     if (this.layout) {
@@ -135,10 +141,13 @@ export class FileValidator {
       );
       this.decoder = options.decoder();
       const plan = factPlan(this.layout, this.edition.manifest);
+      this.planned = this.layout;
+      this.userKeyId = plan.userKeyId;
       for (const k of plan.keySets) {
         const set = new Set<string>();
         this.facts.keys.set(k.id, set);
-        this.keySlots.push({ at: k.cols.map((c) => c - 1), set, last: '', parts: k.cols.map(() => null) });
+        // `at` is the plan's, shared by every file (only read); `parts` is this file's.
+        this.keySlots.push({ at: k.at, set, last: '', parts: nulls(k.at.length) });
       }
       if (plan.serviceLines) this.facts.serviceLines = new Set();
       for (const column of plan.namedColumns) {
@@ -219,7 +228,7 @@ export class FileValidator {
       bytes: this.bytes,
       records: this.reader?.recordsRead ?? 0,
       lines: this.reader?.physicalLines ?? 0,
-      users: this.layout ? (this.facts.keys.get(this.layout.userKey.join('|'))?.size ?? 0) : 0,
+      users: this.layout ? (this.facts.keys.get(this.layout === this.planned ? this.userKeyId : this.layout.userKey.join('|'))?.size ?? 0) : 0,
       csvVersion: this.csvVersion,
     };
     const report: FileReport = {
@@ -399,6 +408,13 @@ export class FileValidator {
       if (name !== '') named[k]!.names.add(name);
     }
   }
+}
+
+/** n nulls in a packed array (new Array(n).fill would make a holey one, a second kind of array for partsChanged). */
+function nulls(n: number): (string | null)[] {
+  const a: (string | null)[] = [];
+  for (let i = 0; i < n; i++) a.push(null);
+  return a;
 }
 
 /** Whether fields[at[i]] differ from `parts` (the last record's values); `parts` takes the new ones. */

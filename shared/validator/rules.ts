@@ -4,7 +4,7 @@
 import type { FileMeta } from '../report/types.js';
 import type { EditionManifest, FileRule, LayoutSpec } from '../spec/model.js';
 import type { ServiceCodeMaster } from '../spec/serviceCodes.js';
-import { daysInYearMonth, isValidDate, isValidMonth } from './calendar.js';
+import { daysInValidMonth, isValidDate, isValidMonth } from './calendar.js';
 import type { FindingCode } from './codes.js';
 import type { FindingSink, Params } from './findings.js';
 import { isPseudoCode, KEY_SEP, showUserKey } from './keys.js';
@@ -50,7 +50,8 @@ export class RuleChecker {
   }
 
   record(fields: string[], row: number, line: number): void {
-    for (const check of this.checks) check(fields, row, line);
+    const checks = this.checks;
+    for (let i = 0; i < checks.length; i++) checks[i]!(fields, row, line);
   }
 
   /** File-level conclusions (第7表 totals), once every record has been read. */
@@ -80,7 +81,7 @@ export class RuleChecker {
           const flags = fields[rule.column - 1]!;
           const month = fields[rule.monthColumn - 1]!;
           if (flags === '' || !isValidMonth(month)) return;
-          const late = flags.indexOf('1', daysInYearMonth(month));
+          const late = flags.indexOf('1', daysInValidMonth(month));
           if (late !== -1) this.emitAt(rule.column, 'E_FIELD_DAY_FLAGS_BEYOND_MONTH', row, line, { day: late + 1, month });
         };
       case 'serviceTypeInScope':
