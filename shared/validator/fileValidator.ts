@@ -87,6 +87,41 @@ function factPlan(layout: LayoutSpec, manifest: EditionManifest): FactPlan {
   return plan;
 }
 
+/** What compile() reads of a layout, per layout: layouts differ in shape, so reading them per file was a polymorphic load (and a deoptimisation whenever a new shape came). */
+interface LayoutReads {
+  /** Field indexes of a service line (user 2, 3, office, code), or none. Shared by the files: only read. */
+  serviceAt: number[];
+  columnCount: number;
+  /** The month column's field index, or -1 when the layout has none. */
+  monthIndex: number;
+}
+
+const layoutReads = new WeakMap<LayoutSpec, LayoutReads>();
+
+function readsOf(layout: LayoutSpec): LayoutReads {
+  let reads = layoutReads.get(layout);
+  if (!reads) {
+    const line = layout.serviceLine;
+    reads = {
+      serviceAt: line ? [1, 2, line.officeColumn - 1, line.codeColumn - 1] : [],
+      columnCount: layout.columnCount,
+      monthIndex: layout.monthColumn ? layout.monthColumn - 1 : -1,
+    };
+    layoutReads.set(layout, reads);
+  }
+  return reads;
+}
+
+/**
+ * An empty array whose elements are already of the general kind: one that stays empty is otherwise of
+ * V8's small-integer kind, a second array shape where the per-record loops mostly meet filled ones.
+ */
+function emptyList<T>(): T[] {
+  const list: unknown[] = [null];
+  list.pop();
+  return list as T[];
+}
+
 export class FileValidator {
   private readonly sink = new FindingSink();
   private readonly parsed: ParsedName;
@@ -99,7 +134,7 @@ export class FileValidator {
   private readonly sniffer = new Utf8Sniffer();
   private readonly facts: FileFacts = { keys: new Map(), serviceLines: null, namedFiles: new Map() };
   /** Key columns (field indexes) with their set, the last key and the fields it was made of. */
-  private readonly keySlots: { at: number[]; set: Set<string>; last: string; parts: (string | null)[] }[] = [];
+  private readonly keySlots: { at: number[]; set: Set<string>; last: string; parts: (string | null)[] }[] = emptyList();
   private lastServiceLine = '';
   /** Fields of the last service line: user (2), office, code. */
   private serviceParts: (string | null)[] = [null, null, null, null];
@@ -108,7 +143,7 @@ export class FileValidator {
   private columnCount = 0;
   private monthAt = -1;
   /** Columns naming other files of the unit (field index) with the names seen. */
-  private readonly namedSlots: { at: number; names: Set<string> }[] = [];
+  private readonly namedSlots: { at: number; names: Set<string> }[] = emptyList();
   private bytes = 0;
   private head: Uint8Array | null = NOTHING_YET;
   private firstBytes: number[] = [];
@@ -163,10 +198,10 @@ export class FileValidator {
 
   private compile(layout: LayoutSpec): void {
     const manifest = this.edition.manifest;
-    const line = layout.serviceLine;
-    this.serviceAt = line ? [1, 2, line.officeColumn - 1, line.codeColumn - 1] : [];
-    this.columnCount = layout.columnCount;
-    this.monthAt = layout.monthColumn && this.parsed.meta?.serviceMonth ? layout.monthColumn - 1 : -1;
+    const reads = readsOf(layout);
+    this.serviceAt = reads.serviceAt;
+    this.columnCount = reads.columnCount;
+    this.monthAt = this.parsed.meta?.serviceMonth ? reads.monthIndex : -1;
     this.checks = compileColumns(layout, { manifest, redact: this.redact });
     // Spelled out, not spread from the line above: V8's object spread cost about 3 µs a file here.
     this.rules = new RuleChecker({ manifest, redact: this.redact, sink: this.sink, layout, meta: this.parsed.meta, serviceCodes: this.options.serviceCodes });

@@ -32,12 +32,21 @@ interface Table7User {
   subtotalTypes: Set<string>;
 }
 
+const NO_CHECK: RecordCheck = () => {};
+
 export class RuleChecker {
   private readonly checks: RecordCheck[];
   private readonly finishers: (() => void)[] = [];
 
   constructor(private readonly ctx: RuleContext) {
-    this.checks = ctx.layout.rules.map((r) => this.compile(r));
+    // Filled by push into a list of the general kind (see emptyList in fileValidator.ts): a layout without
+    // rules otherwise gave record() a second array shape to deoptimise on.
+    const checks: RecordCheck[] = [];
+    checks.push(NO_CHECK);
+    checks.pop();
+    const rules = ctx.layout.rules;
+    for (let i = 0; i < rules.length; i++) checks.push(this.compile(rules[i]!));
+    this.checks = checks;
     // End before start beyond a midnight crossing (timeOrder.ts): read from the layout's time columns.
     const times = timeOrderCheck(ctx.layout, ctx.sink);
     if (times) this.checks.push(times);

@@ -225,7 +225,8 @@ function checkUnit(key: string, files: UnitFile[], plans: UnitPlan[], redact: bo
   }
 
   if (spec.sameMonth) {
-    const months = [...new Set(covered.map((f) => f.month).filter((m): m is string => m !== null))];
+    const months: string[] = [];
+    for (const f of covered) if (f.month !== null && !months.includes(f.month)) months.push(f.month);
     if (months.length > 1) add(makeFinding('E_UNIT_MONTH_MISMATCH', {}, { value: months.join('・') }));
   }
 
@@ -260,6 +261,8 @@ function checkUnit(key: string, files: UnitFile[], plans: UnitPlan[], redact: bo
 
   for (const f of files) if (!f.result.report.valid) add(makeFinding('E_UNIT_INVALID_MEMBER', {}, { value: f.result.report.name }));
 
+  const names: string[] = [];
+  for (const f of files) names.push(f.result.report.name);
   let serviceMonth: string | null = null;
   for (const f of files) {
     if (f.month !== null && f.month !== '000000') {
@@ -275,7 +278,7 @@ function checkUnit(key: string, files: UnitFile[], plans: UnitPlan[], redact: bo
     receiver: first.receiver,
     sequence: first.sequence,
     serviceMonth,
-    files: files.map((f) => f.result.report.name).sort(),
+    files: names.sort(),
     valid: errors.length === 0,
     errors: sortFindings(errors),
     warnings: sortFindings(warnings),
