@@ -87,13 +87,16 @@ function factPlan(layout: LayoutSpec, manifest: EditionManifest): FactPlan {
   return plan;
 }
 
-/** What compile() reads of a layout, per layout: layouts differ in shape, so reading them per file was a polymorphic load (and a deoptimisation whenever a new shape came). */
+/** What compile() and chooseEdition() read of a layout, per layout: layouts differ in shape, so reading them per file was a polymorphic load (and a deoptimisation whenever a new shape came). */
 interface LayoutReads {
   /** Field indexes of a service line (user 2, 3, office, code), or none. Shared by the files: only read. */
   serviceAt: number[];
   columnCount: number;
   /** The month column's field index, or -1 when the layout has none. */
   monthIndex: number;
+  prefix: string;
+  /** The name of column 1 (CSVバージョン), where version findings point. */
+  firstColumnName: string;
 }
 
 const layoutReads = new WeakMap<LayoutSpec, LayoutReads>();
@@ -106,6 +109,8 @@ function readsOf(layout: LayoutSpec): LayoutReads {
       serviceAt: line ? [1, 2, line.officeColumn - 1, line.codeColumn - 1] : [],
       columnCount: layout.columnCount,
       monthIndex: layout.monthColumn ? layout.monthColumn - 1 : -1,
+      prefix: layout.prefix,
+      firstColumnName: layout.columns[0]?.name ?? '',
     };
     layoutReads.set(layout, reads);
   }
@@ -372,11 +377,11 @@ export class FileValidator {
 
   private chooseEdition(version: string, line: number): void {
     this.csvVersion = version;
-    const field = this.layout!.columns[0]!.name;
-    const place = { row: 1, line, column: 1, field };
+    const reads = readsOf(this.layout!);
+    const place = { row: 1, line, column: 1, field: reads.firstColumnName };
     const edition = editionFor(this.options.catalog, version);
     if (edition) {
-      const layout = edition.layouts.get(this.layout!.prefix);
+      const layout = edition.layouts.get(reads.prefix);
       if (layout && layout !== this.layout) {
         this.layout = layout;
         this.compile(layout);
