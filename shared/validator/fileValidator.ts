@@ -9,7 +9,8 @@ import { compileColumns, displayValue, type ColumnCheck } from './fields.js';
 import { FindingSink, makeFinding, sortFindings } from './findings.js';
 import { parseFileName, type ParsedName } from './fileName.js';
 import { isPseudoCode, KEY_SEP } from './keys.js';
-import { RuleChecker } from './rules.js';
+import { emptyList } from './lists.js';
+import { prepareRules, RuleChecker } from './rules.js';
 import { Utf8Sniffer } from './utf8.js';
 
 export { isPseudoCode, KEY_SEP, showUserKey } from './keys.js';
@@ -117,14 +118,30 @@ function readsOf(layout: LayoutSpec): LayoutReads {
   return reads;
 }
 
+/** Per catalog, files begun so far, for plain [0] and redacted [1] reports. */
+const filesBegun = new WeakMap<SpecCatalog, number[]>();
+
 /**
- * An empty array whose elements are already of the general kind: one that stays empty is otherwise of
- * V8's small-integer kind, a second array shape where the per-record loops mostly meet filled ones.
+ * Works out everything per layout (the records above, column checks, rules) for every layout of the
+ * catalog, at a catalog's second file: done layout by layout as files came, each new layout made the
+ * per-file code, optimised by then, meet new shapes and code paths, so it was thrown away and optimised
+ * again, a dozen times in a folder of many small files. Not at the first file: checking one file (the
+ * CLI's usual run) compiles only its own layout.
  */
-function emptyList<T>(): T[] {
-  const list: unknown[] = [null];
-  list.pop();
-  return list as T[];
+function prepareCatalog(catalog: SpecCatalog, redact: boolean): void {
+  let begun = filesBegun.get(catalog);
+  if (!begun) filesBegun.set(catalog, (begun = [0, 0]));
+  const i = redact ? 1 : 0;
+  if (++begun[i]! !== 2) return;
+  const manifest = newestEdition(catalog).manifest;
+  for (const edition of catalog.editions) {
+    for (const layout of edition.layouts.values()) {
+      readsOf(layout);
+      factPlan(layout, manifest);
+      compileColumns(layout, { manifest, redact });
+      prepareRules(manifest, layout);
+    }
+  }
 }
 
 export class FileValidator {
@@ -167,6 +184,7 @@ export class FileValidator {
     private readonly options: ValidateOptions,
   ) {
     this.redact = options.redact === true;
+    prepareCatalog(options.catalog, this.redact);
     this.edition = newestEdition(options.catalog);
     this.parsed = parseFileName(name, options.catalog);
     const nameFindings = this.parsed.findings;

@@ -8,6 +8,7 @@ import { daysInValidMonth, isValidDate, isValidMonth } from './calendar.js';
 import type { FindingCode } from './codes.js';
 import type { FindingSink, Params } from './findings.js';
 import { isPseudoCode, KEY_SEP, showUserKey } from './keys.js';
+import { emptyList } from './lists.js';
 import { masterRules, type MasterRules } from './serviceCodeRules.js';
 import { timeOrderCheck } from './timeOrder.js';
 
@@ -75,7 +76,10 @@ function planOf(manifest: EditionManifest, layout: LayoutSpec): RulePlan {
   return plan;
 }
 
-const NO_CHECK: RecordCheck = () => {};
+/** Compiles a layout's rules ahead of its first file (see prepareCatalog in fileValidator.ts). */
+export function prepareRules(manifest: EditionManifest, layout: LayoutSpec): void {
+  planOf(manifest, layout);
+}
 
 export class RuleChecker {
   private readonly plan: RulePlan;
@@ -84,7 +88,7 @@ export class RuleChecker {
 
   constructor(ctx: RuleContext) {
     this.plan = planOf(ctx.manifest, ctx.layout);
-    const file: RuleFile = { sink: ctx.sink, meta: ctx.meta, month: ctx.meta?.serviceMonth, redact: ctx.redact, state: [] };
+    const file: RuleFile = { sink: ctx.sink, meta: ctx.meta, month: ctx.meta?.serviceMonth, redact: ctx.redact, state: emptyList() };
     const stateful = this.plan.stateful;
     for (let i = 0; i < stateful.length; i++) file.state.push(stateful[i]!.start(file));
     this.file = file;
@@ -117,9 +121,8 @@ class RuleCompiler {
   ) {
     // Filled by push into a list of the general kind: a layout without rules otherwise gave record()
     // a second array shape to deoptimise on.
-    const checks: RecordCheck[] = [NO_CHECK];
-    checks.pop();
-    this.plan = { checks, finishers: [], stateful: [] };
+    const checks = emptyList<RecordCheck>();
+    this.plan = { checks, finishers: emptyList(), stateful: emptyList() };
     for (const r of layout.rules) checks.push(this.compile(r));
     // End before start beyond a midnight crossing (timeOrder.ts): read from the layout's time columns.
     const times = timeOrderCheck(layout);
