@@ -1,7 +1,7 @@
 // Validates one file as a stream of byte chunks: name → encoding → CSV framing → fields → file rules.
 // Memory stays flat in the file size; only per-user facts for the send-unit checks are kept.
 import type { Finding, FileReport, FileStats } from '../report/types.js';
-import { editionFor, newestEdition, type Edition, type EditionManifest, type LayoutSpec, type SpecCatalog } from '../spec/model.js';
+import { editionFor, newestEdition, type Edition, type LayoutSpec, type SpecCatalog } from '../spec/model.js';
 import type { ServiceCodeMaster } from '../spec/serviceCodes.js';
 import { isValidMonth } from './calendar.js';
 import { CsvReader, MAX_FIELD_CHARS, type CsvIssue, type CsvRecord } from './csv.js';
@@ -10,7 +10,8 @@ import { FindingSink, makeFinding, sortFindings } from './findings.js';
 import { parseFileName, type ParsedName } from './fileName.js';
 import { isPseudoCode, KEY_SEP } from './keys.js';
 import { emptyList } from './lists.js';
-import { prepareRules, RuleChecker } from './rules.js';
+import { factPlan, prepareCatalog, readsOf } from './layoutPlans.js';
+import { RuleChecker } from './rules.js';
 import { Utf8Sniffer } from './utf8.js';
 
 export { isPseudoCode, KEY_SEP, showUserKey } from './keys.js';
@@ -50,99 +51,6 @@ const SUSPICIOUS = /[\uFFFD\uE000-\uF8FF\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x80]/;
 
 /** The held head before any write (shared: it is only read, never written into). */
 const NOTHING_YET = new Uint8Array(0);
-
-/** What every file of a layout collects for the send-unit checks: it depends on the layout and its edition only. */
-interface FactPlan {
-  /** Key column sets, by id ("2|3|5"): the unit links' keys, then the user key; `at` holds the field indexes. */
-  keySets: { id: string; cols: number[]; at: number[] }[];
-  /** The id of the user key's set. */
-  userKeyId: string;
-  serviceLines: boolean;
-  /** Columns that name other files of the unit (UPKIHON No.62). */
-  namedColumns: number[];
-}
-
-/** Worked out once per layout, not per file: with thousands of small files it was a visible part of each. */
-const factPlans = new WeakMap<LayoutSpec, FactPlan>();
-
-function factPlan(layout: LayoutSpec, manifest: EditionManifest): FactPlan {
-  const known = factPlans.get(layout);
-  if (known) return known;
-  const prefix = layout.prefix;
-  const keySets: FactPlan['keySets'] = [];
-  const addKeySet = (cols: number[]) => {
-    const id = cols.join('|');
-    if (!keySets.some((k) => k.id === id)) keySets.push({ id, cols, at: cols.map((c) => c - 1) });
-  };
-  for (const u of manifest.sendUnits) {
-    for (const l of u.links ?? []) {
-      if (l.from === prefix) addKeySet(l.fromKey);
-      if (l.to === prefix) addKeySet(l.toKey);
-    }
-  }
-  addKeySet(layout.userKey);
-  const namedColumns: number[] = [];
-  for (const u of manifest.sendUnits) for (const m of u.members) if (m.namedBy?.prefix === prefix) namedColumns.push(m.namedBy.column);
-  const plan = { keySets, userKeyId: layout.userKey.join('|'), serviceLines: layout.serviceLine !== undefined, namedColumns };
-  factPlans.set(layout, plan);
-  return plan;
-}
-
-/** What compile() and chooseEdition() read of a layout, per layout: layouts differ in shape, so reading them per file was a polymorphic load (and a deoptimisation whenever a new shape came). */
-interface LayoutReads {
-  /** Field indexes of a service line (user 2, 3, office, code), or none. Shared by the files: only read. */
-  serviceAt: number[];
-  columnCount: number;
-  /** The month column's field index, or -1 when the layout has none. */
-  monthIndex: number;
-  prefix: string;
-  /** The name of column 1 (CSVバージョン), where version findings point. */
-  firstColumnName: string;
-}
-
-const layoutReads = new WeakMap<LayoutSpec, LayoutReads>();
-
-function readsOf(layout: LayoutSpec): LayoutReads {
-  let reads = layoutReads.get(layout);
-  if (!reads) {
-    const line = layout.serviceLine;
-    reads = {
-      serviceAt: line ? [1, 2, line.officeColumn - 1, line.codeColumn - 1] : [],
-      columnCount: layout.columnCount,
-      monthIndex: layout.monthColumn ? layout.monthColumn - 1 : -1,
-      prefix: layout.prefix,
-      firstColumnName: layout.columns[0]?.name ?? '',
-    };
-    layoutReads.set(layout, reads);
-  }
-  return reads;
-}
-
-/** Per catalog, files begun so far, for plain [0] and redacted [1] reports. */
-const filesBegun = new WeakMap<SpecCatalog, number[]>();
-
-/**
- * Works out everything per layout (the records above, column checks, rules) for every layout of the
- * catalog, at a catalog's second file: done layout by layout as files came, each new layout made the
- * per-file code, optimised by then, meet new shapes and code paths, so it was thrown away and optimised
- * again, a dozen times in a folder of many small files. Not at the first file: checking one file (the
- * CLI's usual run) compiles only its own layout.
- */
-function prepareCatalog(catalog: SpecCatalog, redact: boolean): void {
-  let begun = filesBegun.get(catalog);
-  if (!begun) filesBegun.set(catalog, (begun = [0, 0]));
-  const i = redact ? 1 : 0;
-  if (++begun[i]! !== 2) return;
-  const manifest = newestEdition(catalog).manifest;
-  for (const edition of catalog.editions) {
-    for (const layout of edition.layouts.values()) {
-      readsOf(layout);
-      factPlan(layout, manifest);
-      compileColumns(layout, { manifest, redact });
-      prepareRules(manifest, layout);
-    }
-  }
-}
 
 export class FileValidator {
   private readonly sink = new FindingSink();
