@@ -49,6 +49,18 @@ export interface FileResult {
 // eslint-disable-next-line no-control-regex -- detecting control characters is the point
 const SUSPICIOUS = /[\uFFFD\uE000-\uF8FF\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x80]/;
 
+/**
+ * Shared empty starting values, so a file allocates only what its layout uses: each is replaced before
+ * anything is written into it (serviceParts and namedSlots when the layout has service lines or named
+ * columns, firstBytes for an image), and checks/serviceAt are only read. The lists are of the general
+ * array kind (lists.ts), as the filled ones are.
+ */
+const NO_CHECKS = emptyList<ColumnCheck>();
+const NO_PARTS = emptyList<string | null>();
+const NO_COLUMNS: number[] = [];
+const NO_NAMED_SLOTS = emptyList<{ at: number; names: Set<string> }>();
+const NO_BYTES: number[] = [];
+
 /** The held head before any write (shared: it is only read, never written into). */
 const NOTHING_YET = new Uint8Array(0);
 
@@ -57,26 +69,26 @@ export class FileValidator {
   private readonly parsed: ParsedName;
   private readonly edition: Edition;
   private layout: LayoutSpec | null;
-  private checks: ColumnCheck[] = [];
+  private checks: ColumnCheck[] = NO_CHECKS;
   private rules: RuleChecker | null = null;
   private readonly reader: CsvReader | null;
   private readonly decoder: ReturnType<DecoderFactory> | null;
   private readonly sniffer = new Utf8Sniffer();
   private readonly facts: FileFacts = { keys: new Map(), serviceLines: null, namedFiles: new Map() };
   /** Key columns (field indexes) with their set, the last key and the fields it was made of. */
-  private readonly keySlots: { at: number[]; set: Set<string>; last: string; parts: (string | null)[] }[] = emptyList();
+  private readonly keySlots: { at: number[]; set: Set<string>; last: string; parts: (string | null)[] }[] = [];
   private lastServiceLine = '';
   /** Fields of the last service line: user (2), office, code. */
-  private serviceParts: (string | null)[] = [null, null, null, null];
-  private serviceAt: number[] = [];
+  private serviceParts: (string | null)[] = NO_PARTS;
+  private serviceAt: number[] = NO_COLUMNS;
   /** The layout's column count, and the field index of its month column when the file's name has a month (else -1): read per record, kept here so the per-record code reads no layout object (layouts differ in shape). */
   private columnCount = 0;
   private monthAt = -1;
   /** Columns naming other files of the unit (field index) with the names seen. */
-  private readonly namedSlots: { at: number; names: Set<string> }[] = emptyList();
+  private namedSlots: { at: number; names: Set<string> }[] = NO_NAMED_SLOTS;
   private bytes = 0;
   private head: Uint8Array | null = NOTHING_YET;
-  private firstBytes: number[] = [];
+  private firstBytes: number[] = NO_BYTES;
   private csvVersion: string | null = null;
   private versionKnown = true;
   /** Serial of the last decoded chunk holding a suspicious character (0: none yet). */
@@ -115,7 +127,11 @@ export class FileValidator {
         // `at` is the plan's, shared by every file (only read); `parts` is this file's.
         this.keySlots.push({ at: k.at, set, last: '', parts: nulls(k.at.length) });
       }
-      if (plan.serviceLines) this.facts.serviceLines = new Set();
+      if (plan.serviceLines) {
+        this.facts.serviceLines = new Set();
+        this.serviceParts = [null, null, null, null];
+      }
+      if (plan.namedColumns.length > 0) this.namedSlots = [];
       for (const column of plan.namedColumns) {
         const names = new Set<string>();
         this.facts.namedFiles.set(column, names);
@@ -161,7 +177,11 @@ export class FileValidator {
         this.bytes += 3;
       }
     }
-    if (this.firstBytes.length < 3) for (let i = 0; i < bytes.length && this.firstBytes.length < 3; i++) this.firstBytes.push(bytes[i]!);
+    // Only an image's first bytes are looked at (JPEG's FF D8 FF).
+    if (this.parsed.isImage && this.firstBytes.length < 3) {
+      if (this.firstBytes === NO_BYTES) this.firstBytes = [];
+      for (let i = 0; i < bytes.length && this.firstBytes.length < 3; i++) this.firstBytes.push(bytes[i]!);
+    }
     this.bytes += bytes.length;
     this.sniffer.push(bytes);
     if (!this.reader || !this.decoder) return;

@@ -76,6 +76,8 @@ function planOf(manifest: EditionManifest, layout: LayoutSpec): RulePlan {
   return plan;
 }
 
+const NO_STATE = emptyList<unknown>();
+
 /** Compiles a layout's rules ahead of its first file (see prepareCatalog in fileValidator.ts). */
 export function prepareRules(manifest: EditionManifest, layout: LayoutSpec): void {
   planOf(manifest, layout);
@@ -88,8 +90,9 @@ export class RuleChecker {
 
   constructor(ctx: RuleContext) {
     this.plan = planOf(ctx.manifest, ctx.layout);
-    const file: RuleFile = { sink: ctx.sink, meta: ctx.meta, month: ctx.meta?.serviceMonth, redact: ctx.redact, state: emptyList() };
     const stateful = this.plan.stateful;
+    // Most layouts keep nothing per file: they share one empty state, never written into.
+    const file: RuleFile = { sink: ctx.sink, meta: ctx.meta, month: ctx.meta?.serviceMonth, redact: ctx.redact, state: stateful.length === 0 ? NO_STATE : [] };
     for (let i = 0; i < stateful.length; i++) file.state.push(stateful[i]!.start(file));
     this.file = file;
     // The rules that need a service-code master live in serviceCodeRules.ts; without one, none run.
