@@ -42,7 +42,10 @@ export function baseName(path: string): string {
 }
 
 function monthPartOf(edition: Edition, prefix: string): MonthPart {
-  return edition.layouts.get(prefix)?.fileName.monthPart ?? 'none';
+  const part = edition.layouts.get(prefix)?.fileName.monthPart ?? 'none';
+  // The literal, not the spec data's own string: parseFileName compares it with literals, and optimised
+  // code that met only literal (internalised) strings there was thrown away at the first other one.
+  return part === 'month' ? 'month' : part === 'monthOrZero' ? 'monthOrZero' : 'none';
 }
 
 function titleOf(edition: Edition, prefix: string): string {
