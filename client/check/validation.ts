@@ -27,7 +27,7 @@ export async function validatePath(path: string, options: CheckOptions = {}): Pr
   // Built field by field, not spread: with thousands of small files, object spread was a visible cost per file.
   const validateOptions: ValidateOptions = { catalog, decoder: decodeMs932, redact: options.redact === true };
   if (options.serviceCodes) validateOptions.serviceCodes = options.serviceCodes;
-  const v = new FileValidator(path, basename(path), validateOptions);
+  const v = new FileValidator(path, nameOf(path), validateOptions);
   const opened = await openForReading(path);
   let sha256: string;
   if ('data' in opened) {
@@ -46,6 +46,38 @@ export async function validatePath(path: string, options: CheckOptions = {}): Pr
   const result = v.end();
   result.report.sha256 = sha256;
   return result;
+}
+
+/**
+ * basename(path), cheaply for the usual POSIX path (no trailing slash): with thousands of small files,
+ * node:path's basename was a visible cost per file. Elsewhere (Windows, a trailing slash) basename itself.
+ */
+function nameOf(path: string): string {
+  if (!IS_WINDOWS && path.charCodeAt(path.length - 1) !== 47 /* / */) return path.slice(path.lastIndexOf('/') + 1);
+  return basename(path);
+}
+const IS_WINDOWS = process.platform === 'win32';
+
+/**
+ * resolve(path) for one list of paths, each folder resolved once: a folder's thousands of files differ
+ * only in the last part, and path.resolve per file was a visible cost. A last part that resolve would
+ * change (empty, . or ..), and Windows paths, go to resolve itself. One resolver per list: a relative
+ * folder resolves against the working directory of the moment.
+ */
+export function pathResolver(): (path: string) => string {
+  const resolvedDirs = new Map<string, string>();
+  return (path) => {
+    const slash = path.lastIndexOf('/');
+    const name = path.slice(slash + 1);
+    if (IS_WINDOWS || name === '' || name === '.' || name === '..') return resolve(path);
+    const dir = path.slice(0, slash + 1);
+    let resolved = resolvedDirs.get(dir);
+    if (resolved === undefined) {
+      resolved = resolve(dir);
+      resolvedDirs.set(dir, resolved);
+    }
+    return resolved.endsWith('/') ? resolved + name : `${resolved}/${name}`;
+  };
 }
 
 /** Files a directory contributes: standard-spec candidates (.csv / .jpg, any case); the rest is listed as ignored. */
@@ -96,7 +128,8 @@ export async function checkPaths(inputs: string[], options: CheckOptions = {}): 
       files.push(input);
     }
   }
-  const unique = [...new Map(files.map((f) => [resolve(f), f])).values()];
+  const resolvePath = pathResolver();
+  const unique = [...new Map(files.map((f) => [resolvePath(f), f])).values()];
   if (unique.length === 0) throw new InputError({ ja: '検査する標準仕様のファイル（.CSV / .jpg）がありません', en: 'no standard-spec files (.CSV / .jpg) to check' });
   const fileOptions: CheckOptions = { ...options, catalog };
   const results = await mapBounded(unique, READ_CONCURRENCY, (f) => validatePath(f, fileOptions));

@@ -1,6 +1,7 @@
 // Per-column checks, compiled once per layout so the per-record loop stays cheap.
 import type { ColumnSpec, EditionManifest, LayoutSpec } from '../spec/model.js';
 import { isValidDate, isValidMonth, isValidTime } from './calendar.js';
+import { isDayFlags, isInsuredNo, isItemCode, isPseudoShape, upperAlnum } from './charShapes.js';
 import type { FindingCode } from './codes.js';
 import { MASK, shorten, type FindingSink } from './findings.js';
 
@@ -24,14 +25,7 @@ function allDigits(v: string, from = 0): boolean {
   return true;
 }
 
-const INSURED = /^(?:\d{10}|H\d{9})$/;
-const SERVICE_TYPE = /^[0-9A-Z]{2}$/;
-const SERVICE_CODE = /^[0-9A-Z]{6}$/;
-const ITEM_CODE = /^\d{5}-\d{6}$/;
 const POSTAL = /^\d{3}-\d{4}$/;
-const DAY_FLAGS = /^[01]*$/;
-/** 第7表's subtotal and total rows (xxAAAA, xxEEEE, xxZZZZ, 999999): not real services. */
-const PSEUDO_CODE = /^(?:[0-9A-Z]{2}(?:AAAA|EEEE|ZZZZ)|999999)$/;
 
 /** Under --redact, personal columns and every free-text column (names of doctors, staff…) are masked. */
 export function displayValue(col: ColumnSpec, value: string, redact: boolean): string {
@@ -133,25 +127,25 @@ function typeChecker(
     case 'insurerNo':
       return only((v) => v.length === 6 && allDigits(v), 'E_FIELD_INSURER_NUMBER');
     case 'insuredNo':
-      return only((v) => INSURED.test(v), 'E_FIELD_INSURED_NUMBER');
+      return only(isInsuredNo, 'E_FIELD_INSURED_NUMBER');
     case 'officeNo':
       return only((v) => v.length === 10 && allDigits(v), 'E_FIELD_OFFICE_NUMBER');
     case 'serviceType':
       return (s, v, _q, row, line) => {
-        if (!SERVICE_TYPE.test(v)) emit(s, 'E_FIELD_SERVICE_TYPE', row, line, v);
+        if (!upperAlnum(v, 2)) emit(s, 'E_FIELD_SERVICE_TYPE', row, line, v);
         else if (!(v in types.inScope || v in types.outOfScope || v in types.planning)) emit(s, 'W_FIELD_SERVICE_TYPE_UNKNOWN', row, line, v);
       };
     case 'serviceCode': {
       const allowPseudo = col.allowPseudo === true;
       return (s, v, _q, row, line) => {
-        if (!SERVICE_CODE.test(v)) emit(s, 'E_FIELD_SERVICE_CODE', row, line, v);
-        else if (!allowPseudo && PSEUDO_CODE.test(v)) emit(s, 'E_FIELD_PSEUDO_SERVICE_CODE', row, line, v);
+        if (!upperAlnum(v, 6)) emit(s, 'E_FIELD_SERVICE_CODE', row, line, v);
+        else if (!allowPseudo && isPseudoShape(v)) emit(s, 'E_FIELD_PSEUDO_SERVICE_CODE', row, line, v);
       };
     }
     case 'itemCode':
       return (s, v, _q, row, line) => {
         if (!lengthCheck(s, v, row, line)) return;
-        if (!ITEM_CODE.test(v)) {
+        if (!isItemCode(v)) {
           if (col.uncertain?.format) emit(s, 'W_FIELD_ITEM_CODE_FORMAT', row, line, v, { why: col.uncertain.format });
           else emit(s, 'E_FIELD_PATTERN', row, line, v, { format: '00000-000000' });
         }
@@ -204,7 +198,7 @@ function typeChecker(
       return only((v) => POSTAL.test(v), 'E_FIELD_POSTAL');
     case 'dayFlags':
       return (s, v, _q, row, line) => {
-        if (!DAY_FLAGS.test(v)) {
+        if (!isDayFlags(v)) {
           emit(s, 'E_FIELD_DAY_FLAGS', row, line, v);
           return;
         }

@@ -12,8 +12,23 @@ export interface ParsedName {
   isImage: boolean;
 }
 
-const OFFICE = /^\d{10}$/;
-const SERVICE_TYPE = /^[0-9A-Z]{2}$/;
+/** `s` is exactly `length` ASCII digits (what /^\d{length}$/ accepts), without a regex: names are read by the thousand. */
+function digitsOnly(s: string, length: number): boolean {
+  if (s.length !== length) return false;
+  for (let i = 0; i < length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Two digits or capital letters (/^[0-9A-Z]{2}$/). */
+function isServiceType(s: string): boolean {
+  if (s.length !== 2) return false;
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(1);
+  return ((a >= 48 && a <= 57) || (a >= 65 && a <= 90)) && ((b >= 48 && b <= 57) || (b >= 65 && b <= 90));
+}
 
 export function namePattern(prefix: string, monthPart: MonthPart, isImage: boolean): string {
   const month = monthPart === 'month' ? '_YYYYMM' : monthPart === 'monthOrZero' ? '_YYYYMM(または000000)' : '';
@@ -27,7 +42,10 @@ export function baseName(path: string): string {
 }
 
 function monthPartOf(edition: Edition, prefix: string): MonthPart {
-  return edition.layouts.get(prefix)?.fileName.monthPart ?? 'none';
+  const part = edition.layouts.get(prefix)?.fileName.monthPart ?? 'none';
+  // The literal, not the spec data's own string: parseFileName compares it with literals, and optimised
+  // code that met only literal (internalised) strings there was thrown away at the first other one.
+  return part === 'month' ? 'month' : part === 'monthOrZero' ? 'monthOrZero' : 'none';
 }
 
 function titleOf(edition: Edition, prefix: string): string {
@@ -59,8 +77,8 @@ function prefixInfo(edition: Edition, prefix: string, isImage: boolean): PrefixI
 
 /** The office number and service type of one side of the name (送信元 or 送信先). */
 function checkParty(findings: Finding[], known: Edition['manifest']['serviceTypes'], office: string, type: string, role: string, roleEn: string): void {
-  if (!OFFICE.test(office)) findings.push(makeFinding('E_NAME_OFFICE_NUMBER', {}, { value: office, role, roleEn }));
-  if (!SERVICE_TYPE.test(type)) findings.push(makeFinding('E_NAME_SERVICE_TYPE', {}, { value: type, role, roleEn }));
+  if (!digitsOnly(office, 10)) findings.push(makeFinding('E_NAME_OFFICE_NUMBER', {}, { value: office, role, roleEn }));
+  if (!isServiceType(type)) findings.push(makeFinding('E_NAME_SERVICE_TYPE', {}, { value: type, role, roleEn }));
   else if (!(type in known.inScope || type in known.planning || type in known.outOfScope)) {
     findings.push(makeFinding('W_NAME_SERVICE_TYPE_UNKNOWN', {}, { value: type, role, roleEn }));
   }
@@ -70,7 +88,15 @@ export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
   const edition = newestEdition(catalog);
   const findings: Finding[] = [];
   // No string built per prefix: this runs for every file of a folder of thousands.
-  const prefix = catalog.prefixes.find((p) => name.charCodeAt(p.length) === 95 /* _ */ && name.startsWith(p)) ?? null;
+  let prefix: string | null = null;
+  const prefixes = catalog.prefixes;
+  for (let i = 0; i < prefixes.length; i++) {
+    const p = prefixes[i]!;
+    if (name.charCodeAt(p.length) === 95 /* _ */ && name.startsWith(p)) {
+      prefix = p;
+      break;
+    }
+  }
   if (!prefix) {
     findings.push(makeFinding('E_NAME_UNKNOWN_PREFIX', {}, { name }));
     return { meta: null, findings, prefix: null, isImage: false };
@@ -88,18 +114,18 @@ export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
 
   let month: string | null = null;
   if (monthPart !== 'none') {
-    if (!/^\d{6}$/.test(tokens[0] ?? '')) {
+    if (!digitsOnly(tokens[0] ?? '', 6)) {
       findings.push(makeFinding('E_NAME_MONTH_MISSING', {}, { kind: prefix, name, pattern: pattern() }));
       return { meta: null, findings, prefix, isImage };
     }
     month = tokens.shift()!;
-  } else if (tokens.length === 6 + (isImage ? 1 : 0) && /^\d{6}$/.test(tokens[0] ?? '')) {
+  } else if (tokens.length === 6 + (isImage ? 1 : 0) && digitsOnly(tokens[0] ?? '', 6)) {
     findings.push(makeFinding('E_NAME_PATTERN', {}, { name, pattern: pattern(), detail: `${prefix}には年月を付けません` }));
     return { meta: null, findings, prefix, isImage };
   }
 
   const expected = 5 + (isImage ? 1 : 0);
-  if (tokens.length === expected - 2 && OFFICE.test(tokens[0] ?? '') && OFFICE.test(tokens[1] ?? '')) {
+  if (tokens.length === expected - 2 && digitsOnly(tokens[0] ?? '', 10) && digitsOnly(tokens[1] ?? '', 10)) {
     findings.push(makeFinding('E_NAME_V32_FORMAT', {}, { name, pattern: pattern() }));
     return { meta: null, findings, prefix, isImage };
   }
@@ -107,7 +133,13 @@ export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
     findings.push(makeFinding('E_NAME_PATTERN', {}, { name, pattern: pattern(), detail: `「_」で区切られた部分が${tokens.length}個（${expected}個のはず）` }));
     return { meta: null, findings, prefix, isImage };
   }
-  const [fromOffice, fromType, toOffice, toType, sequence, branch] = tokens as [string, string, string, string, string, string?];
+  // Read by index, not destructured: destructuring goes through the array iterator, a large piece of code to optimise.
+  const fromOffice = tokens[0]!;
+  const fromType = tokens[1]!;
+  const toOffice = tokens[2]!;
+  const toType = tokens[3]!;
+  const sequence = tokens[4]!;
+  const branch = isImage ? tokens[5] : undefined;
 
   if (month !== null && !(monthPart === 'monthOrZero' && month === '000000') && !isValidMonth(month)) {
     findings.push(makeFinding('E_NAME_MONTH', {}, { value: month }));
@@ -116,10 +148,11 @@ export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
   checkParty(findings, known, fromOffice, fromType, '送信元', 'sender');
   checkParty(findings, known, toOffice, toType, '送信先', 'receiver');
   if (fromOffice === toOffice && fromType === toType) findings.push(makeFinding('E_NAME_SAME_OFFICE', {}, { value: `${fromOffice}_${fromType}` }));
-  if (!/^\d{14}$/.test(sequence) || !isValidTimestamp(sequence)) findings.push(makeFinding('E_NAME_SEQUENCE', {}, { value: sequence }));
+  // isValidTimestamp reads all 14 characters as digits, so it is also the /^\d{14}$/ check.
+  if (!isValidTimestamp(sequence)) findings.push(makeFinding('E_NAME_SEQUENCE', {}, { value: sequence }));
 
   if (isImage) {
-    if (!/^\d{4}$/.test(branch ?? '')) {
+    if (!digitsOnly(branch ?? '', 4)) {
       findings.push(makeFinding('E_NAME_PATTERN', {}, { name, pattern: pattern(), detail: '枝番は4桁の数字' }));
     }
     if (!edition.manifest.image.extensions.includes(extension)) {
@@ -133,7 +166,7 @@ export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
   const planning = known.planning;
   const fromPlanning = info.fromPlanning;
   const checkType = fromPlanning ? fromType : toType;
-  if (SERVICE_TYPE.test(checkType) && !(checkType in planning) && (fromPlanning || info.fromService)) {
+  if (isServiceType(checkType) && !(checkType in planning) && (fromPlanning || info.fromService)) {
     findings.push(
       makeFinding('W_NAME_DIRECTION', {}, {
         kind: info.title,

@@ -1,7 +1,7 @@
 // Validates one file as a stream of byte chunks: name → encoding → CSV framing → fields → file rules.
 // Memory stays flat in the file size; only per-user facts for the send-unit checks are kept.
 import type { Finding, FileReport, FileStats } from '../report/types.js';
-import { editionFor, newestEdition, type Edition, type EditionManifest, type LayoutSpec, type SpecCatalog } from '../spec/model.js';
+import { editionFor, newestEdition, type Edition, type LayoutSpec, type SpecCatalog } from '../spec/model.js';
 import type { ServiceCodeMaster } from '../spec/serviceCodes.js';
 import { isValidMonth } from './calendar.js';
 import { CsvReader, MAX_FIELD_CHARS, type CsvIssue, type CsvRecord } from './csv.js';
@@ -9,6 +9,8 @@ import { compileColumns, displayValue, type ColumnCheck } from './fields.js';
 import { FindingSink, makeFinding, sortFindings } from './findings.js';
 import { parseFileName, type ParsedName } from './fileName.js';
 import { isPseudoCode, KEY_SEP } from './keys.js';
+import { emptyList } from './lists.js';
+import { factPlan, prepareCatalog, readsOf } from './layoutPlans.js';
 import { RuleChecker } from './rules.js';
 import { Utf8Sniffer } from './utf8.js';
 
@@ -47,50 +49,27 @@ export interface FileResult {
 // eslint-disable-next-line no-control-regex -- detecting control characters is the point
 const SUSPICIOUS = /[\uFFFD\uE000-\uF8FF\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x80]/;
 
+/**
+ * Shared empty starting values, so a file allocates only what its layout uses: each is replaced before
+ * anything is written into it (serviceParts and namedSlots when the layout has service lines or named
+ * columns, firstBytes for an image), and checks/serviceAt are only read. The lists are of the general
+ * array kind (lists.ts), as the filled ones are.
+ */
+const NO_CHECKS = emptyList<ColumnCheck>();
+const NO_PARTS = emptyList<string | null>();
+const NO_COLUMNS: number[] = [];
+const NO_NAMED_SLOTS = emptyList<{ at: number; names: Set<string> }>();
+const NO_BYTES: number[] = [];
+
 /** The held head before any write (shared: it is only read, never written into). */
 const NOTHING_YET = new Uint8Array(0);
-
-/** What every file of a layout collects for the send-unit checks: it depends on the layout and its edition only. */
-interface FactPlan {
-  /** Key column sets, by id ("2|3|5"): the unit links' keys, then the user key. */
-  keySets: { id: string; cols: number[] }[];
-  serviceLines: boolean;
-  /** Columns that name other files of the unit (UPKIHON No.62). */
-  namedColumns: number[];
-}
-
-/** Worked out once per layout, not per file: with thousands of small files it was a visible part of each. */
-const factPlans = new WeakMap<LayoutSpec, FactPlan>();
-
-function factPlan(layout: LayoutSpec, manifest: EditionManifest): FactPlan {
-  const known = factPlans.get(layout);
-  if (known) return known;
-  const prefix = layout.prefix;
-  const keySets: FactPlan['keySets'] = [];
-  const addKeySet = (cols: number[]) => {
-    const id = cols.join('|');
-    if (!keySets.some((k) => k.id === id)) keySets.push({ id, cols });
-  };
-  for (const u of manifest.sendUnits) {
-    for (const l of u.links ?? []) {
-      if (l.from === prefix) addKeySet(l.fromKey);
-      if (l.to === prefix) addKeySet(l.toKey);
-    }
-  }
-  addKeySet(layout.userKey);
-  const namedColumns: number[] = [];
-  for (const u of manifest.sendUnits) for (const m of u.members) if (m.namedBy?.prefix === prefix) namedColumns.push(m.namedBy.column);
-  const plan = { keySets, serviceLines: layout.serviceLine !== undefined, namedColumns };
-  factPlans.set(layout, plan);
-  return plan;
-}
 
 export class FileValidator {
   private readonly sink = new FindingSink();
   private readonly parsed: ParsedName;
   private readonly edition: Edition;
   private layout: LayoutSpec | null;
-  private checks: ColumnCheck[] = [];
+  private checks: ColumnCheck[] = NO_CHECKS;
   private rules: RuleChecker | null = null;
   private readonly reader: CsvReader | null;
   private readonly decoder: ReturnType<DecoderFactory> | null;
@@ -100,21 +79,24 @@ export class FileValidator {
   private readonly keySlots: { at: number[]; set: Set<string>; last: string; parts: (string | null)[] }[] = [];
   private lastServiceLine = '';
   /** Fields of the last service line: user (2), office, code. */
-  private serviceParts: (string | null)[] = [null, null, null, null];
-  private serviceAt: number[] = [];
+  private serviceParts: (string | null)[] = NO_PARTS;
+  private serviceAt: number[] = NO_COLUMNS;
   /** The layout's column count, and the field index of its month column when the file's name has a month (else -1): read per record, kept here so the per-record code reads no layout object (layouts differ in shape). */
   private columnCount = 0;
   private monthAt = -1;
   /** Columns naming other files of the unit (field index) with the names seen. */
-  private readonly namedSlots: { at: number; names: Set<string> }[] = [];
+  private namedSlots: { at: number; names: Set<string> }[] = NO_NAMED_SLOTS;
   private bytes = 0;
   private head: Uint8Array | null = NOTHING_YET;
-  private firstBytes: number[] = [];
+  private firstBytes: number[] = NO_BYTES;
   private csvVersion: string | null = null;
   private versionKnown = true;
   /** Serial of the last decoded chunk holding a suspicious character (0: none yet). */
   private lastSuspiciousChunk = 0;
   private readonly redact: boolean;
+  /** The layout the facts were planned for, and its user key's id (from the plan, not joined per file). */
+  private planned: LayoutSpec | null = null;
+  private userKeyId = '';
 
   constructor(
     private readonly path: string,
@@ -122,9 +104,11 @@ export class FileValidator {
     private readonly options: ValidateOptions,
   ) {
     this.redact = options.redact === true;
+    prepareCatalog(options.catalog, this.redact);
     this.edition = newestEdition(options.catalog);
     this.parsed = parseFileName(name, options.catalog);
-    for (const f of this.parsed.findings) this.sink.add(f);
+    const nameFindings = this.parsed.findings;
+    for (let i = 0; i < nameFindings.length; i++) this.sink.add(nameFindings[i]!);
     const prefix = this.parsed.prefix;
     this.layout = prefix && !this.parsed.isImage ? (this.edition.layouts.get(prefix) ?? null) : null;
     if (this.layout) {
@@ -135,12 +119,19 @@ export class FileValidator {
       );
       this.decoder = options.decoder();
       const plan = factPlan(this.layout, this.edition.manifest);
+      this.planned = this.layout;
+      this.userKeyId = plan.userKeyId;
       for (const k of plan.keySets) {
         const set = new Set<string>();
         this.facts.keys.set(k.id, set);
-        this.keySlots.push({ at: k.cols.map((c) => c - 1), set, last: '', parts: k.cols.map(() => null) });
+        // `at` is the plan's, shared by every file (only read); `parts` is this file's.
+        this.keySlots.push({ at: k.at, set, last: '', parts: nulls(k.at.length) });
       }
-      if (plan.serviceLines) this.facts.serviceLines = new Set();
+      if (plan.serviceLines) {
+        this.facts.serviceLines = new Set();
+        this.serviceParts = [null, null, null, null];
+      }
+      if (plan.namedColumns.length > 0) this.namedSlots = [];
       for (const column of plan.namedColumns) {
         const names = new Set<string>();
         this.facts.namedFiles.set(column, names);
@@ -154,10 +145,10 @@ export class FileValidator {
 
   private compile(layout: LayoutSpec): void {
     const manifest = this.edition.manifest;
-    const line = layout.serviceLine;
-    this.serviceAt = line ? [1, 2, line.officeColumn - 1, line.codeColumn - 1] : [];
-    this.columnCount = layout.columnCount;
-    this.monthAt = layout.monthColumn && this.parsed.meta?.serviceMonth ? layout.monthColumn - 1 : -1;
+    const reads = readsOf(layout);
+    this.serviceAt = reads.serviceAt;
+    this.columnCount = reads.columnCount;
+    this.monthAt = this.parsed.meta?.serviceMonth ? reads.monthIndex : -1;
     this.checks = compileColumns(layout, { manifest, redact: this.redact });
     // Spelled out, not spread from the line above: V8's object spread cost about 3 µs a file here.
     this.rules = new RuleChecker({ manifest, redact: this.redact, sink: this.sink, layout, meta: this.parsed.meta, serviceCodes: this.options.serviceCodes });
@@ -186,7 +177,11 @@ export class FileValidator {
         this.bytes += 3;
       }
     }
-    if (this.firstBytes.length < 3) for (let i = 0; i < bytes.length && this.firstBytes.length < 3; i++) this.firstBytes.push(bytes[i]!);
+    // Only an image's first bytes are looked at (JPEG's FF D8 FF).
+    if (this.parsed.isImage && this.firstBytes.length < 3) {
+      if (this.firstBytes === NO_BYTES) this.firstBytes = [];
+      for (let i = 0; i < bytes.length && this.firstBytes.length < 3; i++) this.firstBytes.push(bytes[i]!);
+    }
     this.bytes += bytes.length;
     this.sniffer.push(bytes);
     if (!this.reader || !this.decoder) return;
@@ -219,7 +214,7 @@ export class FileValidator {
       bytes: this.bytes,
       records: this.reader?.recordsRead ?? 0,
       lines: this.reader?.physicalLines ?? 0,
-      users: this.layout ? (this.facts.keys.get(this.layout.userKey.join('|'))?.size ?? 0) : 0,
+      users: this.layout ? (this.facts.keys.get(this.layout === this.planned ? this.userKeyId : this.layout.userKey.join('|'))?.size ?? 0) : 0,
       csvVersion: this.csvVersion,
     };
     const report: FileReport = {
@@ -328,11 +323,11 @@ export class FileValidator {
 
   private chooseEdition(version: string, line: number): void {
     this.csvVersion = version;
-    const field = this.layout!.columns[0]!.name;
-    const place = { row: 1, line, column: 1, field };
+    const reads = readsOf(this.layout!);
+    const place = { row: 1, line, column: 1, field: reads.firstColumnName };
     const edition = editionFor(this.options.catalog, version);
     if (edition) {
-      const layout = edition.layouts.get(this.layout!.prefix);
+      const layout = edition.layouts.get(reads.prefix);
       if (layout && layout !== this.layout) {
         this.layout = layout;
         this.compile(layout);
@@ -399,6 +394,13 @@ export class FileValidator {
       if (name !== '') named[k]!.names.add(name);
     }
   }
+}
+
+/** n nulls in a packed array (new Array(n).fill would make a holey one, a second kind of array for partsChanged). */
+function nulls(n: number): (string | null)[] {
+  const a: (string | null)[] = [];
+  for (let i = 0; i < n; i++) a.push(null);
+  return a;
 }
 
 /** Whether fields[at[i]] differ from `parts` (the last record's values); `parts` takes the new ones. */

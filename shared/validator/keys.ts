@@ -1,13 +1,12 @@
 // User keys and 第7表 pseudo codes, shared by the file checks, the file rules and the unit checks.
+import { isPseudoShape } from './charShapes.js';
 
 /** Joins key parts; a unit separator cannot occur in a valid field, so keys split back unambiguously. */
 export const KEY_SEP = '\u001f';
 
-const PSEUDO_SUBTOTAL = /^[0-9A-Z]{2}(?:AAAA|EEEE|ZZZZ)$/;
-
-/** 第7表's subtotal and total rows (xxAAAA, xxEEEE, xxZZZZ, 999999): not real services. */
+/** 第7表's subtotal and total rows (xxAAAA, xxEEEE, xxZZZZ, 999999): not real services. Read by charShapes.ts, not a regex: it runs on every record of 第6表 and 第7表, several times. */
 export function isPseudoCode(code: string): boolean {
-  return code === '999999' || PSEUDO_SUBTOTAL.test(code);
+  return isPseudoShape(code);
 }
 
 /** Shows a user key (insurer-insured[-date]) with the insured number masked under --redact. */

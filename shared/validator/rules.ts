@@ -4,11 +4,12 @@
 import type { FileMeta } from '../report/types.js';
 import type { EditionManifest, FileRule, LayoutSpec } from '../spec/model.js';
 import type { ServiceCodeMaster } from '../spec/serviceCodes.js';
-import { daysInYearMonth, isValidDate, isValidMonth } from './calendar.js';
+import { daysInValidMonth, isValidDate, isValidMonth } from './calendar.js';
 import type { FindingCode } from './codes.js';
 import type { FindingSink, Params } from './findings.js';
 import { isPseudoCode, KEY_SEP, showUserKey } from './keys.js';
-import { masterRules } from './serviceCodeRules.js';
+import { emptyList } from './lists.js';
+import { masterRules, type MasterRules } from './serviceCodeRules.js';
 import { timeOrderCheck } from './timeOrder.js';
 
 export interface RuleContext {
@@ -22,8 +23,30 @@ export interface RuleContext {
   serviceCodes?: ServiceCodeMaster | undefined;
 }
 
-type RecordCheck = (fields: string[], row: number, line: number) => void;
+/**
+ * A rule's per-record check, compiled once per layout (and manifest) and shared by every file of the
+ * layout: what belongs to one file (its sink, its name's month, a rule's running state) comes in `file`.
+ * Compiling the rules per file cost closures for every file, and the compiling code met a new rule kind
+ * or column shape with each new layout, deoptimising the per-file code around it.
+ */
+type RecordCheck = (file: RuleFile, fields: string[], row: number, line: number) => void;
 type Rule<K extends FileRule['rule']> = Extract<FileRule, { rule: K }>;
+
+/** One file's side of the rules. */
+interface RuleFile {
+  sink: FindingSink;
+  meta: FileMeta | null;
+  /** The month of the file's name (undefined/null: none). */
+  month: string | null | undefined;
+  redact: boolean;
+  /** Each stateful rule's state for this file, at the rule's slot (see Stateful). */
+  state: unknown[];
+}
+
+/** A rule whose checks keep something per file (seen keys, 第7表 users), made when the file starts. */
+interface Stateful {
+  start: (file: RuleFile) => unknown;
+}
 
 interface Table7User {
   totals: number;
@@ -32,72 +55,130 @@ interface Table7User {
   subtotalTypes: Set<string>;
 }
 
-export class RuleChecker {
-  private readonly checks: RecordCheck[];
-  private readonly finishers: (() => void)[] = [];
+/** A layout's rules, compiled. */
+interface RulePlan {
+  checks: RecordCheck[];
+  /** File-level conclusions, in rule order. */
+  finishers: ((file: RuleFile) => void)[];
+  stateful: Stateful[];
+}
 
-  constructor(private readonly ctx: RuleContext) {
-    this.checks = ctx.layout.rules.map((r) => this.compile(r));
-    // End before start beyond a midnight crossing (timeOrder.ts): read from the layout's time columns.
-    const times = timeOrderCheck(ctx.layout, ctx.sink);
-    if (times) this.checks.push(times);
+const plans = new WeakMap<EditionManifest, WeakMap<LayoutSpec, RulePlan>>();
+
+function planOf(manifest: EditionManifest, layout: LayoutSpec): RulePlan {
+  let byLayout = plans.get(manifest);
+  if (!byLayout) plans.set(manifest, (byLayout = new WeakMap()));
+  let plan = byLayout.get(layout);
+  if (!plan) {
+    plan = new RuleCompiler(manifest, layout).plan;
+    byLayout.set(layout, plan);
+  }
+  return plan;
+}
+
+const NO_STATE = emptyList<unknown>();
+
+/** Compiles a layout's rules ahead of its first file (see prepareCatalog in fileValidator.ts). */
+export function prepareRules(manifest: EditionManifest, layout: LayoutSpec): void {
+  planOf(manifest, layout);
+}
+
+export class RuleChecker {
+  private readonly plan: RulePlan;
+  private readonly file: RuleFile;
+  private readonly master: MasterRules | null;
+
+  constructor(ctx: RuleContext) {
+    this.plan = planOf(ctx.manifest, ctx.layout);
+    const stateful = this.plan.stateful;
+    // Most layouts keep nothing per file: they share one empty state, never written into.
+    const file: RuleFile = { sink: ctx.sink, meta: ctx.meta, month: ctx.meta?.serviceMonth, redact: ctx.redact, state: stateful.length === 0 ? NO_STATE : [] };
+    for (let i = 0; i < stateful.length; i++) file.state.push(stateful[i]!.start(file));
+    this.file = file;
     // The rules that need a service-code master live in serviceCodeRules.ts; without one, none run.
-    const master = ctx.serviceCodes ? masterRules({ ...ctx, fileMonth: ctx.meta?.serviceMonth ?? null, master: ctx.serviceCodes }) : null;
-    if (master) {
-      this.checks.push(master.record);
-      this.finishers.push(master.finish);
-    }
+    this.master = ctx.serviceCodes ? masterRules({ ...ctx, fileMonth: ctx.meta?.serviceMonth ?? null, master: ctx.serviceCodes }) : null;
   }
 
   record(fields: string[], row: number, line: number): void {
-    for (const check of this.checks) check(fields, row, line);
+    const checks = this.plan.checks;
+    const file = this.file;
+    for (let i = 0; i < checks.length; i++) checks[i]!(file, fields, row, line);
+    if (this.master) this.master.record(fields, row, line);
   }
 
   /** File-level conclusions (第7表 totals), once every record has been read. */
   finish(): void {
-    for (const f of this.finishers) f();
+    const finishers = this.plan.finishers;
+    for (let i = 0; i < finishers.length; i++) finishers[i]!(this.file);
+    if (this.master) this.master.finish();
+  }
+}
+
+/** Compiles a layout's rules (once per layout and manifest, see planOf). */
+class RuleCompiler {
+  readonly plan: RulePlan;
+
+  constructor(
+    private readonly manifest: EditionManifest,
+    private readonly layout: LayoutSpec,
+  ) {
+    // Filled by push into a list of the general kind: a layout without rules otherwise gave record()
+    // a second array shape to deoptimise on.
+    const checks = emptyList<RecordCheck>();
+    this.plan = { checks, finishers: emptyList(), stateful: emptyList() };
+    for (const r of layout.rules) checks.push(this.compile(r));
+    // End before start beyond a midnight crossing (timeOrder.ts): read from the layout's time columns.
+    const times = timeOrderCheck(layout);
+    if (times) checks.push((file, fields, row, line) => times(file.sink, fields, row, line));
   }
 
-  private emitAt(columnNo: number, code: FindingCode, row: number, line: number, params: Params = {}): void {
-    const col = this.ctx.layout.columns[columnNo - 1]!;
-    this.ctx.sink.emit(code, { row, line, column: col.no, field: col.name }, params);
+  /** A slot in each file's state, filled by `start` when the file starts. */
+  private slot(start: (file: RuleFile) => unknown): number {
+    this.plan.stateful.push({ start });
+    return this.plan.stateful.length - 1;
+  }
+
+  private emitAt(sink: FindingSink, columnNo: number, code: FindingCode, row: number, line: number, params: Params = {}): void {
+    const col = this.layout.columns[columnNo - 1]!;
+    sink.emit(code, { row, line, column: col.no, field: col.name }, params);
   }
 
   private columnName(no: number): string {
-    return this.ctx.layout.columns[no - 1]!.name;
+    return this.layout.columns[no - 1]!.name;
   }
 
   private compile(rule: FileRule): RecordCheck {
     switch (rule.rule) {
       case 'dateInMonth':
-        return (fields, row, line) => {
+        return (file, fields, row, line) => {
           const date = fields[rule.column - 1]!;
           const month = fields[rule.monthColumn - 1]!;
-          if (isValidDate(date) && isValidMonth(month) && !date.startsWith(month)) this.emitAt(rule.column, 'E_FIELD_DATE_OUTSIDE_MONTH', row, line, { value: date, month });
+          if (isValidDate(date) && isValidMonth(month) && !date.startsWith(month)) this.emitAt(file.sink, rule.column, 'E_FIELD_DATE_OUTSIDE_MONTH', row, line, { value: date, month });
         };
       case 'dayFlagsInMonth':
-        return (fields, row, line) => {
+        return (file, fields, row, line) => {
           const flags = fields[rule.column - 1]!;
           const month = fields[rule.monthColumn - 1]!;
           if (flags === '' || !isValidMonth(month)) return;
-          const late = flags.indexOf('1', daysInYearMonth(month));
-          if (late !== -1) this.emitAt(rule.column, 'E_FIELD_DAY_FLAGS_BEYOND_MONTH', row, line, { day: late + 1, month });
+          const late = flags.indexOf('1', daysInValidMonth(month));
+          if (late !== -1) this.emitAt(file.sink, rule.column, 'E_FIELD_DAY_FLAGS_BEYOND_MONTH', row, line, { day: late + 1, month });
         };
-      case 'serviceTypeInScope':
-        return (fields, row, line) => {
+      case 'serviceTypeInScope': {
+        const types = this.manifest.serviceTypes;
+        return (file, fields, row, line) => {
           const code = fields[rule.column - 1]!;
           if (code.length !== 6 || isPseudoCode(code)) return;
           const type = code.slice(0, 2);
-          const types = this.ctx.manifest.serviceTypes;
           if (type in types.inScope) return;
-          if (type in types.outOfScope) this.emitAt(rule.column, 'E_FIELD_SERVICE_TYPE_OUT_OF_SCOPE', row, line, { value: type, label: types.outOfScope[type]! });
-          else this.emitAt(rule.column, 'E_FIELD_SERVICE_TYPE_UNKNOWN', row, line, { value: type });
+          if (type in types.outOfScope) this.emitAt(file.sink, rule.column, 'E_FIELD_SERVICE_TYPE_OUT_OF_SCOPE', row, line, { value: type, label: types.outOfScope[type]! });
+          else this.emitAt(file.sink, rule.column, 'E_FIELD_SERVICE_TYPE_UNKNOWN', row, line, { value: type });
         };
+      }
       case 'welfareEquipmentItem':
-        return (fields, row, line) => {
+        return (file, fields, row, line) => {
           const code = fields[rule.serviceCodeColumn - 1]!;
           if (!rule.serviceTypes.includes(code.slice(0, 2)) || isPseudoCode(code)) return;
-          if (rule.anyOf.every((c) => fields[c - 1] === '')) this.emitAt(rule.anyOf[0]!, 'E_FIELD_WELFARE_ITEM_CODE_MISSING', row, line, { value: code });
+          if (rule.anyOf.every((c) => fields[c - 1] === '')) this.emitAt(file.sink, rule.anyOf[0]!, 'E_FIELD_WELFARE_ITEM_CODE_MISSING', row, line, { value: code });
         };
       case 'table7Totals':
         return this.table7(rule);
@@ -107,19 +188,19 @@ export class RuleChecker {
         return this.onlyForServiceTypes(rule);
       case 'requiredWhen': {
         const when = this.columnName(rule.whenColumn);
-        return (fields, row, line) => {
+        return (file, fields, row, line) => {
           const v = fields[rule.whenColumn - 1]!;
-          if (fields[rule.column - 1] === '' && rule.values.includes(v)) this.emitAt(rule.column, 'E_FIELD_REQUIRED_WHEN', row, line, { value: v, when });
+          if (fields[rule.column - 1] === '' && rule.values.includes(v)) this.emitAt(file.sink, rule.column, 'E_FIELD_REQUIRED_WHEN', row, line, { value: v, when });
         };
       }
       case 'slotsInOrder':
         return this.slotsInOrder(rule);
       case 'codeInstead':
-        return (fields, row, line) => {
+        return (file, fields, row, line) => {
           for (const c of rule.columns) {
             const v = fields[c - 1]!;
             const instead = rule.codes[v];
-            if (instead !== undefined) this.emitAt(c, 'E_FIELD_CODE_INSTEAD', row, line, { value: v, instead, rule: rule.source });
+            if (instead !== undefined) this.emitAt(file.sink, c, 'E_FIELD_CODE_INSTEAD', row, line, { value: v, instead, rule: rule.source });
           }
         };
       case 'companionFileName':
@@ -130,18 +211,18 @@ export class RuleChecker {
   }
 
   private hosokuLink(rule: Rule<'hosokuLink'>): RecordCheck {
-    const month = this.ctx.meta?.serviceMonth;
-    return (fields, row, line) => {
+    return (file, fields, row, line) => {
+      const month = file.month;
       const planDate = fields[rule.planDateColumn - 1]!;
       if (!month || planDate === '') return;
       if (month === '000000' && planDate === '00000000') {
-        this.emitAt(rule.planDateColumn, 'E_FIELD_HOSOKU_PLAN_DATE', row, line, {
+        this.emitAt(file.sink, rule.planDateColumn, 'E_FIELD_HOSOKU_PLAN_DATE', row, line, {
           value: planDate,
           detail: '第1〜3表と送る利用者補足情報（年月 000000）なのに居宅サービス計画作成（変更）日が 00000000 です',
           detailEn: 'Plan-linked 利用者補足情報 (month 000000) but No.4 is 00000000',
         });
       } else if (month !== '000000' && planDate !== '00000000') {
-        this.emitAt(rule.planDateColumn, 'E_FIELD_HOSOKU_PLAN_DATE', row, line, {
+        this.emitAt(file.sink, rule.planDateColumn, 'E_FIELD_HOSOKU_PLAN_DATE', row, line, {
           value: planDate,
           detail: '第6・7表と送る利用者補足情報（年月あり）では居宅サービス計画作成（変更）日を 00000000 にします',
           detailEn: 'Ticket-linked 利用者補足情報 (with a month) must have No.4 = 00000000',
@@ -153,21 +234,21 @@ export class RuleChecker {
   /** 第6表 No.19: filled only for 17; 67 is not named by the sentence, so there it is a warning. */
   private onlyForServiceTypes(rule: Rule<'onlyForServiceTypes'>): RecordCheck {
     const types = rule.serviceTypes.join('・');
-    return (fields, row, line) => {
+    return (file, fields, row, line) => {
       if (fields[rule.column - 1] === '') return;
       const code = fields[rule.serviceCodeColumn - 1]!;
       if (code.length < 2) return;
       const type = code.slice(0, 2);
       if (rule.serviceTypes.includes(type)) return;
       const why = rule.uncertainTypes?.[type];
-      if (why !== undefined) this.emitAt(rule.column, 'W_FIELD_NOT_FOR_SERVICE_TYPE_UNCERTAIN', row, line, { value: type, types, why });
-      else this.emitAt(rule.column, 'E_FIELD_NOT_FOR_SERVICE_TYPE', row, line, { value: type, types });
+      if (why !== undefined) this.emitAt(file.sink, rule.column, 'W_FIELD_NOT_FOR_SERVICE_TYPE_UNCERTAIN', row, line, { value: type, types, why });
+      else this.emitAt(file.sink, rule.column, 'E_FIELD_NOT_FOR_SERVICE_TYPE', row, line, { value: type, types });
     };
   }
 
   /** 「１枠から順番に設定する」: the first filled slot after an empty one is reported, once per record. */
   private slotsInOrder(rule: Rule<'slotsInOrder'>): RecordCheck {
-    return (fields, row, line) => {
+    return (file, fields, row, line) => {
       let firstEmpty = -1;
       for (let i = 0; i < rule.slotColumns.length; i++) {
         const start = rule.slotColumns[i]! - 1;
@@ -176,7 +257,7 @@ export class RuleChecker {
         if (!filled) {
           if (firstEmpty < 0) firstEmpty = i;
         } else if (firstEmpty >= 0) {
-          this.emitAt(rule.slotColumns[i]!, 'E_FIELD_SLOT_GAP', row, line, { slot: i + 1, empty: firstEmpty + 1 });
+          this.emitAt(file.sink, rule.slotColumns[i]!, 'E_FIELD_SLOT_GAP', row, line, { slot: i + 1, empty: firstEmpty + 1 });
           return;
         }
       }
@@ -185,54 +266,63 @@ export class RuleChecker {
 
   /** UPKIHON No.62: the image name repeats this file's sender, receiver and sequence. */
   private companionFileName(rule: Rule<'companionFileName'>): RecordCheck {
-    const meta = this.ctx.meta;
-    if (!meta) return () => {};
-    const expected = `${meta.sender.office}_${meta.sender.serviceType}_${meta.receiver.office}_${meta.receiver.serviceType}_${meta.sequence}`;
+    // The expected part of the name is the file's own: null when its name is broken (nothing to compare).
+    const at = this.slot((file) => {
+      const meta = file.meta;
+      return meta ? `${meta.sender.office}_${meta.sender.serviceType}_${meta.receiver.office}_${meta.receiver.serviceType}_${meta.sequence}` : null;
+    });
     // Only names of the right shape are compared; a malformed name is the column pattern's finding.
     const shape = new RegExp(`^${rule.prefix}_(\\d{10}_[0-9A-Z]{2}_\\d{10}_[0-9A-Z]{2}_\\d{14})_\\d{4}\\.[^.]+$`);
-    return (fields, row, line) => {
+    return (file, fields, row, line) => {
+      const expected = file.state[at] as string | null;
+      if (expected === null) return;
       const m = shape.exec(fields[rule.column - 1]!);
-      if (m && m[1] !== expected) this.emitAt(rule.column, 'E_FIELD_COMPANION_NAME', row, line, { value: m[0], expected, prefix: rule.prefix });
+      if (m && m[1] !== expected) this.emitAt(file.sink, rule.column, 'E_FIELD_COMPANION_NAME', row, line, { value: m[0], expected, prefix: rule.prefix });
     };
   }
 
   /** UPYOBO_SUB: a group's columns are written on its first row only. */
   private blankOnRepeat(rule: Rule<'blankOnRepeat'>): RecordCheck {
-    const seen = new Set<string>();
+    const at = this.slot(() => new Set<string>());
     const keyCols = rule.keyColumns.map((c) => c - 1);
     // Name the group by its NO columns, leaving out the user key the layout already has.
     const key = rule.keyColumns
-      .filter((c) => !this.ctx.layout.userKey.includes(c))
+      .filter((c) => !this.layout.userKey.includes(c))
       .map((c) => this.columnName(c))
       .join('・');
-    return (fields, row, line) => {
+    return (file, fields, row, line) => {
       if (keyCols.some((i) => fields[i] === '')) return;
+      const seen = file.state[at] as Set<string>;
       const k = keyCols.map((i) => fields[i]).join(KEY_SEP);
       if (!seen.has(k)) {
         seen.add(k);
         return;
       }
-      for (const c of rule.columns) if (fields[c - 1] !== '') this.emitAt(c, 'W_FIELD_REPEAT_NOT_BLANK', row, line, { key, value: fields[keyCols[keyCols.length - 1]!]! });
+      for (const c of rule.columns) if (fields[c - 1] !== '') this.emitAt(file.sink, c, 'W_FIELD_REPEAT_NOT_BLANK', row, line, { key, value: fields[keyCols[keyCols.length - 1]!]! });
     };
   }
 
   private table7(rule: Rule<'table7Totals'>): RecordCheck {
-    const users = new Map<string, Table7User>();
-    const inScope = this.ctx.manifest.serviceTypes.inScope;
-    this.finishers.push(() => {
+    const at = this.slot(() => new Map<string, Table7User>());
+    const inScope = this.manifest.serviceTypes.inScope;
+    this.plan.finishers.push((file) => {
+      const users = file.state[at] as Map<string, Table7User>;
+      const sink = file.sink;
       for (const [user, u] of users) {
-        const shown = showUserKey(user, this.ctx.redact);
-        if (u.totals === 0) this.ctx.sink.emit('E_TABLE7_TOTAL_MISSING', { line: u.firstLine }, { user: shown });
-        else if (u.totals > 1) this.ctx.sink.emit('E_TABLE7_TOTAL_DUPLICATE', { line: u.firstLine }, { user: shown, count: u.totals });
+        const shown = showUserKey(user, file.redact);
+        if (u.totals === 0) sink.emit('E_TABLE7_TOTAL_MISSING', { line: u.firstLine }, { user: shown });
+        else if (u.totals > 1) sink.emit('E_TABLE7_TOTAL_DUPLICATE', { line: u.firstLine }, { user: shown, count: u.totals });
         for (const [type, count] of u.detailByType) {
           if (count < 2 || u.subtotalTypes.has(type)) continue;
           const warnWhy = rule.subtotalWarnOnly[type];
-          if (warnWhy !== undefined) this.ctx.sink.emit('W_TABLE7_SUBTOTAL_MISSING', { line: u.firstLine }, { user: shown, value: type, count, why: warnWhy });
-          else this.ctx.sink.emit('E_TABLE7_SUBTOTAL_MISSING', { line: u.firstLine }, { user: shown, value: type, count, why: rule.subtotalRequiredWhy });
+          if (warnWhy !== undefined) sink.emit('W_TABLE7_SUBTOTAL_MISSING', { line: u.firstLine }, { user: shown, value: type, count, why: warnWhy });
+          else sink.emit('E_TABLE7_SUBTOTAL_MISSING', { line: u.firstLine }, { user: shown, value: type, count, why: rule.subtotalRequiredWhy });
         }
       }
     });
-    return (fields, row, line) => {
+    return (file, fields, row, line) => {
+      const users = file.state[at] as Map<string, Table7User>;
+      const sink = file.sink;
       const code = fields[rule.serviceCodeColumn - 1]!;
       const user = fields[1] + KEY_SEP + fields[2];
       let u = users.get(user);
@@ -244,22 +334,22 @@ export class RuleChecker {
       if (code === '999999') {
         u.totals++;
         const office = fields[rule.officeColumn - 1]!;
-        if (office !== '9999999999') this.emitAt(rule.officeColumn, 'E_TABLE7_TOTAL_OFFICE', row, line, { value: office });
+        if (office !== '9999999999') this.emitAt(sink, rule.officeColumn, 'E_TABLE7_TOTAL_OFFICE', row, line, { value: office });
       } else if (pseudo) {
         const type = code.slice(0, 2);
         if (code.endsWith('AAAA')) u.subtotalTypes.add(type);
-        if (!(type in inScope)) this.emitAt(rule.serviceCodeColumn, 'E_FIELD_SERVICE_TYPE_UNKNOWN', row, line, { value: type });
+        if (!(type in inScope)) this.emitAt(sink, rule.serviceCodeColumn, 'E_FIELD_SERVICE_TYPE_UNKNOWN', row, line, { value: type });
       } else if (code.length === 6) {
         const type = code.slice(0, 2);
         u.detailByType.set(type, (u.detailByType.get(type) ?? 0) + 1);
-        if (fields[rule.officeColumn - 1] === '9999999999') this.emitAt(rule.officeColumn, 'E_TABLE7_DETAIL_OFFICE', row, line, {});
+        if (fields[rule.officeColumn - 1] === '9999999999') this.emitAt(sink, rule.officeColumn, 'E_TABLE7_DETAIL_OFFICE', row, line, {});
       }
       if (pseudo) {
         const units = fields[rule.unitsColumn - 1]!;
-        if (units !== '' && Number(units) !== 0) this.emitAt(rule.unitsColumn, 'E_TABLE7_PSEUDO_UNITS', row, line, { value: units });
+        if (units !== '' && Number(units) !== 0) this.emitAt(sink, rule.unitsColumn, 'E_TABLE7_PSEUDO_UNITS', row, line, { value: units });
         for (const c of rule.emptyOnTotals) {
           const v = fields[c - 1]!;
-          if (v !== '') this.emitAt(c, 'E_TABLE7_PSEUDO_NOT_EMPTY', row, line, { value: v });
+          if (v !== '') this.emitAt(sink, c, 'E_TABLE7_PSEUDO_NOT_EMPTY', row, line, { value: v });
         }
       }
     };

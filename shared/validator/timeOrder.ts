@@ -19,9 +19,15 @@ import type { FindingSink } from './findings.js';
 /** The longest end-before-start range read as a midnight crossing, in minutes (see above). */
 export const MAX_CROSSING_MINUTES = 12 * 60;
 
+/** A start/end pair, with what the check reads of the two columns (columns differ in shape; these pairs do not). */
 interface TimePair {
   start: ColumnSpec;
   end: ColumnSpec;
+  startAt: number;
+  endAt: number;
+  endNo: number;
+  startName: string;
+  endName: string;
 }
 
 /** The start/end time pairs of a layout, found once per layout. */
@@ -35,7 +41,7 @@ export function timePairs(layout: LayoutSpec): TimePair[] {
     for (let i = 0; i + 1 < cols.length; i++) {
       const start = cols[i]!;
       const end = cols[i + 1]!;
-      if (start.type === 'time' && end.type === 'time' && start.name.includes('開始') && end.name.includes('終了')) pairs.push({ start, end });
+      if (start.type === 'time' && end.type === 'time' && start.name.includes('開始') && end.name.includes('終了')) pairs.push({ start, end, startAt: start.no - 1, endAt: end.no - 1, endNo: end.no, startName: start.name, endName: end.name });
     }
     pairsByLayout.set(layout, pairs);
   }
@@ -63,16 +69,17 @@ function span(total: number): { ja: string; en: string } {
   return m === 0 ? { ja: `${h}時間`, en: `${h} h` } : { ja: `${h}時間${m}分`, en: `${h} h ${m} min` };
 }
 
-type RecordCheck = (fields: string[], row: number, line: number) => void;
+type SinkCheck = (sink: FindingSink, fields: string[], row: number, line: number) => void;
 
-/** The per-record check of every time pair of `layout`, or null when the layout has none. */
-export function timeOrderCheck(layout: LayoutSpec, sink: FindingSink): RecordCheck | null {
+/** The per-record check of every time pair of `layout`, or null when the layout has none; built once per layout, given each file's sink. */
+export function timeOrderCheck(layout: LayoutSpec): SinkCheck | null {
   const pairs = timePairs(layout);
   if (pairs.length === 0) return null;
-  return (fields, row, line) => {
-    for (const { start, end } of pairs) {
-      const s = fields[start.no - 1]!;
-      const e = fields[end.no - 1]!;
+  return (sink, fields, row, line) => {
+    for (let p = 0; p < pairs.length; p++) {
+      const pair = pairs[p]!;
+      const s = fields[pair.startAt]!;
+      const e = fields[pair.endAt]!;
       const from = minutes(s);
       const to = minutes(e);
       if (from < 0 || to < 0 || to >= from) continue;
@@ -81,8 +88,8 @@ export function timeOrderCheck(layout: LayoutSpec, sink: FindingSink): RecordChe
       const length = span(crossing);
       sink.emit(
         'W_FIELD_TIME_END_BEFORE_START',
-        { row, line, column: end.no, field: end.name },
-        { value: e, startField: start.name, range: `${clock(s)}〜${clock(e)}`, rangeEn: `${clock(s)}–${clock(e)}`, span: length.ja, spanEn: length.en },
+        { row, line, column: pair.endNo, field: pair.endName },
+        { value: e, startField: pair.startName, range: `${clock(s)}〜${clock(e)}`, rangeEn: `${clock(s)}–${clock(e)}`, span: length.ja, spanEn: length.en },
       );
     }
   };
