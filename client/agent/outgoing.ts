@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { parseFileName } from '../../shared/validator/fileName.js';
 import { reportHasErrors } from '../../shared/validator/index.js';
 import { unitKey } from '../../shared/validator/units.js';
-import { directionBlock } from '../app/sendChecks.js';
+import { directionBlock } from '../check/direction.js';
 import { reportProblems } from '../check/problems.js';
 import { checkPaths } from '../check/validation.js';
 import { sendOnPaper } from '../paper/index.js';
