@@ -138,6 +138,7 @@ export class Agent {
       settings: this.settings,
       status: this.status,
       processing: this.processing,
+      unitKeys: this.unitKeys,
       filing: this.filing,
       log: (event, detail) => this.log(event, detail),
       fail: (step, e) => this.fail(step, e),
@@ -205,6 +206,7 @@ export class Agent {
     try {
       this.watcher = watch(this.exportDir, { persistent: true }, (_event, name) => {
         this.scan.hint(name === null ? null : String(name));
+        this.settler.changed(name === null ? null : join(this.exportDir, String(name)));
         this.kick();
       });
       this.watcher.on('error', (e) => {
@@ -303,6 +305,7 @@ export class Agent {
     } catch (e) {
       this.fail('send', e);
     }
+    this.unitKeys.sweep();
     const trigger = join(this.session.spool.root, 'receive-now');
     if (existsSync(trigger)) {
       this.receiveWanted = true;
@@ -356,9 +359,9 @@ export class Agent {
       present.add(path);
       if (this.settler.observe(path)) settled.add(name);
     }
+    this.settler.looked();
     // A unit's files go together: a settled file waits while another file of its unit is still settling.
     const due = settledUnits(names, (n) => this.unitKeys.of(n), settled).map((name) => ({ name, path: join(this.exportDir, name) }));
-    this.unitKeys.keepOnly(new Set(names));
     if (due.length > 0) {
       // processing/'s names, listed once for the pass's claims; each claim adds the name it takes
       // before its rename, so a few claims run side by side (a burst's renames one after the other
