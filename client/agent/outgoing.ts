@@ -140,11 +140,17 @@ export class Outgoing {
     // Units that passed their checks go out in batches: sealed while the batch before is submitted.
     const lookup = passLookup(this.ctx.session);
     const batches = new Batches((batch) => this.sendBatch(batch, lookup, held));
-    // Checked a few units at a time (their reads overlap), a batch's worth ahead of the batch being
-    // submitted; sent in the order of their sequence.
+    // Checked a few units at a time (their reads overlap), a batch's worth ahead: the next slice is
+    // checked while the one before is sealed and spooled (its reads wait on the disk while the seals
+    // use the CPU), and that one's submits are under way meanwhile. Sent in the order of their sequence.
     const keys = [...groups.keys()].sort((a, b) => a.split('#')[1]!.localeCompare(b.split('#')[1]!));
-    for (let i = 0; i < keys.length; i += BATCH_UNITS) {
-      const checked = await mapBounded(keys.slice(i, i + BATCH_UNITS), IN_FLIGHT, (key) => this.check(key, groups.get(key)!, queued.get(key), incomplete, held));
+    const checkSlice = (i: number) => mapBounded(keys.slice(i, i + BATCH_UNITS), IN_FLIGHT, (key) => this.check(key, groups.get(key)!, queued.get(key), incomplete, held));
+    let next = keys.length > 0 ? checkSlice(0) : null;
+    for (let i = 0; next; i += BATCH_UNITS) {
+      const checked = await next;
+      next = i + BATCH_UNITS < keys.length ? checkSlice(i + BATCH_UNITS) : null;
+      // Awaited at the next turn; a failure must not count as unhandled while this slice is added.
+      next?.catch(() => undefined);
       for (const ready of checked) if (ready) await batches.add(ready);
     }
     await batches.end();
