@@ -180,4 +180,20 @@ describe('an envelope just sealed is submitted from memory', () => {
     const r = await flushOutbox(cm, { only: ['in-memory-1'], envelopes: new Map([['in-memory-1', sealed.envelope]]) });
     expect(r.accepted.map((a) => a.messageId)).toEqual(['in-memory-1']);
   });
+
+  it('finishes a move to sent/ that a crash cut short between the envelope and its record, without sending again', async () => {
+    const { units } = await prepareUnits(TICKET_FILES, cm);
+    const sealed = await sealUnit({ ...units[0]!, header: { ...units[0]!.header, messageId: 'cut-move-1' } }, cm);
+    const [envelope, record] = outboxFiles({ ...sealed, record: { ...sealed.record, acceptedAt: new Date().toISOString(), relayStatus: 'stored' } });
+    cm.spool.write('sent', envelope.name, envelope.data);
+    cm.spool.write('outbox', record.name, record.data);
+    let submits = 0;
+    const submit = cm.client.submit.bind(cm.client);
+    cm.client.submit = (...args) => (submits++, submit(...args));
+    const r = await flushOutbox(cm, { only: ['cut-move-1'] });
+    expect(r.accepted.map((a) => a.messageId)).toEqual(['cut-move-1']);
+    expect(submits).toBe(0);
+    expect(cm.spool.list('outbox')).not.toContain('cut-move-1');
+    expect(cm.spool.exists('sent', 'cut-move-1.cms') && cm.spool.exists('sent', 'cut-move-1.json')).toBe(true);
+  });
 });

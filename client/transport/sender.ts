@@ -281,7 +281,7 @@ export async function flushOutbox(s: Session, opts: FlushOptions = {}): Promise<
   // A damaged record stops the flush with a SpoolRecordError naming it, as an unreadable one always did.
   const records = ids.map((id) => s.spool.readRecord('outbox', `${id}.json`, outboxRecordSchema));
   records.sort((a, b) => a.header.sequence.localeCompare(b.header.sequence) || a.messageId.localeCompare(b.messageId));
-  const outcomes = await mapBounded(records, opts.inFlight ?? 1, (record) => submitRecord(s, record, opts));
+  const outcomes = await mapBounded(records, opts.inFlight ?? 1, (record) => submitRecord(s, record, opts).catch((e: unknown) => interruptedMove(record, e)));
   const result: FlushResult = { accepted: [], failed: [], pending: [] };
   records.forEach((record, i) => {
     if (outcomes[i] === 'accepted') result.accepted.push(record);
@@ -297,6 +297,19 @@ export async function flushOutbox(s: Session, opts: FlushOptions = {}): Promise<
     { from: 'outbox', to: 'failed', names: files(result.failed) },
   ]);
   return result;
+}
+
+/**
+ * A record whose envelope is gone from the outbox: a crash cut its move to sent/ or failed/ short
+ * between the envelope and the record (moveBatch moves several entries at once). The record was
+ * rewritten with the relay's decision before the move, so that decision stands and the move is
+ * finished with the others; anything else is thrown as before.
+ */
+function interruptedMove(record: OutboxRecord, e: unknown): Outcome {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  if (record.failedAt) return 'failed';
+  if (record.acceptedAt) return 'accepted';
+  throw e;
 }
 
 /** Submits one record until the relay decides or the attempts run out; the record says what happened. */
