@@ -186,12 +186,14 @@ describe('a batch of durable writes (one group commit)', () => {
     const dir = scratch();
     const tmp = join(dir, 'tmp');
     fs.mkdirSync(tmp);
-    const open = fs.promises.open;
+    const open = fs.open as (...args: unknown[]) => void;
     let opened = 0;
-    vi.spyOn(fs.promises, 'open').mockImplementation(async (...args: Parameters<typeof open>) => {
-      if (++opened === 3) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-      return open(...args);
-    });
+    // The batch's tmp files are opened through the callback API (platform/durable.ts writeSyncedTmp).
+    vi.spyOn(fs, 'open').mockImplementation(((...args: unknown[]) => {
+      const done = args[args.length - 1] as (e: Error | null) => void;
+      if (++opened === 3) return done(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+      open(...args);
+    }) as typeof fs.open);
     const items = ['a', 'b', 'c', 'd'].map((n) => ({ target: join(dir, n), data: n }));
     await expect(writeDurableBatch([items.slice(0, 2), items.slice(2)], { tmpDir: tmp })).rejects.toMatchObject({ code: 'ENOSPC' });
     expect(fs.readdirSync(tmp)).toEqual([]);

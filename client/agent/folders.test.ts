@@ -94,8 +94,56 @@ describe('agent file moves', () => {
     // a is due (a claim that failed waits for the rescan, not for a timer of 0 ms over and over).
     expect(s.nextDue(2_100)).toBe(2_700);
     writeFileSync(b, 'bb');
+    // The watcher names the file: looked at in the next pass although its window has not ended.
+    s.changed(b);
     s.observe(b, 2_200);
     expect(s.nextDue(2_200)).toBe(4_200);
+  });
+
+  it('does not look at a file again inside its window unless the watcher names it (a burst: one look per file and window, not one per pass)', () => {
+    const files = new Map([
+      ['a', { size: 1, mtimeMs: 1 }],
+      ['b', { size: 1, mtimeMs: 1 }],
+    ]);
+    const looks: string[] = [];
+    const s = new Settler(2_000, (p) => {
+      looks.push(p);
+      return files.get(p)!;
+    });
+    for (let t = 0; t < 2_000; t += 100) {
+      expect(s.observe('a', t)).toBe(false);
+      expect(s.observe('b', t)).toBe(false);
+    }
+    expect(looks).toEqual(['a', 'b']);
+    // Named by the watcher: looked at now; the change starts its window again.
+    files.set('b', { size: 2, mtimeMs: 2 });
+    s.changed('b');
+    expect(s.observe('b', 1_950)).toBe(false);
+    expect(looks).toEqual(['a', 'b', 'b']);
+    expect([s.observe('a', 2_000), s.observe('b', 2_000)]).toEqual([true, false]);
+    expect(s.observe('b', 3_950)).toBe(true);
+  });
+
+  it('without the watcher a change inside the window is seen when the window ends, and the window starts again', () => {
+    const files = new Map([['a', { size: 1, mtimeMs: 1 }]]);
+    const s = new Settler(2_000, (p) => files.get(p)!);
+    expect(s.observe('a', 0)).toBe(false);
+    files.set('a', { size: 1, mtimeMs: 500 });
+    expect(s.observe('a', 1_000)).toBe(false);
+    expect(s.observe('a', 2_000)).toBe(false);
+    expect(s.nextDue(2_000)).toBe(4_000);
+    expect(s.observe('a', 4_000)).toBe(true);
+  });
+
+  it('a change the watcher did not name a file for: every file is looked at in the next pass', () => {
+    const files = new Map([['a', { size: 1, mtimeMs: 1 }]]);
+    const s = new Settler(2_000, (p) => files.get(p)!);
+    s.observe('a', 0);
+    files.set('a', { size: 3, mtimeMs: 9 });
+    s.changed(null);
+    expect(s.observe('a', 500)).toBe(false);
+    s.looked();
+    expect(s.nextDue(500)).toBe(2_500);
   });
 });
 

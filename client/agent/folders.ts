@@ -26,30 +26,58 @@ export interface Sighting {
   stableSince: number;
 }
 
+/** What the settle window needs of a file (tests count the looks). */
+export type SizeAndTime = (path: string) => { size: number; mtimeMs: number };
+
 /**
  * Decides when a file is complete: its size and mtime have not changed for the settle window.
  * Care software may write a file in pieces with pauses; a file is never read before it settles.
+ *
+ * A file inside its window is not looked at again in every pass: whatever a look found, it could not
+ * settle before the window ends, and a change shows in its mtime at the look when it ends (the window
+ * then starts again). A burst of 1,500 files took ~55 stats per file during the window, one per pass
+ * (issue 16). When the watcher names a file as changed, it is looked at in the next pass all the same,
+ * so a change is seen as soon as before; without a watcher it is seen when the window ends.
  */
 export class Settler {
   private readonly seen = new Map<string, Sighting>();
+  /** Files the watcher named as changed since they were last looked at. */
+  private readonly touched = new Set<string>();
+  private allTouched = false;
 
-  constructor(private readonly settleMs: number) {}
+  constructor(
+    private readonly settleMs: number,
+    private readonly look: SizeAndTime = statSync,
+  ) {}
+
+  /** The watcher says `path` changed (null: some file in the folder, it did not say which). */
+  changed(path: string | null): void {
+    if (path === null) this.allTouched = true;
+    else if (this.seen.has(path)) this.touched.add(path);
+  }
 
   /** Returns true when the file has been unchanged for the settle window. */
   observe(path: string, now = Date.now()): boolean {
+    const prev = this.seen.get(path);
+    if (prev && now - prev.stableSince < this.settleMs && !this.allTouched && !this.touched.has(path)) return false;
+    this.touched.delete(path);
     let st;
     try {
-      st = statSync(path);
+      st = this.look(path);
     } catch {
       this.seen.delete(path);
       return false;
     }
-    const prev = this.seen.get(path);
     if (!prev || prev.size !== st.size || prev.mtimeMs !== st.mtimeMs) {
       this.seen.set(path, { size: st.size, mtimeMs: st.mtimeMs, stableSince: now });
       return false;
     }
     return now - prev.stableSince >= this.settleMs;
+  }
+
+  /** The end of a pass's looks: a change the watcher reported for "some file" has been looked at. */
+  looked(): void {
+    this.allTouched = false;
   }
 
   /**
@@ -67,11 +95,13 @@ export class Settler {
 
   forget(path: string): void {
     this.seen.delete(path);
+    this.touched.delete(path);
   }
 
   /** Drops entries for files that are no longer there. */
   keepOnly(paths: Set<string>): void {
     for (const p of this.seen.keys()) if (!paths.has(p)) this.seen.delete(p);
+    for (const p of this.touched) if (!paths.has(p)) this.touched.delete(p);
   }
 }
 

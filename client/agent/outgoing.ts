@@ -5,10 +5,8 @@
 // in processing/ until the relay decides, then go to sent/YYYYMM/ or, refused for good, to errors/.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseFileName } from '../../shared/validator/fileName.js';
 import { reportHasErrors } from '../../shared/validator/index.js';
-import { unitKey } from '../../shared/validator/units.js';
-import { directionBlock } from '../app/sendChecks.js';
+import { directionBlock } from '../check/direction.js';
 import { reportProblems } from '../check/problems.js';
 import { checkPaths } from '../check/validation.js';
 import { sendOnPaper } from '../paper/index.js';
@@ -23,6 +21,7 @@ import type { AgentStatus } from './agent.js';
 import { japanesePart } from './errorsText.js';
 import { refusedReason, type Filing } from './filing.js';
 import type { AgentSettings } from './settings.js';
+import type { UnitKeys } from './unitGroups.js';
 import { errorText, isFileTrouble, notSentReason, READ_TRIES, Troubles } from './troubles.js';
 
 /** What the sending half shares with the agent: its session, folders, status and log. */
@@ -31,6 +30,8 @@ export interface OutgoingContext {
   settings: AgentSettings;
   status: AgentStatus;
   processing: string;
+  /** The agent's unit keys of file names (shared with its claims: a name is parsed once). */
+  unitKeys: UnitKeys;
   filing: Filing;
   log(event: string, detail?: string): void;
   fail(step: string, e: unknown): void;
@@ -55,10 +56,13 @@ export class Outgoing {
     await this.flushIds();
   }
 
-  /** flush() of these units only (all of the outbox without `only`), IN_FLIGHT submits at a time. */
-  private async flushIds(only?: string[]): Promise<void> {
-    if (only?.length === 0) return;
-    const r = await flushOutbox(this.ctx.session, { maxAttempts: 1, inFlight: IN_FLIGHT, ...(only ? { only } : {}) });
+  /**
+   * flush() of these units only (all of the outbox without `only`), IN_FLIGHT submits at a time; the
+   * envelopes just sealed go from memory. Resolves with the ids still waiting in the outbox.
+   */
+  private async flushIds(only?: string[], envelopes?: ReadonlyMap<string, Buffer>): Promise<Set<string>> {
+    if (only?.length === 0) return new Set();
+    const r = await flushOutbox(this.ctx.session, { maxAttempts: 1, inFlight: IN_FLIGHT, ...(only ? { only } : {}), ...(envelopes ? { envelopes } : {}) });
     for (const a of r.accepted) this.ctx.log('accepted', `${a.header.sequence} ${a.header.kinds.join('+')} → ${a.header.receiver.office} ${a.messageId}`);
     for (const f of r.failed) this.ctx.log('send-failed', `${f.header.sequence} ${f.reason}`);
     this.ctx.status.counts.sent += r.accepted.length;
@@ -66,6 +70,7 @@ export class Outgoing {
     // One move journal for everything the relay accepted in this flush.
     await this.ctx.filing.sent(r.accepted.flatMap((a) => this.originals(a)));
     for (const f of r.failed) await this.refused(f);
+    return new Set(r.pending.map((p) => p.messageId));
   }
 
   /** The relay refused a unit for good: never shown as sent. Its originals go to errors/ with the reason. */
@@ -122,11 +127,11 @@ export class Outgoing {
     const moving = this.ctx.filing.pendingNames();
     for (const name of readdirSync(this.ctx.processing).sort()) {
       if (moving.has(name)) continue;
-      const path = join(this.ctx.processing, name);
-      const meta = parseFileName(name, this.ctx.session.catalog).meta;
-      if (!meta) continue;
-      const key = unitKey(meta);
-      groups.set(key, [...(groups.get(key) ?? []), path]);
+      const key = this.ctx.unitKeys.unitOf(name);
+      if (key === null) continue;
+      const group = groups.get(key);
+      if (group) group.push(join(this.ctx.processing, name));
+      else groups.set(key, [join(this.ctx.processing, name)]);
     }
     this.troubles.keepOnly(new Set(groups.keys()));
     const queued = this.queuedUnits();
@@ -135,11 +140,17 @@ export class Outgoing {
     // Units that passed their checks go out in batches: sealed while the batch before is submitted.
     const lookup = passLookup(this.ctx.session);
     const batches = new Batches((batch) => this.sendBatch(batch, lookup, held));
-    // Checked a few units at a time (their reads overlap), a batch's worth ahead of the batch being
-    // submitted; sent in the order of their sequence.
+    // Checked a few units at a time (their reads overlap), a batch's worth ahead: the next slice is
+    // checked while the one before is sealed and spooled (its reads wait on the disk while the seals
+    // use the CPU), and that one's submits are under way meanwhile. Sent in the order of their sequence.
     const keys = [...groups.keys()].sort((a, b) => a.split('#')[1]!.localeCompare(b.split('#')[1]!));
-    for (let i = 0; i < keys.length; i += BATCH_UNITS) {
-      const checked = await mapBounded(keys.slice(i, i + BATCH_UNITS), IN_FLIGHT, (key) => this.check(key, groups.get(key)!, queued.get(key), incomplete, held));
+    const checkSlice = (i: number) => mapBounded(keys.slice(i, i + BATCH_UNITS), IN_FLIGHT, (key) => this.check(key, groups.get(key)!, queued.get(key), incomplete, held));
+    let next = keys.length > 0 ? checkSlice(0) : null;
+    for (let i = 0; next; i += BATCH_UNITS) {
+      const checked = await next;
+      next = i + BATCH_UNITS < keys.length ? checkSlice(i + BATCH_UNITS) : null;
+      // Awaited at the next turn; a failure must not count as unhandled while this slice is added.
+      next?.catch(() => undefined);
       for (const ready of checked) if (ready) await batches.add(ready);
     }
     await batches.end();
@@ -167,7 +178,9 @@ export class Outgoing {
     try {
       // Before a byte is read: a unit too large to send is refused by its files' sizes.
       checkUnitFileSizes(paths);
-      const report = await checkPaths(paths, { catalog: this.ctx.session.catalog, units: true });
+      // The bytes checked are the bytes sealed: kept from the check's reads, not read again.
+      const bytes = new Map<string, Buffer>();
+      const report = await checkPaths(paths, { catalog: this.ctx.session.catalog, units: true, onBytes: (p, data) => bytes.set(p, data) });
       const unit = report.units[0];
       const filesOk = report.files.every((f) => f.valid);
       const onlyMissing = unit !== undefined && unit.errors.length > 0 && unit.errors.every((e) => e.code === 'E_UNIT_MISSING_FILE' || e.code === 'E_UNIT_REQUIRES');
@@ -206,8 +219,8 @@ export class Outgoing {
         held.push({ unit: key, files, reason: h.reason, since: new Date(h.since).toISOString() });
         return null;
       }
-      // The report just made is the one check: the bytes read now are the bytes it checked.
-      const units = await unitsFromReport(report, this.ctx.session);
+      // The report just made is the one check: the bytes it read are the bytes sealed.
+      const units = await unitsFromReport(report, this.ctx.session, bytes);
       this.troubles.clear(key);
       return { key, paths, units };
     } catch (e) {
@@ -326,19 +339,21 @@ export class Outgoing {
       return async () => {};
     }
     // Caught at once (handled when the caller waits for the rest), so a failure is never unhandled meanwhile.
-    const submitting = this.flushIds([...ids.values()].flat()).then(
-      () => null,
-      (e: unknown) => ({ e }),
+    const envelopes = new Map(sealed.map((u) => [u.record.messageId, u.envelope]));
+    const submitting = this.flushIds([...ids.values()].flat(), envelopes).then(
+      (pending) => ({ pending, e: null }),
+      (e: unknown) => ({ pending: null, e }),
     );
     return async () => {
-      const failure = await submitting;
-      if (failure) {
-        await failAll(failure.e);
+      const { pending, e } = await submitting;
+      if (!pending) {
+        await failAll(e);
         return;
       }
       for (const [r, mine] of ids) {
         this.held.delete(r.key);
-        const waiting = mine.find((id) => s.spool.exists('outbox', `${id}.json`));
+        // Still in the outbox: the flush did not get the relay's decision (accepted went to sent/, refused to failed/).
+        const waiting = mine.find((id) => pending.has(id));
         if (!waiting) continue;
         const record = s.spool.readRecord('outbox', `${waiting}.json`, outboxRecordSchema);
         held.push({ unit: r.key, files: r.paths.map((p) => basename(p)), reason: record.lastError ?? '送信待ちです / waiting to be sent', since: record.createdAt });

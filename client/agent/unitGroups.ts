@@ -8,6 +8,7 @@
 import { parseFileName } from '../../shared/validator/fileName.js';
 import { unitKey } from '../../shared/validator/units.js';
 import type { SpecCatalog } from '../../shared/spec/model.js';
+import type { FileMeta } from '../../shared/report/types.js';
 
 /** The names to take now: those whose whole unit (as far as it is in the folder) has settled. */
 export function settledUnits(names: readonly string[], keyOf: (name: string) => string, settled: ReadonlySet<string>): string[] {
@@ -16,25 +17,43 @@ export function settledUnits(names: readonly string[], keyOf: (name: string) => 
   return names.filter((name) => settled.has(name) && !waiting.has(keyOf(name)));
 }
 
-/** A spec name's unit key (sender, receiver, sequence), remembered: a folder's names change little between passes. */
+/**
+ * A spec name's unit key (sender, receiver, sequence), remembered. One instance serves the whole agent:
+ * the export folder's names (which files go together) and processing/'s (which files are one unit to
+ * check), so a file's name is parsed once, not again after its claim (it keeps its name). What a pass
+ * did not look up is forgotten at the pass's end (sweep): a folder's names change little between passes.
+ */
 export class UnitKeys {
-  private readonly keys = new Map<string, string>();
+  /** Looked up in this pass, and in the pass before (kept while still looked up). */
+  private current = new Map<string, string | null>();
+  private previous = new Map<string, string | null>();
 
-  constructor(private readonly catalog: SpecCatalog) {}
+  constructor(
+    private readonly catalog: SpecCatalog,
+    private readonly parse: (name: string, catalog: SpecCatalog) => { meta: FileMeta | null } = parseFileName,
+  ) {}
 
-  of(name: string): string {
-    let key = this.keys.get(name);
+  /** The unit key of a name, or null when the name names no unit. */
+  unitOf(name: string): string | null {
+    let key = this.current.get(name);
+    if (key !== undefined) return key;
+    key = this.previous.get(name);
     if (key === undefined) {
-      const meta = parseFileName(name, this.catalog).meta;
-      // A name the scan took for a spec name but that names no unit is a unit of its own.
-      key = meta ? unitKey(meta) : `file:${name}`;
-      this.keys.set(name, key);
+      const meta = this.parse(name, this.catalog).meta;
+      key = meta ? unitKey(meta) : null;
     }
+    this.current.set(name, key);
     return key;
   }
 
-  /** Forgets names no longer in the folder. */
-  keepOnly(names: ReadonlySet<string>): void {
-    for (const n of this.keys.keys()) if (!names.has(n)) this.keys.delete(n);
+  /** The unit key, where a name the scan took for a spec name but that names no unit is a unit of its own. */
+  of(name: string): string {
+    return this.unitOf(name) ?? `file:${name}`;
+  }
+
+  /** The end of a pass: names not looked up in it are forgotten. */
+  sweep(): void {
+    this.previous = this.current;
+    this.current = new Map();
   }
 }

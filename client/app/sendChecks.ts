@@ -7,8 +7,12 @@ import type { IgnoredFile, Text, UnitBlock, ValidationView } from '../../shared/
 import type { SpecCatalog } from '../../shared/spec/model.js';
 import { localDateTimeText } from '../../shared/time.js';
 import { clerkFindings, nameProblem } from '../check/clerkWording.js';
+import { directionBlock } from '../check/direction.js';
 import { unitMessageIdOf } from '../transport/bundle.js';
 import type { SpoolRecords } from './spoolRecords.js';
+
+// The direction check is shared with the agent (client/check/direction.ts); the app's send step uses it from here.
+export { directionBlock };
 
 /** '12/01 10:15' in Japan local time: when a unit was sent, as a clerk says it. */
 export function shortLocal(at: string): string {
@@ -44,31 +48,6 @@ export function unitIdOf(u: UnitReport, files: FileReport[]): string | null {
   if (hashes.some((f) => !f?.sha256) || u.sender.serviceType === null || u.receiver.serviceType === null) return null;
   const header = { sender: { office: u.sender.office, serviceType: u.sender.serviceType }, receiver: { office: u.receiver.office, serviceType: u.receiver.serviceType }, sequence: u.sequence };
   return unitMessageIdOf(header, hashes.map((f) => ({ name: f!.name, sha256: f!.sha256! })));
-}
-
-/** Why this office may not send the unit, or null: sender must be this office, receiver another one. */
-export function directionBlock(u: { sender: { office: string }; receiver: { office: string } }, self: string, nameOf: (office: string) => string | null = () => null): UnitBlock | null {
-  const { sender, receiver } = u;
-  // 「ひまわり訪問介護（1310000029）から」, or 「1310000029 から」 when the name is not known.
-  const from = nameOf(sender.office) ? `${nameOf(sender.office)}（${sender.office}）` : `${sender.office} `;
-  let message: Text | null = null;
-  if (sender.office !== self && receiver.office === self) {
-    message = {
-      ja: `これは ${from}からこの事業所（${self}）に届いたファイルです。送り返すものではないため送れません`,
-      en: `These files came to this office (${self}) from ${from.trim()}; they are not to be sent back`,
-    };
-  } else if (sender.office !== self) {
-    message = {
-      ja: `送信元の事業所番号が ${sender.office} になっています。この事業所（${self}）のファイルではないため送れません。介護ソフトの事業所番号を確かめて出力し直してください`,
-      en: `The sender office is ${sender.office}, not this office (${self}), so these files cannot be sent. Check the office number in the care software and export again`,
-    };
-  } else if (receiver.office === self) {
-    message = {
-      ja: `送信先がこの事業所（${self}）自身になっています。介護ソフトで送信先の事業所を確かめて出力し直してください`,
-      en: `The receiver is this office itself (${self}). Check the receiving office in the care software and export again`,
-    };
-  }
-  return message ? { kind: 'direction', message, sentAt: null } : null;
 }
 
 /** 「この送信単位は 12/01 10:15 に送信済みです」 (or 送信待ち) when the same files went out before. */

@@ -20,6 +20,11 @@ export interface CheckOptions {
   units?: boolean;
   /** A service-code master (check --service-codes): the rules that need one run, and findings name services. */
   serviceCodes?: ServiceCodeMaster;
+  /**
+   * Given each small file's bytes as they were read and checked (a large, streamed file is not held):
+   * the agent seals these very bytes instead of reading the file again.
+   */
+  onBytes?: (path: string, data: Buffer) => void;
 }
 
 export async function validatePath(path: string, options: CheckOptions = {}): Promise<FileResult> {
@@ -34,6 +39,7 @@ export async function validatePath(path: string, options: CheckOptions = {}): Pr
     // One call for a small file's bytes: a Hash object per file cost more than hashing 2 KB.
     sha256 = hashOnce('sha256', opened.data, 'hex');
     v.write(opened.data);
+    options.onBytes?.(path, opened.data);
   } else {
     const hash = createHash('sha256');
     for await (const chunk of opened.stream) {

@@ -4,14 +4,14 @@ import { copyFileSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startExchange, type Exchange } from '../../test/support/exchange.js';
+import { startExchange, useExchange, type Exchange } from '../../test/support/exchange.js';
 import { LocalizedError } from '../../shared/errors.js';
 import { MAX_UNIT_BYTES } from '../../pki/limits.js';
 import { loadCatalog } from '../check/specs.js';
 import { checkPaths } from '../check/validation.js';
 import { runSend } from '../cli/transport.js';
 import { RelayError } from './relayClient.js';
-import { flushOutbox, outboxRecordSchema, prepareUnits, unitsFromReport, type OutboxRecord } from './sender.js';
+import { flushOutbox, outboxFiles, outboxRecordSchema, prepareUnits, sealUnit, unitsFromReport, type OutboxRecord } from './sender.js';
 import type { Session } from './session.js';
 import { Spool } from './spool.js';
 import { TEST_ENV, TICKET_FILES, ticketHeader, writeOfficeConfig } from './testOffices.js';
@@ -109,6 +109,20 @@ describe('what is sealed is what was checked', () => {
     writeFileSync(files[1]!, Buffer.concat([readFileSync(files[1]!), Buffer.from('\r\n')]));
     await expect(unitsFromReport(report, s)).rejects.toMatchObject({ code: 'UNIT_CHANGED', ja: expect.stringContaining(files[1]!.split('/').pop()!) });
   });
+
+  it('seals the very bytes the check read (checkPaths onBytes), without reading the files again', async () => {
+    const files = copiedTicket();
+    const s = checkingSession();
+    const bytes = new Map<string, Buffer>();
+    const report = await checkPaths(files, { catalog: s.catalog, units: true, onBytes: (p, data) => bytes.set(p, data) });
+    expect([...bytes.keys()].sort()).toEqual([...files].sort());
+    const checked = files.map((f) => readFileSync(f));
+    // Rewritten after the check: what is sealed is still what was checked, not the new bytes.
+    for (const f of files) writeFileSync(f, 'changed');
+    const [unit] = await unitsFromReport(report, s, bytes);
+    expect(unit!.files.map((f) => f.data)).toEqual(checked);
+    expect(unit!.files.map((f) => f.name)).toEqual(files.map((f) => f.split('/').pop()));
+  });
 });
 
 describe('careplan-link send against a relay that refuses the unit for good (413)', () => {
@@ -148,5 +162,38 @@ describe('careplan-link send against a relay that refuses the unit for good (413
     expect(record.failedAt).toBeDefined();
     expect(record.lastError).toContain('The unit is too large');
     expect(exchange.store.auditLog(1000).filter((e) => e.action === 'submit')).toEqual([]);
+  });
+});
+
+describe('an envelope just sealed is submitted from memory', () => {
+  let cm: Session;
+  useExchange('cpl-sender-mem-', async (x) => {
+    [cm] = await x.announced('care-manager', 'home-help');
+  });
+
+  it('is not read back from the outbox (the outbox copy here is damaged: only the one in memory is sealed)', async () => {
+    const { units } = await prepareUnits(TICKET_FILES, cm);
+    const u = { ...units[0]!, header: { ...units[0]!.header, messageId: 'in-memory-1' } };
+    const sealed = await sealUnit(u, cm);
+    for (const f of outboxFiles(sealed)) cm.spool.write(f.state, f.name, f.data);
+    writeFileSync(cm.spool.path('outbox', 'in-memory-1.cms'), 'damaged');
+    const r = await flushOutbox(cm, { only: ['in-memory-1'], envelopes: new Map([['in-memory-1', sealed.envelope]]) });
+    expect(r.accepted.map((a) => a.messageId)).toEqual(['in-memory-1']);
+  });
+
+  it('finishes a move to sent/ that a crash cut short between the envelope and its record, without sending again', async () => {
+    const { units } = await prepareUnits(TICKET_FILES, cm);
+    const sealed = await sealUnit({ ...units[0]!, header: { ...units[0]!.header, messageId: 'cut-move-1' } }, cm);
+    const [envelope, record] = outboxFiles({ ...sealed, record: { ...sealed.record, acceptedAt: new Date().toISOString(), relayStatus: 'stored' } });
+    cm.spool.write('sent', envelope.name, envelope.data);
+    cm.spool.write('outbox', record.name, record.data);
+    let submits = 0;
+    const submit = cm.client.submit.bind(cm.client);
+    cm.client.submit = (...args) => (submits++, submit(...args));
+    const r = await flushOutbox(cm, { only: ['cut-move-1'] });
+    expect(r.accepted.map((a) => a.messageId)).toEqual(['cut-move-1']);
+    expect(submits).toBe(0);
+    expect(cm.spool.list('outbox')).not.toContain('cut-move-1');
+    expect(cm.spool.exists('sent', 'cut-move-1.cms') && cm.spool.exists('sent', 'cut-move-1.json')).toBe(true);
   });
 });

@@ -85,9 +85,11 @@ async function checkSizesByUnit(paths: string[], s: Session): Promise<void> {
 /**
  * The send units of a report without errors, with their files' bytes: the caller validated them once
  * (the agent judges the report itself first). A file that changed after it was validated is refused,
- * so what is signed is always what was checked.
+ * so what is signed is always what was checked. `checked`: the bytes the check read (checkPaths's
+ * onBytes, by path), used as they are instead of reading the files again; a file not in it (a large
+ * one, streamed) is read and compared with its checked hash.
  */
-export async function unitsFromReport(report: CheckReport, s: Session): Promise<PreparedUnit[]> {
+export async function unitsFromReport(report: CheckReport, s: Session, checked?: ReadonlyMap<string, Buffer>): Promise<PreparedUnit[]> {
   const units: PreparedUnit[] = [];
   const byName = new Map(report.files.map((f) => [f.name, f]));
   const groups = new Map<string, string[]>();
@@ -101,11 +103,17 @@ export async function unitsFromReport(report: CheckReport, s: Session): Promise<
     if (first.sender.office !== s.config.office) {
       throw new SendError({ ja: `送信元の事業所番号（${first.sender.office}）が自事業所（${s.config.office}）と違います: ${basename(unitPaths[0]!)}`, en: `the sender office ${first.sender.office} is not this office ${s.config.office}` });
     }
-    const files = await Promise.all(unitPaths.map(async (p) => ({ name: basename(p), data: await readFile(p) })));
-    for (const f of files) {
-      const checked = byName.get(f.name)!.sha256;
-      if (checked !== undefined && checked !== sha256(f.data)) throw new UnitChangedError(f.name);
-    }
+    const files = await Promise.all(
+      unitPaths.map(async (p) => {
+        const name = basename(p);
+        const held = checked?.get(p);
+        if (held) return { name, data: held };
+        const data = await readFile(p);
+        const hash = byName.get(name)!.sha256;
+        if (hash !== undefined && hash !== sha256(data)) throw new UnitChangedError(name);
+        return { name, data };
+      }),
+    );
     const months = unitPaths.map((p) => byName.get(basename(p))!.meta!.serviceMonth).filter((m): m is string => m !== null && m !== '000000');
     const base = { sender: { office: first.sender.office, serviceType: first.sender.serviceType! }, receiver: { office: first.receiver.office, serviceType: first.receiver.serviceType! }, sequence: first.sequence };
     units.push({
@@ -240,6 +248,8 @@ export interface FlushOptions {
   only?: string[];
   /** How many submits may wait for the relay at once (default 1: one after the other). */
   inFlight?: number;
+  /** Envelopes the caller just sealed and spooled, by message id: sent from memory, not read back from the outbox. */
+  envelopes?: ReadonlyMap<string, Buffer>;
 }
 
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -271,7 +281,7 @@ export async function flushOutbox(s: Session, opts: FlushOptions = {}): Promise<
   // A damaged record stops the flush with a SpoolRecordError naming it, as an unreadable one always did.
   const records = ids.map((id) => s.spool.readRecord('outbox', `${id}.json`, outboxRecordSchema));
   records.sort((a, b) => a.header.sequence.localeCompare(b.header.sequence) || a.messageId.localeCompare(b.messageId));
-  const outcomes = await mapBounded(records, opts.inFlight ?? 1, (record) => submitRecord(s, record, opts));
+  const outcomes = await mapBounded(records, opts.inFlight ?? 1, (record) => submitRecord(s, record, opts).catch((e: unknown) => interruptedMove(record, e)));
   const result: FlushResult = { accepted: [], failed: [], pending: [] };
   records.forEach((record, i) => {
     if (outcomes[i] === 'accepted') result.accepted.push(record);
@@ -289,11 +299,24 @@ export async function flushOutbox(s: Session, opts: FlushOptions = {}): Promise<
   return result;
 }
 
+/**
+ * A record whose envelope is gone from the outbox: a crash cut its move to sent/ or failed/ short
+ * between the envelope and the record (moveBatch moves several entries at once). The record was
+ * rewritten with the relay's decision before the move, so that decision stands and the move is
+ * finished with the others; anything else is thrown as before.
+ */
+function interruptedMove(record: OutboxRecord, e: unknown): Outcome {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  if (record.failedAt) return 'failed';
+  if (record.acceptedAt) return 'accepted';
+  throw e;
+}
+
 /** Submits one record until the relay decides or the attempts run out; the record says what happened. */
 async function submitRecord(s: Session, record: OutboxRecord, opts: FlushOptions): Promise<Outcome> {
   const sleep = opts.sleep ?? wait;
   const id = record.messageId;
-  const envelope = await readFile(s.spool.path('outbox', `${id}.cms`));
+  const envelope = opts.envelopes?.get(id) ?? (await readFile(s.spool.path('outbox', `${id}.cms`)));
   let delay = opts.backoffMs ?? 500;
   for (let attempt = 1; ; attempt++) {
     record.attempts++;

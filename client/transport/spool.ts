@@ -3,12 +3,12 @@
 // All of it goes through the file layer (platform/fs.ts): no folder fsync on Windows, renames that
 // wait out antivirus, owner-only files. One program writes a spool at a time (Spool.openForWriting).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireLock, cleanTmp, ensurePrivateDir, ORPHAN_TMP_AGE_MS, renameWithRetry, renameWithRetrySync, syncDirectory, syncDirectoryAsync, writeDurable as writeFileDurable, writeDurableBatch, type HeldLock, type LockProgram } from '../../platform/fs.js';
 import { z } from 'zod';
 import { parseAtBoundary } from '../../shared/boundary.js';
 import { LocalizedError } from '../../shared/errors.js';
+import { mapBounded } from '../check/readFiles.js';
 
 export const SPOOL_STATES = ['outbox', 'sent', 'failed', 'inbox', 'received', 'quarantine'] as const;
 export type SpoolState = (typeof SPOOL_STATES)[number];
@@ -149,14 +149,16 @@ export class Spool {
   /**
    * move() for many entries at once, off the event loop: each entry's files are renamed as move()
    * renames them (data first, record last), then each folder is fsynced once for the whole batch.
+   * Entries (the names before their extension) move side by side, a few at once: one rename after the
+   * other, each preceded by a look whether the file is there, left a burst's flush waiting on the
+   * disk (issue 16). A file already gone (a flush resumed after a crash) is skipped, as move() does.
    */
   async moveBatch(moves: { from: SpoolState; to: SpoolState; names: string[] }[]): Promise<void> {
     const dirs = new Set<string>();
     for (const m of moves) {
-      for (const n of m.names) {
-        const from = this.path(m.from, n);
-        if (await access(from).then(() => true, () => false)) await renameWithRetry(from, this.path(m.to, n));
-      }
+      await mapBounded([...entriesOf(m.names).values()], MOVES_IN_FLIGHT, async (names) => {
+        for (const n of names) await moveIfThere(this.path(m.from, n), this.path(m.to, n));
+      });
       if (m.names.length) dirs.add(this.dir(m.to)).add(this.dir(m.from));
     }
     for (const d of dirs) await syncDirectoryAsync(d);
@@ -168,6 +170,31 @@ export class Spool {
       .filter((n) => n.endsWith('.json'))
       .map((n) => n.slice(0, -'.json'.length))
       .sort();
+  }
+}
+
+/** How many entries of a moveBatch are renamed at once (each a rename waiting on the disk). */
+const MOVES_IN_FLIGHT = 8;
+
+/** Names by entry (`<id>.cms`, `<id>.json` → `<id>`), each entry's in the order given. */
+function entriesOf(names: readonly string[]): Map<string, string[]> {
+  const entries = new Map<string, string[]>();
+  for (const n of names) {
+    const dot = n.lastIndexOf('.');
+    const id = dot > 0 ? n.slice(0, dot) : n;
+    const entry = entries.get(id);
+    if (entry) entry.push(n);
+    else entries.set(id, [n]);
+  }
+  return entries;
+}
+
+/** Renames `from` to `to` unless `from` is gone already (one call, not a look and then a rename). */
+async function moveIfThere(from: string, to: string): Promise<void> {
+  try {
+    await renameWithRetry(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || existsSync(from)) throw e;
   }
 }
 

@@ -118,3 +118,36 @@ describe('one writer per spool', () => {
     open.push(openSession(config, env, 'agent'));
   });
 });
+
+describe('moving many entries at once (a flush: outbox → sent/, failed/)', () => {
+  it('moves entries side by side, each entry data first and record last; a file gone already is skipped', async () => {
+    const spool = new Spool(scratch());
+    const ids = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    for (const id of ids) {
+      spool.write('outbox', `${id}.cms`, `envelope ${id}`);
+      spool.write('outbox', `${id}.json`, `{"messageId":"${id}"}`);
+    }
+    // m3 moved before a crash: its files are in sent/ already.
+    spool.move('outbox', 'sent', ['m3.cms', 'm3.json']);
+    const rename = fs.promises.rename;
+    const order: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    vi.spyOn(fs.promises, 'rename').mockImplementation(async (from, to) => {
+      order.push(String(from).split(/[\\/]/).pop()!);
+      most = Math.max(most, ++inFlight);
+      try {
+        await rename(from, to);
+      } finally {
+        inFlight--;
+      }
+    });
+    await spool.moveBatch([{ from: 'outbox', to: 'sent', names: ids.flatMap((id) => [`${id}.cms`, `${id}.json`]) }]);
+    expect(spool.list('outbox')).toEqual([]);
+    expect(spool.list('sent')).toEqual([...ids].sort());
+    expect(spool.read('sent', 'm7.cms').toString()).toBe('envelope m7');
+    for (const id of ids.filter((i) => i !== 'm3')) expect(order.indexOf(`${id}.cms`)).toBeLessThan(order.indexOf(`${id}.json`));
+    // Not one rename after the other (nor a look before each).
+    expect(most).toBeGreaterThan(1);
+  });
+});
