@@ -32,18 +32,41 @@ export interface SignOptions {
 
 /** CMS SignedData, SHA-256, with contentType, messageDigest and signingTime signed, certificate and chain included. */
 export function signCms(content: Buffer, identity: OfficeIdentity, options: SignOptions = {}): Buffer {
+  const { attributes, finish } = prepareSignature(content, identity, options);
+  return finish(cryptoSign('sha256', attributes, signingKey(identity)));
+}
+
+/**
+ * The same bytes as signCms, with the RSA operation on libuv's thread pool: the agent seals 8 units at
+ * a time, and a synchronous 2048-bit signature held the event loop ~0.6 ms a unit (0.29 s of a 500-unit
+ * burst) while the pool's threads could have taken it beside the main thread's work.
+ */
+export async function signCmsAsync(content: Buffer, identity: OfficeIdentity, options: SignOptions = {}): Promise<Buffer> {
+  const { attributes, finish } = prepareSignature(content, identity, options);
+  const signature = await new Promise<Buffer>((resolve, reject) => cryptoSign('sha256', attributes, signingKey(identity), (e, sig) => (e ? reject(e) : resolve(sig))));
+  return finish(signature);
+}
+
+function signingKey(identity: OfficeIdentity) {
+  return { key: identity.privateKey, padding: constants.RSA_PKCS1_PADDING };
+}
+
+/** The signed attributes, and how the signature over them becomes the SignedData. */
+function prepareSignature(content: Buffer, identity: OfficeIdentity, options: SignOptions): { attributes: Buffer; finish: (signature: Buffer) => Buffer } {
   const key = identity.privateKey;
   if (key.asymmetricKeyType !== 'rsa') throw new IdentityError('SIGN_KEY_UNSUPPORTED', key.asymmetricKeyType);
   const attributes = signedAttributes(createHash('sha256').update(content).digest(), options.signingTime ?? new Date());
   const own = certFields(identity.certificate);
-  return encodeSignedData({
-    content: options.detached === false ? content : null,
-    attributes,
-    signature: cryptoSign('sha256', attributes, { key, padding: constants.RSA_PKCS1_PADDING }),
-    certificates: [identity.certificate.der, ...identity.chain.map((c) => c.der)],
-    issuer: own.issuer,
-    serial: own.serial,
-  });
+  const finish = (signature: Buffer) =>
+    encodeSignedData({
+      content: options.detached === false ? content : null,
+      attributes,
+      signature,
+      certificates: [identity.certificate.der, ...identity.chain.map((c) => c.der)],
+      issuer: own.issuer,
+      serial: own.serial,
+    });
+  return { attributes, finish };
 }
 
 /** What a verification found, and what it says to a person (Japanese, English); the statuses are this table's keys. */
@@ -231,7 +254,7 @@ export async function decryptCms(envelope: Buffer, identity: OfficeIdentity): Pr
 /** Signs then encrypts a unit; refuses one over MAX_UNIT_BYTES (UNIT_TOO_LARGE) so nothing is sent that cannot arrive. */
 export async function seal(content: Buffer, sender: OfficeIdentity, recipient: CertInfo): Promise<Buffer> {
   checkUnitSize(content);
-  return encryptCms(signCms(content, sender, { detached: false }), recipient);
+  return encryptCms(await signCmsAsync(content, sender, { detached: false }), recipient);
 }
 
 export interface Opened {
