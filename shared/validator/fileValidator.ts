@@ -60,6 +60,12 @@ const NO_PARTS = emptyList<string | null>();
 const NO_COLUMNS: number[] = [];
 const NO_NAMED_SLOTS = emptyList<{ at: number; names: Set<string> }>();
 const NO_BYTES: number[] = [];
+/**
+ * The named-files map of every file whose layout names no files (all but UPKIHON): a file's facts live
+ * until the unit checks at the end of a folder, so an empty Map each was thousands of retained maps.
+ * Shared: only read (units.ts get()s from it), never written into.
+ */
+const NO_NAMED_FILES = new Map<number, Set<string>>();
 
 /** The held head before any write (shared: it is only read, never written into). */
 const NOTHING_YET = new Uint8Array(0);
@@ -74,7 +80,7 @@ export class FileValidator {
   private readonly reader: CsvReader | null;
   private readonly decoder: ReturnType<DecoderFactory> | null;
   private readonly sniffer = new Utf8Sniffer();
-  private readonly facts: FileFacts = { keys: new Map(), serviceLines: null, namedFiles: new Map() };
+  private readonly facts: FileFacts = { keys: new Map(), serviceLines: null, namedFiles: NO_NAMED_FILES };
   /** Key columns (field indexes) with their set, the last key and the fields it was made of. */
   private readonly keySlots: { at: number[]; set: Set<string>; last: string; parts: (string | null)[] }[] = [];
   private lastServiceLine = '';
@@ -131,7 +137,10 @@ export class FileValidator {
         this.facts.serviceLines = new Set();
         this.serviceParts = [null, null, null, null];
       }
-      if (plan.namedColumns.length > 0) this.namedSlots = [];
+      if (plan.namedColumns.length > 0) {
+        this.namedSlots = [];
+        this.facts.namedFiles = new Map();
+      }
       for (const column of plan.namedColumns) {
         const names = new Set<string>();
         this.facts.namedFiles.set(column, names);

@@ -1,5 +1,5 @@
 // The validator as a library: bytes in, report out. Node, the app and the relay all call this.
-import type { CheckReport, FileReport, ReportSummary, UnitReport } from '../report/types.js';
+import type { CheckReport, FileReport, Finding, ReportSummary, UnitReport } from '../report/types.js';
 import { newestEdition, type SpecCatalog } from '../spec/model.js';
 import { CAREPLAN_LINK_VERSION } from '../version.js';
 import { baseName } from './fileName.js';
@@ -32,21 +32,21 @@ export function summarize(files: FileReport[], units: UnitReport[], catalog: Spe
     const counts = f.counts.byCode;
     for (const code in counts) byCode[code] = (byCode[code] ?? 0) + counts[code]!;
   }
+  // Each list walked in turn, not spread into a new array per unit (thousands of units in a folder).
   for (const u of units) {
-    for (const f of [...u.errors, ...u.warnings]) {
-      byCode[f.code] = (byCode[f.code] ?? 0) + 1;
-      if (f.severity === 'error') errors++;
-      else warnings++;
-    }
+    errors += countCodes(u.errors, byCode);
+    warnings += countCodes(u.warnings, byCode);
   }
+  let validUnits = 0;
+  for (const u of units) if (u.valid) validUnits++;
   const m = newestEdition(catalog).manifest;
   return {
     files: files.length,
     validFiles,
     invalidFiles: files.length - validFiles,
     units: units.length,
-    validUnits: units.filter((u) => u.valid).length,
-    invalidUnits: units.filter((u) => !u.valid).length,
+    validUnits,
+    invalidUnits: units.length - validUnits,
     errors,
     warnings,
     byCode,
@@ -55,6 +55,15 @@ export function summarize(files: FileReport[], units: UnitReport[], catalog: Spe
     csvVersion: m.csvVersion,
     validator: `careplan-link ${CAREPLAN_LINK_VERSION}`,
   };
+}
+
+/** Adds a unit's findings to byCode; returns how many there were. */
+function countCodes(list: Finding[], byCode: Record<string, number>): number {
+  for (let i = 0; i < list.length; i++) {
+    const code = list[i]!.code;
+    byCode[code] = (byCode[code] ?? 0) + 1;
+  }
+  return list.length;
 }
 
 /**
