@@ -165,11 +165,18 @@ class RuleCompiler {
         };
       case 'serviceTypeInScope': {
         const types = this.manifest.serviceTypes;
+        // The last type found in scope: a file's records mostly repeat it, and matching it with startsWith
+        // spares slicing a 2-character string per record (312k of them in a 50 MB 第6表). Only memoises `in`;
+        // it starts longer than any code it is matched against (6 characters), so it matches nothing until set.
+        let lastInScope = '(none yet)';
         return (file, fields, row, line) => {
           const code = fields[rule.column - 1]!;
-          if (code.length !== 6 || isPseudoCode(code)) return;
+          if (code.length !== 6 || code.startsWith(lastInScope) || isPseudoCode(code)) return;
           const type = code.slice(0, 2);
-          if (type in types.inScope) return;
+          if (type in types.inScope) {
+            lastInScope = type;
+            return;
+          }
           if (type in types.outOfScope) this.emitAt(file.sink, rule.column, 'E_FIELD_SERVICE_TYPE_OUT_OF_SCOPE', row, line, { value: type, label: types.outOfScope[type]! });
           else this.emitAt(file.sink, rule.column, 'E_FIELD_SERVICE_TYPE_UNKNOWN', row, line, { value: type });
         };
@@ -177,7 +184,7 @@ class RuleCompiler {
       case 'welfareEquipmentItem':
         return (file, fields, row, line) => {
           const code = fields[rule.serviceCodeColumn - 1]!;
-          if (!rule.serviceTypes.includes(code.slice(0, 2)) || isPseudoCode(code)) return;
+          if (!hasType(code, rule.serviceTypes) || isPseudoCode(code)) return;
           if (rule.anyOf.every((c) => fields[c - 1] === '')) this.emitAt(file.sink, rule.anyOf[0]!, 'E_FIELD_WELFARE_ITEM_CODE_MISSING', row, line, { value: code });
         };
       case 'table7Totals':
@@ -354,4 +361,14 @@ class RuleCompiler {
       }
     };
   }
+}
+
+/** `types.includes(code.slice(0, 2))` without slicing a string per record. */
+export function hasType(code: string, types: readonly string[]): boolean {
+  const n = code.length < 2 ? code.length : 2;
+  for (let i = 0; i < types.length; i++) {
+    const t = types[i]!;
+    if (t.length === n && code.startsWith(t)) return true;
+  }
+  return false;
 }
