@@ -44,20 +44,35 @@ function fetchNode(version, dest, only) {
   renameSync(tmp, dest);
 }
 
+/** Whether Node 24 loads the better-sqlite3 addon built in `dir`. */
+function loadsInNode24(dir) {
+  const file = join(dir, 'build', 'Release', 'better_sqlite3.node');
+  return spawnSync(node, ['-e', `process.dlopen({ exports: {} }, ${JSON.stringify(file)})`], { stdio: 'ignore' }).status === 0;
+}
+
 /** better-sqlite3 built for Node 24, once, from the sources in node_modules. */
 function sqliteForNode24() {
   const { version } = JSON.parse(readFileSync(join(root, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8'));
   const dir = join(cache, `better-sqlite3-${version}-headers-${HEADERS}`);
   const headers = join(cache, `headers-${HEADERS}`);
   if (!existsSync(join(headers, 'package', 'include', 'node', 'node.h'))) fetchNode(HEADERS, headers, 'package/include');
-  if (existsSync(join(dir, 'build', 'Release', 'better_sqlite3.node'))) return dir;
+  // A cached build is used only if Node 24 can load it (an earlier build may have been made against the
+  // wrong headers: see the npm_config_nodedir note below).
+  if (existsSync(join(dir, 'build', 'Release', 'better_sqlite3.node')) && loadsInNode24(dir)) return dir;
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   const source = join(root, 'node_modules', 'better-sqlite3');
   const built = join(source, 'build');
   cpSync(source, tmp, { recursive: true, filter: (src) => src !== built && !src.startsWith(`${built}/`) });
   const gyp = join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  execFileSync(node, [gyp, 'rebuild', '--release', `--nodedir=${join(headers, 'package')}`], { cwd: tmp, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}` } });
+  // npm passes its own config to scripts as npm_config_* variables, and node-gyp lets npm_config_nodedir
+  // win over --nodedir: on a machine whose npm is set to build against the system Node's headers
+  // (nodedir=/usr, Node 20), the addon came out for Node 20 and Node 24 refused it (NODE_MODULE_VERSION
+  // 115, not 137). So the variable is set to the same folder as the flag.
+  const nodedir = join(headers, 'package');
+  const env = { ...process.env, PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodedir };
+  execFileSync(node, [gyp, 'rebuild', '--release', `--nodedir=${nodedir}`], { cwd: tmp, stdio: ['ignore', 'ignore', 'inherit'], env });
+  if (!loadsInNode24(tmp)) throw new Error(`better-sqlite3 built in ${tmp} does not load in Node ${VERSION}`);
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
   return dir;
