@@ -29,8 +29,8 @@ function opening(path: unknown): Error | null {
   return Object.assign(new Error(`EACCES: permission denied, open '${String(path)}'`), { code: 'EACCES', errno: -13, syscall: 'open', path: String(path) });
 }
 
-// The validator opens each file one of three ways, depending on the version (a read stream, a
-// FileHandle, or the callback `open` of client/check/readFiles.ts): all are observed.
+// The validator opens each file one of four ways, depending on the version (a read stream, a
+// FileHandle, the callback `open` or, while direct reads are on, `openSync` of client/check/readFiles.ts): all are observed.
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof NodeFs>();
   const open = ((path: string, ...rest: unknown[]) => {
@@ -42,6 +42,11 @@ vi.mock('node:fs', async (importOriginal) => {
     }
     return (fs.open as (...a: unknown[]) => void)(path, ...rest);
   }) as typeof fs.open;
+  const openSync = ((path: string, ...rest: unknown[]) => {
+    const error = opening(path);
+    if (error) throw error;
+    return (fs.openSync as (...a: unknown[]) => number)(path, ...rest);
+  }) as typeof fs.openSync;
   const createReadStream = ((path: string, options?: unknown) => {
     const error = opening(path);
     if (!error) return fs.createReadStream(path, options as Parameters<typeof fs.createReadStream>[1]);
@@ -51,7 +56,7 @@ vi.mock('node:fs', async (importOriginal) => {
       },
     });
   }) as typeof fs.createReadStream;
-  return { ...fs, createReadStream, open, default: { ...fs, createReadStream, open } };
+  return { ...fs, createReadStream, open, openSync, default: { ...fs, createReadStream, open, openSync } };
 });
 
 vi.mock('node:fs/promises', async (importOriginal) => {

@@ -1,11 +1,11 @@
 // How the checker reads files: whole below the threshold, streamed above it, several at once with
 // the results in the order asked, and the same report either way.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { writeFixtures } from '../fixturesWriter.js';
-import { directReads, mapBounded, openForReading, SLOW_READ_MS, SLOW_READS_OFF, SMALL_FILE_BYTES } from './readFiles.js';
+import { directReads, mapBounded, openForReading, SLOW_READ_MS, SLOW_READS_OFF, SMALL_FILE_BYTES, TURN_EVERY_MS, turns } from './readFiles.js';
 import { checkPaths, validatePath } from './validation.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cpl-readfiles-'));
@@ -45,7 +45,11 @@ describe('openForReading', () => {
 
 describe('openForReading: direct reads on the main thread, and through the pool', () => {
   const saved = { ...directReads };
-  afterEach(() => Object.assign(directReads, saved));
+  const savedTurns = { ...turns };
+  afterEach(() => {
+    Object.assign(directReads, saved);
+    Object.assign(turns, savedTurns);
+  });
 
   it('gives the same bytes, streams and failures both ways', async () => {
     const small = join(dir, 'both-small.bin');
@@ -66,6 +70,68 @@ describe('openForReading: direct reads on the main thread, and through the pool'
     }
     expect(seen[0]).toEqual(['82a00d0a41', 0, true, 'EISDIR']);
     expect(seen[1]).toEqual(seen[0]);
+  });
+
+  it('fails the same way both ways: missing file, folder, unreadable file (code, errno, syscall, path, message)', async () => {
+    const locked = join(dir, 'locked.bin');
+    writeFileSync(locked, 'secret');
+    chmodSync(locked, 0);
+    // root reads a file whatever its mode: the permission case is then a read like any other, still compared.
+    const failures: unknown[] = [];
+    for (const on of [true, false]) {
+      directReads.on = on;
+      const seen = [];
+      for (const p of [join(dir, 'missing.csv'), dir, locked]) {
+        seen.push(
+          await openForReading(p).then(
+            (o) => ('data' in o ? o.data.toString() : 'stream'),
+            (e: NodeJS.ErrnoException) => ({ code: e.code, errno: e.errno, syscall: e.syscall, path: e.path, message: e.message }),
+          ),
+        );
+      }
+      failures.push(seen);
+    }
+    expect(failures[0]).toEqual(failures[1]);
+    expect(failures[0]).toMatchObject([{ code: 'ENOENT', syscall: 'open' }, { code: 'EISDIR', syscall: 'read' }, process.getuid?.() === 0 ? 'secret' : { code: 'EACCES', syscall: 'open' }]);
+  });
+
+  it('gives the event loop a turn during a long run of direct reads, not after every file', async () => {
+    const files = Array.from({ length: 200 }, (_, i) => join(dir, `turn-${i}.bin`));
+    for (const f of files) writeFileSync(f, 'a,b\r\n');
+    // A clock on which each read holds the main thread for 1 ms: a turn is due every TURN_EVERY_MS reads.
+    let t = 0;
+    let step = 1;
+    turns.now = () => (t += step);
+    directReads.on = true;
+    // Counts the loop's turns: a callback that runs once per turn while the reads go on.
+    let ticks = 0;
+    let reading = true;
+    const tick = () => {
+      ticks++;
+      if (reading) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await new Promise((r) => setImmediate(r)); // start between turns, as a check does
+    const at: number[] = [];
+    await mapBounded(files, 8, async (f) => {
+      const o = await openForReading(f);
+      expect('data' in o && o.data.toString()).toBe('a,b\r\n');
+      at.push(ticks);
+    });
+    const turnsDuring = at[at.length - 1]! - at[0]!;
+    expect(turnsDuring).toBeGreaterThanOrEqual(Math.floor(200 / (TURN_EVERY_MS + 1)) - 1);
+    // Never a turn per file: the loop is not asked to turn while the budget lasts.
+    expect(turnsDuring).toBeLessThanOrEqual(Math.ceil(200 / TURN_EVERY_MS) + 1);
+    // A clock that stands still: 200 reads in one turn.
+    step = 0;
+    const still: number[] = [];
+    await new Promise((r) => setImmediate(r));
+    await mapBounded(files, 8, async (f) => {
+      await openForReading(f);
+      still.push(ticks);
+    });
+    reading = false;
+    expect(still[still.length - 1]! - still[0]!).toBe(0);
   });
 
   it('turns direct reads off once reads are slow again and again, not at one slow read among fast ones', async () => {
