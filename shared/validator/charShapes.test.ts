@@ -1,7 +1,7 @@
 // Each character-by-character shape against the regex it replaced, over every short string of a small
 // alphabet that holds each class's edge characters, and over random longer ones.
 import { describe, expect, it } from 'vitest';
-import { isDayFlags, isInsuredNo, isItemCode, isPseudoShape, upperAlnum } from './charShapes.js';
+import { digitsOnly, isDayFlags, isInsuredNo, isItemCode, isPseudoShape, upperAlnum } from './charShapes.js';
 import { isPseudoCode } from './keys.js';
 
 const ALPHABET = ['0', '1', '9', 'A', 'E', 'H', 'Z', 'a', '-', '/', ':', '@', '[', '０', ' ', '\n'];
@@ -26,6 +26,8 @@ describe('character shapes', () => {
     for (const v of cases) {
       expect(upperAlnum(v, 2), v).toBe(/^[0-9A-Z]{2}$/.test(v));
       expect(upperAlnum(v, 6), v).toBe(/^[0-9A-Z]{6}$/.test(v));
+      expect(digitsOnly(v, 4), v).toBe(/^\d{4}$/.test(v));
+      expect(digitsOnly(v, 10), v).toBe(/^\d{10}$/.test(v));
       expect(isInsuredNo(v), v).toBe(/^(?:\d{10}|H\d{9})$/.test(v));
       expect(isItemCode(v), v).toBe(/^\d{5}-\d{6}$/.test(v));
       expect(isDayFlags(v), v).toBe(/^[01]*$/.test(v));

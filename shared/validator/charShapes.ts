@@ -11,6 +11,11 @@ export function upperAlnum(v: string, length: number): boolean {
   return true;
 }
 
+/** /^\d{length}$/ */
+export function digitsOnly(v: string, length: number): boolean {
+  return v.length === length && digitsFrom(v, 0, length);
+}
+
 /** /^\d{length}$/ from index `from` to the end, v being `from + length` long. */
 function digitsFrom(v: string, from: number, length: number): boolean {
   for (let i = from; i < from + length; i++) if (!isDigit(v.charCodeAt(i))) return false;

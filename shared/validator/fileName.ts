@@ -3,6 +3,7 @@ import type { Finding, FileMeta } from '../report/types.js';
 import { newestEdition, type Edition, type MonthPart, type SpecCatalog } from '../spec/model.js';
 import { makeFinding } from './findings.js';
 import { isValidMonth, isValidTimestamp } from './calendar.js';
+import { digitsOnly, upperAlnum } from './charShapes.js';
 
 export interface ParsedName {
   meta: FileMeta | null;
@@ -10,24 +11,6 @@ export interface ParsedName {
   /** The prefix when the name starts with a known one, even if the rest is broken. */
   prefix: string | null;
   isImage: boolean;
-}
-
-/** `s` is exactly `length` ASCII digits (what /^\d{length}$/ accepts), without a regex: names are read by the thousand. */
-function digitsOnly(s: string, length: number): boolean {
-  if (s.length !== length) return false;
-  for (let i = 0; i < length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
-/** Two digits or capital letters (/^[0-9A-Z]{2}$/). */
-function isServiceType(s: string): boolean {
-  if (s.length !== 2) return false;
-  const a = s.charCodeAt(0);
-  const b = s.charCodeAt(1);
-  return ((a >= 48 && a <= 57) || (a >= 65 && a <= 90)) && ((b >= 48 && b <= 57) || (b >= 65 && b <= 90));
 }
 
 export function namePattern(prefix: string, monthPart: MonthPart, isImage: boolean): string {
@@ -78,7 +61,7 @@ function prefixInfo(edition: Edition, prefix: string, isImage: boolean): PrefixI
 /** The office number and service type of one side of the name (送信元 or 送信先). */
 function checkParty(findings: Finding[], known: Edition['manifest']['serviceTypes'], office: string, type: string, role: string, roleEn: string): void {
   if (!digitsOnly(office, 10)) findings.push(makeFinding('E_NAME_OFFICE_NUMBER', {}, { value: office, role, roleEn }));
-  if (!isServiceType(type)) findings.push(makeFinding('E_NAME_SERVICE_TYPE', {}, { value: type, role, roleEn }));
+  if (!upperAlnum(type, 2)) findings.push(makeFinding('E_NAME_SERVICE_TYPE', {}, { value: type, role, roleEn }));
   else if (!(type in known.inScope || type in known.planning || type in known.outOfScope)) {
     findings.push(makeFinding('W_NAME_SERVICE_TYPE_UNKNOWN', {}, { value: type, role, roleEn }));
   }
@@ -166,7 +149,7 @@ export function parseFileName(name: string, catalog: SpecCatalog): ParsedName {
   const planning = known.planning;
   const fromPlanning = info.fromPlanning;
   const checkType = fromPlanning ? fromType : toType;
-  if (isServiceType(checkType) && !(checkType in planning) && (fromPlanning || info.fromService)) {
+  if (upperAlnum(checkType, 2) && !(checkType in planning) && (fromPlanning || info.fromService)) {
     findings.push(
       makeFinding('W_NAME_DIRECTION', {}, {
         kind: info.title,
